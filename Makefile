@@ -1,0 +1,50 @@
+# Dihya — the two commands: `make run` and `make test`.
+BUILD     ?= build
+ASAN_BUILD ?= build-asan
+JOBS      ?= $(shell nproc)
+WERROR    ?= $(if $(CI),ON,OFF)
+LISTEN    ?= 127.0.0.1:8080
+DATA_DIR  ?= ./var
+CMAKE_FLAGS ?=
+
+.PHONY: all run test build bootstrap unit sanitize bench openapi format clean
+
+all: build
+
+bootstrap:
+	@scripts/bootstrap
+
+$(BUILD)/build.ninja:
+	cmake -G Ninja -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=Release -DDIHYA_WERROR=$(WERROR) $(CMAKE_FLAGS)
+
+build: bootstrap $(BUILD)/build.ninja
+	cmake --build $(BUILD) -j $(JOBS)
+
+## Serve on $(LISTEN) with SQLite under $(DATA_DIR); a throwaway secret unless DIHYA_SECRET is set.
+run: build
+	$(BUILD)/dihya serve --listen $(LISTEN) --data-dir $(DATA_DIR) $(if $(DIHYA_SECRET),,--dev)
+
+## Every test: unit (SQLite), storage again on a real PostgreSQL, black-box with real clients.
+test: build
+	cd $(BUILD) && ctest --output-on-failure --timeout 600 -j $(JOBS)
+
+## Unit and storage tests built with AddressSanitizer + UndefinedBehaviorSanitizer.
+sanitize: bootstrap
+	cmake -G Ninja -S . -B $(ASAN_BUILD) -DCMAKE_BUILD_TYPE=Debug -DDIHYA_UNIT_ONLY=ON \
+	    -DDIHYA_SANITIZE=address,undefined -DDIHYA_WERROR=$(WERROR) $(CMAKE_FLAGS)
+	cmake --build $(ASAN_BUILD) -j $(JOBS) --target dihya_unit_tests
+	cd $(ASAN_BUILD) && ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
+	    ctest --output-on-failure --timeout 600 -j $(JOBS)
+
+## Benchmarks with a peer in the same run (results: docs/performance.md).
+bench: build
+	bench/http/run.sh $(BUILD)/dihya
+
+openapi: build
+	$(BUILD)/dihya openapi
+
+format:
+	clang-format -i $$(git ls-files 'src/*.cpp' 'src/*.hpp')
+
+clean:
+	rm -rf $(BUILD) $(ASAN_BUILD)

@@ -1,0 +1,47 @@
+#pragma once
+
+#include <map>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <boost/describe.hpp>
+
+#include "core/result.hpp"
+#include "http/app.hpp"
+
+namespace dihya::catalog {
+
+struct NamedItem {
+    std::string name;
+    std::string title;
+};
+BOOST_DESCRIBE_STRUCT(NamedItem, (), (name, title))
+
+struct PackInfo {
+    std::string name;
+    std::string version;
+    std::string kind;
+};
+BOOST_DESCRIBE_STRUCT(PackInfo, (), (name, version, kind))
+
+struct Catalog {
+    std::map<std::string, std::vector<std::string>> stacks;
+    std::vector<NamedItem> domains;
+    std::vector<NamedItem> features;
+    std::vector<std::string> field_types;
+    std::vector<std::string> locales;
+    std::vector<PackInfo> packs;
+};
+BOOST_DESCRIBE_STRUCT(Catalog, (), (stacks, domains, features, field_types, locales, packs))
+
+/// Parses the catalog YAML (packs/catalog.yaml, embedded at build time).
+Result<Catalog> ParseCatalog(std::string_view yaml, std::string_view origin);
+
+/// The built-in catalog.
+Result<Catalog> BuiltinCatalog();
+
+/// GET /api/v1/catalog with ETag / If-None-Match.
+void Register(http::App& app, const Catalog& catalog);
+
+}  // namespace dihya::catalog

@@ -1,0 +1,328 @@
+#include "core/config.hpp"
+
+#include <algorithm>
+#include <cctype>
+#include <charconv>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+
+#include <yaml-cpp/yaml.h>
+
+extern char** environ;  // NOLINT
+
+namespace dihya {
+
+namespace {
+
+/// A raw value with the place it came from, for error messages.
+struct RawValue {
+    std::vector<std::string> items;  // one item for scalars
+    bool is_list = false;
+    std::string origin;              // "file.yaml:12", "DIHYA_LISTEN", "--listen"
+};
+
+using Setter = std::function<std::optional<std::string>(Config&, const RawValue&)>;
+
+std::optional<std::int64_t> ParseInt(const std::string& s) {
+    std::int64_t v = 0;
+    const auto* end = s.data() + s.size();
+    auto [p, ec] = std::from_chars(s.data(), end, v);
+    if (ec != std::errc() || p != end) return std::nullopt;
+    return v;
+}
+
+
+template <class Member>
+Setter IntSetter(Member member, std::int64_t min, std::int64_t max) {
+    return [member, min, max](Config& c, const RawValue& raw) -> std::optional<std::string> {
+        if (raw.is_list) return "must be a number, not a list";
+        auto v = ParseInt(raw.items[0]);
+        if (!v || *v < min || *v > max) {
+            return "must be an integer between " + std::to_string(min) + " and " + std::to_string(max);
+        }
+        member(c) = *v;
+        return std::nullopt;
+    };
+}
+
+std::optional<bool> ParseBool(std::string s) {
+    std::transform(s.begin(), s.end(), s.begin(), [](unsigned char ch) { return std::tolower(ch); });
+    if (s == "true" || s == "1" || s == "yes" || s == "on") return true;
+    if (s == "false" || s == "0" || s == "no" || s == "off") return false;
+    return std::nullopt;
+}
+
+std::optional<std::string> SetListen(Config& c, const RawValue& raw) {
+    if (raw.is_list) return "must be HOST:PORT";
+    const std::string& s = raw.items[0];
+    const auto colon = s.rfind(':');
+    if (colon == std::string::npos || colon == 0) return "must be HOST:PORT, e.g. 127.0.0.1:8080";
+    std::string host = s.substr(0, colon);
+    if (host.size() > 2 && host.front() == '[' && host.back() == ']') host = host.substr(1, host.size() - 2);
+    auto port = ParseInt(s.substr(colon + 1));
+    if (!port || *port < 0 || *port > 65535) return "port must be between 0 and 65535";
+    c.listen_host = host;
+    c.listen_port = static_cast<std::uint16_t>(*port);
+    return std::nullopt;
+}
+
+std::optional<std::string> SetString(std::string Config::*member, Config& c, const RawValue& raw, bool allow_empty) {
+    if (raw.is_list) return "must be a string";
+    if (!allow_empty && raw.items[0].empty()) return "must not be empty";
+    c.*member = raw.items[0];
+    return std::nullopt;
+}
+
+struct KeyInfo {
+    std::string key;
+    std::string description;
+    Setter set;
+};
+
+const std::vector<KeyInfo>& Keys() {
+    static const std::vector<KeyInfo> keys = [] {
+        std::vector<KeyInfo> k;
+        auto str = [](std::string Config::*m, bool allow_empty) {
+            return [m, allow_empty](Config& c, const RawValue& r) { return SetString(m, c, r, allow_empty); };
+        };
+        k.push_back({"listen", "HOST:PORT to listen on (port 0 picks a free port)", SetListen});
+        k.push_back({"data_dir", "directory for the SQLite database and generated files", str(&Config::data_dir, false)});
+        k.push_back({"database_url", "sqlite://PATH or postgresql://user:pass@host:port/db",
+                     [](Config& c, const RawValue& r) -> std::optional<std::string> {
+                         if (r.is_list) return "must be a URL";
+                         const std::string& u = r.items[0];
+                         if (!u.empty() && u.rfind("sqlite:", 0) != 0 && u.rfind("postgresql://", 0) != 0 &&
+                             u.rfind("postgres://", 0) != 0) {
+                             return "must start with sqlite: or postgresql://";
+                         }
+                         c.database_url = u;
+                         return std::nullopt;
+                     }});
+        k.push_back({"secret", "server secret (≥ 32 characters); required unless --dev",
+                     [](Config& c, const RawValue& r) -> std::optional<std::string> {
+                         if (r.is_list) return "must be a string";
+                         if (!r.items[0].empty() && r.items[0].size() < 32) return "must be at least 32 characters";
+                         c.secret = r.items[0];
+                         return std::nullopt;
+                     }});
+        k.push_back({"dev", "development mode: generates a secret when none is set",
+                     [](Config& c, const RawValue& r) -> std::optional<std::string> {
+                         auto b = r.is_list ? std::nullopt : ParseBool(r.items[0]);
+                         if (!b) return "must be true or false";
+                         c.dev = *b;
+                         return std::nullopt;
+                     }});
+        k.push_back({"io_threads", "number of I/O threads (0 = number of cores)",
+                     IntSetter([](Config& c) -> std::int64_t& { return c.io_threads; }, 0, 256)});
+        k.push_back({"web_dir", "directory of the static pages (docs)", str(&Config::web_dir, false)});
+        k.push_back({"assets_dir", "directory of the npm assets (swagger-ui-dist)", str(&Config::assets_dir, false)});
+        auto lim = [&](const char* name, std::int64_t LimitsConfig::*m, std::int64_t min, std::int64_t max,
+                       const char* desc) {
+            k.push_back({std::string("limits.") + name, desc,
+                         IntSetter([m](Config& c) -> std::int64_t& { return c.limits.*m; }, min, max)});
+        };
+        lim("max_header_bytes", &LimitsConfig::max_header_bytes, 1024, 1 << 20, "largest request header block (431)");
+        lim("max_body_bytes", &LimitsConfig::max_body_bytes, 1, std::int64_t{1} << 32, "largest request body (413)");
+        lim("header_timeout_ms", &LimitsConfig::header_timeout_ms, 10, 600'000, "time to receive the headers");
+        lim("body_timeout_ms", &LimitsConfig::body_timeout_ms, 10, 3'600'000, "time to receive the body");
+        lim("idle_timeout_ms", &LimitsConfig::idle_timeout_ms, 10, 3'600'000, "keep-alive idle time");
+        lim("max_connections", &LimitsConfig::max_connections, 1, 1'000'000, "open connections in all");
+        lim("max_connections_per_ip", &LimitsConfig::max_connections_per_ip, 1, 1'000'000, "per client address");
+        lim("shutdown_grace_ms", &LimitsConfig::shutdown_grace_ms, 0, 600'000, "time given to in-flight requests");
+        k.push_back({"rate_limit.enabled", "per-IP token bucket on /api routes",
+                     [](Config& c, const RawValue& r) -> std::optional<std::string> {
+                         auto b = r.is_list ? std::nullopt : ParseBool(r.items[0]);
+                         if (!b) return "must be true or false";
+                         c.rate_limit.enabled = *b;
+                         return std::nullopt;
+                     }});
+        k.push_back({"rate_limit.requests_per_second", "refill rate of the bucket",
+                     [](Config& c, const RawValue& r) -> std::optional<std::string> {
+                         if (r.is_list) return "must be a number";
+                         char* end = nullptr;
+                         const double v = std::strtod(r.items[0].c_str(), &end);
+                         if (r.items[0].empty() || *end != '\0' || !(v > 0) || v > 1e6) {
+                             return "must be a number greater than 0";
+                         }
+                         c.rate_limit.requests_per_second = v;
+                         return std::nullopt;
+                     }});
+        k.push_back({"rate_limit.burst", "bucket size",
+                     IntSetter([](Config& c) -> std::int64_t& { return c.rate_limit.burst; }, 1, 1'000'000)});
+        k.push_back({"cors.allowed_origins", "origins allowed to call the API from a browser (list)",
+                     [](Config& c, const RawValue& r) -> std::optional<std::string> {
+                         std::vector<std::string> origins;
+                         for (const auto& item : r.items) {
+                             // env/flags give a comma-separated list
+                             std::size_t pos = 0;
+                             while (pos <= item.size()) {
+                                 auto comma = item.find(',', pos);
+                                 if (comma == std::string::npos) comma = item.size();
+                                 std::string o = item.substr(pos, comma - pos);
+                                 o.erase(0, o.find_first_not_of(' '));
+                                 o.erase(o.find_last_not_of(' ') + 1);
+                                 if (!o.empty()) {
+                                     if (o != "*" && o.rfind("http://", 0) != 0 && o.rfind("https://", 0) != 0) {
+                                         return "origin '" + o + "' must start with http:// or https://";
+                                     }
+                                     if (o.back() == '/') return "origin '" + o + "' must not end with /";
+                                     origins.push_back(o);
+                                 }
+                                 pos = comma + 1;
+                             }
+                         }
+                         c.cors.allowed_origins = std::move(origins);
+                         return std::nullopt;
+                     }});
+        k.push_back({"log.level", "debug | info | warn | error",
+                     [](Config& c, const RawValue& r) -> std::optional<std::string> {
+                         if (r.is_list || !ParseLogLevel(r.items[0], c.log_level)) {
+                             return "must be one of debug, info, warn, error";
+                         }
+                         return std::nullopt;
+                     }});
+        return k;
+    }();
+    return keys;
+}
+
+const KeyInfo* FindKey(const std::string& key) {
+    for (const auto& k : Keys()) {
+        if (k.key == key) return &k;
+    }
+    return nullptr;
+}
+
+Error BadKey(const std::string& origin, const std::string& key, const std::string& reason) {
+    return MakeError(ErrorCode::kInvalidArgument, origin + ": " + key + ": " + reason, {{key, reason}});
+}
+
+Result<void> Apply(Config& c, const std::string& key, const RawValue& raw) {
+    const KeyInfo* info = FindKey(key);
+    if (info == nullptr) return BadKey(raw.origin, key, "unknown configuration key");
+    if (auto err = info->set(c, raw)) return BadKey(raw.origin, key, *err);
+    return Ok();
+}
+
+Result<void> ApplyYaml(Config& c, const YAML::Node& node, const std::string& prefix, const std::string& file) {
+    for (const auto& kv : node) {
+        const std::string key = prefix + kv.first.as<std::string>();
+        const YAML::Node& v = kv.second;
+        const std::string origin = file + ":" + std::to_string(kv.first.Mark().line + 1);
+        if (v.IsMap()) {
+            if (auto r = ApplyYaml(c, v, key + ".", file); !r) return r;
+            continue;
+        }
+        RawValue raw;
+        raw.origin = origin;
+        if (v.IsSequence()) {
+            raw.is_list = true;
+            for (const auto& item : v) {
+                if (!item.IsScalar()) return BadKey(origin, key, "list items must be scalars");
+                raw.items.push_back(item.Scalar());
+            }
+        } else if (v.IsNull()) {
+            raw.items.push_back("");
+        } else {
+            raw.items.push_back(v.Scalar());
+        }
+        if (auto r = Apply(c, key, raw); !r) return r;
+    }
+    return Ok();
+}
+
+std::optional<std::string> DefaultGetenv(const std::string& name) {
+    const char* v = std::getenv(name.c_str());  // NOLINT(concurrency-mt-unsafe): start-up only
+    if (v == nullptr) return std::nullopt;
+    return std::string(v);
+}
+
+std::vector<std::string> EnvNames() {
+    std::vector<std::string> names;
+    for (char** e = environ; e != nullptr && *e != nullptr; ++e) {
+        std::string entry(*e);
+        if (entry.rfind("DIHYA_", 0) != 0) continue;
+        names.push_back(entry.substr(0, entry.find('=')));
+    }
+    return names;
+}
+
+/// DIHYA_LIMITS__MAX_BODY_BYTES → limits.max_body_bytes
+std::string EnvToKey(const std::string& name) {
+    std::string key;
+    const std::string rest = name.substr(6);
+    for (std::size_t i = 0; i < rest.size(); ++i) {
+        if (rest[i] == '_' && i + 1 < rest.size() && rest[i + 1] == '_') {
+            key += '.';
+            ++i;
+            continue;
+        }
+        key += static_cast<char>(std::tolower(static_cast<unsigned char>(rest[i])));
+    }
+    return key;
+}
+
+}  // namespace
+
+std::string Config::EffectiveDatabaseUrl() const {
+    if (!database_url.empty()) return database_url;
+    return "sqlite://" + (std::filesystem::path(data_dir) / "dihya.db").string();
+}
+
+Result<Config> LoadConfig(const ConfigSources& sources) {
+    Config c;
+    c.web_dir = std::string(DIHYA_SOURCE_DIR) + "/web";
+    c.assets_dir = std::string(DIHYA_SOURCE_DIR) + "/node_modules";
+
+    if (sources.config_file) {
+        const std::string& file = *sources.config_file;
+        std::ifstream in(file);
+        if (!in) return MakeError(ErrorCode::kInvalidArgument, file + ": cannot read the configuration file");
+        YAML::Node root;
+        try {
+            root = YAML::Load(in);
+        } catch (const YAML::Exception& e) {
+            return MakeError(ErrorCode::kInvalidArgument,
+                             file + ":" + std::to_string(e.mark.line + 1) + ": invalid YAML: " + e.msg);
+        }
+        if (!root.IsNull()) {
+            if (!root.IsMap()) return MakeError(ErrorCode::kInvalidArgument, file + ":1: the top level must be a map");
+            try {
+                if (auto r = ApplyYaml(c, root, "", file); !r) return r.take_error();
+            } catch (const YAML::Exception& e) {
+                return MakeError(ErrorCode::kInvalidArgument,
+                                 file + ":" + std::to_string(e.mark.line + 1) + ": " + e.msg);
+            }
+        }
+    }
+
+    auto getenv = sources.getenv ? sources.getenv : DefaultGetenv;
+    const std::vector<std::string> names = sources.env_names ? *sources.env_names : EnvNames();
+    for (const auto& name : names) {
+        if (name.rfind("DIHYA_", 0) != 0) continue;
+        const std::string key = EnvToKey(name);
+        if (FindKey(key) == nullptr) continue;  // other DIHYA_* variables belong to tools and tests
+        auto value = getenv(name);
+        if (!value) continue;
+        if (auto r = Apply(c, key, RawValue{{*value}, false, name}); !r) return r.take_error();
+    }
+
+    for (const auto& [key, value] : sources.flags) {
+        std::string flag = "--" + key;
+        std::replace(flag.begin(), flag.end(), '_', '-');
+        if (auto r = Apply(c, key, RawValue{{value}, false, flag}); !r) return r.take_error();
+    }
+    return c;
+}
+
+const std::vector<std::pair<std::string, std::string>>& ConfigKeys() {
+    static const std::vector<std::pair<std::string, std::string>> out = [] {
+        std::vector<std::pair<std::string, std::string>> v;
+        for (const auto& k : Keys()) v.emplace_back(k.key, k.description);
+        return v;
+    }();
+    return out;
+}
+
+}  // namespace dihya

@@ -1,0 +1,15 @@
+#pragma once
+
+#include <cstddef>
+#include <string>
+#include <string_view>
+
+namespace dihya {
+
+/// Lower-case hex of `bytes` random bytes from libsodium's CSPRNG.
+std::string RandomHex(std::size_t bytes);
+
+/// True for an acceptable client-supplied request id: 1..128 chars of [A-Za-z0-9._:-].
+bool IsValidRequestId(std::string_view id);
+
+}  // namespace dihya

@@ -1,0 +1,46 @@
+#include "core/problem.hpp"
+
+#include <boost/json.hpp>
+#include <gtest/gtest.h>
+
+#include "core/redact.hpp"
+
+namespace dihya {
+namespace {
+
+TEST(Problem, MapsEveryCodeToAStatus) {
+    EXPECT_EQ(ProblemKindOf(ErrorCode::kInvalidArgument).status, 400);
+    EXPECT_EQ(ProblemKindOf(ErrorCode::kUnauthenticated).status, 401);
+    EXPECT_EQ(ProblemKindOf(ErrorCode::kPermissionDenied).status, 403);
+    EXPECT_EQ(ProblemKindOf(ErrorCode::kNotFound).status, 404);
+    EXPECT_EQ(ProblemKindOf(ErrorCode::kAlreadyExists).status, 409);
+    EXPECT_EQ(ProblemKindOf(ErrorCode::kPayloadTooLarge).status, 413);
+    EXPECT_EQ(ProblemKindOf(ErrorCode::kRateLimited).status, 429);
+    EXPECT_EQ(ProblemKindOf(ErrorCode::kInternal).status, 500);
+    EXPECT_EQ(ProblemKindOf(ErrorCode::kUnavailable).status, 503);
+}
+
+TEST(Problem, DocumentHasRfc9457FieldsAndFieldErrors) {
+    auto doc = boost::json::parse(
+        ProblemJson(MakeError(ErrorCode::kInvalidArgument, "bad email", {{"email", "must be an email address"}}),
+                    "req-1"));
+    EXPECT_EQ(doc.at("status").as_int64(), 400);
+    EXPECT_EQ(doc.at("instance").as_string(), "req-1");
+    EXPECT_EQ(doc.at("detail").as_string(), "bad email");
+    EXPECT_EQ(doc.at("type").as_string(), "/docs/problems#invalid-argument");
+    EXPECT_EQ(doc.at("errors").as_array().at(0).at("field").as_string(), "email");
+}
+
+TEST(Redact, SensitiveNamesAndQueries) {
+    EXPECT_TRUE(IsSensitiveName("Authorization"));
+    EXPECT_TRUE(IsSensitiveName("refresh_token"));
+    EXPECT_TRUE(IsSensitiveName("PASSWORD"));
+    EXPECT_FALSE(IsSensitiveName("limit"));
+    EXPECT_EQ(RedactQuery("limit=5&token=abc&password=x&cursor=q"),
+              "limit=5&token=[redacted]&password=[redacted]&cursor=q");
+    EXPECT_EQ(RedactQuery("code=xyz"), "code=[redacted]");
+    EXPECT_EQ(RedactQuery(""), "");
+}
+
+}  // namespace
+}  // namespace dihya

@@ -1,0 +1,158 @@
+#include "docs/docs.hpp"
+
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <mutex>
+#include <sstream>
+
+#include <boost/json.hpp>
+
+namespace dihya::docs {
+
+namespace {
+
+constexpr std::string_view kDocsCsp =
+    "default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
+    "connect-src 'self'; font-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'";
+
+std::string ContentType(const std::string& name) {
+    auto ends = [&](std::string_view ext) {
+        return name.size() >= ext.size() && name.compare(name.size() - ext.size(), ext.size(), ext) == 0;
+    };
+    if (ends(".html")) return "text/html; charset=utf-8";
+    if (ends(".js")) return "text/javascript; charset=utf-8";
+    if (ends(".css")) return "text/css; charset=utf-8";
+    if (ends(".png")) return "image/png";
+    if (ends(".svg")) return "image/svg+xml";
+    if (ends(".json")) return "application/json";
+    if (ends(".map")) return "application/json";
+    return "application/octet-stream";
+}
+
+bool SafeName(const std::string& name) {
+    if (name.empty() || name.size() > 100 || name.front() == '.') return false;
+    return std::all_of(name.begin(), name.end(), [](unsigned char c) {
+        return std::isalnum(c) || c == '.' || c == '-' || c == '_';
+    });
+}
+
+/// Files read once and kept; lookups confined to a fixed list of directories and to plain
+/// names (no separators, no dot-files), so no path can escape them.
+class StaticFiles final {
+public:
+    explicit StaticFiles(std::vector<std::filesystem::path> roots) : roots_(std::move(roots)) {}
+
+    const std::string* Get(const std::string& name) {
+        if (!SafeName(name)) return nullptr;
+        std::lock_guard lock(mu_);
+        if (auto it = cache_.find(name); it != cache_.end()) return it->second ? &*it->second : nullptr;
+        std::optional<std::string> content;
+        for (const auto& root : roots_) {
+            std::ifstream in(root / name, std::ios::binary);
+            if (!in) continue;
+            std::ostringstream ss;
+            ss << in.rdbuf();
+            content = ss.str();
+            break;
+        }
+        auto& slot = cache_[name];
+        slot = std::move(content);
+        return slot ? &*slot : nullptr;
+    }
+
+private:
+    std::vector<std::filesystem::path> roots_;
+    std::mutex mu_;
+    std::map<std::string, std::optional<std::string>> cache_;
+};
+
+}  // namespace
+
+std::string OpenApiJson(const http::Router& router, const std::vector<http::TagDoc>& tags) {
+    return boost::json::serialize(http::BuildOpenApi(router, tags, DIHYA_VERSION));
+}
+
+void Register(http::App& app) {
+    app.tags.push_back({"docs", "This API's own description."});
+    const http::Router& router = app.router;
+    const std::vector<http::TagDoc>& tags = app.tags;
+    auto once = std::make_shared<std::once_flag>();
+    auto doc = std::make_shared<std::string>();
+    auto etag = std::make_shared<std::string>();
+
+    app.router.Add({
+        .method = "GET",
+        .path = "/api/v1/openapi.json",
+        .operation_id = "getOpenApi",
+        .summary = "This OpenAPI 3.1 document",
+        .tag = "docs",
+        .responses = {{200, "OpenAPI 3.1 document", boost::json::object{{"type", "object"}}}},
+        .handler = [&router, &tags, once, doc, etag](http::Request& request) {
+            std::call_once(*once, [&] {
+                *doc = OpenApiJson(router, tags);
+                *etag = http::StrongEtag(*doc);
+            });
+            http::Response r = http::IfNoneMatch(request, *etag) ? http::Response::Empty(304)
+                                                                  : http::Response::Text(200, *doc, "application/json");
+            r.headers.Set("ETag", *etag);
+            r.headers.Set("Cache-Control", "no-cache");
+            return r;
+        },
+    });
+
+    auto files = std::make_shared<StaticFiles>(std::vector<std::filesystem::path>{
+        std::filesystem::path(app.config.web_dir) / "docs",
+        std::filesystem::path(app.config.assets_dir) / "swagger-ui-dist"});
+    auto serve = [files](const std::string& name, http::Request& request) {
+        const std::string* content = files->Get(name);
+        if (content == nullptr) {
+            return http::Response::Problem(404, "Not found",
+                                           name == "index.html" || name.rfind("swagger-ui", 0) == 0
+                                               ? "the docs assets are missing: run scripts/bootstrap (npm ci)"
+                                               : "no such docs asset",
+                                           request.request_id);
+        }
+        const std::string etag = http::StrongEtag(*content);
+        http::Response r = http::IfNoneMatch(request, etag) ? http::Response::Empty(304)
+                                                            : http::Response::Text(200, *content, ContentType(name));
+        r.headers.Set("ETag", etag);
+        r.headers.Set("Cache-Control", "public, max-age=300");
+        r.headers.Set("Content-Security-Policy", std::string(kDocsCsp));
+        return r;
+    };
+    app.router.Add({
+        .method = "GET",
+        .path = "/docs",
+        .operation_id = "getDocs",
+        .summary = "Interactive API documentation (Swagger UI)",
+        .tag = "docs",
+        .responses = {{200, "HTML page", boost::json::object{{"type", "string"}}, "text/html"}},
+        .handler = [serve](http::Request& request) { return serve("index.html", request); },
+    });
+    app.router.Add({
+        .method = "GET",
+        .path = "/docs/{file*}",
+        .operation_id = "getDocsAsset",
+        .summary = "Docs page assets",
+        .hidden = true,
+        .handler = [serve](http::Request& request) {
+            const std::string name = request.path_params["file"];
+            return serve(name.empty() ? "index.html" : name, request);
+        },
+    });
+    app.router.Add({
+        .method = "GET",
+        .path = "/",
+        .operation_id = "getRoot",
+        .summary = "Redirects to /docs",
+        .hidden = true,
+        .handler = [](http::Request&) {
+            http::Response r = http::Response::Empty(302);
+            r.headers.Set("Location", "/docs");
+            return r;
+        },
+    });
+}
+
+}  // namespace dihya::docs

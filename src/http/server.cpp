@@ -1,0 +1,432 @@
+#include "http/server.hpp"
+
+#include <atomic>
+#include <csignal>
+#include <mutex>
+#include <thread>
+#include <unordered_map>
+#include <unordered_set>
+
+#include <boost/asio.hpp>
+#include <boost/asio/experimental/as_tuple.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <boost/url/parse.hpp>
+
+#include "core/problem.hpp"
+
+namespace dihya::http {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace bhttp = boost::beast::http;
+using tcp = asio::ip::tcp;
+
+namespace {
+
+constexpr auto kTuple = asio::experimental::as_tuple(asio::use_awaitable);
+constexpr std::size_t kMaxDrainBytes = 1 << 20;
+
+struct Conn {
+    explicit Conn(tcp::socket socket) : stream(std::move(socket)) {}
+    beast::tcp_stream stream;
+    bool idle = false;  // touched only on the connection's strand
+    std::string ip;
+};
+
+std::string DecodePath(std::string_view target, std::string& query, bool& ok) {
+    ok = true;
+    const auto q = target.find('?');
+    query = q == std::string_view::npos ? "" : std::string(target.substr(q + 1));
+    const std::string_view raw = target.substr(0, q);
+    auto parsed = boost::urls::parse_origin_form(target);
+    if (!parsed || raw.empty() || raw.front() != '/') {
+        ok = false;
+        return std::string(raw);
+    }
+    std::string path = parsed->path();  // percent-decoded
+    if (path.find('\0') != std::string::npos) ok = false;
+    return path;
+}
+
+}  // namespace
+
+struct Server::Impl {
+    Impl(const Config& c, Pipeline& p, Logger& l, Metrics& m)
+        : config(c),
+          pipeline(p),
+          log(l),
+          metrics(m),
+          threads(c.io_threads > 0 ? static_cast<int>(c.io_threads)
+                                   : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()))),
+          ioc(threads),
+          strand(asio::make_strand(ioc)),
+          acceptor(strand),
+          signals(strand, SIGINT, SIGTERM),
+          grace_timer(strand) {}
+
+    const Config& config;
+    Pipeline& pipeline;
+    Logger& log;
+    Metrics& metrics;
+    int threads;
+    asio::io_context ioc;
+    asio::strand<asio::io_context::executor_type> strand;  // acceptor, signals, shutdown
+    tcp::acceptor acceptor;
+    asio::signal_set signals;
+    asio::steady_timer grace_timer;
+
+    std::atomic<bool> draining{false};
+    mutable std::mutex mu;
+    std::size_t open = 0;
+    std::unordered_map<std::string, std::int64_t> per_ip;
+    std::unordered_set<std::shared_ptr<Conn>> conns;
+    std::atomic<bool> stopped{false};
+
+    asio::awaitable<void> Accept();
+    asio::awaitable<void> Session(std::shared_ptr<Conn> conn);
+    asio::awaitable<void> Reject(tcp::socket socket, std::string why);
+    asio::awaitable<void> WriteAndClose(std::shared_ptr<Conn> conn, Request& request, Response response);
+    asio::awaitable<bool> Write(Conn& conn, const Request& request, Response& response, unsigned version,
+                                bool keep_alive);
+    void Release(const std::shared_ptr<Conn>& conn);
+    void BeginShutdown();
+    void StopIfDone();
+};
+
+asio::awaitable<void> Server::Impl::Accept() {
+    for (;;) {
+        auto [ec, socket] = co_await acceptor.async_accept(asio::make_strand(ioc), kTuple);
+        if (ec) {
+            if (ec == asio::error::operation_aborted || draining) co_return;
+            log.Warn("accept failed", {{"error", ec.message()}});
+            continue;
+        }
+        boost::system::error_code ep_ec;
+        const auto ep = socket.remote_endpoint(ep_ec);
+        if (ep_ec) continue;
+        std::string ip = ep.address().to_string();
+        socket.set_option(tcp::no_delay(true), ep_ec);
+
+        std::shared_ptr<Conn> conn;
+        std::string refused;
+        {
+            std::lock_guard lock(mu);
+            if (static_cast<std::int64_t>(open) >= config.limits.max_connections) {
+                refused = "the server is at its connection limit";
+            } else if (per_ip[ip] >= config.limits.max_connections_per_ip) {
+                refused = "too many connections from this address";
+            } else {
+                ++open;
+                ++per_ip[ip];
+                conn = std::make_shared<Conn>(std::move(socket));
+                conn->ip = ip;
+                conns.insert(conn);
+            }
+        }
+        if (!conn) {
+            auto ex = socket.get_executor();
+            asio::co_spawn(ex, Reject(std::move(socket), refused), asio::detached);
+            continue;
+        }
+        auto ex = conn->stream.get_executor();
+        asio::co_spawn(ex, Session(conn), asio::detached);
+    }
+}
+
+asio::awaitable<void> Server::Impl::Reject(tcp::socket socket, std::string why) {
+    beast::tcp_stream stream(std::move(socket));
+    bhttp::response<bhttp::string_body> res{bhttp::status::service_unavailable, 11};
+    res.set(bhttp::field::content_type, "application/problem+json");
+    res.set(bhttp::field::retry_after, "1");
+    res.keep_alive(false);
+    res.body() = ProblemJson(503, "Service unavailable", why, "");
+    res.prepare_payload();
+    stream.expires_after(std::chrono::seconds(2));
+    co_await bhttp::async_write(stream, res, kTuple);
+    boost::system::error_code ec;
+    stream.socket().shutdown(tcp::socket::shutdown_both, ec);
+}
+
+void Server::Impl::Release(const std::shared_ptr<Conn>& conn) {
+    boost::system::error_code ec;
+    conn->stream.socket().shutdown(tcp::socket::shutdown_both, ec);
+    conn->stream.socket().close(ec);
+    {
+        std::lock_guard lock(mu);
+        if (conns.erase(conn) == 0) return;
+        --open;
+        auto it = per_ip.find(conn->ip);
+        if (it != per_ip.end() && --it->second <= 0) per_ip.erase(it);
+    }
+    StopIfDone();
+}
+
+void Server::Impl::StopIfDone() {
+    if (!draining) return;
+    {
+        std::lock_guard lock(mu);
+        if (open != 0) return;
+    }
+    if (!stopped.exchange(true)) {
+        asio::post(strand, [this] {
+            grace_timer.cancel();
+            ioc.stop();
+        });
+    }
+}
+
+void Server::Impl::BeginShutdown() {
+    // Runs on the acceptor's strand.
+    if (draining.exchange(true)) return;
+    std::vector<std::shared_ptr<Conn>> snapshot;
+    {
+        std::lock_guard lock(mu);
+        snapshot.assign(conns.begin(), conns.end());
+    }
+    log.Info("shutting down", {{"open_connections", static_cast<std::int64_t>(snapshot.size())}});
+    boost::system::error_code ec;
+    acceptor.close(ec);
+    signals.cancel(ec);
+    // Idle keep-alive connections go now; busy ones finish their request first.
+    for (auto& c : snapshot) {
+        asio::post(c->stream.get_executor(), [c] {
+            if (c->idle) c->stream.cancel();
+        });
+    }
+    grace_timer.expires_after(std::chrono::milliseconds(config.limits.shutdown_grace_ms));
+    grace_timer.async_wait([this](const boost::system::error_code& wec) {
+        if (wec) return;
+        std::vector<std::shared_ptr<Conn>> left;
+        {
+            std::lock_guard lock(mu);
+            left.assign(conns.begin(), conns.end());
+        }
+        if (!left.empty()) log.Warn("shutdown grace period over; closing connections", {{"open_connections", static_cast<std::int64_t>(left.size())}});
+        for (auto& c : left) asio::post(c->stream.get_executor(), [c] { c->stream.cancel(); });
+    });
+    StopIfDone();
+}
+
+asio::awaitable<bool> Server::Impl::Write(Conn& conn, const Request& request, Response& response, unsigned version,
+                                          bool keep_alive) {
+    bhttp::response<bhttp::string_body> res{static_cast<bhttp::status>(response.status), version};
+    for (const auto& [name, value] : response.headers.items()) res.insert(name, value);
+    res.keep_alive(keep_alive);
+    const bool no_body = response.status == 204 || response.status == 304 || (response.status >= 100 && response.status < 200);
+    if (request.method == "HEAD") {
+        res.content_length(response.body.size());
+    } else if (!no_body) {
+        res.body() = std::move(response.body);
+        res.prepare_payload();
+    }
+    conn.stream.expires_after(std::chrono::milliseconds(config.limits.body_timeout_ms));
+    if (request.method == "HEAD") {
+        bhttp::response_serializer<bhttp::string_body> sr{res};
+        auto [ec, n] = co_await bhttp::async_write_header(conn.stream, sr, kTuple);
+        co_return !ec;
+    }
+    auto [ec, n] = co_await bhttp::async_write(conn.stream, res, kTuple);
+    co_return !ec;
+}
+
+asio::awaitable<void> Server::Impl::WriteAndClose(std::shared_ptr<Conn> conn, Request& request, Response response) {
+    response.headers.Set("Connection", "close");
+    pipeline.Finish(request, response);
+    if (co_await Write(*conn, request, response, 11, false)) {
+        // Lingering close: stop sending, then read and drop what the client still sends, so
+        // it gets to read our answer instead of a reset.
+        boost::system::error_code ec;
+        conn->stream.socket().shutdown(tcp::socket::shutdown_send, ec);
+        std::array<char, 16384> sink{};
+        std::size_t drained = 0;
+        conn->stream.expires_after(std::chrono::milliseconds(std::min<std::int64_t>(config.limits.header_timeout_ms, 2000)));
+        while (drained < kMaxDrainBytes) {
+            auto [rec, n] = co_await conn->stream.async_read_some(asio::buffer(sink), kTuple);
+            if (rec) break;
+            drained += n;
+        }
+    }
+}
+
+asio::awaitable<void> Server::Impl::Session(std::shared_ptr<Conn> conn) {
+    beast::flat_buffer buffer;
+    bool first = true;
+    const auto header_timeout = std::chrono::milliseconds(config.limits.header_timeout_ms);
+    const auto body_timeout = std::chrono::milliseconds(config.limits.body_timeout_ms);
+    const auto idle_timeout = std::chrono::milliseconds(config.limits.idle_timeout_ms);
+
+    for (;;) {
+        if (buffer.size() == 0) {
+            // Wait for the first bytes of the next request: idle timeout between requests,
+            // header timeout for a new connection that sends nothing.
+            if (draining) break;
+            conn->idle = true;
+            conn->stream.expires_after(first ? header_timeout : idle_timeout);
+            auto [ec, n] = co_await conn->stream.async_read_some(buffer.prepare(4096), kTuple);
+            conn->idle = false;
+            if (ec) break;
+            buffer.commit(n);
+        }
+        first = false;
+
+        bhttp::request_parser<bhttp::string_body> parser;
+        parser.header_limit(static_cast<std::uint32_t>(config.limits.max_header_bytes));
+        parser.body_limit(static_cast<std::uint64_t>(config.limits.max_body_bytes));
+        Request request;
+        request.remote_ip = conn->ip;
+        request.received_at = std::chrono::steady_clock::now();
+
+        conn->stream.expires_after(header_timeout);
+        auto [hec, hn] = co_await bhttp::async_read_header(conn->stream, buffer, parser, kTuple);
+        if (hec) {
+            if (hec == bhttp::error::header_limit) {
+                request.method = "-";
+                co_await WriteAndClose(conn, request,
+                                       Response::Problem(431, "Request header fields too large",
+                                                         "the request headers exceed " +
+                                                             std::to_string(config.limits.max_header_bytes) + " bytes",
+                                                         request.request_id));
+            } else if (hec == bhttp::error::body_limit) {
+                request.method = std::string(parser.get().method_string());
+                request.path = std::string(parser.get().target());
+                co_await WriteAndClose(conn, request,
+                                       Response::Problem(413, "Payload too large",
+                                                         "the request body exceeds " +
+                                                             std::to_string(config.limits.max_body_bytes) + " bytes",
+                                                         request.request_id));
+            } else if (hec != beast::error::timeout && hec != bhttp::error::end_of_stream &&
+                       hec != asio::error::eof && hec != asio::error::operation_aborted &&
+                       hec != asio::error::connection_reset) {
+                request.method = "-";
+                co_await WriteAndClose(conn, request,
+                                       Response::Problem(400, "Bad request", "malformed HTTP request: " + hec.message(),
+                                                         request.request_id));
+            }
+            break;
+        }
+
+        auto& header = parser.get();
+        if (!parser.is_done()) {
+            if (beast::iequals(header[bhttp::field::expect], "100-continue")) {
+                bhttp::response<bhttp::empty_body> cont{bhttp::status::continue_, header.version()};
+                conn->stream.expires_after(body_timeout);
+                auto [cec, cn] = co_await bhttp::async_write(conn->stream, cont, kTuple);
+                if (cec) break;
+            }
+            conn->stream.expires_after(body_timeout);
+            auto [bec, bn] = co_await bhttp::async_read(conn->stream, buffer, parser, kTuple);
+            if (bec) {
+                request.method = std::string(header.method_string());
+                request.path = std::string(header.target());
+                if (bec == bhttp::error::body_limit) {
+                    co_await WriteAndClose(conn, request,
+                                           Response::Problem(413, "Payload too large",
+                                                             "the request body exceeds " +
+                                                                 std::to_string(config.limits.max_body_bytes) + " bytes",
+                                                             request.request_id));
+                } else if (bec == beast::error::timeout) {
+                    co_await WriteAndClose(conn, request,
+                                           Response::Problem(408, "Request timeout",
+                                                             "the request body was not received in time",
+                                                             request.request_id));
+                } else if (bec != bhttp::error::end_of_stream && bec != asio::error::eof &&
+                           bec != asio::error::connection_reset && bec != asio::error::operation_aborted &&
+                           bec != bhttp::error::partial_message) {
+                    co_await WriteAndClose(conn, request,
+                                           Response::Problem(400, "Bad request", "malformed HTTP body: " + bec.message(),
+                                                             request.request_id));
+                }
+                break;
+            }
+        }
+
+        auto req = parser.release();
+        request.method = std::string(req.method_string());
+        request.target = std::string(req.target());
+        bool path_ok = true;
+        request.path = DecodePath(request.target, request.query, path_ok);
+        for (const auto& field : req) {
+            request.headers.Add(std::string(field.name_string()), std::string(field.value()));
+        }
+        request.body = std::move(req.body());
+        if (!path_ok) {
+            co_await WriteAndClose(conn, request,
+                                   Response::Problem(400, "Bad request", "the request target is not a valid path",
+                                                     request.request_id));
+            break;
+        }
+
+        Response response = pipeline.Handle(request);
+        const bool keep_alive = req.keep_alive() && !response.close && !draining;
+        if (!keep_alive) response.headers.Set("Connection", "close");
+        if (!co_await Write(*conn, request, response, req.version(), keep_alive)) break;
+        if (!keep_alive) break;
+    }
+    Release(conn);
+}
+
+Server::Server(const Config& config, Pipeline& pipeline, Logger& log, Metrics& metrics)
+    : impl_(std::make_unique<Impl>(config, pipeline, log, metrics)) {
+    metrics.AddGauge("dihya_http_open_connections", "Open client connections.",
+                     [this] { return static_cast<double>(open_connections()); });
+}
+
+Server::~Server() = default;
+
+Result<void> Server::Listen() {
+    boost::system::error_code ec;
+    auto address = asio::ip::make_address(impl_->config.listen_host, ec);
+    if (ec) {
+        // A host name: resolve it.
+        tcp::resolver resolver(impl_->ioc);
+        auto results = resolver.resolve(impl_->config.listen_host, std::to_string(impl_->config.listen_port), ec);
+        if (ec || results.empty()) {
+            return MakeError(ErrorCode::kInvalidArgument, "cannot resolve listen host " + impl_->config.listen_host);
+        }
+        address = results.begin()->endpoint().address();
+    }
+    tcp::endpoint endpoint(address, impl_->config.listen_port);
+    auto& acc = impl_->acceptor;
+    acc.open(endpoint.protocol(), ec);
+    if (!ec) acc.set_option(asio::socket_base::reuse_address(true), ec);
+    if (!ec) acc.bind(endpoint, ec);
+    if (!ec) acc.listen(asio::socket_base::max_listen_connections, ec);
+    if (ec) {
+        return MakeError(ErrorCode::kUnavailable, "cannot listen on " + impl_->config.listen_host + ":" +
+                                                      std::to_string(impl_->config.listen_port) + ": " + ec.message());
+    }
+    return Ok();
+}
+
+std::string Server::address() const {
+    boost::system::error_code ec;
+    auto ep = impl_->acceptor.local_endpoint(ec);
+    if (ec) return "";
+    const std::string host = ep.address().is_v6() ? "[" + ep.address().to_string() + "]" : ep.address().to_string();
+    return host + ":" + std::to_string(ep.port());
+}
+
+std::size_t Server::open_connections() const {
+    std::lock_guard lock(impl_->mu);
+    return impl_->open;
+}
+
+void Server::Shutdown() {
+    asio::post(impl_->strand, [impl = impl_.get()] { impl->BeginShutdown(); });
+}
+
+void Server::Run() {
+    Impl& impl = *impl_;
+    impl.signals.async_wait([&impl](const boost::system::error_code& ec, int) {
+        if (!ec) impl.BeginShutdown();
+    });
+    asio::co_spawn(impl.strand, impl.Accept(), asio::detached);
+    std::vector<std::thread> pool;
+    pool.reserve(static_cast<std::size_t>(impl.threads - 1));
+    for (int i = 1; i < impl.threads; ++i) pool.emplace_back([&impl] { impl.ioc.run(); });
+    impl.ioc.run();
+    for (auto& t : pool) t.join();
+}
+
+}  // namespace dihya::http

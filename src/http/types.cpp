@@ -1,0 +1,127 @@
+#include "http/types.hpp"
+
+#include <algorithm>
+#include <cctype>
+
+#include <boost/json.hpp>
+#include <boost/url/parse_query.hpp>
+
+#include "core/problem.hpp"
+
+namespace dihya::http {
+
+bool IEquals(std::string_view a, std::string_view b) {
+    return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](unsigned char x, unsigned char y) {
+               return std::tolower(x) == std::tolower(y);
+           });
+}
+
+void Headers::Set(std::string_view name, std::string value) {
+    Remove(name);
+    items_.emplace_back(std::string(name), std::move(value));
+}
+
+void Headers::Remove(std::string_view name) {
+    std::erase_if(items_, [&](const auto& kv) { return IEquals(kv.first, name); });
+}
+
+std::optional<std::string_view> Headers::Get(std::string_view name) const {
+    for (const auto& [k, v] : items_) {
+        if (IEquals(k, name)) return std::string_view(v);
+    }
+    return std::nullopt;
+}
+
+std::optional<std::string> Request::QueryParam(std::string_view name) const {
+    auto params = boost::urls::parse_query(query);
+    if (!params) return std::nullopt;
+    for (const auto& p : *params) {
+        if (p.key == name) return std::string(p.value);
+    }
+    return std::nullopt;
+}
+
+Response Response::Json(int status, const boost::json::value& body) {
+    Response r;
+    r.status = status;
+    r.headers.Set("Content-Type", "application/json");
+    r.body = boost::json::serialize(body);
+    return r;
+}
+
+Response Response::Text(int status, std::string body, std::string content_type) {
+    Response r;
+    r.status = status;
+    r.headers.Set("Content-Type", std::move(content_type));
+    r.body = std::move(body);
+    return r;
+}
+
+Response Response::Problem(const Error& error, std::string_view request_id) {
+    Response r;
+    r.status = ProblemKindOf(error.code).status;
+    r.headers.Set("Content-Type", "application/problem+json");
+    r.body = ProblemJson(error, request_id);
+    return r;
+}
+
+Response Response::Problem(int status, std::string_view title, std::string_view detail, std::string_view request_id) {
+    Response r;
+    r.status = status;
+    r.headers.Set("Content-Type", "application/problem+json");
+    r.body = ProblemJson(status, title, detail, request_id);
+    return r;
+}
+
+Response Response::Empty(int status) {
+    Response r;
+    r.status = status;
+    return r;
+}
+
+Result<boost::json::value> ParseJsonBody(const Request& request) {
+    if (request.body.empty()) {
+        return MakeError(ErrorCode::kInvalidArgument, "the request body must be a JSON object", {{"body", "missing"}});
+    }
+    boost::system::error_code ec;
+    boost::json::parse_options opts;
+    opts.max_depth = 64;
+    boost::json::value v = boost::json::parse(request.body, ec, {}, opts);
+    if (ec) {
+        return MakeError(ErrorCode::kInvalidArgument, "the request body is not valid JSON: " + ec.message(),
+                         {{"body", "invalid JSON"}});
+    }
+    if (!v.is_object()) {
+        return MakeError(ErrorCode::kInvalidArgument, "the request body must be a JSON object",
+                         {{"body", "must be an object"}});
+    }
+    return v;
+}
+
+std::string_view ReasonPhrase(int status) {
+    switch (status) {
+        case 200: return "OK";
+        case 201: return "Created";
+        case 202: return "Accepted";
+        case 204: return "No Content";
+        case 304: return "Not Modified";
+        case 400: return "Bad Request";
+        case 401: return "Unauthorized";
+        case 403: return "Forbidden";
+        case 404: return "Not Found";
+        case 405: return "Method Not Allowed";
+        case 408: return "Request Timeout";
+        case 409: return "Conflict";
+        case 413: return "Content Too Large";
+        case 415: return "Unsupported Media Type";
+        case 422: return "Unprocessable Content";
+        case 429: return "Too Many Requests";
+        case 431: return "Request Header Fields Too Large";
+        case 500: return "Internal Server Error";
+        case 503: return "Service Unavailable";
+        case 504: return "Gateway Timeout";
+        default: return "";
+    }
+}
+
+}  // namespace dihya::http
