@@ -14,6 +14,7 @@
 #include <boost/url/parse.hpp>
 
 #include "core/problem.hpp"
+#include "http/middleware/request_id.hpp"
 
 namespace dihya::http {
 
@@ -87,6 +88,8 @@ struct Server::Impl {
     asio::awaitable<void> Session(std::shared_ptr<Conn> conn);
     asio::awaitable<void> Reject(tcp::socket socket, std::string why);
     asio::awaitable<void> WriteAndClose(std::shared_ptr<Conn> conn, Request& request, Response response);
+    asio::awaitable<void> Refuse(std::shared_ptr<Conn> conn, Request& request, int status, std::string title,
+                                 std::string detail);
     asio::awaitable<bool> Write(Conn& conn, const Request& request, Response& response, unsigned version,
                                 bool keep_alive);
     void Release(const std::shared_ptr<Conn>& conn);
@@ -136,11 +139,17 @@ asio::awaitable<void> Server::Impl::Accept() {
 
 asio::awaitable<void> Server::Impl::Reject(tcp::socket socket, std::string why) {
     beast::tcp_stream stream(std::move(socket));
+    Request request;
+    request.method = "-";
+    AssignRequestId(request);
+    Response response = Response::Problem(503, "Service unavailable", why, request.request_id);
+    response.headers.Set("Retry-After", "1");
+    response.headers.Set("Connection", "close");
+    pipeline.Finish(request, response);
     bhttp::response<bhttp::string_body> res{bhttp::status::service_unavailable, 11};
-    res.set(bhttp::field::content_type, "application/problem+json");
-    res.set(bhttp::field::retry_after, "1");
+    for (const auto& [name, value] : response.headers.items()) res.insert(name, value);
     res.keep_alive(false);
-    res.body() = ProblemJson(503, "Service unavailable", why, "");
+    res.body() = std::move(response.body);
     res.prepare_payload();
     stream.expires_after(std::chrono::seconds(2));
     co_await bhttp::async_write(stream, res, kTuple);
@@ -249,6 +258,13 @@ asio::awaitable<void> Server::Impl::WriteAndClose(std::shared_ptr<Conn> conn, Re
     }
 }
 
+asio::awaitable<void> Server::Impl::Refuse(std::shared_ptr<Conn> conn, Request& request, int status,
+                                           std::string title, std::string detail) {
+    if (request.request_id.empty()) AssignRequestId(request);
+    co_await WriteAndClose(std::move(conn), request,
+                           Response::Problem(status, title, detail, request.request_id));
+}
+
 asio::awaitable<void> Server::Impl::Session(std::shared_ptr<Conn> conn) {
     beast::flat_buffer buffer;
     bool first = true;
@@ -277,31 +293,47 @@ asio::awaitable<void> Server::Impl::Session(std::shared_ptr<Conn> conn) {
         request.remote_ip = conn->ip;
         request.received_at = std::chrono::steady_clock::now();
 
+        // Read the header block ourselves so the whole block, not only its unparsed tail,
+        // counts against max_header_bytes.
         conn->stream.expires_after(header_timeout);
-        auto [hec, hn] = co_await bhttp::async_read_header(conn->stream, buffer, parser, kTuple);
+        const auto max_header = static_cast<std::size_t>(config.limits.max_header_bytes);
+        std::size_t header_bytes = 0;
+        boost::system::error_code hec;
+        while (!parser.is_header_done()) {
+            if (buffer.size() > 0) {
+                const std::size_t used = parser.put(buffer.data(), hec);
+                buffer.consume(used);
+                header_bytes += used;
+                if (hec == bhttp::error::need_more) hec = {};
+                if (hec || parser.is_header_done()) break;
+            }
+            if (header_bytes + buffer.size() > max_header) {
+                hec = bhttp::error::header_limit;
+                break;
+            }
+            auto [rec, n] = co_await conn->stream.async_read_some(buffer.prepare(4096), kTuple);
+            if (rec) {
+                hec = rec;
+                break;
+            }
+            buffer.commit(n);
+        }
+        if (!hec && header_bytes > max_header) hec = bhttp::error::header_limit;
         if (hec) {
             if (hec == bhttp::error::header_limit) {
                 request.method = "-";
-                co_await WriteAndClose(conn, request,
-                                       Response::Problem(431, "Request header fields too large",
-                                                         "the request headers exceed " +
-                                                             std::to_string(config.limits.max_header_bytes) + " bytes",
-                                                         request.request_id));
+                co_await Refuse(conn, request, 431, "Request header fields too large",
+                                "the request headers exceed " + std::to_string(max_header) + " bytes");
             } else if (hec == bhttp::error::body_limit) {
                 request.method = std::string(parser.get().method_string());
                 request.path = std::string(parser.get().target());
-                co_await WriteAndClose(conn, request,
-                                       Response::Problem(413, "Payload too large",
-                                                         "the request body exceeds " +
-                                                             std::to_string(config.limits.max_body_bytes) + " bytes",
-                                                         request.request_id));
+                co_await Refuse(conn, request, 413, "Payload too large",
+                                "the request body exceeds " + std::to_string(config.limits.max_body_bytes) + " bytes");
             } else if (hec != beast::error::timeout && hec != bhttp::error::end_of_stream &&
                        hec != asio::error::eof && hec != asio::error::operation_aborted &&
                        hec != asio::error::connection_reset) {
                 request.method = "-";
-                co_await WriteAndClose(conn, request,
-                                       Response::Problem(400, "Bad request", "malformed HTTP request: " + hec.message(),
-                                                         request.request_id));
+                co_await Refuse(conn, request, 400, "Bad request", "malformed HTTP request: " + hec.message());
             }
             break;
         }
@@ -319,23 +351,19 @@ asio::awaitable<void> Server::Impl::Session(std::shared_ptr<Conn> conn) {
             if (bec) {
                 request.method = std::string(header.method_string());
                 request.path = std::string(header.target());
+                for (const auto& field : header) {
+                    request.headers.Add(std::string(field.name_string()), std::string(field.value()));
+                }
                 if (bec == bhttp::error::body_limit) {
-                    co_await WriteAndClose(conn, request,
-                                           Response::Problem(413, "Payload too large",
-                                                             "the request body exceeds " +
-                                                                 std::to_string(config.limits.max_body_bytes) + " bytes",
-                                                             request.request_id));
+                    co_await Refuse(conn, request, 413, "Payload too large",
+                                    "the request body exceeds " + std::to_string(config.limits.max_body_bytes) +
+                                        " bytes");
                 } else if (bec == beast::error::timeout) {
-                    co_await WriteAndClose(conn, request,
-                                           Response::Problem(408, "Request timeout",
-                                                             "the request body was not received in time",
-                                                             request.request_id));
+                    co_await Refuse(conn, request, 408, "Request timeout", "the request body was not received in time");
                 } else if (bec != bhttp::error::end_of_stream && bec != asio::error::eof &&
                            bec != asio::error::connection_reset && bec != asio::error::operation_aborted &&
                            bec != bhttp::error::partial_message) {
-                    co_await WriteAndClose(conn, request,
-                                           Response::Problem(400, "Bad request", "malformed HTTP body: " + bec.message(),
-                                                             request.request_id));
+                    co_await Refuse(conn, request, 400, "Bad request", "malformed HTTP body: " + bec.message());
                 }
                 break;
             }
@@ -351,9 +379,7 @@ asio::awaitable<void> Server::Impl::Session(std::shared_ptr<Conn> conn) {
         }
         request.body = std::move(req.body());
         if (!path_ok) {
-            co_await WriteAndClose(conn, request,
-                                   Response::Problem(400, "Bad request", "the request target is not a valid path",
-                                                     request.request_id));
+            co_await Refuse(conn, request, 400, "Bad request", "the request target is not a valid path");
             break;
         }
 
