@@ -187,11 +187,13 @@ int Serve(const std::vector<std::string>& args, std::ostream& err) {
     if (auto r = server.Listen(); !r) {
         log.Error("cannot listen", {{"error", r.error().message}});
         err << "dihya serve: " << r.error().message << "\n";
-        return kFailure;
+        return r.error().code == ErrorCode::kInvalidArgument ? kUsage : kFailure;
     }
+    const std::string scheme = config->tls_cert_file.empty() ? "http" : "https";
     log.Info("listening", {{"address", server.address()},
+                           {"scheme", scheme},
                            {"database", (*db)->Describe()},
-                           {"docs", "http://" + server.address() + "/docs"},
+                           {"docs", scheme + "://" + server.address() + "/docs"},
                            {"version", DIHYA_VERSION}});
     server.Run();
     log.Info("stopped");

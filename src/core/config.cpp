@@ -117,6 +117,9 @@ const std::vector<KeyInfo>& Keys() {
                      IntSetter([](Config& c) -> std::int64_t& { return c.io_threads; }, 0, 256)});
         k.push_back({"web_dir", "directory of the static pages (docs)", str(&Config::web_dir, false)});
         k.push_back({"assets_dir", "directory of the npm assets (swagger-ui-dist)", str(&Config::assets_dir, false)});
+        k.push_back({"tls.cert_file", "PEM certificate chain: serve HTTPS (with tls.key_file)",
+                     str(&Config::tls_cert_file, true)});
+        k.push_back({"tls.key_file", "PEM private key for tls.cert_file", str(&Config::tls_key_file, true)});
         auto lim = [&](const char* name, std::int64_t LimitsConfig::*m, std::int64_t min, std::int64_t max,
                        const char* desc) {
             k.push_back({std::string("limits.") + name, desc,
@@ -312,6 +315,12 @@ Result<Config> LoadConfig(const ConfigSources& sources) {
         std::string flag = "--" + key;
         std::replace(flag.begin(), flag.end(), '_', '-');
         if (auto r = Apply(c, key, RawValue{{value}, false, flag}); !r) return r.take_error();
+    }
+    if (c.tls_cert_file.empty() != c.tls_key_file.empty()) {
+        const std::string missing = c.tls_cert_file.empty() ? "tls.cert_file" : "tls.key_file";
+        return MakeError(ErrorCode::kInvalidArgument, missing + ": must be set together with " +
+                                                          (missing == "tls.cert_file" ? "tls.key_file" : "tls.cert_file"),
+                         {{missing, "required with the other TLS file"}});
     }
     return c;
 }

@@ -10,7 +10,9 @@
 #include <boost/asio.hpp>
 #include <boost/asio/experimental/as_tuple.hpp>
 #include <boost/beast/core.hpp>
+#include <boost/asio/ssl.hpp>
 #include <boost/beast/http.hpp>
+#include <boost/beast/ssl.hpp>
 #include <boost/url/parse.hpp>
 
 #include "core/problem.hpp"
@@ -28,12 +30,27 @@ namespace {
 constexpr auto kTuple = asio::experimental::as_tuple(asio::use_awaitable);
 constexpr std::size_t kMaxDrainBytes = 1 << 20;
 
-struct Conn {
-    explicit Conn(tcp::socket socket) : stream(std::move(socket)) {}
-    beast::tcp_stream stream;
-    bool idle = false;  // touched only on the connection's strand
+/// A client connection. Members are touched only on the connection's strand.
+struct ConnBase {
+    virtual ~ConnBase() = default;
+    /// The TCP stream (under TLS: the lowest layer) for timeouts, cancel and close.
+    virtual beast::tcp_stream& Tcp() = 0;
+    bool idle = false;
     std::string ip;
 };
+
+template <class Stream>
+struct Conn final : ConnBase {
+    template <class... Args>
+    explicit Conn(Args&&... args) : stream(std::forward<Args>(args)...) {}
+    beast::tcp_stream& Tcp() override { return beast::get_lowest_layer(stream); }
+    Stream stream;
+};
+
+using PlainStream = beast::tcp_stream;
+using TlsStream = beast::ssl_stream<beast::tcp_stream>;
+template <class S>
+constexpr bool kIsTls = std::is_same_v<S, TlsStream>;
 
 std::string DecodePath(std::string_view target, std::string& query, bool& ok) {
     ok = true;
@@ -81,18 +98,23 @@ struct Server::Impl {
     mutable std::mutex mu;
     std::size_t open = 0;
     std::unordered_map<std::string, std::int64_t> per_ip;
-    std::unordered_set<std::shared_ptr<Conn>> conns;
+    std::unordered_set<std::shared_ptr<ConnBase>> conns;
+    std::optional<asio::ssl::context> tls;
     std::atomic<bool> stopped{false};
 
     asio::awaitable<void> Accept();
-    asio::awaitable<void> Session(std::shared_ptr<Conn> conn);
+    template <class S>
+    asio::awaitable<void> Session(std::shared_ptr<Conn<S>> conn);
     asio::awaitable<void> Reject(tcp::socket socket, std::string why);
-    asio::awaitable<void> WriteAndClose(std::shared_ptr<Conn> conn, Request& request, Response response);
-    asio::awaitable<void> Refuse(std::shared_ptr<Conn> conn, Request& request, int status, std::string title,
+    template <class S>
+    asio::awaitable<void> WriteAndClose(std::shared_ptr<Conn<S>> conn, Request& request, Response response);
+    template <class S>
+    asio::awaitable<void> Refuse(std::shared_ptr<Conn<S>> conn, Request& request, int status, std::string title,
                                  std::string detail);
-    asio::awaitable<bool> Write(Conn& conn, const Request& request, Response& response, unsigned version,
+    template <class S>
+    asio::awaitable<bool> Write(Conn<S>& conn, const Request& request, Response& response, unsigned version,
                                 bool keep_alive);
-    void Release(const std::shared_ptr<Conn>& conn);
+    void Release(const std::shared_ptr<ConnBase>& conn);
     void BeginShutdown();
     void StopIfDone();
 };
@@ -111,7 +133,6 @@ asio::awaitable<void> Server::Impl::Accept() {
         std::string ip = ep.address().to_string();
         socket.set_option(tcp::no_delay(true), ep_ec);
 
-        std::shared_ptr<Conn> conn;
         std::string refused;
         {
             std::lock_guard lock(mu);
@@ -122,18 +143,31 @@ asio::awaitable<void> Server::Impl::Accept() {
             } else {
                 ++open;
                 ++per_ip[ip];
-                conn = std::make_shared<Conn>(std::move(socket));
-                conn->ip = ip;
-                conns.insert(conn);
             }
         }
-        if (!conn) {
+        if (!refused.empty()) {
             auto ex = socket.get_executor();
             asio::co_spawn(ex, Reject(std::move(socket), refused), asio::detached);
             continue;
         }
-        auto ex = conn->stream.get_executor();
-        asio::co_spawn(ex, Session(conn), asio::detached);
+        auto ex = socket.get_executor();
+        if (tls) {
+            auto conn = std::make_shared<Conn<TlsStream>>(std::move(socket), *tls);
+            conn->ip = ip;
+            {
+                std::lock_guard lock(mu);
+                conns.insert(conn);
+            }
+            asio::co_spawn(ex, Session(conn), asio::detached);
+        } else {
+            auto conn = std::make_shared<Conn<PlainStream>>(std::move(socket));
+            conn->ip = ip;
+            {
+                std::lock_guard lock(mu);
+                conns.insert(conn);
+            }
+            asio::co_spawn(ex, Session(conn), asio::detached);
+        }
     }
 }
 
@@ -157,10 +191,10 @@ asio::awaitable<void> Server::Impl::Reject(tcp::socket socket, std::string why) 
     stream.socket().shutdown(tcp::socket::shutdown_both, ec);
 }
 
-void Server::Impl::Release(const std::shared_ptr<Conn>& conn) {
+void Server::Impl::Release(const std::shared_ptr<ConnBase>& conn) {
     boost::system::error_code ec;
-    conn->stream.socket().shutdown(tcp::socket::shutdown_both, ec);
-    conn->stream.socket().close(ec);
+    conn->Tcp().socket().shutdown(tcp::socket::shutdown_both, ec);
+    conn->Tcp().socket().close(ec);
     {
         std::lock_guard lock(mu);
         if (conns.erase(conn) == 0) return;
@@ -188,7 +222,7 @@ void Server::Impl::StopIfDone() {
 void Server::Impl::BeginShutdown() {
     // Runs on the acceptor's strand.
     if (draining.exchange(true)) return;
-    std::vector<std::shared_ptr<Conn>> snapshot;
+    std::vector<std::shared_ptr<ConnBase>> snapshot;
     {
         std::lock_guard lock(mu);
         snapshot.assign(conns.begin(), conns.end());
@@ -199,25 +233,26 @@ void Server::Impl::BeginShutdown() {
     signals.cancel(ec);
     // Idle keep-alive connections go now; busy ones finish their request first.
     for (auto& c : snapshot) {
-        asio::post(c->stream.get_executor(), [c] {
-            if (c->idle) c->stream.cancel();
+        asio::post(c->Tcp().get_executor(), [c] {
+            if (c->idle) c->Tcp().cancel();
         });
     }
     grace_timer.expires_after(std::chrono::milliseconds(config.limits.shutdown_grace_ms));
     grace_timer.async_wait([this](const boost::system::error_code& wec) {
         if (wec) return;
-        std::vector<std::shared_ptr<Conn>> left;
+        std::vector<std::shared_ptr<ConnBase>> left;
         {
             std::lock_guard lock(mu);
             left.assign(conns.begin(), conns.end());
         }
         if (!left.empty()) log.Warn("shutdown grace period over; closing connections", {{"open_connections", static_cast<std::int64_t>(left.size())}});
-        for (auto& c : left) asio::post(c->stream.get_executor(), [c] { c->stream.cancel(); });
+        for (auto& c : left) asio::post(c->Tcp().get_executor(), [c] { c->Tcp().cancel(); });
     });
     StopIfDone();
 }
 
-asio::awaitable<bool> Server::Impl::Write(Conn& conn, const Request& request, Response& response, unsigned version,
+template <class S>
+asio::awaitable<bool> Server::Impl::Write(Conn<S>& conn, const Request& request, Response& response, unsigned version,
                                           bool keep_alive) {
     bhttp::response<bhttp::string_body> res{static_cast<bhttp::status>(response.status), version};
     for (const auto& [name, value] : response.headers.items()) res.insert(name, value);
@@ -229,7 +264,7 @@ asio::awaitable<bool> Server::Impl::Write(Conn& conn, const Request& request, Re
         res.body() = std::move(response.body);
         res.prepare_payload();
     }
-    conn.stream.expires_after(std::chrono::milliseconds(config.limits.body_timeout_ms));
+    conn.Tcp().expires_after(std::chrono::milliseconds(config.limits.body_timeout_ms));
     if (request.method == "HEAD") {
         bhttp::response_serializer<bhttp::string_body> sr{res};
         auto [ec, n] = co_await bhttp::async_write_header(conn.stream, sr, kTuple);
@@ -239,17 +274,19 @@ asio::awaitable<bool> Server::Impl::Write(Conn& conn, const Request& request, Re
     co_return !ec;
 }
 
-asio::awaitable<void> Server::Impl::WriteAndClose(std::shared_ptr<Conn> conn, Request& request, Response response) {
+template <class S>
+asio::awaitable<void> Server::Impl::WriteAndClose(std::shared_ptr<Conn<S>> conn, Request& request, Response response) {
     response.headers.Set("Connection", "close");
     pipeline.Finish(request, response);
-    if (co_await Write(*conn, request, response, 11, false)) {
+    const bool written = co_await Write(*conn, request, response, 11, false);
+    if (written && !kIsTls<S>) {
         // Lingering close: stop sending, then read and drop what the client still sends, so
         // it gets to read our answer instead of a reset.
         boost::system::error_code ec;
-        conn->stream.socket().shutdown(tcp::socket::shutdown_send, ec);
+        conn->Tcp().socket().shutdown(tcp::socket::shutdown_send, ec);
         std::array<char, 16384> sink{};
         std::size_t drained = 0;
-        conn->stream.expires_after(std::chrono::milliseconds(std::min<std::int64_t>(config.limits.header_timeout_ms, 2000)));
+        conn->Tcp().expires_after(std::chrono::milliseconds(std::min<std::int64_t>(config.limits.header_timeout_ms, 2000)));
         while (drained < kMaxDrainBytes) {
             auto [rec, n] = co_await conn->stream.async_read_some(asio::buffer(sink), kTuple);
             if (rec) break;
@@ -258,19 +295,30 @@ asio::awaitable<void> Server::Impl::WriteAndClose(std::shared_ptr<Conn> conn, Re
     }
 }
 
-asio::awaitable<void> Server::Impl::Refuse(std::shared_ptr<Conn> conn, Request& request, int status,
+template <class S>
+asio::awaitable<void> Server::Impl::Refuse(std::shared_ptr<Conn<S>> conn, Request& request, int status,
                                            std::string title, std::string detail) {
     if (request.request_id.empty()) AssignRequestId(request);
     co_await WriteAndClose(std::move(conn), request,
                            Response::Problem(status, title, detail, request.request_id));
 }
 
-asio::awaitable<void> Server::Impl::Session(std::shared_ptr<Conn> conn) {
+template <class S>
+asio::awaitable<void> Server::Impl::Session(std::shared_ptr<Conn<S>> conn) {
     beast::flat_buffer buffer;
     bool first = true;
     const auto header_timeout = std::chrono::milliseconds(config.limits.header_timeout_ms);
     const auto body_timeout = std::chrono::milliseconds(config.limits.body_timeout_ms);
     const auto idle_timeout = std::chrono::milliseconds(config.limits.idle_timeout_ms);
+
+    if constexpr (kIsTls<S>) {
+        conn->Tcp().expires_after(header_timeout);
+        auto [hs_ec] = co_await conn->stream.async_handshake(asio::ssl::stream_base::server, kTuple);
+        if (hs_ec) {
+            Release(conn);
+            co_return;
+        }
+    }
 
     for (;;) {
         if (buffer.size() == 0) {
@@ -278,7 +326,7 @@ asio::awaitable<void> Server::Impl::Session(std::shared_ptr<Conn> conn) {
             // header timeout for a new connection that sends nothing.
             if (draining) break;
             conn->idle = true;
-            conn->stream.expires_after(first ? header_timeout : idle_timeout);
+            conn->Tcp().expires_after(first ? header_timeout : idle_timeout);
             auto [ec, n] = co_await conn->stream.async_read_some(buffer.prepare(4096), kTuple);
             conn->idle = false;
             if (ec) break;
@@ -291,11 +339,12 @@ asio::awaitable<void> Server::Impl::Session(std::shared_ptr<Conn> conn) {
         parser.body_limit(static_cast<std::uint64_t>(config.limits.max_body_bytes));
         Request request;
         request.remote_ip = conn->ip;
+        request.tls = kIsTls<S>;
         request.received_at = std::chrono::steady_clock::now();
 
         // Read the header block ourselves so the whole block, not only its unparsed tail,
         // counts against max_header_bytes.
-        conn->stream.expires_after(header_timeout);
+        conn->Tcp().expires_after(header_timeout);
         const auto max_header = static_cast<std::size_t>(config.limits.max_header_bytes);
         std::size_t header_bytes = 0;
         boost::system::error_code hec;
@@ -342,11 +391,11 @@ asio::awaitable<void> Server::Impl::Session(std::shared_ptr<Conn> conn) {
         if (!parser.is_done()) {
             if (beast::iequals(header[bhttp::field::expect], "100-continue")) {
                 bhttp::response<bhttp::empty_body> cont{bhttp::status::continue_, header.version()};
-                conn->stream.expires_after(body_timeout);
+                conn->Tcp().expires_after(body_timeout);
                 auto [cec, cn] = co_await bhttp::async_write(conn->stream, cont, kTuple);
                 if (cec) break;
             }
-            conn->stream.expires_after(body_timeout);
+            conn->Tcp().expires_after(body_timeout);
             auto [bec, bn] = co_await bhttp::async_read(conn->stream, buffer, parser, kTuple);
             if (bec) {
                 request.method = std::string(header.method_string());
@@ -411,6 +460,23 @@ Result<void> Server::Listen() {
             return MakeError(ErrorCode::kInvalidArgument, "cannot resolve listen host " + impl_->config.listen_host);
         }
         address = results.begin()->endpoint().address();
+    }
+    if (!impl_->config.tls_cert_file.empty()) {
+        impl_->tls.emplace(asio::ssl::context::tls_server);
+        auto& ctx = *impl_->tls;
+        ctx.set_options(asio::ssl::context::default_workarounds | asio::ssl::context::no_sslv2 |
+                        asio::ssl::context::no_sslv3 | asio::ssl::context::no_tlsv1 |
+                        asio::ssl::context::no_tlsv1_1 | asio::ssl::context::single_dh_use);
+        ctx.use_certificate_chain_file(impl_->config.tls_cert_file, ec);
+        if (ec) {
+            return MakeError(ErrorCode::kInvalidArgument,
+                             "tls.cert_file: cannot load " + impl_->config.tls_cert_file + ": " + ec.message());
+        }
+        ctx.use_private_key_file(impl_->config.tls_key_file, asio::ssl::context::pem, ec);
+        if (ec) {
+            return MakeError(ErrorCode::kInvalidArgument,
+                             "tls.key_file: cannot load " + impl_->config.tls_key_file + ": " + ec.message());
+        }
     }
     tcp::endpoint endpoint(address, impl_->config.listen_port);
     auto& acc = impl_->acceptor;
