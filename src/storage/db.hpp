@@ -62,14 +62,14 @@ public:
 };
 
 struct PoolStats {
-    std::size_t size = 0;      // open connections
-    std::size_t in_use = 0;    // checked out right now
-    std::size_t waiting = 0;   // callers waiting for a connection
+    std::size_t size = 0;     // open connections
+    std::size_t in_use = 0;   // checked out right now
+    std::size_t waiting = 0;  // callers waiting for a connection
 };
 
 struct DbOptions {
-    std::size_t pool_size = 8;          // connections (SQLite: readers; one writer is extra)
-    int busy_timeout_ms = 5000;         // SQLite busy timeout; PostgreSQL connect/acquire timeout
+    std::size_t pool_size = 8;   // connections (SQLite: readers; one writer is extra)
+    int busy_timeout_ms = 5000;  // SQLite busy timeout; PostgreSQL connect/acquire timeout
 };
 
 enum class TxKind { kRead, kWrite };
@@ -82,8 +82,7 @@ public:
     virtual Result<Rows> Query(std::string_view sql, std::span<const Value> params = {}) = 0;
     virtual Result<std::int64_t> Execute(std::string_view sql, std::span<const Value> params = {}) = 0;
     /// Runs fn inside BEGIN/COMMIT; rolls back when fn returns an error.
-    virtual Result<void> Transaction(const std::function<Result<void>(Session&)>& fn,
-                                     TxKind kind = TxKind::kWrite) = 0;
+    virtual Result<void> Transaction(const std::function<Result<void>(Session&)>& fn, TxKind kind = TxKind::kWrite) = 0;
     /// Cheap round trip to the server (readiness).
     virtual Result<void> Ping() = 0;
     virtual PoolStats Stats() const = 0;
