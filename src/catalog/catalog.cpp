@@ -72,7 +72,9 @@ Result<Catalog> ParseCatalog(std::string_view yaml, std::string_view origin) {
     return c;
 }
 
-Result<Catalog> BuiltinCatalog() { return ParseCatalog(EmbeddedFile("catalog.yaml"), "packs/catalog.yaml"); }
+Result<Catalog> BuiltinCatalog() {
+    return ParseCatalog(EmbeddedFile("catalog.yaml"), "packs/catalog.yaml");
+}
 
 void Register(http::App& app, const Catalog& catalog) {
     app.tags.push_back({"catalog", "What a specification may name: stacks, domains, features, field types, packs."});
@@ -87,13 +89,15 @@ void Register(http::App& app, const Catalog& catalog) {
         .tag = "catalog",
         .params = {{"If-None-Match", "header", "ETag of a copy you hold", boost::json::object{{"type", "string"}}}},
         .responses = {{200, "The catalog", dto::Schema<Catalog>()}, {304, "Not modified"}},
-        .handler = [body, etag](http::Request& request) {
-            http::Response r = http::IfNoneMatch(request, *etag) ? http::Response::Empty(304)
-                                                                  : http::Response::Text(200, *body, "application/json");
-            r.headers.Set("ETag", *etag);
-            r.headers.Set("Cache-Control", "no-cache");
-            return r;
-        },
+        .handler =
+            [body, etag](http::Request& request) {
+                http::Response r = http::IfNoneMatch(request, *etag)
+                                       ? http::Response::Empty(304)
+                                       : http::Response::Text(200, *body, "application/json");
+                r.headers.Set("ETag", *etag);
+                r.headers.Set("Cache-Control", "no-cache");
+                return r;
+            },
     });
 }
 

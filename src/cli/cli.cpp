@@ -55,9 +55,11 @@ struct Parsed {
 
 /// Maps command-line options to configuration keys.
 Result<Parsed> ParseOptions(const std::vector<std::string>& args, std::size_t from, bool allow_status) {
-    static const std::map<std::string, std::string> kValueFlags = {
-        {"--listen", "listen"},     {"--data-dir", "data_dir"}, {"--database", "database_url"},
-        {"--io-threads", "io_threads"}, {"--log-level", "log.level"}};
+    static const std::map<std::string, std::string> kValueFlags = {{"--listen", "listen"},
+                                                                   {"--data-dir", "data_dir"},
+                                                                   {"--database", "database_url"},
+                                                                   {"--io-threads", "io_threads"},
+                                                                   {"--log-level", "log.level"}};
     Parsed p;
     for (std::size_t i = from; i < args.size(); ++i) {
         std::string arg = args[i];

@@ -19,7 +19,7 @@ namespace {
 struct RawValue {
     std::vector<std::string> items;  // one item for scalars
     bool is_list = false;
-    std::string origin;              // "file.yaml:12", "DIHYA_LISTEN", "--listen"
+    std::string origin;  // "file.yaml:12", "DIHYA_LISTEN", "--listen"
 };
 
 using Setter = std::function<std::optional<std::string>(Config&, const RawValue&)>;
@@ -31,7 +31,6 @@ std::optional<std::int64_t> ParseInt(const std::string& s) {
     if (ec != std::errc() || p != end) return std::nullopt;
     return v;
 }
-
 
 template <class Member>
 Setter IntSetter(Member member, std::int64_t min, std::int64_t max) {
@@ -87,7 +86,8 @@ const std::vector<KeyInfo>& Keys() {
             return [m, allow_empty](Config& c, const RawValue& r) { return SetString(m, c, r, allow_empty); };
         };
         k.push_back({"listen", "HOST:PORT to listen on (port 0 picks a free port)", SetListen});
-        k.push_back({"data_dir", "directory for the SQLite database and generated files", str(&Config::data_dir, false)});
+        k.push_back(
+            {"data_dir", "directory for the SQLite database and generated files", str(&Config::data_dir, false)});
         k.push_back({"database_url", "sqlite://PATH or postgresql://user:pass@host:port/db",
                      [](Config& c, const RawValue& r) -> std::optional<std::string> {
                          if (r.is_list) return "must be a URL";
@@ -318,9 +318,10 @@ Result<Config> LoadConfig(const ConfigSources& sources) {
     }
     if (c.tls_cert_file.empty() != c.tls_key_file.empty()) {
         const std::string missing = c.tls_cert_file.empty() ? "tls.cert_file" : "tls.key_file";
-        return MakeError(ErrorCode::kInvalidArgument, missing + ": must be set together with " +
-                                                          (missing == "tls.cert_file" ? "tls.key_file" : "tls.cert_file"),
-                         {{missing, "required with the other TLS file"}});
+        return MakeError(
+            ErrorCode::kInvalidArgument,
+            missing + ": must be set together with " + (missing == "tls.cert_file" ? "tls.key_file" : "tls.cert_file"),
+            {{missing, "required with the other TLS file"}});
     }
     return c;
 }

@@ -37,7 +37,7 @@ struct Config {
     std::string listen_host = "127.0.0.1";
     std::uint16_t listen_port = 8080;
     std::string data_dir = "./var";
-    std::string database_url;   // empty → sqlite://<data_dir>/dihya.db
+    std::string database_url;  // empty → sqlite://<data_dir>/dihya.db
     std::string secret;
     bool dev = false;
     std::int64_t io_threads = 0;  // 0 → number of cores

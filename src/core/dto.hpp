@@ -35,8 +35,8 @@ struct FieldRule {
     std::optional<std::int64_t> max_length;
     std::optional<double> minimum;
     std::optional<double> maximum;
-    std::string format;                     // "email", "uri", "date-time", ... (email and uri are checked)
-    std::vector<std::string> one_of;        // allowed string values
+    std::string format;               // "email", "uri", "date-time", ... (email and uri are checked)
+    std::vector<std::string> one_of;  // allowed string values
     std::optional<std::int64_t> max_items;
 };
 using FieldRules = std::map<std::string, FieldRule, std::less<>>;
@@ -54,12 +54,24 @@ struct Title {
 
 namespace detail {
 
-template <class T> struct IsOptional : std::false_type {};
-template <class T> struct IsOptional<std::optional<T>> : std::true_type { using type = T; };
-template <class T> struct IsVector : std::false_type {};
-template <class T> struct IsVector<std::vector<T>> : std::true_type { using type = T; };
-template <class T> struct IsStringMap : std::false_type {};
-template <class T> struct IsStringMap<std::map<std::string, T>> : std::true_type { using type = T; };
+template <class T>
+struct IsOptional : std::false_type {};
+template <class T>
+struct IsOptional<std::optional<T>> : std::true_type {
+    using type = T;
+};
+template <class T>
+struct IsVector : std::false_type {};
+template <class T>
+struct IsVector<std::vector<T>> : std::true_type {
+    using type = T;
+};
+template <class T>
+struct IsStringMap : std::false_type {};
+template <class T>
+struct IsStringMap<std::map<std::string, T>> : std::true_type {
+    using type = T;
+};
 
 template <class T>
 constexpr bool kDescribed = boost::describe::has_describe_members<T>::value;

@@ -23,9 +23,8 @@ std::string RandomHex(std::size_t bytes) {
 
 bool IsValidRequestId(std::string_view id) {
     if (id.empty() || id.size() > 128) return false;
-    return std::all_of(id.begin(), id.end(), [](unsigned char c) {
-        return std::isalnum(c) || c == '.' || c == '_' || c == ':' || c == '-';
-    });
+    return std::all_of(id.begin(), id.end(),
+                       [](unsigned char c) { return std::isalnum(c) || c == '.' || c == '_' || c == ':' || c == '-'; });
 }
 
 }  // namespace dihya

@@ -37,7 +37,9 @@ Logger::Logger(LogLevel min_level) : min_level_(min_level) {
     logger_->flush_on(spdlog::level::trace);
 }
 
-Logger::~Logger() { Flush(); }
+Logger::~Logger() {
+    Flush();
+}
 
 void Logger::Log(LogLevel level, std::string_view msg, const boost::json::object& fields) {
     if (!Enabled(level)) {
@@ -54,14 +56,21 @@ void Logger::Log(LogLevel level, std::string_view msg, const boost::json::object
     logger_->info(boost::json::serialize(line));
 }
 
-void Logger::Flush() { logger_->flush(); }
+void Logger::Flush() {
+    logger_->flush();
+}
 
 bool ParseLogLevel(std::string_view text, LogLevel& out) {
-    if (text == "debug") out = LogLevel::kDebug;
-    else if (text == "info") out = LogLevel::kInfo;
-    else if (text == "warn" || text == "warning") out = LogLevel::kWarn;
-    else if (text == "error") out = LogLevel::kError;
-    else return false;
+    if (text == "debug")
+        out = LogLevel::kDebug;
+    else if (text == "info")
+        out = LogLevel::kInfo;
+    else if (text == "warn" || text == "warning")
+        out = LogLevel::kWarn;
+    else if (text == "error")
+        out = LogLevel::kError;
+    else
+        return false;
     return true;
 }
 

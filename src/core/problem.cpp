@@ -25,7 +25,9 @@ ProblemKind ProblemKindOf(ErrorCode code) {
 
 namespace {
 
-std::string TypeUri(std::string_view slug) { return "/docs/problems#" + std::string(slug); }
+std::string TypeUri(std::string_view slug) {
+    return "/docs/problems#" + std::string(slug);
+}
 
 std::string SlugForStatus(int status) {
     switch (status) {

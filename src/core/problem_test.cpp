@@ -21,9 +21,8 @@ TEST(Problem, MapsEveryCodeToAStatus) {
 }
 
 TEST(Problem, DocumentHasRfc9457FieldsAndFieldErrors) {
-    auto doc = boost::json::parse(
-        ProblemJson(MakeError(ErrorCode::kInvalidArgument, "bad email", {{"email", "must be an email address"}}),
-                    "req-1"));
+    auto doc = boost::json::parse(ProblemJson(
+        MakeError(ErrorCode::kInvalidArgument, "bad email", {{"email", "must be an email address"}}), "req-1"));
     EXPECT_EQ(doc.at("status").as_int64(), 400);
     EXPECT_EQ(doc.at("instance").as_string(), "req-1");
     EXPECT_EQ(doc.at("detail").as_string(), "bad email");

@@ -9,8 +9,8 @@ namespace dihya {
 namespace {
 
 constexpr std::array<std::string_view, 14> kSensitiveParts = {
-    "authorization", "cookie", "password", "passwd", "secret", "token", "api_key", "apikey",
-    "api-key", "code", "session", "credential", "signature", "private"};
+    "authorization", "cookie",  "password", "passwd",  "secret",     "token",     "api_key",
+    "apikey",        "api-key", "code",     "session", "credential", "signature", "private"};
 
 std::string Lower(std::string_view s) {
     std::string out(s);

@@ -9,15 +9,15 @@ namespace dihya {
 
 /// Expected failure kinds. Each maps to one HTTP status and problem type in core/problem.cpp.
 enum class ErrorCode {
-    kInvalidArgument,    // malformed input, failed validation
+    kInvalidArgument,  // malformed input, failed validation
     kNotFound,
     kAlreadyExists,
-    kConflict,           // state conflict (e.g. version mismatch)
+    kConflict,  // state conflict (e.g. version mismatch)
     kUnauthenticated,
     kPermissionDenied,
     kRateLimited,
     kPayloadTooLarge,
-    kUnavailable,        // dependency down (database, remote service)
+    kUnavailable,  // dependency down (database, remote service)
     kTimeout,
     kInternal,
 };
@@ -38,8 +38,8 @@ inline Error MakeError(ErrorCode code, std::string message, std::map<std::string
 template <class T>
 class [[nodiscard]] Result final {
 public:
-    Result(T value) : v_(std::move(value)) {}        // NOLINT(google-explicit-constructor)
-    Result(Error error) : v_(std::move(error)) {}    // NOLINT(google-explicit-constructor)
+    Result(T value) : v_(std::move(value)) {}      // NOLINT(google-explicit-constructor)
+    Result(Error error) : v_(std::move(error)) {}  // NOLINT(google-explicit-constructor)
 
     bool ok() const { return v_.index() == 0; }
     explicit operator bool() const { return ok(); }
@@ -75,6 +75,8 @@ private:
     bool ok_ = true;
 };
 
-inline Result<void> Ok() { return {}; }
+inline Result<void> Ok() {
+    return {};
+}
 
 }  // namespace dihya

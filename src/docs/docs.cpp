@@ -32,9 +32,8 @@ std::string ContentType(const std::string& name) {
 
 bool SafeName(const std::string& name) {
     if (name.empty() || name.size() > 100 || name.front() == '.') return false;
-    return std::all_of(name.begin(), name.end(), [](unsigned char c) {
-        return std::isalnum(c) || c == '.' || c == '-' || c == '_';
-    });
+    return std::all_of(name.begin(), name.end(),
+                       [](unsigned char c) { return std::isalnum(c) || c == '.' || c == '-' || c == '_'; });
 }
 
 /// Files read once and kept; lookups confined to a fixed list of directories and to plain
@@ -88,22 +87,24 @@ void Register(http::App& app) {
         .summary = "This OpenAPI 3.1 document",
         .tag = "docs",
         .responses = {{200, "OpenAPI 3.1 document", boost::json::object{{"type", "object"}}}},
-        .handler = [&router, &tags, once, doc, etag](http::Request& request) {
-            std::call_once(*once, [&] {
-                *doc = OpenApiJson(router, tags);
-                *etag = http::StrongEtag(*doc);
-            });
-            http::Response r = http::IfNoneMatch(request, *etag) ? http::Response::Empty(304)
-                                                                  : http::Response::Text(200, *doc, "application/json");
-            r.headers.Set("ETag", *etag);
-            r.headers.Set("Cache-Control", "no-cache");
-            return r;
-        },
+        .handler =
+            [&router, &tags, once, doc, etag](http::Request& request) {
+                std::call_once(*once, [&] {
+                    *doc = OpenApiJson(router, tags);
+                    *etag = http::StrongEtag(*doc);
+                });
+                http::Response r = http::IfNoneMatch(request, *etag)
+                                       ? http::Response::Empty(304)
+                                       : http::Response::Text(200, *doc, "application/json");
+                r.headers.Set("ETag", *etag);
+                r.headers.Set("Cache-Control", "no-cache");
+                return r;
+            },
     });
 
-    auto files = std::make_shared<StaticFiles>(std::vector<std::filesystem::path>{
-        std::filesystem::path(app.config.web_dir) / "docs",
-        std::filesystem::path(app.config.assets_dir) / "swagger-ui-dist"});
+    auto files = std::make_shared<StaticFiles>(
+        std::vector<std::filesystem::path>{std::filesystem::path(app.config.web_dir) / "docs",
+                                           std::filesystem::path(app.config.assets_dir) / "swagger-ui-dist"});
     auto serve = [files](const std::string& name, http::Request& request) {
         const std::string* content = files->Get(name);
         if (content == nullptr) {
@@ -136,10 +137,11 @@ void Register(http::App& app) {
         .operation_id = "getDocsAsset",
         .summary = "Docs page assets",
         .hidden = true,
-        .handler = [serve](http::Request& request) {
-            const std::string name = request.path_params["file"];
-            return serve(name.empty() ? "index.html" : name, request);
-        },
+        .handler =
+            [serve](http::Request& request) {
+                const std::string name = request.path_params["file"];
+                return serve(name.empty() ? "index.html" : name, request);
+            },
     });
     app.router.Add({
         .method = "GET",
@@ -147,11 +149,12 @@ void Register(http::App& app) {
         .operation_id = "getRoot",
         .summary = "Redirects to /docs",
         .hidden = true,
-        .handler = [](http::Request&) {
-            http::Response r = http::Response::Empty(302);
-            r.headers.Set("Location", "/docs");
-            return r;
-        },
+        .handler =
+            [](http::Request&) {
+                http::Response r = http::Response::Empty(302);
+                r.headers.Set("Location", "/docs");
+                return r;
+            },
     });
 }
 

@@ -49,9 +49,9 @@ std::string Lower(std::string s) {
 }
 
 json::object ProblemResponse(std::string description) {
-    return json::object{{"description", std::move(description)},
-                        {"content", {{"application/problem+json",
-                                      {{"schema", {{"$ref", "#/components/schemas/Problem"}}}}}}}};
+    return json::object{
+        {"description", std::move(description)},
+        {"content", {{"application/problem+json", {{"schema", {{"$ref", "#/components/schemas/Problem"}}}}}}}};
 }
 
 }  // namespace
@@ -140,7 +140,8 @@ json::object BuildOpenApi(const Router& router, const std::vector<TagDoc>& tags,
         if (!has_4xx) responses["4XX"] = ProblemResponse("Client error");
         responses["default"] = ProblemResponse("Unexpected error");
         op["responses"] = std::move(responses);
-        op["security"] = route->requires_auth ? json::array{json::object{{"bearerAuth", json::array{}}}} : json::array{};
+        op["security"] =
+            route->requires_auth ? json::array{json::object{{"bearerAuth", json::array{}}}} : json::array{};
         auto& item = paths[path];
         if (!item.is_object()) item = json::object{};
         item.as_object()[Lower(route->method)] = std::move(op);
@@ -149,14 +150,18 @@ json::object BuildOpenApi(const Router& router, const std::vector<TagDoc>& tags,
 
     json::array tag_list;
     for (const auto& t : tags) {
-        if (used_tags.count(t.name) != 0) tag_list.push_back(json::object{{"name", t.name}, {"description", t.description}});
+        if (used_tags.count(t.name) != 0)
+            tag_list.push_back(json::object{{"name", t.name}, {"description", t.description}});
     }
     doc["tags"] = std::move(tag_list);
     doc["components"] = {
         {"schemas", {{"Problem", ProblemSchema()}}},
         {"securitySchemes",
-         {{"bearerAuth", {{"type", "http"}, {"scheme", "bearer"}, {"bearerFormat", "JWT"},
-                          {"description", "Access token from POST /api/v1/auth/login"}}}}},
+         {{"bearerAuth",
+           {{"type", "http"},
+            {"scheme", "bearer"},
+            {"bearerFormat", "JWT"},
+            {"description", "Access token from POST /api/v1/auth/login"}}}}},
     };
     return doc;
 }

@@ -51,10 +51,10 @@ Response Pipeline::Dispatch(Request& request) {
                 r.headers.Set("Allow", Join(allow));
                 return r;
             }
-            Response r = Response::Problem(405, "Method not allowed",
-                                           request.method + " is not allowed on " + request.path + "; use " +
-                                               Join(match.allowed),
-                                           request.request_id);
+            Response r = Response::Problem(
+                405, "Method not allowed",
+                request.method + " is not allowed on " + request.path + "; use " + Join(match.allowed),
+                request.request_id);
             r.headers.Set("Allow", Join(allow));
             return r;
         }
@@ -71,8 +71,8 @@ Response Pipeline::Dispatch(Request& request) {
     try {
         return match.route->handler(request);
     } catch (const std::exception& e) {
-        log_.Error("handler failed", {{"request_id", request.request_id}, {"route", request.route},
-                                      {"error", e.what()}});
+        log_.Error("handler failed",
+                   {{"request_id", request.request_id}, {"route", request.route}, {"error", e.what()}});
     } catch (...) {
         log_.Error("handler failed", {{"request_id", request.request_id}, {"route", request.route}});
     }

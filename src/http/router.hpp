@@ -18,7 +18,7 @@ using Handler = std::function<Response(Request&)>;
 struct ResponseDoc {
     int status = 200;
     std::string description;
-    boost::json::value schema;           // JSON Schema; null → no body
+    boost::json::value schema;  // JSON Schema; null → no body
     std::string content_type = "application/json";
 };
 
@@ -39,11 +39,11 @@ struct Route {
     std::string summary;
     std::string description;
     std::string tag;
-    boost::json::value request_schema;   // JSON Schema of the body; null → no body
+    boost::json::value request_schema;  // JSON Schema of the body; null → no body
     std::vector<ParamDoc> params;
     std::vector<ResponseDoc> responses;
     bool requires_auth = false;
-    bool hidden = false;                  // not in the OpenAPI document (static assets)
+    bool hidden = false;  // not in the OpenAPI document (static assets)
     Handler handler;
 };
 

@@ -9,8 +9,8 @@
 
 #include <boost/asio.hpp>
 #include <boost/asio/experimental/as_tuple.hpp>
-#include <boost/beast/core.hpp>
 #include <boost/asio/ssl.hpp>
+#include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <boost/beast/ssl.hpp>
 #include <boost/url/parse.hpp>
@@ -245,7 +245,9 @@ void Server::Impl::BeginShutdown() {
             std::lock_guard lock(mu);
             left.assign(conns.begin(), conns.end());
         }
-        if (!left.empty()) log.Warn("shutdown grace period over; closing connections", {{"open_connections", static_cast<std::int64_t>(left.size())}});
+        if (!left.empty())
+            log.Warn("shutdown grace period over; closing connections",
+                     {{"open_connections", static_cast<std::int64_t>(left.size())}});
         for (auto& c : left) asio::post(c->Tcp().get_executor(), [c] { c->Tcp().cancel(); });
     });
     StopIfDone();
@@ -257,7 +259,8 @@ asio::awaitable<bool> Server::Impl::Write(Conn<S>& conn, const Request& request,
     bhttp::response<bhttp::string_body> res{static_cast<bhttp::status>(response.status), version};
     for (const auto& [name, value] : response.headers.items()) res.insert(name, value);
     res.keep_alive(keep_alive);
-    const bool no_body = response.status == 204 || response.status == 304 || (response.status >= 100 && response.status < 200);
+    const bool no_body =
+        response.status == 204 || response.status == 304 || (response.status >= 100 && response.status < 200);
     if (request.method == "HEAD") {
         res.content_length(response.body.size());
     } else if (!no_body) {
@@ -286,7 +289,8 @@ asio::awaitable<void> Server::Impl::WriteAndClose(std::shared_ptr<Conn<S>> conn,
         conn->Tcp().socket().shutdown(tcp::socket::shutdown_send, ec);
         std::array<char, 16384> sink{};
         std::size_t drained = 0;
-        conn->Tcp().expires_after(std::chrono::milliseconds(std::min<std::int64_t>(config.limits.header_timeout_ms, 2000)));
+        conn->Tcp().expires_after(
+            std::chrono::milliseconds(std::min<std::int64_t>(config.limits.header_timeout_ms, 2000)));
         while (drained < kMaxDrainBytes) {
             auto [rec, n] = co_await conn->stream.async_read_some(asio::buffer(sink), kTuple);
             if (rec) break;
@@ -299,8 +303,7 @@ template <class S>
 asio::awaitable<void> Server::Impl::Refuse(std::shared_ptr<Conn<S>> conn, Request& request, int status,
                                            std::string title, std::string detail) {
     if (request.request_id.empty()) AssignRequestId(request);
-    co_await WriteAndClose(std::move(conn), request,
-                           Response::Problem(status, title, detail, request.request_id));
+    co_await WriteAndClose(std::move(conn), request, Response::Problem(status, title, detail, request.request_id));
 }
 
 template <class S>
@@ -378,9 +381,8 @@ asio::awaitable<void> Server::Impl::Session(std::shared_ptr<Conn<S>> conn) {
                 request.path = std::string(parser.get().target());
                 co_await Refuse(conn, request, 413, "Payload too large",
                                 "the request body exceeds " + std::to_string(config.limits.max_body_bytes) + " bytes");
-            } else if (hec != beast::error::timeout && hec != bhttp::error::end_of_stream &&
-                       hec != asio::error::eof && hec != asio::error::operation_aborted &&
-                       hec != asio::error::connection_reset) {
+            } else if (hec != beast::error::timeout && hec != bhttp::error::end_of_stream && hec != asio::error::eof &&
+                       hec != asio::error::operation_aborted && hec != asio::error::connection_reset) {
                 request.method = "-";
                 co_await Refuse(conn, request, 400, "Bad request", "malformed HTTP request: " + hec.message());
             }
@@ -404,9 +406,9 @@ asio::awaitable<void> Server::Impl::Session(std::shared_ptr<Conn<S>> conn) {
                     request.headers.Add(std::string(field.name_string()), std::string(field.value()));
                 }
                 if (bec == bhttp::error::body_limit) {
-                    co_await Refuse(conn, request, 413, "Payload too large",
-                                    "the request body exceeds " + std::to_string(config.limits.max_body_bytes) +
-                                        " bytes");
+                    co_await Refuse(
+                        conn, request, 413, "Payload too large",
+                        "the request body exceeds " + std::to_string(config.limits.max_body_bytes) + " bytes");
                 } else if (bec == beast::error::timeout) {
                     co_await Refuse(conn, request, 408, "Request timeout", "the request body was not received in time");
                 } else if (bec != bhttp::error::end_of_stream && bec != asio::error::eof &&
@@ -465,8 +467,8 @@ Result<void> Server::Listen() {
         impl_->tls.emplace(asio::ssl::context::tls_server);
         auto& ctx = *impl_->tls;
         ctx.set_options(asio::ssl::context::default_workarounds | asio::ssl::context::no_sslv2 |
-                        asio::ssl::context::no_sslv3 | asio::ssl::context::no_tlsv1 |
-                        asio::ssl::context::no_tlsv1_1 | asio::ssl::context::single_dh_use);
+                        asio::ssl::context::no_sslv3 | asio::ssl::context::no_tlsv1 | asio::ssl::context::no_tlsv1_1 |
+                        asio::ssl::context::single_dh_use);
         ctx.use_certificate_chain_file(impl_->config.tls_cert_file, ec);
         if (ec) {
             return MakeError(ErrorCode::kInvalidArgument,

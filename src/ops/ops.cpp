@@ -57,10 +57,12 @@ void Register(http::App& app) {
     storage::Db& db = app.db;
     http::Metrics& metrics = app.metrics;
 
-    metrics.AddGauge("dihya_db_pool_connections", "Database connections by state.",
-                     [&db] { return static_cast<double>(db.Stats().size); }, "state=\"open\"");
-    metrics.AddGauge("dihya_db_pool_connections", "Database connections by state.",
-                     [&db] { return static_cast<double>(db.Stats().in_use); }, "state=\"in_use\"");
+    metrics.AddGauge(
+        "dihya_db_pool_connections", "Database connections by state.",
+        [&db] { return static_cast<double>(db.Stats().size); }, "state=\"open\"");
+    metrics.AddGauge(
+        "dihya_db_pool_connections", "Database connections by state.",
+        [&db] { return static_cast<double>(db.Stats().in_use); }, "state=\"in_use\"");
     metrics.AddGauge("dihya_db_pool_waiting", "Callers waiting for a database connection.",
                      [&db] { return static_cast<double>(db.Stats().waiting); });
 
@@ -71,9 +73,10 @@ void Register(http::App& app) {
         .summary = "Liveness: the process answers",
         .tag = "ops",
         .responses = {{200, "Alive", dto::Schema<Health>()}},
-        .handler = [](http::Request&) {
-            return http::Response::Json(200, dto::Encode(Health{"ok", DIHYA_VERSION}));
-        },
+        .handler =
+            [](http::Request&) {
+                return http::Response::Json(200, dto::Encode(Health{"ok", DIHYA_VERSION}));
+            },
     });
     app.router.Add({
         .method = "GET",
@@ -82,15 +85,16 @@ void Register(http::App& app) {
         .summary = "Readiness: the database answers and its schema is current",
         .tag = "ops",
         .responses = {{200, "Ready", dto::Schema<Readiness>()}, {503, "Not ready (database unreachable)"}},
-        .handler = [&db](http::Request& request) {
-            auto ready = CheckReady(db);
-            if (!ready) {
-                Error e = ready.error();
-                e.code = ErrorCode::kUnavailable;
-                return http::Response::Problem(e, request.request_id);
-            }
-            return http::Response::Json(200, dto::Encode(*ready));
-        },
+        .handler =
+            [&db](http::Request& request) {
+                auto ready = CheckReady(db);
+                if (!ready) {
+                    Error e = ready.error();
+                    e.code = ErrorCode::kUnavailable;
+                    return http::Response::Problem(e, request.request_id);
+                }
+                return http::Response::Json(200, dto::Encode(*ready));
+            },
     });
     app.router.Add({
         .method = "GET",
@@ -102,9 +106,10 @@ void Register(http::App& app) {
         .tag = "ops",
         .responses = {{200, "Prometheus text exposition format", boost::json::object{{"type", "string"}},
                        "text/plain"}},
-        .handler = [&metrics](http::Request&) {
-            return http::Response::Text(200, metrics.Render(), "text/plain; version=0.0.4; charset=utf-8");
-        },
+        .handler =
+            [&metrics](http::Request&) {
+                return http::Response::Text(200, metrics.Render(), "text/plain; version=0.0.4; charset=utf-8");
+            },
     });
 }
 

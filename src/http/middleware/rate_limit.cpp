@@ -8,7 +8,9 @@ namespace dihya::http {
 namespace {
 constexpr std::size_t kPruneAbove = 100'000;
 
-bool Limited(const Request& request) { return request.path.rfind("/api/", 0) == 0 && request.method != "OPTIONS"; }
+bool Limited(const Request& request) {
+    return request.path.rfind("/api/", 0) == 0 && request.method != "OPTIONS";
+}
 }  // namespace
 
 TokenBuckets::TokenBuckets(double rate_per_second, std::int64_t burst, Clock clock)
@@ -34,7 +36,8 @@ TokenBuckets::Decision TokenBuckets::Take(const std::string& key) {
     }
     d.remaining = static_cast<std::int64_t>(std::floor(b.tokens));
     d.reset_seconds = static_cast<std::int64_t>(std::ceil((static_cast<double>(burst_) - b.tokens) / rate_));
-    d.retry_after = d.allowed ? 0 : std::max<std::int64_t>(1, static_cast<std::int64_t>(std::ceil((1.0 - b.tokens) / rate_)));
+    d.retry_after =
+        d.allowed ? 0 : std::max<std::int64_t>(1, static_cast<std::int64_t>(std::ceil((1.0 - b.tokens) / rate_)));
     return d;
 }
 
@@ -57,10 +60,9 @@ std::optional<Response> RateLimitMiddleware::OnRequest(Request& request) {
     request.attributes["ratelimit.remaining"] = std::to_string(d.remaining);
     request.attributes["ratelimit.reset"] = std::to_string(d.reset_seconds);
     if (d.allowed) return std::nullopt;
-    Response r = Response::Problem(Error{ErrorCode::kRateLimited,
-                                         "rate limit exceeded; retry after " + std::to_string(d.retry_after) + " s",
-                                         {}},
-                                   request.request_id);
+    Response r = Response::Problem(
+        Error{ErrorCode::kRateLimited, "rate limit exceeded; retry after " + std::to_string(d.retry_after) + " s", {}},
+        request.request_id);
     r.headers.Set("Retry-After", std::to_string(d.retry_after));
     return r;
 }

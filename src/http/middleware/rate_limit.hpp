@@ -19,9 +19,9 @@ public:
 
     struct Decision {
         bool allowed;
-        std::int64_t remaining;     // whole tokens left after this request
-        std::int64_t reset_seconds; // until the bucket is full again
-        std::int64_t retry_after;   // seconds until one token is available (when refused)
+        std::int64_t remaining;      // whole tokens left after this request
+        std::int64_t reset_seconds;  // until the bucket is full again
+        std::int64_t retry_after;    // seconds until one token is available (when refused)
     };
     Decision Take(const std::string& key);
     std::int64_t burst() const { return burst_; }
