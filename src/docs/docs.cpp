@@ -140,7 +140,9 @@ void Register(http::App& app) {
         .handler =
             [serve](http::Request& request) {
                 const std::string name = request.path_params["file"];
-                return serve(name.empty() ? "index.html" : name, request);
+                if (name.empty()) return serve("index.html", request);
+                if (name == "problems") return serve("problems.html", request);  // problem type URIs
+                return serve(name, request);
             },
     });
     app.router.Add({

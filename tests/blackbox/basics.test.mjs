@@ -215,6 +215,18 @@ test('logs are JSON lines with ts, level, msg; each request has an access line',
     }
 });
 
+test('problem types resolve to their documentation on this server', T, async () => {
+    const res = await fetch(`${srv.url}/no/such/route`);
+    const problem = await res.json();
+    const doc = new URL(problem.type, srv.url);
+    assert.equal(doc.origin, new URL(srv.url).origin);
+    const page = await fetch(doc);
+    assert.equal(page.status, 200);
+    assert.match(page.headers.get('content-type') ?? '', /^text\/html/);
+    const html = await page.text();
+    assert.ok(html.includes(`id="${doc.hash.slice(1)}"`), `the page has a section for ${doc.hash}`);
+});
+
 test('the server is still healthy and running', T, async () => {
     assert.equal(srv.exited(), undefined, 'the server must not have exited');
     const res = await request(`${srv.url}/healthz`);
