@@ -72,6 +72,15 @@ Result<Catalog> ParseCatalog(std::string_view yaml, std::string_view origin) {
     return c;
 }
 
+model::Vocabulary ToVocabulary(const Catalog& catalog) {
+    model::Vocabulary v;
+    v.stacks = catalog.stacks;
+    for (const auto& d : catalog.domains) v.domains.push_back(d.name);
+    for (const auto& f : catalog.features) v.features.push_back(f.name);
+    v.locales = catalog.locales;
+    return v;
+}
+
 Result<Catalog> BuiltinCatalog() {
     return ParseCatalog(EmbeddedFile("catalog.yaml"), "packs/catalog.yaml");
 }

@@ -9,6 +9,7 @@
 
 #include "core/result.hpp"
 #include "http/app.hpp"
+#include "model/project_model.hpp"
 
 namespace dihya::catalog {
 
@@ -40,6 +41,9 @@ Result<Catalog> ParseCatalog(std::string_view yaml, std::string_view origin);
 
 /// The built-in catalog.
 Result<Catalog> BuiltinCatalog();
+
+/// What a specification may name, for model validation and analysis.
+model::Vocabulary ToVocabulary(const Catalog& catalog);
 
 /// GET /api/v1/catalog with ETag / If-None-Match.
 void Register(http::App& app, const Catalog& catalog);
