@@ -1,15 +1,21 @@
 #include "cli/cli.hpp"
 
+#include <algorithm>
 #include <filesystem>
+#include <fstream>
 #include <iostream>
 #include <map>
 #include <optional>
+#include <sstream>
 
 #include <boost/json.hpp>
 
+#include "analyze/analyzer.hpp"
+#include "analyze/handlers.hpp"
 #include "catalog/catalog.hpp"
 #include "core/config.hpp"
 #include "core/ids.hpp"
+#include "core/json_pretty.hpp"
 #include "core/log.hpp"
 #include "docs/docs.hpp"
 #include "http/app.hpp"
@@ -39,6 +45,9 @@ commands:
             run the HTTP server (docs at /docs)
   migrate   [--data-dir DIR] [--database URL] [--config FILE] [--status]
             apply pending database migrations (or list them with --status)
+  analyze   SPEC
+            print the understood ProjectModel as JSON; SPEC is .yaml/.yml/.json (structured),
+            .txt/.md (free text in French, English or Arabic) or - for stdin (free text)
   openapi   print the OpenAPI 3.1 document
   version   print the version
   help      this text
@@ -112,13 +121,23 @@ struct Composition {
     http::Metrics metrics;
     std::vector<http::TagDoc> tags;
     http::App app{config, log, router, metrics, db, tags};
+    catalog::Catalog catalog;
+    model::Vocabulary vocabulary;
+    std::unique_ptr<analyze::RuleAnalyzer> analyzer;
 };
 
 Result<void> RegisterModules(Composition& c) {
-    ops::Register(c.app);
     auto cat = catalog::BuiltinCatalog();
     if (!cat) return cat.take_error();
-    catalog::Register(c.app, *cat);
+    c.catalog = std::move(*cat);
+    c.vocabulary = catalog::ToVocabulary(c.catalog);
+    auto analyzer = analyze::RuleAnalyzer::Create();
+    if (!analyzer) return analyzer.take_error();
+    c.analyzer = std::move(*analyzer);
+
+    ops::Register(c.app);
+    catalog::Register(c.app, c.catalog);
+    analyze::Register(c.app, *c.analyzer, c.vocabulary);
     docs::Register(c.app);
     return Ok();
 }
@@ -259,8 +278,72 @@ int OpenApi(std::ostream& out, std::ostream& err) {
         err << "dihya openapi: " << r.error().message << "\n";
         return kFailure;
     }
-    const auto doc = boost::json::parse(docs::OpenApiJson(c.router, c.tags));
-    out << doc << "\n";
+    out << PrettyJson(boost::json::parse(docs::OpenApiJson(c.router, c.tags))) << "\n";
+    return kOk;
+}
+
+Result<std::string> ReadSpec(const std::string& path) {
+    std::ostringstream ss;
+    if (path == "-") {
+        ss << std::cin.rdbuf();
+        return ss.str();
+    }
+    std::ifstream in(path, std::ios::binary);
+    if (!in) return MakeError(ErrorCode::kInvalidArgument, path + ": cannot read the file");
+    ss << in.rdbuf();
+    return ss.str();
+}
+
+std::string Extension(const std::string& path) {
+    std::string ext = std::filesystem::path(path).extension().string();
+    std::transform(ext.begin(), ext.end(), ext.begin(), [](unsigned char ch) { return std::tolower(ch); });
+    return ext;
+}
+
+int Analyze(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
+    if (args.size() != 3) {
+        err << "usage: dihya analyze SPEC   (.yaml/.yml/.json, .txt/.md, or - for stdin)\n";
+        return kUsage;
+    }
+    const std::string& path = args[2];
+    const std::string ext = Extension(path);
+    const bool structured = ext == ".yaml" || ext == ".yml" || ext == ".json";
+    if (path != "-" && !structured && ext != ".txt" && ext != ".md") {
+        err << "dihya analyze: " << path << ": unknown kind of specification (use .yaml, .yml, .json, .txt or .md)\n";
+        return kUsage;
+    }
+    auto text = ReadSpec(path);
+    if (!text) {
+        err << "dihya analyze: " << text.error().message << "\n";
+        return kUsage;
+    }
+    auto cat = catalog::BuiltinCatalog();
+    auto analyzer = analyze::RuleAnalyzer::Create();
+    if (!cat || !analyzer) {
+        err << "dihya analyze: " << (!cat ? cat.error().message : analyzer.error().message) << "\n";
+        return kFailure;
+    }
+    const model::Vocabulary vocabulary = catalog::ToVocabulary(*cat);
+    if (structured) {
+        auto parsed = model::ParseModel(*text, path, vocabulary);
+        if (!parsed) {
+            err << "dihya analyze: " << parsed.error().message << "\n";
+            return kUsage;
+        }
+        boost::json::object doc{{"model", model::ToJson(*parsed)},
+                                {"assumptions", boost::json::array{}},
+                                {"domain", parsed->domain},
+                                {"engine", "structured"}};
+        out << PrettyJson(doc) << "\n";
+        return kOk;
+    }
+    auto analysis = (*analyzer)->Analyze(*text, vocabulary);
+    if (!analysis) {
+        err << "dihya analyze: " << (path == "-" ? std::string("stdin") : path) << ": " << analysis.error().message
+            << "\n";
+        return kUsage;
+    }
+    out << PrettyJson(analyze::AnalysisToJson(*analysis)) << "\n";
     return kOk;
 }
 
@@ -275,6 +358,7 @@ int Main(const std::vector<std::string>& args, std::ostream& out, std::ostream& 
     if (command == "serve") return Serve(args, err);
     if (command == "migrate") return Migrate(args, out, err);
     if (command == "openapi") return OpenApi(out, err);
+    if (command == "analyze") return Analyze(args, out, err);
     if (command == "version" || command == "--version") {
         out << "dihya " << DIHYA_VERSION << "\n";
         return kOk;

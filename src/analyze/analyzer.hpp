@@ -1,0 +1,80 @@
+#pragma once
+
+// Free-text analysis: a specification written in French, English or Arabic (or the prototype's form
+// {"spec", "type", "stack"}) → a validated ProjectModel plus what was assumed and the domain recognised.
+
+#include <cstddef>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <boost/json/value.hpp>
+
+#include "analyze/lexicon.hpp"
+#include "core/result.hpp"
+#include "model/project_model.hpp"
+
+namespace dihya::analyze {
+
+/// The longest text accepted, in characters.
+inline constexpr std::size_t kMaxTextLength = 100000;
+
+/// Something the analyzer decided without the text saying it. `field` is a model path ("stacks.frontend",
+/// "entities", "entities.Appointment", "locales", "roles", "features", "title", "name", "domain").
+struct Assumption final {
+    std::string field;
+    std::string message;
+};
+
+struct Analysis final {
+    model::ProjectModel model;
+    std::vector<Assumption> assumptions;
+    std::string language;  // "fr" | "en" | "ar" (detected)
+    std::string domain;    // recognised domain or "custom"
+    double domain_confidence = 0;
+    std::string engine = "rules";
+};
+
+/// The prototype's request form: {"spec": "<free text>", "type": "webapp", "stack": "react+flask"}.
+struct PrototypeForm final {
+    std::string spec;
+    std::string type;
+    std::string stack;
+};
+
+/// An analysis engine; the deterministic rule engine below, or later an optional LLM-backed one.
+class Analyzer {
+public:
+    virtual ~Analyzer() = default;
+    /// Errors: kInvalidArgument for an empty or too long text.
+    virtual Result<Analysis> Analyze(std::string_view text, const model::Vocabulary& vocab) = 0;
+};
+
+/// The deterministic engine: lexicons (data) + rules. The same text always gives the same analysis.
+class RuleAnalyzer final : public Analyzer {
+public:
+    explicit RuleAnalyzer(Lexicon lexicon) : lexicon_(std::move(lexicon)) {}
+    /// With the lexicons embedded at build time. Errors are kInternal (broken lexicon data).
+    static Result<std::unique_ptr<RuleAnalyzer>> Create();
+
+    Result<Analysis> Analyze(std::string_view text, const model::Vocabulary& vocab) override;
+
+    const Lexicon& lexicon() const { return lexicon_; }
+
+private:
+    Lexicon lexicon_;
+};
+
+/// Analyses `form.spec`, takes the technologies of `form.stack` ("react+flask", "vue, django") as named, and
+/// turns on the stacks that `form.type` implies: webapp/web/website (frontend), mobile (mobile app), api/backend
+/// (no frontend), ai/ml (python-ml), blockchain/dapp (solidity), fullstack.
+Result<Analysis> AnalyzePrototypeForm(Analyzer& analyzer, const PrototypeForm& form, const model::Vocabulary& vocab);
+
+/// The model as a structured specification (the form ParseModelValue reads).
+boost::json::value ModelToValue(const model::ProjectModel& model);
+
+/// {model (model::ToJson), assumptions: [{field, message}], language, domain, domain_confidence, engine}.
+boost::json::value AnalysisToJson(const Analysis& analysis);
+
+}  // namespace dihya::analyze

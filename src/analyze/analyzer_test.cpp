@@ -1,0 +1,351 @@
+#include "analyze/analyzer.hpp"
+
+#include <algorithm>
+#include <filesystem>
+#include <iostream>
+#include <memory>
+#include <stdexcept>
+#include <fstream>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include <gtest/gtest.h>
+#include <yaml-cpp/yaml.h>
+
+#include "analyze/lexicon.hpp"
+#include "analyze/text.hpp"
+#include "model/project_model.hpp"
+
+#ifndef DIHYA_SOURCE_DIR
+#error "DIHYA_SOURCE_DIR must name the source tree"
+#endif
+
+namespace dihya::analyze {
+namespace {
+
+model::Vocabulary Vocab() {
+    model::Vocabulary v;
+    v.stacks = {{"frontend", {"react", "vue", "svelte", "none"}},
+                {"backend", {"express", "flask", "fastapi", "django", "none"}},
+                {"mobile", {"react-native", "flutter", "none"}},
+                {"ai", {"python-ml", "none"}},
+                {"devops", {"docker", "compose", "github-actions", "kubernetes", "terraform"}},
+                {"blockchain", {"solidity", "none"}}};
+    v.domains = {"health",      "education", "commerce",        "legal",       "finance", "restaurant",
+                 "real-estate", "transport", "events", "human-resources", "agriculture", "tourism"};
+    v.features = {"auth", "i18n", "seo", "notifications", "search", "uploads", "payments", "realtime", "admin",
+                  "analytics"};
+    v.locales = {"fr", "en", "ar"};
+    return v;
+}
+
+RuleAnalyzer& Engine() {
+    static std::unique_ptr<RuleAnalyzer> engine = [] {
+        auto created = RuleAnalyzer::Create();
+        if (!created) throw std::runtime_error(created.error().message);
+        return std::move(created.value());
+    }();
+    return *engine;
+}
+
+Analysis MustAnalyze(std::string_view text) {
+    auto r = Engine().Analyze(text, Vocab());
+    EXPECT_TRUE(r.ok()) << (r.ok() ? "" : r.error().message);
+    return r.ok() ? r.value() : Analysis{};
+}
+
+std::vector<std::string> EntityNames(const Analysis& a) {
+    std::vector<std::string> names;
+    for (const auto& e : a.model.entities) names.push_back(e.name);
+    return names;
+}
+
+bool Has(const std::vector<std::string>& list, const std::string& value) {
+    return std::find(list.begin(), list.end(), value) != list.end();
+}
+
+const model::Entity* FindEntity(const Analysis& a, std::string_view name) {
+    for (const auto& e : a.model.entities) {
+        if (e.name == name) return &e;
+    }
+    return nullptr;
+}
+
+const model::Field* FindField(const model::Entity& e, std::string_view name) {
+    for (const auto& f : e.fields) {
+        if (f.name == name) return &f;
+    }
+    return nullptr;
+}
+
+// --- normalisation, tokens, language ------------------------------------------------------------------------------
+
+TEST(AnalyzeText, NormalisesLatin) {
+    EXPECT_EQ(NormalizeForMatching("Élève à l'École, ŒUVRE ça!"), "eleve a l ecole oeuvre ca");
+    EXPECT_EQ(NormalizeForMatching("Rendez-vous"), "rendez vous");
+    EXPECT_EQ(NormalizeForMatching("react.js + Node.js"), "react js node js");
+}
+
+TEST(AnalyzeText, NormalisesArabic) {
+    // Tashkeel and tatweel go, alef forms unify, ة→ه, ى→ي.
+    EXPECT_EQ(NormalizeForMatching("مَتْجَرٌ"), NormalizeForMatching("متجر"));
+    EXPECT_EQ(NormalizeForMatching("محاسبـــة"), NormalizeForMatching("محاسبه"));
+    EXPECT_EQ(NormalizeForMatching("أإآ"), "ااا");
+    EXPECT_EQ(NormalizeForMatching("مستشفى"), NormalizeForMatching("مستشفي"));
+    EXPECT_EQ(NormalizeForMatching("١٢٣"), "123");
+}
+
+TEST(AnalyzeText, ArabicVariantsStripPrefixesAndPlurals) {
+    const auto tokens = Tokenize("والمواعيد للمرضى بالسيارات").tokens;
+    ASSERT_EQ(tokens.size(), 3u);
+    const auto has = [](const std::vector<std::string>& v, std::string_view w) {
+        return std::find(v.begin(), v.end(), NormalizeForMatching(w)) != v.end();
+    };
+    EXPECT_TRUE(has(TokenVariants(tokens[0]), "مواعيد"));
+    EXPECT_TRUE(has(TokenVariants(tokens[1]), "مرضى"));
+    EXPECT_TRUE(has(TokenVariants(tokens[2]), "سيارة"));
+}
+
+TEST(AnalyzeText, LatinVariantsSingularise) {
+    const auto tokens = Tokenize("categories hopitaux patients").tokens;
+    ASSERT_EQ(tokens.size(), 3u);
+    EXPECT_TRUE(Has(TokenVariants(tokens[0]), "category"));
+    EXPECT_TRUE(Has(TokenVariants(tokens[1]), "hopital"));
+    EXPECT_TRUE(Has(TokenVariants(tokens[2]), "patient"));
+}
+
+TEST(AnalyzeLanguage, DetectsTheThreeLanguages) {
+    EXPECT_EQ(MustAnalyze("Une application pour gérer les rendez-vous de la clinique et les patients.").language, "fr");
+    EXPECT_EQ(MustAnalyze("An app to manage the appointments of the clinic and its patients.").language, "en");
+    EXPECT_EQ(MustAnalyze("تطبيق لإدارة مواعيد العيادة والمرضى مع React").language, "ar");
+    EXPECT_EQ(MustAnalyze("application de gestion des commandes").language, "fr");
+}
+
+// --- behaviour ----------------------------------------------------------------------------------------------------
+
+TEST(AnalyzeRules, EmptyTextIsInvalid) {
+    for (std::string_view text : {"", "   \n\t "}) {
+        auto r = Engine().Analyze(text, Vocab());
+        ASSERT_FALSE(r.ok());
+        EXPECT_EQ(r.error().code, ErrorCode::kInvalidArgument);
+        EXPECT_NE(r.error().message.find("empty"), std::string::npos);
+    }
+}
+
+TEST(AnalyzeRules, TooLongTextIsInvalid) {
+    auto r = Engine().Analyze(std::string(kMaxTextLength + 1, 'a'), Vocab());
+    ASSERT_FALSE(r.ok());
+    EXPECT_EQ(r.error().code, ErrorCode::kInvalidArgument);
+    EXPECT_NE(r.error().message.find("text too long"), std::string::npos);
+    std::string at_limit;
+    while (at_limit.size() + 9 <= kMaxTextLength) at_limit += "patients ";
+    EXPECT_TRUE(Engine().Analyze(at_limit, Vocab()).ok());
+}
+
+TEST(AnalyzeRules, Deterministic) {
+    const std::string text =
+        "Clinique: patients, médecins, rendez-vous, factures. Paiement en ligne, notifications, en arabe et anglais.";
+    const auto a = AnalysisToJson(MustAnalyze(text));
+    for (int i = 0; i < 5; ++i) EXPECT_EQ(AnalysisToJson(MustAnalyze(text)), a);
+}
+
+TEST(AnalyzeRules, FieldsNearTheEntityAndRefs) {
+    const Analysis a = MustAnalyze("Gestion des rendez-vous. Les patients avec nom, email, téléphone et groupe sanguin.");
+    const model::Entity* patient = FindEntity(a, "Patient");
+    ASSERT_NE(patient, nullptr);
+    EXPECT_NE(FindField(*patient, "blood_type"), nullptr);
+    EXPECT_EQ(FindField(*patient, "name"), nullptr) << "full_name already covers nom";
+    const model::Entity* appointment = FindEntity(a, "Appointment");
+    ASSERT_NE(appointment, nullptr);
+    const model::Field* ref = FindField(*appointment, "patient");
+    ASSERT_NE(ref, nullptr);
+    EXPECT_EQ(ref->type, model::FieldType::kRef);
+    EXPECT_EQ(FindField(*appointment, "doctor"), nullptr) << "no Doctor entity, so no ref to it";
+    EXPECT_TRUE(std::any_of(a.assumptions.begin(), a.assumptions.end(), [](const Assumption& x) {
+        return x.field == "entities.Appointment" && x.message.find("rendez-vous") != std::string::npos;
+    }));
+}
+
+TEST(AnalyzeRules, FieldsListedUnderAnEntity) {
+    const Analysis a = MustAnalyze("Products:\n- name\n- price\n- colour\n- weight\n\nCustomers place orders.");
+    const model::Entity* product = FindEntity(a, "Product");
+    ASSERT_NE(product, nullptr);
+    EXPECT_NE(FindField(*product, "color"), nullptr);
+    EXPECT_NE(FindField(*product, "weight_kg"), nullptr);
+}
+
+TEST(AnalyzeRules, DefaultsAreAssumed) {
+    const Analysis a = MustAnalyze("Une application pour une clinique.");
+    EXPECT_EQ(a.domain, "health");
+    EXPECT_TRUE(Has(EntityNames(a), "Patient"));
+    EXPECT_EQ(a.model.stacks.frontend, "react");
+    EXPECT_EQ(a.model.stacks.backend, "express");
+    EXPECT_EQ(a.model.stacks.devops, (std::vector<std::string>{"docker", "compose", "github-actions"}));
+    const auto assumed = [&](std::string_view field) {
+        return std::any_of(a.assumptions.begin(), a.assumptions.end(),
+                           [&](const Assumption& x) { return x.field == field; });
+    };
+    EXPECT_TRUE(assumed("entities"));
+    EXPECT_TRUE(assumed("stacks.frontend"));
+    EXPECT_TRUE(assumed("stacks.backend"));
+    EXPECT_TRUE(assumed("title"));
+    EXPECT_EQ(a.model.locales, std::vector<std::string>{"fr"});
+}
+
+TEST(AnalyzeRules, UnknownDomainIsCustom) {
+    const Analysis a = MustAnalyze("Something to keep track of my stuff.");
+    EXPECT_EQ(a.domain, "custom");
+    EXPECT_FALSE(a.model.entities.empty());
+}
+
+TEST(AnalyzeRules, ProjectNameCue) {
+    EXPECT_EQ(MustAnalyze("Nom du projet : « Dar Sahha ». Clinique avec patients.").model.title, "Dar Sahha");
+    EXPECT_EQ(MustAnalyze("An online shop called Souk Lina, selling products.").model.name, "souk-lina");
+    const Analysis ar = MustAnalyze("اسم المشروع: عيادة الأمل\nتطبيق لحجز المواعيد");
+    EXPECT_EQ(ar.model.title, "عيادة الأمل");
+    EXPECT_FALSE(ar.model.name.empty());
+}
+
+TEST(AnalyzeRules, AmbiguousTechnologyWords) {
+    // "vue" and "express" are ordinary French / English words.
+    const Analysis a = MustAnalyze("Une vue d'ensemble des commandes et une livraison express pour les clients.");
+    EXPECT_EQ(a.model.stacks.frontend, "react");
+    const Analysis b = MustAnalyze("Boutique en ligne avec un frontend vue et un backend express.");
+    EXPECT_EQ(b.model.stacks.frontend, "vue");
+    EXPECT_EQ(b.model.stacks.backend, "express");
+}
+
+TEST(AnalyzeRules, UnsupportedTechnologyIsSubstituted) {
+    const Analysis a = MustAnalyze("A shop built with Angular and Laravel.");
+    EXPECT_EQ(a.model.stacks.frontend, "react");
+    EXPECT_EQ(a.model.stacks.backend, "express");
+    EXPECT_TRUE(std::any_of(a.assumptions.begin(), a.assumptions.end(), [](const Assumption& x) {
+        return x.field == "stacks.frontend" && x.message.find("Angular") != std::string::npos;
+    }));
+}
+
+TEST(AnalyzeRules, EveryLexiconEntityValidates) {
+    // In chunks (a model holds at most kMaxEntities); refs to entities outside the chunk are left out.
+    const auto& all = Engine().lexicon().entities();
+    for (std::size_t start = 0; start < all.size(); start += model::kMaxEntities) {
+        const std::size_t end = std::min(all.size(), start + model::kMaxEntities);
+        std::vector<std::string> names;
+        for (std::size_t i = start; i < end; ++i) names.push_back(all[i].name);
+        model::ProjectModel m;
+        m.name = "all";
+        m.title = "All";
+        for (std::size_t i = start; i < end; ++i) {
+            model::Entity e;
+            e.name = all[i].name;
+            for (const FieldSpec& f : all[i].fields) {
+                if (f.type == "ref" && !Has(names, f.ref)) continue;
+                model::Field field;
+                field.name = f.name;
+                field.type = model::ParseFieldType(f.type).value();
+                field.values = f.values;
+                field.ref = f.ref;
+                e.fields.push_back(field);
+            }
+            m.entities.push_back(e);
+        }
+        auto parsed = model::ParseModelValue(ModelToValue(m), "lexicon", Vocab());
+        EXPECT_TRUE(parsed.ok()) << (parsed.ok() ? "" : parsed.error().message);
+    }
+}
+
+// --- the prototype form --------------------------------------------------------------------------------------------
+
+TEST(AnalyzePrototype, StackAndType) {
+    auto r = AnalyzePrototypeForm(Engine(), {"Gestion d'une école avec élèves et enseignants", "webapp", "react+flask"},
+                                  Vocab());
+    ASSERT_TRUE(r.ok()) << r.error().message;
+    EXPECT_EQ(r->model.stacks.frontend, "react");
+    EXPECT_EQ(r->model.stacks.backend, "flask");
+    EXPECT_EQ(r->domain, "education");
+
+    auto api = AnalyzePrototypeForm(Engine(), {"An API for a shop", "api", "fastapi"}, Vocab());
+    ASSERT_TRUE(api.ok()) << api.error().message;
+    EXPECT_EQ(api->model.stacks.frontend, "none");
+    EXPECT_EQ(api->model.stacks.backend, "fastapi");
+
+    auto mobile = AnalyzePrototypeForm(Engine(), {"Suivi des livraisons pour les chauffeurs", "mobile", "flutter"}, Vocab());
+    ASSERT_TRUE(mobile.ok()) << mobile.error().message;
+    EXPECT_EQ(mobile->model.stacks.mobile, "flutter");
+    EXPECT_EQ(mobile->model.stacks.frontend, "none");
+
+    auto vue = AnalyzePrototypeForm(Engine(), {"Restaurant menu", "webapp", "vue + express"}, Vocab());
+    ASSERT_TRUE(vue.ok());
+    EXPECT_EQ(vue->model.stacks.frontend, "vue");
+    EXPECT_EQ(vue->model.stacks.backend, "express");
+
+    auto empty = AnalyzePrototypeForm(Engine(), {"", "webapp", "react"}, Vocab());
+    ASSERT_FALSE(empty.ok());
+    EXPECT_EQ(empty.error().code, ErrorCode::kInvalidArgument);
+}
+
+// --- the corpus ----------------------------------------------------------------------------------------------------
+
+std::string ReadFile(const std::filesystem::path& path) {
+    std::ifstream in(path, std::ios::binary);
+    std::stringstream ss;
+    ss << in.rdbuf();
+    return ss.str();
+}
+
+TEST(AnalyzeCorpus, MatchesExpectations) {
+    const std::filesystem::path dir = DIHYA_SOURCE_DIR "/src/analyze/corpus";
+    const YAML::Node expected = YAML::LoadFile((dir / "expected.yaml").string());
+    std::size_t files = 0;
+    std::size_t passed = 0;
+    std::size_t per_language[3] = {0, 0, 0};
+    for (const auto& entry : expected) {
+        const std::string file = entry.first.as<std::string>();
+        const YAML::Node want = entry.second;
+        SCOPED_TRACE(file);
+        ++files;
+        const std::string text = ReadFile(dir / file);
+        ASSERT_FALSE(text.empty()) << "missing corpus file";
+        auto r = Engine().Analyze(text, Vocab());
+        ASSERT_TRUE(r.ok()) << r.error().message;
+        const Analysis& a = r.value();
+        const int failures_before = ::testing::UnitTest::GetInstance()->current_test_info()->result()->total_part_count();
+        const std::string language = want["language"].as<std::string>();
+        per_language[language == "fr" ? 0 : language == "en" ? 1 : 2]++;
+        EXPECT_EQ(a.language, language);
+        if (want["domain"]) {
+            EXPECT_EQ(a.domain, want["domain"].as<std::string>());
+        }
+        const auto names = EntityNames(a);
+        for (const auto& e : want["entities"]) EXPECT_TRUE(Has(names, e.as<std::string>())) << "entity " << e;
+        for (const auto& f : want["features"]) {
+            EXPECT_TRUE(Has(a.model.features, f.as<std::string>())) << "feature " << f;
+        }
+        if (want["locales"]) {
+            EXPECT_EQ(a.model.locales, want["locales"].as<std::vector<std::string>>());
+        }
+        const auto& s = a.model.stacks;
+        for (const auto& kind : want["stacks"]) {
+            const std::string k = kind.first.as<std::string>();
+            if (k == "devops") {
+                for (const auto& tool : kind.second) EXPECT_TRUE(Has(s.devops, tool.as<std::string>())) << tool;
+                continue;
+            }
+            const std::string got = k == "frontend" ? s.frontend
+                                    : k == "backend" ? s.backend
+                                    : k == "mobile"  ? s.mobile
+                                    : k == "ai"      ? s.ai
+                                                     : s.blockchain;
+            EXPECT_EQ(got, kind.second.as<std::string>()) << "stacks." << k;
+        }
+        if (::testing::UnitTest::GetInstance()->current_test_info()->result()->total_part_count() == failures_before) {
+            ++passed;
+        }
+    }
+    EXPECT_GE(files, 30u);
+    for (std::size_t n : per_language) EXPECT_GE(n, 10u);
+    std::cout << "analyzer corpus: " << passed << "/" << files << " specs pass\n";
+}
+
+}  // namespace
+}  // namespace dihya::analyze

@@ -1,0 +1,93 @@
+#include "analyze/handlers.hpp"
+
+#include <boost/json.hpp>
+
+#include "core/dto.hpp"
+
+namespace dihya::analyze {
+
+struct AnalyzeRequest {
+    std::optional<std::string> text;
+    std::optional<std::string> spec;
+    std::optional<std::string> type;
+    std::optional<std::string> stack;
+};
+BOOST_DESCRIBE_STRUCT(AnalyzeRequest, (), (text, spec, type, stack))
+
+}  // namespace dihya::analyze
+
+template <>
+struct dihya::dto::Rules<dihya::analyze::AnalyzeRequest> {
+    static FieldRules Get() {
+        const auto max = static_cast<std::int64_t>(analyze::kMaxTextLength);
+        return {{"text", {.description = "the specification in French, English or Arabic", .max_length = max}},
+                {"spec", {.description = "prototype form: the specification text", .max_length = max}},
+                {"type",
+                 {.description = "prototype form: webapp, mobile, api, ai, blockchain, fullstack", .max_length = 40}},
+                {"stack", {.description = "prototype form: technologies, e.g. react+flask", .max_length = 200}}};
+    }
+};
+
+namespace dihya::analyze {
+
+namespace {
+
+boost::json::value AnalysisSchema() {
+    using boost::json::object;
+    return object{{"type", "object"},
+                  {"required", boost::json::array{"model", "assumptions", "language", "domain", "engine"}},
+                  {"properties",
+                   object{{"model", object{{"type", "object"}, {"description", "the normalised ProjectModel"}}},
+                          {"assumptions",
+                           object{{"type", "array"},
+                                  {"items", object{{"type", "object"},
+                                                   {"properties", object{{"field", object{{"type", "string"}}},
+                                                                         {"message", object{{"type", "string"}}}}}}}}},
+                          {"language", object{{"type", "string"}, {"enum", boost::json::array{"fr", "en", "ar"}}}},
+                          {"domain", object{{"type", "string"}}},
+                          {"domain_confidence", object{{"type", "number"}, {"minimum", 0}, {"maximum", 1}}},
+                          {"engine", object{{"type", "string"}}}}}};
+}
+
+Result<Analysis> Run(Analyzer& analyzer, const model::Vocabulary& vocabulary, const AnalyzeRequest& req) {
+    if (req.text && req.spec) {
+        return MakeError(ErrorCode::kInvalidArgument, "send either text or the prototype form's spec, not both",
+                         {{"spec", "not allowed together with text"}});
+    }
+    if (req.text) return analyzer.Analyze(*req.text, vocabulary);
+    if (req.spec) {
+        return AnalyzePrototypeForm(analyzer, PrototypeForm{*req.spec, req.type.value_or(""), req.stack.value_or("")},
+                                    vocabulary);
+    }
+    return MakeError(ErrorCode::kInvalidArgument, "text is required", {{"text", "is required"}});
+}
+
+}  // namespace
+
+void Register(http::App& app, Analyzer& analyzer, const model::Vocabulary& vocabulary) {
+    app.tags.push_back({"generator", "From a specification to a ProjectModel and a generated project."});
+    app.router.Add({
+        .method = "POST",
+        .path = "/api/v1/analyze",
+        .operation_id = "analyzeSpecification",
+        .summary = "Understand a free-text specification",
+        .description = "French, English or Arabic text → the ProjectModel it describes, the domain recognised and "
+                       "every assumption made. Also accepts the prototype's form {spec, type, stack}. "
+                       "Deterministic: the same text always gives the same answer.",
+        .tag = "generator",
+        .request_schema = dto::Schema<AnalyzeRequest>(),
+        .responses = {{200, "The analysis", AnalysisSchema()}, {400, "Missing, empty or too long text"}},
+        .handler =
+            [&analyzer, &vocabulary](http::Request& request) {
+                auto body = http::ParseJsonBody(request);
+                if (!body) return http::Response::Problem(body.error(), request.request_id);
+                auto req = dto::Decode<AnalyzeRequest>(*body);
+                if (!req) return http::Response::Problem(req.error(), request.request_id);
+                auto analysis = Run(analyzer, vocabulary, *req);
+                if (!analysis) return http::Response::Problem(analysis.error(), request.request_id);
+                return http::Response::Json(200, AnalysisToJson(*analysis));
+            },
+    });
+}
+
+}  // namespace dihya::analyze

@@ -1,0 +1,325 @@
+#include "analyze/lexicon.hpp"
+
+#include <algorithm>
+#include <cstddef>
+#include <exception>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include <yaml-cpp/yaml.h>
+
+namespace dihya::analyze {
+
+namespace {
+
+constexpr std::string_view kLanguages[] = {"fr", "en", "ar"};
+
+Error DataError(std::string_view file, const std::string& what) {
+    return MakeError(ErrorCode::kInternal, "analyzer lexicon " + std::string(file) + ": " + what);
+}
+
+std::vector<std::string> Strings(const YAML::Node& node) {
+    std::vector<std::string> out;
+    if (!node || !node.IsSequence()) return out;
+    for (const auto& item : node) out.push_back(item.as<std::string>());
+    return out;
+}
+
+/// The words of a lexicon phrase, in key form.
+std::vector<std::string> PhraseKeys(std::string_view phrase) {
+    std::vector<std::string> keys;
+    for (const Token& t : Tokenize(phrase).tokens) keys.push_back(LexiconKey(t.norm));
+    return keys;
+}
+
+FieldSpec ParseField(const YAML::Node& node, std::string name) {
+    FieldSpec f;
+    f.name = node["name"] ? node["name"].as<std::string>() : std::move(name);
+    if (node["type"]) f.type = node["type"].as<std::string>();
+    if (node["required"]) f.required = node["required"].as<bool>();
+    if (node["unique"]) f.unique = node["unique"].as<bool>();
+    f.values = Strings(node["values"]);
+    if (node["ref"]) f.ref = node["ref"].as<std::string>();
+    f.same_as = Strings(node["same_as"]);
+    return f;
+}
+
+StackSpec ParseStack(const YAML::Node& node) {
+    StackSpec s;
+    s.kind = node["kind"].as<std::string>();
+    s.value = node["value"].as<std::string>();
+    s.label = node["label"] ? node["label"].as<std::string>() : s.value;
+    if (node["generic"]) s.generic = node["generic"].as<bool>();
+    if (node["ambiguous"]) s.ambiguous = node["ambiguous"].as<bool>();
+    if (node["unsupported"]) s.unsupported = node["unsupported"].as<bool>();
+    return s;
+}
+
+void AddTerms(std::vector<Term>& terms, const YAML::Node& map, Category category) {
+    if (!map || !map.IsMap()) return;
+    for (const auto& entry : map) {
+        const std::string key = entry.first.as<std::string>();
+        for (const std::string& phrase : Strings(entry.second)) {
+            Term t;
+            t.tokens = PhraseKeys(phrase);
+            if (t.tokens.empty()) continue;
+            t.category = category;
+            t.key = key;
+            terms.push_back(std::move(t));
+        }
+    }
+}
+
+void AddPhrases(std::vector<Term>& terms, const YAML::Node& list, Category category) {
+    for (const std::string& phrase : Strings(list)) {
+        Term t;
+        t.tokens = PhraseKeys(phrase);
+        if (t.tokens.empty()) continue;
+        t.category = category;
+        terms.push_back(std::move(t));
+    }
+}
+
+bool Contains(const std::vector<std::string>& list, std::string_view value) {
+    return std::find(list.begin(), list.end(), value) != list.end();
+}
+
+}  // namespace
+
+Result<Lexicon> Lexicon::LoadEmbedded() {
+    return Load([](std::string_view path) { return EmbeddedFile(path); });
+}
+
+Result<Lexicon> Lexicon::Load(const FileSource& files) {
+    Lexicon lex;
+    std::vector<std::pair<std::vector<std::string>, std::size_t>> core_stack_terms;
+    const std::string_view core_path = "lexicon/core.yaml";
+    try {
+        const std::string_view core_text = files(core_path);
+        if (core_text.empty()) return DataError(core_path, "missing");
+        const YAML::Node core = YAML::Load(std::string(core_text));
+        for (const auto& d : core["domains"]) {
+            DomainSpec spec;
+            spec.name = d["name"].as<std::string>();
+            spec.title = d["title"].as<std::string>();
+            spec.core = Strings(d["core"]);
+            spec.roles = Strings(d["roles"]);
+            if (d["role_aliases"]) {
+                for (const auto& a : d["role_aliases"]) {
+                    spec.role_aliases[a.first.as<std::string>()] = a.second.as<std::string>();
+                }
+            }
+            lex.domains_.push_back(std::move(spec));
+        }
+        for (const auto& e : core["entities"]) {
+            EntitySpec spec;
+            spec.name = e["name"].as<std::string>();
+            spec.domains = Strings(e["domains"]);
+            if (e["aliases"]) {
+                for (const auto& a : e["aliases"]) spec.aliases[a.first.as<std::string>()] = a.second.as<std::string>();
+            }
+            for (const auto& f : e["fields"]) spec.fields.push_back(ParseField(f, ""));
+            lex.entities_.push_back(std::move(spec));
+        }
+        for (const auto& f : core["fields"]) {
+            const std::string key = f.first.as<std::string>();
+            lex.fields_[key] = ParseField(f.second, key);
+        }
+        for (const auto& s : core["stacks"]) {
+            lex.stacks_.push_back(ParseStack(s));
+            for (const std::string& phrase : Strings(s["terms"])) {
+                core_stack_terms.emplace_back(PhraseKeys(phrase), lex.stacks_.size() - 1);
+            }
+        }
+    } catch (const std::exception& e) {
+        return DataError(core_path, e.what());
+    }
+
+    for (std::string_view language : kLanguages) {
+        const std::string path = "lexicon/" + std::string(language) + ".yaml";
+        LanguageLexicon ll;
+        try {
+            const std::string_view text = files(path);
+            if (text.empty()) return DataError(path, "missing");
+            const YAML::Node doc = YAML::Load(std::string(text));
+            for (const std::string& w : Strings(doc["stopwords"])) ll.stopwords.push_back(NormalizeForMatching(w));
+            AddTerms(ll.terms, doc["domains"], Category::kDomain);
+            AddTerms(ll.terms, doc["entities"], Category::kEntity);
+            AddTerms(ll.terms, doc["fields"], Category::kField);
+            AddTerms(ll.terms, doc["features"], Category::kFeature);
+            AddTerms(ll.terms, doc["roles"], Category::kRole);
+            AddTerms(ll.terms, doc["locales"], Category::kLocale);
+            AddPhrases(ll.terms, doc["stack_context"], Category::kStackContext);
+            AddPhrases(ll.terms, doc["name_cues"], Category::kNameCue);
+            AddPhrases(ll.terms, doc["ignore"], Category::kIgnore);
+            for (const auto& s : doc["stacks"]) {
+                lex.stacks_.push_back(ParseStack(s));
+                for (const std::string& phrase : Strings(s["terms"])) {
+                    Term t;
+                    t.tokens = PhraseKeys(phrase);
+                    t.category = Category::kStack;
+                    t.stack = lex.stacks_.size() - 1;
+                    if (!t.tokens.empty()) ll.terms.push_back(std::move(t));
+                }
+            }
+        } catch (const std::exception& e) {
+            return DataError(path, e.what());
+        }
+        for (const auto& [tokens, stack] : core_stack_terms) {
+            Term t;
+            t.tokens = tokens;
+            t.category = Category::kStack;
+            t.stack = stack;
+            ll.terms.push_back(std::move(t));
+        }
+        lex.languages_[std::string(language)] = std::move(ll);
+    }
+
+    // Consistency of the data: every reference names something defined.
+    for (const DomainSpec& d : lex.domains_) {
+        for (const std::string& e : d.core) {
+            if (lex.FindEntity(e) == nullptr) return DataError(core_path, "domain " + d.name + ": unknown entity " + e);
+        }
+    }
+    for (const EntitySpec& e : lex.entities_) {
+        for (const auto& [domain, alias] : e.aliases) {
+            if (lex.FindEntity(alias) == nullptr) return DataError(core_path, e.name + ": unknown alias " + alias);
+        }
+        for (const FieldSpec& f : e.fields) {
+            if (f.type == "ref" && lex.FindEntity(f.ref) == nullptr) {
+                return DataError(core_path, e.name + "." + f.name + ": unknown ref " + f.ref);
+            }
+        }
+    }
+    for (auto& [language, ll] : lex.languages_) {
+        for (const Term& t : ll.terms) {
+            const std::string path = "lexicon/" + language + ".yaml";
+            if (t.category == Category::kEntity && lex.FindEntity(t.key) == nullptr) {
+                return DataError(path, "unknown entity " + t.key);
+            }
+            if (t.category == Category::kField && lex.FindField(t.key) == nullptr) {
+                return DataError(path, "unknown field " + t.key);
+            }
+            if (t.category == Category::kDomain && lex.FindDomain(t.key) == nullptr) {
+                return DataError(path, "unknown domain " + t.key);
+            }
+        }
+    }
+
+    for (const auto& [language, ll] : lex.languages_) {
+        Index& index = lex.indexes_[language];
+        index.terms = ll.terms;
+        Index& borrowed = lex.borrowed_indexes_[language];
+        if (language != "en") {
+            for (Term t : lex.languages_["en"].terms) {
+                const bool clash = std::any_of(t.tokens.begin(), t.tokens.end(),
+                                               [&](const std::string& w) { return Contains(ll.stopwords, w); });
+                if (clash || t.category == Category::kStack) continue;  // stacks are already in every language
+                t.primary = false;
+                borrowed.terms.push_back(std::move(t));
+            }
+        }
+        for (Index* i : {&index, &borrowed}) {
+            for (std::size_t k = 0; k < i->terms.size(); ++k) i->by_first[i->terms[k].tokens[0]].push_back(k);
+        }
+    }
+    return lex;
+}
+
+const DomainSpec* Lexicon::FindDomain(std::string_view name) const {
+    for (const DomainSpec& d : domains_) {
+        if (d.name == name) return &d;
+    }
+    return nullptr;
+}
+
+const EntitySpec* Lexicon::FindEntity(std::string_view name) const {
+    for (const EntitySpec& e : entities_) {
+        if (e.name == name) return &e;
+    }
+    return nullptr;
+}
+
+const FieldSpec* Lexicon::FindField(std::string_view key) const {
+    const auto it = fields_.find(std::string(key));
+    return it == fields_.end() ? nullptr : &it->second;
+}
+
+const std::vector<std::string>& Lexicon::Stopwords(std::string_view language) const {
+    static const std::vector<std::string> kNone;
+    const auto it = languages_.find(std::string(language));
+    return it == languages_.end() ? kNone : it->second.stopwords;
+}
+
+const Lexicon::Index* Lexicon::IndexFor(std::string_view language, bool borrowed) const {
+    const auto& map = borrowed ? borrowed_indexes_ : indexes_;
+    const auto it = map.find(std::string(language));
+    return it == map.end() ? nullptr : &it->second;
+}
+
+std::vector<Mention> Lexicon::Find(const TokenizedText& text, std::string_view language) const {
+    const std::vector<Token>& tokens = text.tokens;
+    std::vector<std::vector<std::string>> variants;
+    variants.reserve(tokens.size());
+    for (const Token& t : tokens) variants.push_back(TokenVariants(t));
+
+    const Index* indexes[] = {IndexFor(language, false), IndexFor(language, true)};
+    std::vector<Mention> out;
+    std::size_t i = 0;
+    while (i < tokens.size()) {
+        std::size_t best = 0;
+        bool best_primary = false;
+        std::vector<std::pair<const Term*, std::size_t>> candidates;
+        std::vector<const Term*> found;
+        for (const Index* index : indexes) {
+            if (index == nullptr) continue;
+            for (const std::string& v : variants[i]) {
+                const auto it = index->by_first.find(v);
+                if (it == index->by_first.end()) continue;
+                for (std::size_t k : it->second) {
+                    const Term& term = index->terms[k];
+                    const std::size_t n = term.tokens.size();
+                    if (i + n > tokens.size() || tokens[i + n - 1].sentence != tokens[i].sentence) continue;
+                    // The cost of a match: how far from the written words the variants are (a word as written
+                    // beats a word read as a plural or with a prefix stripped).
+                    std::size_t cost = static_cast<std::size_t>(
+                        std::find(variants[i].begin(), variants[i].end(), v) - variants[i].begin());
+                    bool match = true;
+                    for (std::size_t j = 1; j < n && match; ++j) {
+                        const auto& vs = variants[i + j];
+                        const auto at = std::find(vs.begin(), vs.end(), term.tokens[j]);
+                        match = at != vs.end();
+                        cost += static_cast<std::size_t>(at - vs.begin());
+                    }
+                    if (!match) continue;
+                    // Longer phrases win, then the text's language over borrowed English.
+                    if (n > best || (n == best && term.primary && !best_primary)) {
+                        best = n;
+                        best_primary = term.primary;
+                        candidates.clear();
+                    }
+                    if (n == best && term.primary == best_primary) candidates.push_back({&term, cost});
+                }
+            }
+        }
+        // Within a category the lowest cost wins (a word as written beats a word read as a plural or with a
+        // prefix stripped); different categories may all hold (e.g. "patient" is an entity and a role).
+        for (const auto& [term, cost] : candidates) {
+            const bool beaten = std::any_of(candidates.begin(), candidates.end(), [&](const auto& other) {
+                return other.first->category == term->category && other.second < cost;
+            });
+            if (!beaten && std::find(found.begin(), found.end(), term) == found.end()) found.push_back(term);
+        }
+        if (best == 0) {
+            ++i;
+            continue;
+        }
+        for (const Term* term : found) out.push_back(Mention{i, best, term});
+        i += best;
+    }
+    return out;
+}
+
+}  // namespace dihya::analyze

@@ -1,0 +1,116 @@
+#pragma once
+
+// The analyzer's lexicons: data (src/analyze/lexicon/*.yaml, embedded at build time) loaded once into an object.
+// core.yaml holds what does not depend on the language (domains, entity and field definitions, technology names);
+// fr.yaml, en.yaml and ar.yaml map words and phrases of each language to those definitions.
+
+#include <cstddef>
+#include <functional>
+#include <map>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "analyze/text.hpp"
+#include "core/result.hpp"
+
+namespace dihya::analyze {
+
+/// The embedded lexicon files ("lexicon/fr.yaml", ...); empty when absent.
+std::string_view EmbeddedFile(std::string_view path);
+
+enum class Category { kDomain, kEntity, kField, kFeature, kStack, kRole, kLocale, kStackContext, kNameCue, kIgnore };
+
+struct FieldSpec final {
+    std::string name;
+    std::string type = "string";
+    bool required = false;
+    bool unique = false;
+    std::vector<std::string> values;   // enum
+    std::string ref;                   // ref: the canonical entity name
+    std::vector<std::string> same_as;  // fields that make this one redundant on an entity (full_name ~ name)
+};
+
+struct EntitySpec final {
+    std::string name;                            // PascalCase, English
+    std::vector<std::string> domains;            // domains the entity hints at
+    std::map<std::string, std::string> aliases;  // domain → the entity used instead in that domain
+    std::vector<FieldSpec> fields;               // defaults; ref fields are kept only when the target exists
+};
+
+struct DomainSpec final {
+    std::string name;
+    std::string title;               // the default project title
+    std::vector<std::string> core;   // entities used when the text names none
+    std::vector<std::string> roles;  // roles used when the text names none
+    std::map<std::string, std::string> role_aliases;  // role → the role used instead in this domain
+};
+
+struct StackSpec final {
+    std::string kind;         // frontend, backend, mobile, ai, devops, blockchain
+    std::string value;        // a catalog value ("none" allowed for single-valued kinds)
+    std::string label;        // how the technology is called, for assumptions
+    bool generic = false;     // a hint (e.g. "mobile app", "Node.js") that a specific name overrides
+    bool ambiguous = false;   // also an ordinary word ("vue", "express"): needs a capital or a tech context
+    bool unsupported = false; // a known technology Dihya does not generate; `value` is the substitute
+};
+
+struct Term final {
+    std::vector<std::string> tokens;  // LexiconKey of each word
+    Category category = Category::kIgnore;
+    std::string key;         // domain, entity, field, feature, role or locale key
+    std::size_t stack = 0;   // index into Lexicon::stacks() for kStack
+    bool primary = true;     // from the text's language (else borrowed from English)
+};
+
+/// A lexicon phrase found in the text: tokens [first, first + count).
+struct Mention final {
+    std::size_t first = 0;
+    std::size_t count = 0;
+    const Term* term = nullptr;
+};
+
+struct LanguageLexicon final {
+    std::vector<std::string> stopwords;
+    std::vector<Term> terms;
+};
+
+class Lexicon final {
+public:
+    using FileSource = std::function<std::string_view(std::string_view path)>;
+
+    /// Loads lexicon/core.yaml and lexicon/{fr,en,ar}.yaml from `files`. Errors are kInternal (bad data).
+    static Result<Lexicon> Load(const FileSource& files);
+    static Result<Lexicon> LoadEmbedded();
+
+    const std::vector<DomainSpec>& domains() const { return domains_; }
+    const std::vector<EntitySpec>& entities() const { return entities_; }
+    const std::vector<StackSpec>& stacks() const { return stacks_; }
+    const DomainSpec* FindDomain(std::string_view name) const;
+    const EntitySpec* FindEntity(std::string_view name) const;
+    const FieldSpec* FindField(std::string_view key) const;
+    const std::vector<std::string>& Stopwords(std::string_view language) const;
+
+    /// The lexicon phrases of `text`, left to right, longest first; at one position every term spelled by the
+    /// longest phrase is reported (e.g. "patient" is an entity and a role). Terms of `language` come first;
+    /// English terms are also tried in French and Arabic texts (technical words are often English), except those
+    /// that are stop words of the text's language.
+    std::vector<Mention> Find(const TokenizedText& text, std::string_view language) const;
+
+private:
+    struct Index final {
+        std::vector<Term> terms;
+        std::map<std::string, std::vector<std::size_t>> by_first;
+    };
+    const Index* IndexFor(std::string_view language, bool borrowed) const;
+
+    std::vector<DomainSpec> domains_;
+    std::vector<EntitySpec> entities_;
+    std::map<std::string, FieldSpec> fields_;
+    std::vector<StackSpec> stacks_;
+    std::map<std::string, LanguageLexicon> languages_;
+    std::map<std::string, Index> indexes_;           // per language
+    std::map<std::string, Index> borrowed_indexes_;  // English terms usable in that language
+};
+
+}  // namespace dihya::analyze
