@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cstdint>
 #include <stdexcept>
 #include <vector>
 
@@ -19,6 +20,23 @@ std::string RandomHex(std::size_t bytes) {
     sodium_bin2hex(hex.data(), hex.size(), buf.data(), buf.size());
     hex.pop_back();
     return hex;
+}
+
+std::string NewRequestId() {
+    struct PerThread {
+        std::string prefix = RandomHex(8);
+        std::uint32_t counter = 0;
+    };
+    thread_local PerThread state;
+    static constexpr char kHex[] = "0123456789abcdef";
+    std::string id = state.prefix;
+    id.resize(24);
+    std::uint32_t n = state.counter++;
+    for (int i = 23; i >= 16; --i) {
+        id[static_cast<std::size_t>(i)] = kHex[n & 0xF];
+        n >>= 4;
+    }
+    return id;
 }
 
 bool IsValidRequestId(std::string_view id) {

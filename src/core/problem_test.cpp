@@ -43,3 +43,27 @@ TEST(Redact, SensitiveNamesAndQueries) {
 
 }  // namespace
 }  // namespace dihya
+
+#include <set>
+
+#include "core/ids.hpp"
+
+namespace dihya {
+namespace {
+
+TEST(Ids, RequestIdsAreUniqueAndWellFormed) {
+    std::set<std::string> seen;
+    for (int i = 0; i < 1000; ++i) {
+        const std::string id = NewRequestId();
+        EXPECT_EQ(id.size(), 24u);
+        EXPECT_TRUE(IsValidRequestId(id));
+        seen.insert(id);
+    }
+    EXPECT_EQ(seen.size(), 1000u);
+    EXPECT_FALSE(IsValidRequestId(""));
+    EXPECT_FALSE(IsValidRequestId("has space"));
+    EXPECT_FALSE(IsValidRequestId(std::string(129, 'a')));
+}
+
+}  // namespace
+}  // namespace dihya

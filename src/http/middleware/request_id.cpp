@@ -6,7 +6,7 @@ namespace dihya::http {
 
 void AssignRequestId(Request& request) {
     auto incoming = request.headers.Get("X-Request-Id");
-    request.request_id = incoming && IsValidRequestId(*incoming) ? std::string(*incoming) : RandomHex(12);
+    request.request_id = incoming && IsValidRequestId(*incoming) ? std::string(*incoming) : NewRequestId();
 }
 
 std::optional<Response> RequestIdMiddleware::OnRequest(Request& request) {
