@@ -1,0 +1,47 @@
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import { MAX_LENGTH, checkField, validateBody } from '../src/validation.js';
+
+const cases = {
+  string: { valid: ['x', 'a'.repeat(MAX_LENGTH.string)], invalid: [1, true, 'a'.repeat(MAX_LENGTH.string + 1)] },
+  text: { valid: ['long text\nwith lines'], invalid: [42, 'a'.repeat(MAX_LENGTH.text + 1)] },
+  int: { valid: [0, -3, 42], invalid: [1.5, '1', Number.NaN] },
+  float: { valid: [0, 1.5, -2], invalid: ['1.5', Number.POSITIVE_INFINITY] },
+  bool: { valid: [true, false], invalid: ['true', 0] },
+  date: { valid: ['2024-02-29'], invalid: ['2023-02-29', '2024-1-5', '2024-01-05T00:00:00Z', 20240105] },
+  datetime: {
+    valid: ['2024-01-31T09:30:00Z', '2024-01-31T09:30:00.123+02:00', '2024-01-31T09:30Z'],
+    invalid: ['2024-01-31', '2024-01-31T25:00:00Z', '2024-01-31T09:30:00', 'yesterday'],
+  },
+  email: { valid: ['someone@example.com'], invalid: ['someone', 'a b@example.com', 7] },
+  url: { valid: ['https://example.com/x?y=1', 'http://localhost:3000'], invalid: ['ftp://example.com', 'example.com', 1] },
+  enum: { valid: ['small'], invalid: ['huge', 1], values: ['small', 'large'] },
+  ref: { valid: [1, 42], invalid: [0, -1, 1.5, '1'], ref: 'Thing' },
+};
+
+describe('field validation', () => {
+  for (const [type, { valid, invalid, ...extra }] of Object.entries(cases)) {
+    test(`${type} fields`, () => {
+      const field = { name: 'value', type, ...extra };
+      for (const value of valid) assert.equal(checkField(field, value), null, `${type} ${value}`);
+      for (const value of invalid) assert.notEqual(checkField(field, value), null, `${type} ${value}`);
+    });
+  }
+
+  const resource = {
+    fields: [
+      { name: 'title', type: 'string', required: true },
+      { name: 'rating', type: 'int' },
+    ],
+  };
+
+  test('reports missing required fields and unknown fields', () => {
+    const { errors } = validateBody(resource, { rating: 'high', colour: 'red' });
+    assert.deepEqual(errors.map((error) => error.field), ['colour', 'title', 'rating']);
+  });
+
+  test('fills missing optional fields with null, except for partial updates', () => {
+    assert.deepEqual(validateBody(resource, { title: 'A' }).data, { title: 'A', rating: null });
+    assert.deepEqual(validateBody(resource, { rating: 3 }, { partial: true }), { data: { rating: 3 }, errors: [] });
+  });
+});

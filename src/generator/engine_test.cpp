@@ -1,0 +1,321 @@
+#include "generator/engine.hpp"
+
+#include <map>
+#include <string>
+#include <vector>
+
+#include <boost/json/parse.hpp>
+#include <gtest/gtest.h>
+
+#include "generator/test_support.hpp"
+
+namespace dihya::generator {
+namespace {
+
+using test_support::kClinic;
+using test_support::Model;
+
+/// A pack from a pack.yaml and its templates, in memory.
+Pack MakePack(std::string_view yaml, std::map<std::string, std::string> files = {}) {
+    auto pack = ParsePack(yaml, "test/pack.yaml", [&](const std::string& path) -> std::optional<std::string> {
+        const auto it = files.find(path);
+        if (it == files.end()) return std::nullopt;
+        return it->second;
+    });
+    EXPECT_TRUE(pack.ok()) << (pack.ok() ? "" : pack.error().message);
+    return pack.ok() ? std::move(pack.value()) : Pack{};
+}
+
+Pack WebPack() {
+    return MakePack(R"(name: web
+version: 1.0.0
+kind: stack
+provides: {frontend: react}
+root: web
+files:
+  - {template: index.mustache, path: index.html}
+)",
+                    {{"index.mustache", "<title>{{title}}</title>"}});
+}
+
+Pack ApiPack(std::string extra_files = "", std::map<std::string, std::string> extra_templates = {}) {
+    std::map<std::string, std::string> templates = {
+        {"route.mustache", "// {{entity.name}} at {{{entity.route}}} by {{pack.name}}@{{pack.version}}\n"},
+        {"readme.mustache", "# {{title}}\n"},
+    };
+    templates.insert(extra_templates.begin(), extra_templates.end());
+    return MakePack(R"(name: api
+version: 2.1.0
+kind: stack
+provides: {backend: express}
+files:
+  - {template: readme.mustache, path: README.md}
+  - {template: route.mustache, path: "src/routes/{{entity.names.kebab}}.js", each: entities}
+)" + extra_files,
+                    templates);
+}
+
+std::map<std::string, std::string> Files(const Tree& tree) {
+    std::map<std::string, std::string> out;
+    for (const auto& f : tree.files) out[f.path] = f.content;
+    return out;
+}
+
+Result<Tree> RenderWith(std::vector<Pack> packs, std::string_view spec = kClinic) {
+    std::vector<Pack> all = {WebPack()};
+    for (auto& p : packs) all.push_back(std::move(p));
+    const Engine engine(std::move(all), EngineOptions{"9.9.9"});
+    return engine.Render(Model(spec));
+}
+
+TEST(GeneratorEngine, RendersEachEntityAndAnswers) {
+    std::vector<std::pair<std::size_t, std::size_t>> steps;
+    const Engine engine({WebPack(), ApiPack()}, EngineOptions{"9.9.9"});
+    auto tree = engine.Render(Model(kClinic), nullptr,
+                              [&](std::size_t done, std::size_t total) { steps.emplace_back(done, total); });
+    ASSERT_TRUE(tree.ok()) << tree.error().message;
+    std::vector<std::string> paths;
+    for (const auto& f : tree->files) paths.push_back(f.path);
+    EXPECT_EQ(paths, (std::vector<std::string>{".dihya/answers.json", "README.md", "src/routes/appointment.js",
+                                               "src/routes/patient.js", "web/index.html"}));
+    const auto files = Files(*tree);
+    EXPECT_EQ(files.at("src/routes/patient.js"), "// Patient at /api/patients by api@2.1.0\n");
+    EXPECT_EQ(files.at("web/index.html"), "<title>Clinic Booking</title>");
+    ASSERT_EQ(steps.size(), 5u);
+    EXPECT_EQ(steps.back(), (std::pair<std::size_t, std::size_t>{5, 5}));
+
+    const auto answers = boost::json::parse(files.at(".dihya/answers.json"));
+    EXPECT_EQ(answers.at("model").at("name"), "clinic-booking");
+    EXPECT_EQ(answers.at("model").at("entities").at(1).at("fields").at(2).at("ref"), "Patient");
+    EXPECT_EQ(answers.at("model").at("stacks").at("devops"), "none");
+    EXPECT_EQ(answers.at("packs"), boost::json::parse(R"([{"name":"web","version":"1.0.0"},
+                                                           {"name":"api","version":"2.1.0"}])"));
+    EXPECT_EQ(answers.at("generator"), boost::json::parse(R"({"name":"dihya","version":"9.9.9"})"));
+    // The answers are a specification: parsing them again gives the same model.
+    auto again = model::ParseModelValue(answers.at("model"), "answers", test_support::TestVocabulary());
+    ASSERT_TRUE(again.ok()) << again.error().message;
+    EXPECT_EQ(model::ToJson(*again), model::ToJson(Model(kClinic)));
+}
+
+TEST(GeneratorEngine, MissingPackListsTheAvailableOnes) {
+    const Engine engine({WebPack(), ApiPack()});
+    auto model = Model(kClinic);
+    model.stacks.backend = "flask";
+    model.stacks.devops = {"docker"};
+    auto plan = engine.MakePlan(model);
+    ASSERT_FALSE(plan.ok());
+    EXPECT_EQ(plan.error().code, ErrorCode::kInvalidArgument);
+    EXPECT_EQ(plan.error().message,
+              "no template pack for stacks.backend = flask, stacks.devops[0] = docker; packs exist for frontend: "
+              "react; backend: express");
+    EXPECT_EQ(plan.error().details.at("stacks.backend"), "no template pack for flask");
+    EXPECT_EQ(plan.error().details.count("stacks.devops[0]"), 1u);
+
+    model.stacks.backend = "none";
+    model.stacks.devops.clear();
+    auto ok = engine.MakePlan(model);
+    ASSERT_TRUE(ok.ok()) << ok.error().message;
+    ASSERT_EQ(ok->packs.size(), 1u);
+    EXPECT_EQ(ok->packs[0]->name, "web");
+}
+
+TEST(GeneratorEngine, Conditions) {
+    auto tree = RenderWith({ApiPack(R"(  - {template: x.mustache, path: auth.js, when: features.auth}
+  - {template: x.mustache, path: search.js, when: features.search}
+  - {template: x.mustache, path: ltr.css, when: "!rtl"}
+  - {template: x.mustache, path: rtl.css, when: rtl}
+  - {template: x.mustache, path: express.txt, when: "stacks.backend == express"}
+  - {template: x.mustache, path: not-flask.txt, when: "stacks.backend != flask"}
+  - {template: x.mustache, path: vue.txt, when: "stacks.frontend == vue"}
+  - {template: x.mustache, path: both.txt, when: [features.auth, rtl, "default_locale == fr"]}
+  - {template: x.mustache, path: one.txt, when: [features.auth, "!rtl"]}
+  - {template: x.mustache, path: "refs/{{entity.names.kebab}}.txt", each: entities, when: entity.has_refs}
+  - {template: x.mustache, path: fr.txt, when: "locales == fr"}
+  - {template: x.mustache, path: de.txt, when: "locales == de"}
+)",
+                                    {{"x.mustache", "x"}})});
+    ASSERT_TRUE(tree.ok()) << tree.error().message;
+    const auto files = Files(*tree);
+    for (const char* present :
+         {"auth.js", "rtl.css", "express.txt", "not-flask.txt", "both.txt", "refs/appointment.txt", "fr.txt"}) {
+        EXPECT_EQ(files.count(present), 1u) << present;
+    }
+    for (const char* absent : {"search.js", "ltr.css", "vue.txt", "one.txt", "refs/patient.txt", "de.txt"}) {
+        EXPECT_EQ(files.count(absent), 0u) << absent;
+    }
+}
+
+TEST(GeneratorEngine, ContextAdditions) {
+    const std::string fields =
+        "{{#entity.fields}}{{name}}:{{index}}{{#first}}^{{/first}}{{#is_enum}}(enum){{/is_enum}}"
+        "{{#is_textual}}(text){{/is_textual}}{{#is_temporal}}(time){{/is_temporal}}{{#is_ref}}->{{ref}}{{/is_ref}}"
+        "{{comma}}{{#last}}.{{/last}}{{/entity.fields}}\n"
+        "required=[{{#entity.required_fields}}{{name}}{{comma}}{{/entity.required_fields}}]\n"
+        "{{#entity.has_refs}}has refs{{/entity.has_refs}}{{^entity.has_refs}}no refs{{/entity.has_refs}}\n"
+        "{{#features.auth}}auth{{/features.auth}} {{#feature_list}}[{{.}}]{{/feature_list}}\n"
+        "{{#entities}}{{name}}{{comma}}{{/entities}}\n"
+        "{{#locale_info}}{{code}}{{^last}} {{/last}}{{/locale_info}}\n"
+        "{{generator.name}} {{generator.version}} {{pack.name}}\n"
+        "{{#description}}has description{{/description}}{{^description}}no description{{/description}}\n"
+        "{{#entity.fields}}{{#enum_values}}{{value}}{{comma}}{{/enum_values}}{{/entity.fields}}\n";
+    auto tree =
+        RenderWith({ApiPack("  - {template: f.mustache, path: \"f/{{entity.names.snake}}.txt\", each: entities}\n",
+                            {{"f.mustache", fields}})});
+    ASSERT_TRUE(tree.ok()) << tree.error().message;
+    const auto files = Files(*tree);
+    EXPECT_EQ(files.at("f/appointment.txt"),
+              "starts_at:0^(time),status:1(enum),patient:2->Patient.\n"
+              "required=[starts_at]\n"
+              "has refs\n"
+              "auth [auth]\n"
+              "Patient,Appointment\n"
+              "fr ar\n"
+              "dihya 9.9.9 api\n"
+              "no description\n"
+              "booked,done\n");
+    EXPECT_EQ(files.at("f/patient.txt").substr(0, files.at("f/patient.txt").find('\n')),
+              "full_name:0^(text),email:1(text).");
+}
+
+TEST(GeneratorEngine, EscapesLikeMustacheJs) {
+    auto pack =
+        ApiPack("  - {template: e.mustache, path: e.txt}\n", {{"e.mustache", "{{description}}|{{{description}}}"}});
+    const Engine engine({WebPack(), std::move(pack)});
+    auto model = Model(kClinic);
+    model.description = "a<b & 'c' = \"d\" /e`";
+    auto out = engine.Render(model);
+    ASSERT_TRUE(out.ok()) << out.error().message;
+    EXPECT_EQ(Files(*out).at("e.txt"),
+              "a&lt;b &amp; &#39;c&#39; &#x3D; &quot;d&quot; &#x2F;e&#x60;|a<b & 'c' = \"d\" /e`");
+}
+
+TEST(GeneratorEngine, PathConfinement) {
+    // Output paths are checked after rendering (static ones are already refused when the pack loads).
+    const Engine engine(
+        {WebPack(), ApiPack("  - {template: x.mustache, path: \"{{{description}}}\"}\n", {{"x.mustache", "x"}})});
+    for (const char* bad : {"../x", "/abs", "a//b", ".git/config", "a\\b", "x/..", "x/", ""}) {
+        auto model = Model(kClinic);
+        model.description = bad;
+        auto tree = engine.Render(model);
+        ASSERT_FALSE(tree.ok()) << bad;
+        EXPECT_EQ(tree.error().code, ErrorCode::kInvalidArgument);
+        EXPECT_NE(tree.error().message.find("pack api (x.mustache): output path "), std::string::npos)
+            << tree.error().message;
+    }
+    auto model = Model(kClinic);
+    model.description = "ok/x";
+    EXPECT_TRUE(engine.Render(model).ok());
+    // .dihya/ belongs to the engine.
+    auto reserved =
+        RenderWith({ApiPack("  - {template: x.mustache, path: .dihya/answers.json}\n", {{"x.mustache", "x"}})});
+    ASSERT_FALSE(reserved.ok());
+    EXPECT_NE(reserved.error().message.find("reserved"), std::string::npos);
+}
+
+TEST(GeneratorEngine, DuplicatePaths) {
+    auto other = MakePack(R"(name: other
+version: 1.0.0
+kind: stack
+provides: {devops: docker}
+files:
+  - {template: r.mustache, path: README.md}
+)",
+                          {{"r.mustache", "other"}});
+    auto tree = RenderWith({ApiPack(), std::move(other)}, std::string(kClinic) + "");
+    // devops: none in kClinic: the docker pack is not picked.
+    ASSERT_TRUE(tree.ok()) << tree.error().message;
+
+    auto model = Model(kClinic);
+    model.stacks.devops = {"docker"};
+    auto docker = MakePack(R"(name: other
+version: 1.0.0
+kind: stack
+provides: {devops: docker}
+files:
+  - {template: r.mustache, path: README.md}
+)",
+                           {{"r.mustache", "other"}});
+    const Engine engine({WebPack(), ApiPack(), std::move(docker)});
+    auto plan = engine.MakePlan(model);
+    ASSERT_FALSE(plan.ok());
+    EXPECT_NE(plan.error().message.find("write the same path: README.md"), std::string::npos) << plan.error().message;
+
+    // each: entities without the entity in the path writes the same file twice.
+    auto same =
+        RenderWith({ApiPack("  - {template: x.mustache, path: same.txt, each: entities}\n", {{"x.mustache", "x"}})});
+    ASSERT_FALSE(same.ok());
+    EXPECT_NE(same.error().message.find("same path: same.txt"), std::string::npos);
+
+    auto folded = RenderWith({ApiPack("  - {template: x.mustache, path: readme.md}\n", {{"x.mustache", "x"}})});
+    ASSERT_FALSE(folded.ok());
+    EXPECT_NE(folded.error().message.find("differ only in case"), std::string::npos);
+
+    auto clash = RenderWith({ApiPack("  - {template: x.mustache, path: README.md/x}\n", {{"x.mustache", "x"}})});
+    ASSERT_FALSE(clash.ok());
+    EXPECT_NE(clash.error().message.find("as a folder"), std::string::npos) << clash.error().message;
+}
+
+TEST(GeneratorEngine, TemplateErrorsNameThePack) {
+    Pack pack = ApiPack();
+    pack.files[0].content = "{{#entities}}never closed";
+    auto tree = RenderWith({std::move(pack)});
+    ASSERT_FALSE(tree.ok());
+    EXPECT_NE(tree.error().message.find("pack api (readme.mustache): Unclosed section"), std::string::npos)
+        << tree.error().message;
+
+    Pack partial = ApiPack();
+    partial.files[0].content = "{{> name}}";
+    auto refused = RenderWith({std::move(partial)});
+    ASSERT_FALSE(refused.ok());
+    EXPECT_NE(refused.error().message.find("partials are not supported"), std::string::npos);
+}
+
+TEST(GeneratorEngine, RawFilesAndModes) {
+    auto tree = RenderWith({ApiPack("  - {template: run.sh, path: bin/run.sh, raw: true, mode: 755}\n",
+                                    {{"run.sh", "#!/bin/sh\necho {{title}}\n"}})});
+    ASSERT_TRUE(tree.ok()) << tree.error().message;
+    for (const auto& f : tree->files) {
+        if (f.path != "bin/run.sh") continue;
+        EXPECT_EQ(f.content, "#!/bin/sh\necho {{title}}\n");
+        EXPECT_TRUE(f.executable);
+    }
+}
+
+class DropReadme final : public Hooks {
+public:
+    Result<void> BeforeRender(Plan& plan) override {
+        std::erase_if(plan.files, [](const PlannedFile& f) { return f.path == "README.md"; });
+        return Ok();
+    }
+    Result<void> AfterRender(Tree& tree) override {
+        tree.files.push_back(GeneratedFile{"NOTICE", "added", false});
+        return Ok();
+    }
+};
+
+class EscapingHook final : public Hooks {
+public:
+    Result<void> AfterRender(Tree& tree) override {
+        tree.files.push_back(GeneratedFile{"../evil", "x", false});
+        return Ok();
+    }
+};
+
+TEST(GeneratorEngine, Hooks) {
+    const Engine engine({WebPack(), ApiPack()});
+    DropReadme drop;
+    auto tree = engine.Render(Model(kClinic), &drop);
+    ASSERT_TRUE(tree.ok()) << tree.error().message;
+    const auto files = Files(*tree);
+    EXPECT_EQ(files.count("README.md"), 0u);
+    EXPECT_EQ(files.at("NOTICE"), "added");
+    EXPECT_EQ(tree->files.front().path, ".dihya/answers.json");  // still sorted
+
+    EscapingHook evil;
+    auto refused = engine.Render(Model(kClinic), &evil);
+    ASSERT_FALSE(refused.ok());
+    EXPECT_NE(refused.error().message.find("a plugin"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace dihya::generator

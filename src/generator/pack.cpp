@@ -1,0 +1,470 @@
+#include "generator/pack.hpp"
+
+#include <algorithm>
+#include <cctype>
+#include <fstream>
+#include <iterator>
+#include <set>
+#include <sstream>
+#include <system_error>
+#include <utility>
+
+#include <kainjow/mustache.hpp>
+#include <yaml-cpp/yaml.h>
+
+namespace dihya::generator {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+constexpr std::size_t kMaxPackFiles = 2000;
+constexpr std::uintmax_t kMaxTemplateBytes = 4u << 20;
+constexpr std::string_view kStackKinds[] = {"frontend", "backend", "mobile", "ai", "devops", "blockchain"};
+
+std::string Trim(std::string_view s) {
+    std::size_t b = 0;
+    std::size_t e = s.size();
+    while (b < e && std::isspace(static_cast<unsigned char>(s[b]))) ++b;
+    while (e > b && std::isspace(static_cast<unsigned char>(s[e - 1]))) --e;
+    return std::string(s.substr(b, e - b));
+}
+
+bool IsSlug(std::string_view s) {
+    return !s.empty() && s.size() <= 64 && std::all_of(s.begin(), s.end(), [](char c) {
+        return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-';
+    });
+}
+
+bool IsNumericIdentifier(std::string_view s) {
+    if (s.empty() || !std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; })) return false;
+    return s.size() == 1 || s[0] != '0';
+}
+
+bool IsDotSeparated(std::string_view s, bool prerelease) {
+    if (s.empty()) return false;
+    std::size_t start = 0;
+    while (true) {
+        const std::size_t dot = s.find('.', start);
+        const std::string_view part = s.substr(start, dot == std::string_view::npos ? s.npos : dot - start);
+        if (part.empty()) return false;
+        const bool alnum = std::all_of(part.begin(), part.end(),
+                                       [](char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '-'; });
+        if (!alnum) return false;
+        const bool digits = std::all_of(part.begin(), part.end(), [](char c) { return c >= '0' && c <= '9'; });
+        if (prerelease && digits && !IsNumericIdentifier(part)) return false;
+        if (dot == std::string_view::npos) return true;
+        start = dot + 1;
+    }
+}
+
+bool IsContextPath(std::string_view s) {
+    if (s.empty()) return false;
+    std::size_t start = 0;
+    while (true) {
+        const std::size_t dot = s.find('.', start);
+        const std::string_view part = s.substr(start, dot == std::string_view::npos ? s.npos : dot - start);
+        if (part.empty()) return false;
+        const bool ok = std::all_of(part.begin(), part.end(), [](char c) {
+            return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '-';
+        });
+        if (!ok) return false;
+        if (dot == std::string_view::npos) return true;
+        start = dot + 1;
+    }
+}
+
+/// Collects problems as "<field>" → "<origin>:<line>: <reason>", in document order.
+class Problems final {
+public:
+    explicit Problems(std::string_view origin) : origin_(origin) {}
+
+    void Add(const std::string& field, int line, const std::string& reason) {
+        const std::string where = origin_ + ":" + std::to_string(line) + ": ";
+        if (first_.empty()) first_ = where + field + ": " + reason;
+        details_.emplace(field, where + reason);
+        ++count_;
+    }
+    void Add(const std::string& field, const YAML::Node& node, const std::string& reason) {
+        Add(field, node.Mark().line + 1, reason);
+    }
+    bool empty() const { return count_ == 0; }
+
+    Error ToError() const {
+        std::string message = first_;
+        if (count_ > 1) message += " (and " + std::to_string(count_ - 1) + " more)";
+        return MakeError(ErrorCode::kInvalidArgument, std::move(message), details_);
+    }
+
+private:
+    std::string origin_;
+    std::string first_;
+    std::map<std::string, std::string> details_;
+    std::size_t count_ = 0;
+};
+
+std::optional<std::string> ScalarOf(const YAML::Node& node) {
+    if (!node.IsScalar()) return std::nullopt;
+    return node.Scalar();
+}
+
+std::string TemplateProblem(const std::string& text) {
+    kainjow::mustache::mustache tmpl{text};
+    if (!tmpl.is_valid()) return tmpl.error_message();
+    if (text.find("{{>") != std::string::npos) return "partials ({{> name}}) are not supported";
+    return "";
+}
+
+void ParseFile(const YAML::Node& entry, const std::string& field, const PackReader& read, Problems& problems,
+               std::vector<PackFile>& out) {
+    if (!entry.IsMap()) {
+        problems.Add(field, entry, "must be a mapping with template and path");
+        return;
+    }
+    PackFile file;
+    file.line = entry.Mark().line + 1;
+    bool ok = true;
+    for (const auto& kv : entry) {
+        const std::string key = kv.first.Scalar();
+        const YAML::Node& value = kv.second;
+        const std::string sub = field + "." + key;
+        const auto scalar = ScalarOf(value);
+        if (key == "template" || key == "path" || key == "each") {
+            if (!scalar || scalar->empty()) {
+                problems.Add(sub, value, "must be a non-empty string");
+                ok = false;
+                continue;
+            }
+            if (key == "template") file.template_path = *scalar;
+            if (key == "path") file.path = *scalar;
+            if (key == "each") file.each = *scalar;
+            continue;
+        }
+        if (key == "raw") {
+            if (!scalar || (*scalar != "true" && *scalar != "false")) {
+                problems.Add(sub, value, "must be true or false");
+                ok = false;
+                continue;
+            }
+            file.raw = *scalar == "true";
+            continue;
+        }
+        if (key == "mode") {
+            if (!scalar || (*scalar != "755" && *scalar != "0755" && *scalar != "644" && *scalar != "0644")) {
+                problems.Add(sub, value, "must be 755 or 644");
+                ok = false;
+                continue;
+            }
+            file.executable = scalar->find("755") != std::string::npos;
+            continue;
+        }
+        if (key == "when") {
+            std::vector<std::pair<std::string, YAML::Node>> items;
+            if (value.IsScalar()) items.emplace_back(value.Scalar(), value);
+            if (value.IsSequence()) {
+                for (const auto& item : value) items.emplace_back(item.IsScalar() ? item.Scalar() : "", item);
+            }
+            if (items.empty()) {
+                problems.Add(sub, value, "must be a condition or a list of conditions");
+                ok = false;
+                continue;
+            }
+            for (std::size_t i = 0; i < items.size(); ++i) {
+                auto condition = ParseCondition(items[i].first);
+                if (!condition) {
+                    const std::string at = value.IsSequence() ? sub + "[" + std::to_string(i) + "]" : sub;
+                    problems.Add(at, items[i].second, condition.error().message);
+                    ok = false;
+                    continue;
+                }
+                file.when.push_back(std::move(condition.value()));
+            }
+            continue;
+        }
+        problems.Add(sub, kv.first, "unknown key (expected template, path, each, when, raw, mode)");
+        ok = false;
+    }
+    if (file.template_path.empty() && !entry["template"]) {
+        problems.Add(field + ".template", entry, "is required");
+        ok = false;
+    }
+    if (file.path.empty() && !entry["path"]) {
+        problems.Add(field + ".path", entry, "is required");
+        ok = false;
+    }
+    if (!file.each.empty() && file.each != "entities") {
+        problems.Add(field + ".each", entry["each"], "must be \"entities\"");
+        ok = false;
+    }
+    if (!file.path.empty()) {
+        const std::string reason = TemplateProblem(file.path);
+        if (!reason.empty()) {
+            problems.Add(field + ".path", entry["path"], "bad Mustache: " + reason);
+            ok = false;
+        } else if (file.path.find("{{") == std::string::npos && !PathProblem(file.path).empty()) {
+            problems.Add(field + ".path", entry["path"], PathProblem(file.path));
+            ok = false;
+        }
+    }
+    if (!file.template_path.empty()) {
+        const std::string reason = PathProblem(file.template_path);
+        if (!reason.empty()) {
+            problems.Add(field + ".template", entry["template"], reason);
+            ok = false;
+        } else if (auto content = read(file.template_path); !content) {
+            problems.Add(field + ".template", entry["template"], "no such file in the pack: " + file.template_path);
+            ok = false;
+        } else {
+            file.content = std::move(*content);
+            const std::string problem = file.raw ? "" : TemplateProblem(file.content);
+            if (!problem.empty()) {
+                problems.Add(field + ".template", entry["template"], file.template_path + ": " + problem);
+                ok = false;
+            }
+        }
+    }
+    if (ok) out.push_back(std::move(file));
+}
+
+std::optional<std::string> ReadRegularFile(const fs::path& path) {
+    std::error_code ec;
+    if (!fs::is_regular_file(path, ec)) return std::nullopt;
+    if (fs::file_size(path, ec) > kMaxTemplateBytes || ec) return std::nullopt;
+    std::ifstream in(path, std::ios::binary);
+    if (!in) return std::nullopt;
+    return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+}
+
+}  // namespace
+
+bool IsSemver(std::string_view version) {
+    std::string_view core = version;
+    const std::size_t plus = core.find('+');
+    if (plus != std::string_view::npos) {
+        if (!IsDotSeparated(core.substr(plus + 1), false)) return false;
+        core = core.substr(0, plus);
+    }
+    const std::size_t dash = core.find('-');
+    if (dash != std::string_view::npos) {
+        if (!IsDotSeparated(core.substr(dash + 1), true)) return false;
+        core = core.substr(0, dash);
+    }
+    int parts = 0;
+    std::size_t start = 0;
+    while (true) {
+        const std::size_t dot = core.find('.', start);
+        if (!IsNumericIdentifier(core.substr(start, dot == std::string_view::npos ? core.npos : dot - start))) {
+            return false;
+        }
+        ++parts;
+        if (dot == std::string_view::npos) break;
+        start = dot + 1;
+    }
+    return parts == 3;
+}
+
+std::string PathProblem(std::string_view path) {
+    if (path.empty()) return "is empty";
+    if (path.size() > 1024) return "is longer than 1024 bytes";
+    if (path.front() == '/') return "must be relative, not absolute: " + std::string(path);
+    for (char c : path) {
+        if (c == '\\') return "must not contain a backslash: " + std::string(path);
+        if (c == '\0') return "must not contain a NUL character";
+        if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) return "must not contain control characters";
+    }
+    std::size_t start = 0;
+    while (true) {
+        const std::size_t slash = path.find('/', start);
+        const std::string_view part = path.substr(start, slash == std::string_view::npos ? path.npos : slash - start);
+        if (part.empty()) return "must not contain an empty segment: " + std::string(path);
+        if (part == "." || part == "..") return "must not contain '" + std::string(part) + "': " + std::string(path);
+        std::string lower(part);
+        std::transform(lower.begin(), lower.end(), lower.begin(),
+                       [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+        if (lower == ".git") return "must not name .git: " + std::string(path);
+        if (slash == std::string_view::npos) return "";
+        start = slash + 1;
+    }
+}
+
+Result<Condition> ParseCondition(std::string_view text) {
+    Condition c;
+    c.text = Trim(text);
+    const std::string& t = c.text;
+    if (t.empty()) return MakeError(ErrorCode::kInvalidArgument, "empty condition");
+    std::size_t op = t.find("==");
+    c.op = Condition::Op::kEquals;
+    if (const std::size_t ne = t.find("!="); ne != std::string::npos && (op == std::string::npos || ne < op)) {
+        op = ne;
+        c.op = Condition::Op::kNotEquals;
+    }
+    if (op != std::string::npos) {
+        c.path = Trim(t.substr(0, op));
+        c.literal = Trim(t.substr(op + 2));
+        if (c.literal.size() >= 2 && (c.literal.front() == '"' || c.literal.front() == '\'') &&
+            c.literal.back() == c.literal.front()) {
+            c.literal = c.literal.substr(1, c.literal.size() - 2);
+        }
+        if (!IsContextPath(c.path)) {
+            return MakeError(ErrorCode::kInvalidArgument, "bad condition \"" + t + "\": expected <path> == <value>");
+        }
+        if (c.literal.empty() || c.literal.find_first_of("=!") != std::string::npos) {
+            return MakeError(ErrorCode::kInvalidArgument,
+                             "bad condition \"" + t + "\": expected a value after " + t.substr(op, 2));
+        }
+        return c;
+    }
+    c.op = Condition::Op::kTruthy;
+    std::string_view path = t;
+    if (path.front() == '!') {
+        c.op = Condition::Op::kFalsy;
+        path = path.substr(1);
+    }
+    c.path = Trim(path);
+    if (!IsContextPath(c.path)) {
+        return MakeError(
+            ErrorCode::kInvalidArgument,
+            "bad condition \"" + t + "\": expected a dotted path (features.auth), !path, or path == value");
+    }
+    return c;
+}
+
+Result<Pack> ParsePack(std::string_view yaml, std::string_view origin, const PackReader& read) {
+    Problems problems(origin);
+    YAML::Node root;
+    try {
+        root = YAML::Load(std::string(yaml));
+    } catch (const YAML::Exception& e) {
+        problems.Add("$", e.mark.line + 1, e.msg);
+        return problems.ToError();
+    }
+    if (!root.IsMap()) {
+        problems.Add("$", root.Mark().line + 1, "pack.yaml must be a mapping");
+        return problems.ToError();
+    }
+    Pack pack;
+    pack.origin = std::string(origin);
+    const auto string_field = [&](const char* key, std::string& out, bool required) {
+        const YAML::Node node = root[key];
+        if (!node) {
+            if (required) problems.Add(key, 1, "is required");
+            return false;
+        }
+        const auto scalar = ScalarOf(node);
+        if (!scalar || scalar->empty()) {
+            problems.Add(key, node, "must be a non-empty string");
+            return false;
+        }
+        out = *scalar;
+        return true;
+    };
+    for (const auto& kv : root) {
+        static constexpr std::string_view kKeys[] = {"name",     "version", "kind",  "title",
+                                                     "provides", "root",    "files", "description"};
+        const std::string key = kv.first.Scalar();
+        if (std::find(std::begin(kKeys), std::end(kKeys), key) == std::end(kKeys)) {
+            problems.Add(key, kv.first, "unknown key (expected name, version, kind, title, provides, root, files)");
+        }
+    }
+    if (string_field("name", pack.name, true) && !IsSlug(pack.name)) {
+        problems.Add("name", root["name"], "must match [a-z0-9-]+ (at most 64 characters)");
+    }
+    if (string_field("version", pack.version, true) && !IsSemver(pack.version)) {
+        problems.Add("version", root["version"], "must be a semantic version like 1.0.0, not \"" + pack.version + "\"");
+    }
+    if (string_field("kind", pack.kind, true) && pack.kind != "stack" && pack.kind != "domain") {
+        problems.Add("kind", root["kind"], "must be stack or domain");
+    }
+    string_field("title", pack.title, false);
+    if (string_field("root", pack.root, false)) {
+        while (!pack.root.empty() && pack.root.back() == '/') pack.root.pop_back();
+        if (const std::string reason = PathProblem(pack.root); !reason.empty()) {
+            problems.Add("root", root["root"], reason);
+        }
+    }
+    if (const YAML::Node provides = root["provides"]; provides) {
+        if (!provides.IsMap()) {
+            problems.Add("provides", provides, "must be a mapping like {backend: express}");
+        } else {
+            for (const auto& kv : provides) {
+                const std::string key = kv.first.Scalar();
+                const auto value = ScalarOf(kv.second);
+                if (std::find(std::begin(kStackKinds), std::end(kStackKinds), key) == std::end(kStackKinds)) {
+                    problems.Add("provides." + key, kv.first,
+                                 "unknown stack kind (expected frontend, backend, mobile, ai, devops, blockchain)");
+                } else if (!value || !IsSlug(*value) || *value == "none") {
+                    problems.Add("provides." + key, kv.second, "must be a stack value like express");
+                } else {
+                    pack.provides[key] = *value;
+                }
+            }
+        }
+    }
+    if (pack.kind == "stack" && !root["provides"]) {
+        problems.Add("provides", 1, "is required for kind: stack ({backend: express})");
+    } else if (pack.kind == "stack" && root["provides"].IsMap() && root["provides"].size() != 1) {
+        problems.Add("provides", root["provides"], "must name exactly one stack");
+    }
+    const YAML::Node files = root["files"];
+    if (!files) {
+        problems.Add("files", 1, "is required");
+    } else if (!files.IsSequence()) {
+        problems.Add("files", files, "must be a list");
+    } else if (files.size() > kMaxPackFiles) {
+        problems.Add("files", files, "has more than " + std::to_string(kMaxPackFiles) + " entries");
+    } else {
+        for (std::size_t i = 0; i < files.size(); ++i) {
+            ParseFile(files[i], "files[" + std::to_string(i) + "]", read, problems, pack.files);
+        }
+    }
+    if (!problems.empty()) return problems.ToError();
+    return pack;
+}
+
+Result<Pack> LoadPack(const fs::path& dir) {
+    const fs::path yaml_path = dir / "pack.yaml";
+    const auto yaml = ReadRegularFile(yaml_path);
+    if (!yaml) {
+        return MakeError(ErrorCode::kInvalidArgument, yaml_path.string() + ": not found or not a regular file",
+                         {{"$", yaml_path.string() + ": not found"}});
+    }
+    std::error_code ec;
+    const fs::path base = fs::weakly_canonical(dir, ec);
+    if (ec) return MakeError(ErrorCode::kInvalidArgument, dir.string() + ": " + ec.message());
+    const PackReader read = [&](const std::string& relative) -> std::optional<std::string> {
+        std::error_code error;
+        const fs::path target = fs::weakly_canonical(base / relative, error);
+        if (error) return std::nullopt;
+        const auto [end, _] = std::mismatch(base.begin(), base.end(), target.begin(), target.end());
+        if (end != base.end()) return std::nullopt;  // a link leading out of the pack
+        return ReadRegularFile(target);
+    };
+    return ParsePack(*yaml, yaml_path.string(), read);
+}
+
+Result<std::vector<Pack>> LoadPacks(const fs::path& packs_dir) {
+    std::vector<Pack> packs;
+    const fs::path stacks = packs_dir / "stacks";
+    std::error_code ec;
+    if (!fs::is_directory(stacks, ec)) return packs;
+    std::vector<fs::path> dirs;
+    for (const auto& entry : fs::directory_iterator(stacks, ec)) {
+        std::error_code error;
+        if (entry.is_directory(error) && fs::exists(entry.path() / "pack.yaml", error)) dirs.push_back(entry.path());
+    }
+    if (ec) return MakeError(ErrorCode::kInternal, stacks.string() + ": " + ec.message());
+    std::sort(dirs.begin(), dirs.end());
+    std::set<std::string> names;
+    for (const fs::path& dir : dirs) {
+        auto pack = LoadPack(dir);
+        if (!pack) return pack.take_error();
+        if (!names.insert(pack->name).second) {
+            return MakeError(ErrorCode::kInvalidArgument,
+                             (dir / "pack.yaml").string() + ": name: another pack is already named " + pack->name);
+        }
+        packs.push_back(std::move(pack.value()));
+    }
+    return packs;
+}
+
+}  // namespace dihya::generator
