@@ -18,6 +18,9 @@
 #include "core/json_pretty.hpp"
 #include "core/log.hpp"
 #include "docs/docs.hpp"
+#include "generator/archive.hpp"
+#include "generator/engine.hpp"
+#include "generator/pack.hpp"
 #include "http/app.hpp"
 #include "http/middleware/access_log.hpp"
 #include "http/middleware/cors.hpp"
@@ -48,6 +51,8 @@ commands:
   analyze   SPEC
             print the understood ProjectModel as JSON; SPEC is .yaml/.yml/.json (structured),
             .txt/.md (free text in French, English or Arabic) or - for stdin (free text)
+  generate  SPEC [--out DIR | --zip FILE | --tar FILE] [--set stacks.backend=express ...]
+            generate the project offline (no server); prints the archive's SHA-256
   openapi   print the OpenAPI 3.1 document
   version   print the version
   help      this text
@@ -300,6 +305,172 @@ std::string Extension(const std::string& path) {
     return ext;
 }
 
+std::filesystem::path PacksDir() {
+    if (const char* env = std::getenv("DIHYA_PACKS_DIR")) return env;  // NOLINT(concurrency-mt-unsafe)
+    return std::filesystem::path(DIHYA_SOURCE_DIR) / "packs";
+}
+
+/// Reads a specification: structured (.yaml/.yml/.json) or free text (.txt/.md/-, analysed).
+Result<model::ProjectModel> LoadSpec(const std::string& path, const model::Vocabulary& vocabulary,
+                                     std::vector<std::string>& assumptions) {
+    const std::string ext = Extension(path);
+    const bool structured = ext == ".yaml" || ext == ".yml" || ext == ".json";
+    if (path != "-" && !structured && ext != ".txt" && ext != ".md") {
+        return MakeError(ErrorCode::kInvalidArgument,
+                         path + ": unknown kind of specification (use .yaml, .yml, .json, .txt or .md)");
+    }
+    auto text = ReadSpec(path);
+    if (!text) return text.take_error();
+    if (structured) return model::ParseModel(*text, path, vocabulary);
+    auto analyzer = analyze::RuleAnalyzer::Create();
+    if (!analyzer) return analyzer.take_error();
+    auto analysis = (*analyzer)->Analyze(*text, vocabulary);
+    if (!analysis) {
+        Error e = analysis.take_error();
+        e.message = (path == "-" ? std::string("stdin") : path) + ": " + e.message;
+        return e;
+    }
+    for (const auto& a : analysis->assumptions) assumptions.push_back(a.field + ": " + a.message);
+    return std::move(analysis->model);
+}
+
+/// Applies `--set a.b=value` overrides to the structured form of the model and validates again.
+Result<model::ProjectModel> ApplyOverrides(const model::ProjectModel& m, const std::vector<std::string>& sets,
+                                           const model::Vocabulary& vocabulary) {
+    if (sets.empty()) return m;
+    boost::json::value spec = generator::ModelSpec(m);
+    for (const auto& set : sets) {
+        const auto eq = set.find('=');
+        if (eq == std::string::npos || eq == 0) {
+            return MakeError(ErrorCode::kInvalidArgument,
+                             "--set " + set + ": expected KEY=VALUE, e.g. stacks.frontend=vue");
+        }
+        const std::string key = set.substr(0, eq);
+        const std::string value = set.substr(eq + 1);
+        boost::json::value* node = &spec;
+        std::size_t pos = 0;
+        while (true) {
+            const auto dot = key.find('.', pos);
+            const std::string part = key.substr(pos, dot == std::string::npos ? std::string::npos : dot - pos);
+            if (!node->is_object() || part.empty()) {
+                return MakeError(ErrorCode::kInvalidArgument, "--set " + key + ": not a settable key");
+            }
+            node = &node->as_object()[part];
+            if (dot == std::string::npos) break;
+            pos = dot + 1;
+        }
+        if (node->is_array() || value.find(',') != std::string::npos) {
+            boost::json::array items;
+            std::size_t p = 0;
+            while (p <= value.size()) {
+                auto comma = value.find(',', p);
+                if (comma == std::string::npos) comma = value.size();
+                if (comma > p) items.push_back(boost::json::value(value.substr(p, comma - p)));
+                p = comma + 1;
+            }
+            *node = std::move(items);
+        } else {
+            *node = boost::json::value(value);
+        }
+    }
+    return model::ParseModelValue(spec, "--set", vocabulary);
+}
+
+int Generate(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
+    std::string spec_path, out_dir, zip_file, tar_file;
+    std::vector<std::string> sets;
+    for (std::size_t i = 2; i < args.size(); ++i) {
+        const std::string& a = args[i];
+        auto next = [&](std::string& into) {
+            if (i + 1 >= args.size()) return false;
+            into = args[++i];
+            return true;
+        };
+        bool ok = true;
+        if (a == "--out")
+            ok = next(out_dir);
+        else if (a == "--zip")
+            ok = next(zip_file);
+        else if (a == "--tar")
+            ok = next(tar_file);
+        else if (a == "--set") {
+            std::string v;
+            ok = next(v);
+            sets.push_back(v);
+        } else if (a.rfind("--", 0) == 0) {
+            err << "dihya generate: unknown option " << a << "\n";
+            return kUsage;
+        } else if (spec_path.empty()) {
+            spec_path = a;
+        } else {
+            err << "dihya generate: one specification at a time (got " << spec_path << " and " << a << ")\n";
+            return kUsage;
+        }
+        if (!ok) {
+            err << "dihya generate: " << a << " needs a value\n";
+            return kUsage;
+        }
+    }
+    const int targets = !out_dir.empty() + !zip_file.empty() + !tar_file.empty();
+    if (spec_path.empty() || targets != 1) {
+        err << "usage: dihya generate SPEC (--out DIR | --zip FILE | --tar FILE) [--set KEY=VALUE ...]\n";
+        return kUsage;
+    }
+    auto cat = catalog::BuiltinCatalog();
+    if (!cat) {
+        err << "dihya generate: " << cat.error().message << "\n";
+        return kFailure;
+    }
+    const model::Vocabulary vocabulary = catalog::ToVocabulary(*cat);
+    std::vector<std::string> assumptions;
+    auto loaded = LoadSpec(spec_path, vocabulary, assumptions);
+    if (!loaded) {
+        err << "dihya generate: " << loaded.error().message << "\n";
+        return kUsage;
+    }
+    auto m = ApplyOverrides(*loaded, sets, vocabulary);
+    if (!m) {
+        err << "dihya generate: " << m.error().message << "\n";
+        return kUsage;
+    }
+    auto packs = generator::LoadPacks(PacksDir());
+    if (!packs) {
+        err << "dihya generate: " << packs.error().message << "\n";
+        return kFailure;
+    }
+    generator::Engine engine(std::move(*packs));
+    auto tree = engine.Render(*m);
+    if (!tree) {
+        err << "dihya generate: " << tree.error().message << "\n";
+        return kUsage;
+    }
+    for (const auto& a : assumptions) err << "assumed " << a << "\n";
+    if (!out_dir.empty()) {
+        if (auto r = generator::WriteDirectory(*tree, out_dir); !r) {
+            err << "dihya generate: " << r.error().message << "\n";
+            return kFailure;
+        }
+        out << "wrote " << tree->files.size() << " files to " << out_dir << "\n";
+        return kOk;
+    }
+    const auto format = zip_file.empty() ? generator::ArchiveFormat::kTarGz : generator::ArchiveFormat::kZip;
+    const std::string& file = zip_file.empty() ? tar_file : zip_file;
+    auto archive = generator::WriteArchive(*tree, format, {m->name});
+    if (!archive) {
+        err << "dihya generate: " << archive.error().message << "\n";
+        return kFailure;
+    }
+    std::ofstream f(file, std::ios::binary | std::ios::trunc);
+    f.write(archive->bytes.data(), static_cast<std::streamsize>(archive->bytes.size()));
+    if (!f) {
+        err << "dihya generate: cannot write " << file << "\n";
+        return kFailure;
+    }
+    out << "wrote " << file << " (" << tree->files.size() << " files, " << archive->bytes.size() << " bytes) sha256 "
+        << archive->sha256 << "\n";
+    return kOk;
+}
+
 int Analyze(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
     if (args.size() != 3) {
         err << "usage: dihya analyze SPEC   (.yaml/.yml/.json, .txt/.md, or - for stdin)\n";
@@ -359,6 +530,7 @@ int Main(const std::vector<std::string>& args, std::ostream& out, std::ostream& 
     if (command == "migrate") return Migrate(args, out, err);
     if (command == "openapi") return OpenApi(out, err);
     if (command == "analyze") return Analyze(args, out, err);
+    if (command == "generate") return Generate(args, out, err);
     if (command == "version" || command == "--version") {
         out << "dihya " << DIHYA_VERSION << "\n";
         return kOk;

@@ -1,0 +1,126 @@
+// `dihya generate`: specifications in three forms become projects that pass their own tests
+// with the real toolchain (npm install + node --test for the express pack), reproducibly.
+
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { after, test } from 'node:test';
+import { promisify } from 'node:util';
+
+import { runDihya } from './lib/server.mjs';
+
+const run = promisify(execFile);
+const T = { timeout: 300_000 };
+const dir = mkdtempSync(path.join(tmpdir(), 'dihya-generate-'));
+after(() => rmSync(dir, { recursive: true, force: true }));
+
+// Only the express pack exists so far: switch off the stacks without a pack.
+const kOnlyExpress = ['--set', 'stacks.frontend=none', '--set', 'stacks.devops='];
+
+const specs = {
+    'clinic.yaml': [
+        'title: Clinic Booking',
+        'features: [auth]',
+        'roles: [admin, doctor, patient]',
+        'entities:',
+        '  - name: Patient',
+        '    fields:',
+        '      - {name: full_name, type: string, required: true}',
+        '      - {name: email, type: email, unique: true}',
+        '      - {name: birth_date, type: date}',
+        '  - name: Appointment',
+        '    fields:',
+        '      - {name: starts_at, type: datetime, required: true}',
+        '      - {name: status, type: enum, values: [booked, done, cancelled]}',
+        '      - {name: patient, type: ref, ref: Patient}',
+        '',
+    ].join('\n'),
+    'catalogue.json': JSON.stringify({
+        title: 'Every Field Type',
+        entities: [
+            { name: 'Supplier', fields: [{ name: 'label', type: 'string', required: true }, { name: 'site', type: 'url' }] },
+            {
+                name: 'Item',
+                fields: [
+                    { name: 'title', type: 'string', required: true, unique: true },
+                    { name: 'notes', type: 'text' },
+                    { name: 'stock', type: 'int' },
+                    { name: 'price', type: 'float' },
+                    { name: 'active', type: 'bool' },
+                    { name: 'released_on', type: 'date' },
+                    { name: 'updated', type: 'datetime' },
+                    { name: 'contact', type: 'email' },
+                    { name: 'grade', type: 'enum', values: ['a', 'b', 'c'] },
+                    { name: 'supplier', type: 'ref', ref: 'Supplier' },
+                ],
+            },
+        ],
+    }, null, 2),
+    'ecole.txt': 'Application pour une école : gestion des élèves, des enseignants et des cours, '
+        + 'avec connexion pour les enseignants et les administrateurs. Interface en français et en arabe.\n',
+};
+
+async function generateAndTest(name) {
+    const spec = path.join(dir, name);
+    writeFileSync(spec, specs[name]);
+    const out = path.join(dir, `${name}.out`);
+    const gen = await runDihya(['generate', spec, '--out', out, ...kOnlyExpress], { timeoutMs: 60_000 });
+    assert.equal(gen.code, 0, gen.stderr);
+    const answers = JSON.parse(readFileSync(path.join(out, '.dihya/answers.json'), 'utf8'));
+    assert.ok(answers.packs.some((p) => p.name === 'express'));
+    assert.ok(existsSync(path.join(out, 'backend/README.md')), 'the project says how to run and test it');
+    const backend = path.join(out, 'backend');
+    await run('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline', '--loglevel=error'], {
+        cwd: backend, timeout: 240_000,
+    });
+    // The generated suite reports to us, not to this test runner: drop the runner's context.
+    const env = { ...process.env };
+    delete env.NODE_TEST_CONTEXT;
+    const { stdout } = await run('npm', ['test'], { cwd: backend, timeout: 240_000, env });
+    const pass = Number(/^(?:#|ℹ) pass (\d+)/m.exec(stdout)?.[1]);
+    const fail = Number(/^(?:#|ℹ) fail (\d+)/m.exec(stdout)?.[1]);
+    assert.equal(fail, 0, stdout);
+    assert.ok(pass >= 10, `the generated suite ran (${pass} passed)`);
+    return answers;
+}
+
+test('a YAML spec with auth and roles → an Express API whose node --test suite passes', T, async () => {
+    const answers = await generateAndTest('clinic.yaml');
+    assert.equal(answers.model.title, 'Clinic Booking');
+});
+
+test('a JSON spec with every field type → an Express API whose suite passes', T, async () => {
+    await generateAndTest('catalogue.json');
+});
+
+test('a French free-text spec → analysed → an Express API whose suite passes', T, async () => {
+    const answers = await generateAndTest('ecole.txt');
+    assert.ok(answers.model.entities.length >= 2);
+});
+
+test('archives are reproducible: same spec and packs → same bytes and SHA-256', T, async () => {
+    const spec = path.join(dir, 'repro.yaml');
+    writeFileSync(spec, specs['clinic.yaml']);
+    const a = await runDihya(['generate', spec, '--zip', path.join(dir, 'a.zip'), ...kOnlyExpress]);
+    const b = await runDihya(['generate', spec, '--zip', path.join(dir, 'b.zip'), ...kOnlyExpress]);
+    assert.equal(a.code, 0, a.stderr);
+    assert.deepEqual(readFileSync(path.join(dir, 'a.zip')), readFileSync(path.join(dir, 'b.zip')));
+    const sha = /sha256 ([0-9a-f]{64})/.exec(a.stdout)?.[1];
+    assert.ok(sha, a.stdout);
+    assert.equal(/sha256 ([0-9a-f]{64})/.exec(b.stdout)?.[1], sha);
+    const t = await runDihya(['generate', spec, '--tar', path.join(dir, 'a.tar.gz'), ...kOnlyExpress]);
+    assert.equal(t.code, 0, t.stderr);
+    const { stdout } = await run('tar', ['-tzf', path.join(dir, 'a.tar.gz')]);
+    assert.match(stdout, /clinic-booking\/backend\/package\.json/);
+});
+
+test('a stack without a pack is a clear error (exit 2) naming it', T, async () => {
+    const spec = path.join(dir, 'nopack.yaml');
+    writeFileSync(spec, specs['clinic.yaml']);
+    const r = await runDihya(['generate', spec, '--zip', path.join(dir, 'x.zip'), '--set', 'stacks.backend=django']);
+    assert.equal(r.code, 2);
+    assert.match(r.stderr, /stacks\.backend = django/);
+    assert.ok(!existsSync(path.join(dir, 'x.zip')), 'nothing is written on error');
+});
