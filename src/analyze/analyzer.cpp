@@ -86,8 +86,8 @@ std::vector<std::string> Allowed(const model::Vocabulary& vocab, const std::stri
 
 struct ChosenEntity {
     const EntitySpec* spec = nullptr;
-    std::string surface;  // as first written in the text ("" when assumed)
-    std::string term;     // the lexicon words that named it, joined by '_'
+    std::string surface;           // as first written in the text ("" when assumed)
+    std::string term;              // the lexicon words that named it, joined by '_'
     std::vector<FieldSpec> extra;  // fields mentioned next to it
 };
 
@@ -206,8 +206,8 @@ private:
 
     void Entities() {
         std::size_t current = chosen_.size() + model::kMaxEntities;  // none
-        std::size_t current_token = 0;  // the entity's mention
-        std::size_t last_token = 0;     // the entity's mention or its last field
+        std::size_t current_token = 0;                               // the entity's mention
+        std::size_t last_token = 0;                                  // the entity's mention or its last field
         for (const Mention& m : mentions_) {
             if (m.term->category == Category::kEntity) {
                 current = ChooseEntity(m);
@@ -236,9 +236,9 @@ private:
             }
             std::vector<std::string> names;
             for (const ChosenEntity& c : chosen_) names.push_back(c.spec->name);
-            Assume("entities", domain_ != nullptr
-                                   ? "no entity named: used the usual ones for " + out_.domain + ": " + Join(names, ", ")
-                                   : "no entity named: started with a generic Item");
+            Assume("entities", domain_ != nullptr ? "no entity named: used the usual ones for " + out_.domain + ": " +
+                                                        Join(names, ", ")
+                                                  : "no entity named: started with a generic Item");
         }
         for (const ChosenEntity& c : chosen_) {
             model_.entities.push_back(BuildEntity(c));
@@ -250,8 +250,7 @@ private:
     }
 
     bool IsChosen(const std::string& name) const {
-        return std::any_of(chosen_.begin(), chosen_.end(),
-                           [&](const ChosenEntity& c) { return c.spec->name == name; });
+        return std::any_of(chosen_.begin(), chosen_.end(), [&](const ChosenEntity& c) { return c.spec->name == name; });
     }
 
     model::Entity BuildEntity(const ChosenEntity& c) const {
@@ -305,8 +304,8 @@ private:
                 AddUnique(named, m.term->key);
             } else if (!Contains(unsupported_locales_, m.term->key)) {
                 unsupported_locales_.push_back(m.term->key);
-                Assume("locales", Quoted(Surface(text_, T(), m)) + " is not a supported language (supported: " +
-                                      Join(vocab_.locales, ", ") + ")");
+                Assume("locales", Quoted(Surface(text_, T(), m)) +
+                                      " is not a supported language (supported: " + Join(vocab_.locales, ", ") + ")");
             }
         }
         const std::string& lang = out_.language;
@@ -360,8 +359,8 @@ private:
             AddUnique(features, m.term->key);
             if (m.term->key == "i18n") i18n_named = true;
         }
-        const bool people = std::any_of(model_.roles.begin(), model_.roles.end(),
-                                        [](const std::string& r) { return r != "admin"; });
+        const bool people =
+            std::any_of(model_.roles.begin(), model_.roles.end(), [](const std::string& r) { return r != "admin"; });
         if (people && !Contains(features, "auth") && Contains(vocab_.features, "auth")) {
             features.push_back("auth");
             Assume("features", "several roles: added auth (accounts and login)");
@@ -400,8 +399,8 @@ private:
             if (std::find(list.begin(), list.end(), s) == list.end()) list.push_back(s);
         }
         const std::pair<std::string, std::string*> single[] = {
-            {"frontend", &model_.stacks.frontend}, {"backend", &model_.stacks.backend},
-            {"mobile", &model_.stacks.mobile},     {"ai", &model_.stacks.ai},
+            {"frontend", &model_.stacks.frontend},     {"backend", &model_.stacks.backend},
+            {"mobile", &model_.stacks.mobile},         {"ai", &model_.stacks.ai},
             {"blockchain", &model_.stacks.blockchain},
         };
         for (const auto& [kind, slot] : single) ChooseSingle(kind, named[kind], *slot);
@@ -427,7 +426,9 @@ private:
         const StackSpec* chosen = nullptr;
         for (int pass = 0; pass < 3 && chosen == nullptr; ++pass) {
             for (const StackSpec* s : named) {
-                const bool fits = pass == 0 ? (!s->generic && !s->unsupported) : pass == 1 ? s->generic : s->unsupported;
+                const bool fits = pass == 0   ? (!s->generic && !s->unsupported)
+                                  : pass == 1 ? s->generic
+                                              : s->unsupported;
                 if (fits && Contains(allowed, s->value)) {
                     chosen = s;
                     break;
@@ -574,7 +575,8 @@ private:
             for (const auto& [path, reason] : error.details) {
                 if (path.rfind("entities[", 0) == 0) bad.insert(std::stoul(path.substr(9)));
             }
-            if (bad.empty()) return MakeError(ErrorCode::kInternal, "analysis produced an invalid model: " + error.message);
+            if (bad.empty())
+                return MakeError(ErrorCode::kInternal, "analysis produced an invalid model: " + error.message);
             for (auto it = bad.rbegin(); it != bad.rend(); ++it) {
                 if (*it >= model_.entities.size()) continue;
                 const std::string dropped = model_.entities[*it].name;
@@ -626,10 +628,10 @@ Result<Analysis> RuleAnalyzer::Analyze(std::string_view text, const model::Vocab
     }
     const std::size_t length = model::utf8::Length(text);
     if (length > kMaxTextLength) {
-        return MakeError(ErrorCode::kInvalidArgument,
-                         "text too long: " + std::to_string(length) + " characters; the limit is " +
-                             std::to_string(kMaxTextLength),
-                         {{"text", "text too long"}});
+        return MakeError(
+            ErrorCode::kInvalidArgument,
+            "text too long: " + std::to_string(length) + " characters; the limit is " + std::to_string(kMaxTextLength),
+            {{"text", "text too long"}});
     }
     return Run(lexicon_, vocab, text).Go();
 }

@@ -2,11 +2,11 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <fstream>
 #include <iostream>
 #include <memory>
-#include <stdexcept>
-#include <fstream>
 #include <sstream>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -32,10 +32,10 @@ model::Vocabulary Vocab() {
                 {"ai", {"python-ml", "none"}},
                 {"devops", {"docker", "compose", "github-actions", "kubernetes", "terraform"}},
                 {"blockchain", {"solidity", "none"}}};
-    v.domains = {"health",      "education", "commerce",        "legal",       "finance", "restaurant",
-                 "real-estate", "transport", "events", "human-resources", "agriculture", "tourism"};
-    v.features = {"auth", "i18n", "seo", "notifications", "search", "uploads", "payments", "realtime", "admin",
-                  "analytics"};
+    v.domains = {"health",      "education", "commerce", "legal",           "finance",     "restaurant",
+                 "real-estate", "transport", "events",   "human-resources", "agriculture", "tourism"};
+    v.features = {"auth",    "i18n",     "seo",      "notifications", "search",
+                  "uploads", "payments", "realtime", "admin",         "analytics"};
     v.locales = {"fr", "en", "ar"};
     return v;
 }
@@ -151,7 +151,8 @@ TEST(AnalyzeRules, Deterministic) {
 }
 
 TEST(AnalyzeRules, FieldsNearTheEntityAndRefs) {
-    const Analysis a = MustAnalyze("Gestion des rendez-vous. Les patients avec nom, email, téléphone et groupe sanguin.");
+    const Analysis a =
+        MustAnalyze("Gestion des rendez-vous. Les patients avec nom, email, téléphone et groupe sanguin.");
     const model::Entity* patient = FindEntity(a, "Patient");
     ASSERT_NE(patient, nullptr);
     EXPECT_NE(FindField(*patient, "blood_type"), nullptr);
@@ -269,7 +270,8 @@ TEST(AnalyzePrototype, StackAndType) {
     EXPECT_EQ(api->model.stacks.frontend, "none");
     EXPECT_EQ(api->model.stacks.backend, "fastapi");
 
-    auto mobile = AnalyzePrototypeForm(Engine(), {"Suivi des livraisons pour les chauffeurs", "mobile", "flutter"}, Vocab());
+    auto mobile =
+        AnalyzePrototypeForm(Engine(), {"Suivi des livraisons pour les chauffeurs", "mobile", "flutter"}, Vocab());
     ASSERT_TRUE(mobile.ok()) << mobile.error().message;
     EXPECT_EQ(mobile->model.stacks.mobile, "flutter");
     EXPECT_EQ(mobile->model.stacks.frontend, "none");
@@ -309,7 +311,8 @@ TEST(AnalyzeCorpus, MatchesExpectations) {
         auto r = Engine().Analyze(text, Vocab());
         ASSERT_TRUE(r.ok()) << r.error().message;
         const Analysis& a = r.value();
-        const int failures_before = ::testing::UnitTest::GetInstance()->current_test_info()->result()->total_part_count();
+        const int failures_before =
+            ::testing::UnitTest::GetInstance()->current_test_info()->result()->total_part_count();
         const std::string language = want["language"].as<std::string>();
         per_language[language == "fr" ? 0 : language == "en" ? 1 : 2]++;
         EXPECT_EQ(a.language, language);
@@ -331,7 +334,7 @@ TEST(AnalyzeCorpus, MatchesExpectations) {
                 for (const auto& tool : kind.second) EXPECT_TRUE(Has(s.devops, tool.as<std::string>())) << tool;
                 continue;
             }
-            const std::string got = k == "frontend" ? s.frontend
+            const std::string got = k == "frontend"  ? s.frontend
                                     : k == "backend" ? s.backend
                                     : k == "mobile"  ? s.mobile
                                     : k == "ai"      ? s.ai

@@ -284,8 +284,8 @@ std::vector<Mention> Lexicon::Find(const TokenizedText& text, std::string_view l
                     if (i + n > tokens.size() || tokens[i + n - 1].sentence != tokens[i].sentence) continue;
                     // The cost of a match: how far from the written words the variants are (a word as written
                     // beats a word read as a plural or with a prefix stripped).
-                    std::size_t cost = static_cast<std::size_t>(
-                        std::find(variants[i].begin(), variants[i].end(), v) - variants[i].begin());
+                    std::size_t cost = static_cast<std::size_t>(std::find(variants[i].begin(), variants[i].end(), v) -
+                                                                variants[i].begin());
                     bool match = true;
                     for (std::size_t j = 1; j < n && match; ++j) {
                         const auto& vs = variants[i + j];

@@ -40,27 +40,27 @@ struct EntitySpec final {
 
 struct DomainSpec final {
     std::string name;
-    std::string title;               // the default project title
-    std::vector<std::string> core;   // entities used when the text names none
-    std::vector<std::string> roles;  // roles used when the text names none
+    std::string title;                                // the default project title
+    std::vector<std::string> core;                    // entities used when the text names none
+    std::vector<std::string> roles;                   // roles used when the text names none
     std::map<std::string, std::string> role_aliases;  // role → the role used instead in this domain
 };
 
 struct StackSpec final {
-    std::string kind;         // frontend, backend, mobile, ai, devops, blockchain
-    std::string value;        // a catalog value ("none" allowed for single-valued kinds)
-    std::string label;        // how the technology is called, for assumptions
-    bool generic = false;     // a hint (e.g. "mobile app", "Node.js") that a specific name overrides
-    bool ambiguous = false;   // also an ordinary word ("vue", "express"): needs a capital or a tech context
-    bool unsupported = false; // a known technology Dihya does not generate; `value` is the substitute
+    std::string kind;          // frontend, backend, mobile, ai, devops, blockchain
+    std::string value;         // a catalog value ("none" allowed for single-valued kinds)
+    std::string label;         // how the technology is called, for assumptions
+    bool generic = false;      // a hint (e.g. "mobile app", "Node.js") that a specific name overrides
+    bool ambiguous = false;    // also an ordinary word ("vue", "express"): needs a capital or a tech context
+    bool unsupported = false;  // a known technology Dihya does not generate; `value` is the substitute
 };
 
 struct Term final {
     std::vector<std::string> tokens;  // LexiconKey of each word
     Category category = Category::kIgnore;
-    std::string key;         // domain, entity, field, feature, role or locale key
-    std::size_t stack = 0;   // index into Lexicon::stacks() for kStack
-    bool primary = true;     // from the text's language (else borrowed from English)
+    std::string key;        // domain, entity, field, feature, role or locale key
+    std::size_t stack = 0;  // index into Lexicon::stacks() for kStack
+    bool primary = true;    // from the text's language (else borrowed from English)
 };
 
 /// A lexicon phrase found in the text: tokens [first, first + count).

@@ -126,17 +126,17 @@ void AddUnique(std::vector<std::string>& out, std::string value) {
     if (std::find(out.begin(), out.end(), value) == out.end()) out.push_back(std::move(value));
 }
 
-constexpr std::string_view kAl = "\xD8\xA7\xD9\x84";    // ال
-constexpr std::string_view kLil = "\xD9\x84\xD9\x84";   // لل
-constexpr std::string_view kWaw = "\xD9\x88";           // و
-constexpr std::string_view kFa = "\xD9\x81";            // ف
-constexpr std::string_view kBa = "\xD8\xA8";            // ب
-constexpr std::string_view kLam = "\xD9\x84";           // ل
-constexpr std::string_view kKaf = "\xD9\x83";           // ك
-constexpr std::string_view kAt = "\xD8\xA7\xD8\xAA";    // ات
-constexpr std::string_view kUn = "\xD9\x88\xD9\x86";    // ون
-constexpr std::string_view kIn = "\xD9\x8A\xD9\x86";    // ين
-constexpr std::string_view kHa = "\xD9\x87";            // ه (normalised taa marbuta)
+constexpr std::string_view kAl = "\xD8\xA7\xD9\x84";   // ال
+constexpr std::string_view kLil = "\xD9\x84\xD9\x84";  // لل
+constexpr std::string_view kWaw = "\xD9\x88";          // و
+constexpr std::string_view kFa = "\xD9\x81";           // ف
+constexpr std::string_view kBa = "\xD8\xA8";           // ب
+constexpr std::string_view kLam = "\xD9\x84";          // ل
+constexpr std::string_view kKaf = "\xD9\x83";          // ك
+constexpr std::string_view kAt = "\xD8\xA7\xD8\xAA";   // ات
+constexpr std::string_view kUn = "\xD9\x88\xD9\x86";   // ون
+constexpr std::string_view kIn = "\xD9\x8A\xD9\x86";   // ين
+constexpr std::string_view kHa = "\xD9\x87";           // ه (normalised taa marbuta)
 
 std::vector<std::string> ArabicVariants(const std::string& token) {
     std::vector<std::string> stems{token};
@@ -223,9 +223,8 @@ TokenizedText Tokenize(std::string_view text) {
             ++line;
             continue;
         }
-        if (IsSentenceBreak(cp) ||
-            (cp == '.' && (i >= text.size() || text[i] == ' ' || text[i] == '\n' || text[i] == '\r' ||
-                           text[i] == '\t'))) {
+        if (IsSentenceBreak(cp) || (cp == '.' && (i >= text.size() || text[i] == ' ' || text[i] == '\n' ||
+                                                  text[i] == '\r' || text[i] == '\t'))) {
             next_sentence();
             continue;
         }
