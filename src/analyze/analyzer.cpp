@@ -564,7 +564,7 @@ private:
     Result<Analysis> Validate() {
         model_.domain = out_.domain;
         for (int attempt = 0; attempt < 3; ++attempt) {
-            auto parsed = model::ParseModelValue(ModelToValue(model_), "analysis", vocab_);
+            auto parsed = model::ParseModelValue(model::ToSpec(model_), "analysis", vocab_);
             if (parsed) {
                 out_.model = std::move(parsed.value());
                 return std::move(out_);
@@ -685,56 +685,10 @@ Result<Analysis> AnalyzePrototypeForm(Analyzer& analyzer, const PrototypeForm& f
     } else {
         a.assumptions.push_back({"stacks", "unknown project type " + Quoted(type) + ": treated as a web application"});
     }
-    auto parsed = model::ParseModelValue(ModelToValue(a.model), "analysis", vocab);
+    auto parsed = model::ParseModelValue(model::ToSpec(a.model), "analysis", vocab);
     if (!parsed) return parsed.take_error();
     a.model = std::move(parsed.value());
     return a;
-}
-
-json::value ModelToValue(const model::ProjectModel& m) {
-    json::object root;
-    root["name"] = m.name;
-    root["title"] = m.title;
-    if (!m.description.empty()) root["description"] = m.description;
-    root["domain"] = m.domain;
-    const auto strings = [](const std::vector<std::string>& list) {
-        json::array a;
-        for (const std::string& s : list) a.emplace_back(s);
-        return a;
-    };
-    root["locales"] = strings(m.locales);
-    root["roles"] = strings(m.roles);
-    root["features"] = strings(m.features);
-    json::array entities;
-    for (const model::Entity& e : m.entities) {
-        json::object entity;
-        entity["name"] = e.name;
-        if (!e.description.empty()) entity["description"] = e.description;
-        json::array fields;
-        for (const model::Field& f : e.fields) {
-            json::object field;
-            field["name"] = f.name;
-            field["type"] = std::string(model::FieldTypeName(f.type));
-            if (f.required) field["required"] = true;
-            if (f.unique) field["unique"] = true;
-            if (f.type == model::FieldType::kEnum) field["values"] = strings(f.values);
-            if (f.type == model::FieldType::kRef) field["ref"] = f.ref;
-            if (!f.description.empty()) field["description"] = f.description;
-            fields.push_back(std::move(field));
-        }
-        entity["fields"] = std::move(fields);
-        entities.push_back(std::move(entity));
-    }
-    root["entities"] = std::move(entities);
-    json::object stacks;
-    stacks["frontend"] = m.stacks.frontend;
-    stacks["backend"] = m.stacks.backend;
-    stacks["mobile"] = m.stacks.mobile;
-    stacks["ai"] = m.stacks.ai;
-    stacks["devops"] = m.stacks.devops.empty() ? json::value("none") : json::value(strings(m.stacks.devops));
-    stacks["blockchain"] = m.stacks.blockchain;
-    root["stacks"] = std::move(stacks);
-    return root;
 }
 
 json::value AnalysisToJson(const Analysis& analysis) {

@@ -71,9 +71,6 @@ private:
 /// (no frontend), ai/ml (python-ml), blockchain/dapp (solidity), fullstack.
 Result<Analysis> AnalyzePrototypeForm(Analyzer& analyzer, const PrototypeForm& form, const model::Vocabulary& vocab);
 
-/// The model as a structured specification (the form ParseModelValue reads).
-boost::json::value ModelToValue(const model::ProjectModel& model);
-
 /// {model (model::ToJson), assumptions: [{field, message}], language, domain, domain_confidence, engine}.
 boost::json::value AnalysisToJson(const Analysis& analysis);
 

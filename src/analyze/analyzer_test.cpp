@@ -250,7 +250,7 @@ TEST(AnalyzeRules, EveryLexiconEntityValidates) {
             }
             m.entities.push_back(e);
         }
-        auto parsed = model::ParseModelValue(ModelToValue(m), "lexicon", Vocab());
+        auto parsed = model::ParseModelValue(model::ToSpec(m), "lexicon", Vocab());
         EXPECT_TRUE(parsed.ok()) << (parsed.ok() ? "" : parsed.error().message);
     }
 }

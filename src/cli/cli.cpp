@@ -338,7 +338,7 @@ Result<model::ProjectModel> LoadSpec(const std::string& path, const model::Vocab
 Result<model::ProjectModel> ApplyOverrides(const model::ProjectModel& m, const std::vector<std::string>& sets,
                                            const model::Vocabulary& vocabulary) {
     if (sets.empty()) return m;
-    boost::json::value spec = generator::ModelSpec(m);
+    boost::json::value spec = model::ToSpec(m);
     for (const auto& set : sets) {
         const auto eq = set.find('=');
         if (eq == std::string::npos || eq == 0) {

@@ -269,52 +269,6 @@ json::object MakeContext(const model::ProjectModel& model, const std::string& ge
     return std::move(ctx);
 }
 
-json::value ModelSpec(const model::ProjectModel& m) {
-    json::object root;
-    root["name"] = m.name;
-    root["title"] = m.title;
-    if (!m.description.empty()) root["description"] = m.description;
-    root["domain"] = m.domain;
-    const auto strings = [](const std::vector<std::string>& list) {
-        json::array a;
-        for (const std::string& s : list) a.emplace_back(s);
-        return a;
-    };
-    root["locales"] = strings(m.locales);
-    root["roles"] = strings(m.roles);
-    root["features"] = strings(m.features);
-    json::array entities;
-    for (const model::Entity& e : m.entities) {
-        json::object entity;
-        entity["name"] = e.name;
-        if (!e.description.empty()) entity["description"] = e.description;
-        json::array fields;
-        for (const model::Field& f : e.fields) {
-            json::object field;
-            field["name"] = f.name;
-            field["type"] = std::string(model::FieldTypeName(f.type));
-            if (f.required) field["required"] = true;
-            if (f.unique) field["unique"] = true;
-            if (f.type == model::FieldType::kEnum) field["values"] = strings(f.values);
-            if (f.type == model::FieldType::kRef) field["ref"] = f.ref;
-            if (!f.description.empty()) field["description"] = f.description;
-            fields.push_back(std::move(field));
-        }
-        entity["fields"] = std::move(fields);
-        entities.push_back(std::move(entity));
-    }
-    root["entities"] = std::move(entities);
-    json::object stacks;
-    stacks["frontend"] = m.stacks.frontend;
-    stacks["backend"] = m.stacks.backend;
-    stacks["mobile"] = m.stacks.mobile;
-    stacks["ai"] = m.stacks.ai;
-    stacks["devops"] = m.stacks.devops.empty() ? json::value("none") : json::value(strings(m.stacks.devops));
-    stacks["blockchain"] = m.stacks.blockchain;
-    root["stacks"] = std::move(stacks);
-    return root;
-}
-
 bool Holds(const Condition& condition, const json::value& context) {
     const json::object empty;
     return HoldsIn(condition, empty, context.is_object() ? context.get_object() : empty);
@@ -427,7 +381,7 @@ Result<Plan> Engine::MakePlan(const model::ProjectModel& model) const {
     json::array packs;
     for (const Pack* p : plan.packs) packs.push_back(json::object{{"name", p->name}, {"version", p->version}});
     plan.answers = json::object{
-        {"model", ModelSpec(model)},
+        {"model", model::ToSpec(model)},
         {"packs", std::move(packs)},
         {"generator", json::object{{"name", "dihya"}, {"version", options_.generator_version}}},
     };

@@ -87,9 +87,6 @@ private:
 /// The template context of a model (docs/packs.md "Template context"), without `entity` and `pack`.
 boost::json::object MakeContext(const model::ProjectModel& model, const std::string& generator_version);
 
-/// The structured specification of a model (the form a user writes; parsing it again gives the same model).
-boost::json::value ModelSpec(const model::ProjectModel& model);
-
 /// Whether a condition holds in a context (JSON truthiness as in mustache.js: false, null, "", 0 and [] are false).
 /// For `==`/`!=` on an array, `==` means "contains".
 bool Holds(const Condition& condition, const boost::json::value& context);

@@ -1064,4 +1064,51 @@ boost::json::value ToJson(const ProjectModel& model) {
     return out;
 }
 
+boost::json::value ToSpec(const ProjectModel& m) {
+    boost::json::object root;
+    root["name"] = m.name;
+    root["title"] = m.title;
+    if (!m.description.empty()) root["description"] = m.description;
+    root["domain"] = m.domain;
+    const auto strings = [](const std::vector<std::string>& list) {
+        boost::json::array a;
+        for (const std::string& s : list) a.emplace_back(s);
+        return a;
+    };
+    root["locales"] = strings(m.locales);
+    root["roles"] = strings(m.roles);
+    root["features"] = strings(m.features);
+    boost::json::array entities;
+    for (const Entity& e : m.entities) {
+        boost::json::object entity;
+        entity["name"] = e.name;
+        if (!e.description.empty()) entity["description"] = e.description;
+        boost::json::array fields;
+        for (const Field& f : e.fields) {
+            boost::json::object field;
+            field["name"] = f.name;
+            field["type"] = std::string(FieldTypeName(f.type));
+            if (f.required) field["required"] = true;
+            if (f.unique) field["unique"] = true;
+            if (f.type == FieldType::kEnum) field["values"] = strings(f.values);
+            if (f.type == FieldType::kRef) field["ref"] = f.ref;
+            if (!f.description.empty()) field["description"] = f.description;
+            fields.push_back(std::move(field));
+        }
+        entity["fields"] = std::move(fields);
+        entities.push_back(std::move(entity));
+    }
+    root["entities"] = std::move(entities);
+    boost::json::object stacks;
+    stacks["frontend"] = m.stacks.frontend;
+    stacks["backend"] = m.stacks.backend;
+    stacks["mobile"] = m.stacks.mobile;
+    stacks["ai"] = m.stacks.ai;
+    stacks["devops"] =
+        m.stacks.devops.empty() ? boost::json::value("none") : boost::json::value(strings(m.stacks.devops));
+    stacks["blockchain"] = m.stacks.blockchain;
+    root["stacks"] = std::move(stacks);
+    return root;
+}
+
 }  // namespace dihya::model

@@ -101,6 +101,10 @@ Result<ProjectModel> ParseModelValue(const boost::json::value& model, std::strin
 /// `type`, `enum_values` ([{value, names}]) and for refs `ref_names`, `ref_table`, `ref_route`.
 boost::json::value ToJson(const ProjectModel& model);
 
+/// The structured specification of a model: the form a user writes, which ParseModelValue reads back into the
+/// same model (answers.json, --set overrides, the analyser's validation).
+boost::json::value ToSpec(const ProjectModel& model);
+
 /// Whether a locale is written right to left (ar, fa, he, ur, ...).
 bool IsRightToLeft(std::string_view locale);
 
