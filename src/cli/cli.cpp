@@ -20,6 +20,7 @@
 #include "docs/docs.hpp"
 #include "generator/archive.hpp"
 #include "generator/engine.hpp"
+#include "generator/handlers.hpp"
 #include "generator/pack.hpp"
 #include "http/app.hpp"
 #include "http/middleware/access_log.hpp"
@@ -129,6 +130,7 @@ struct Composition {
     catalog::Catalog catalog;
     model::Vocabulary vocabulary;
     std::unique_ptr<analyze::RuleAnalyzer> analyzer;
+    std::unique_ptr<generator::Engine> engine;
 };
 
 Result<void> RegisterModules(Composition& c) {
@@ -139,10 +141,15 @@ Result<void> RegisterModules(Composition& c) {
     auto analyzer = analyze::RuleAnalyzer::Create();
     if (!analyzer) return analyzer.take_error();
     c.analyzer = std::move(*analyzer);
+    auto packs = generator::LoadPacks(c.config.packs_dir);
+    if (!packs) return packs.take_error();
+    for (const auto& p : *packs) c.catalog.packs.push_back({p.name, p.version, p.kind});
+    c.engine = std::make_unique<generator::Engine>(std::move(*packs));
 
     ops::Register(c.app);
     catalog::Register(c.app, c.catalog);
     analyze::Register(c.app, *c.analyzer, c.vocabulary);
+    generator::Register(c.app, *c.engine, *c.analyzer, c.vocabulary);
     docs::Register(c.app);
     return Ok();
 }
@@ -271,7 +278,12 @@ int Migrate(const std::vector<std::string>& args, std::ostream& out, std::ostrea
 }
 
 int OpenApi(std::ostream& out, std::ostream& err) {
-    Config config;
+    auto loaded = LoadConfig(ConfigSources{});
+    if (!loaded) {
+        err << "dihya: invalid configuration: " << loaded.error().message << "\n";
+        return kUsage;
+    }
+    const Config& config = *loaded;
     Logger log(LogLevel::kError);
     auto db = storage::OpenDatabase("sqlite::memory:");
     if (!db) {
@@ -303,11 +315,6 @@ std::string Extension(const std::string& path) {
     std::string ext = std::filesystem::path(path).extension().string();
     std::transform(ext.begin(), ext.end(), ext.begin(), [](unsigned char ch) { return std::tolower(ch); });
     return ext;
-}
-
-std::filesystem::path PacksDir() {
-    if (const char* env = std::getenv("DIHYA_PACKS_DIR")) return env;  // NOLINT(concurrency-mt-unsafe)
-    return std::filesystem::path(DIHYA_SOURCE_DIR) / "packs";
 }
 
 /// Reads a specification: structured (.yaml/.yml/.json) or free text (.txt/.md/-, analysed).
@@ -433,7 +440,13 @@ int Generate(const std::vector<std::string>& args, std::ostream& out, std::ostre
         err << "dihya generate: " << m.error().message << "\n";
         return kUsage;
     }
-    auto packs = generator::LoadPacks(PacksDir());
+    ConfigSources sources;
+    auto config = LoadConfig(sources);  // packs_dir from DIHYA_PACKS_DIR or the default
+    if (!config) {
+        err << "dihya: invalid configuration: " << config.error().message << "\n";
+        return kUsage;
+    }
+    auto packs = generator::LoadPacks(config->packs_dir);
     if (!packs) {
         err << "dihya generate: " << packs.error().message << "\n";
         return kFailure;

@@ -117,6 +117,8 @@ const std::vector<KeyInfo>& Keys() {
                      IntSetter([](Config& c) -> std::int64_t& { return c.io_threads; }, 0, 256)});
         k.push_back({"web_dir", "directory of the static pages (docs)", str(&Config::web_dir, false)});
         k.push_back({"assets_dir", "directory of the npm assets (swagger-ui-dist)", str(&Config::assets_dir, false)});
+        k.push_back(
+            {"packs_dir", "directory of the template packs (stacks/<name>/pack.yaml)", str(&Config::packs_dir, false)});
         k.push_back({"tls.cert_file", "PEM certificate chain: serve HTTPS (with tls.key_file)",
                      str(&Config::tls_cert_file, true)});
         k.push_back({"tls.key_file", "PEM private key for tls.cert_file", str(&Config::tls_key_file, true)});
@@ -277,6 +279,7 @@ Result<Config> LoadConfig(const ConfigSources& sources) {
     Config c;
     c.web_dir = std::string(DIHYA_SOURCE_DIR) + "/web";
     c.assets_dir = std::string(DIHYA_SOURCE_DIR) + "/node_modules";
+    c.packs_dir = std::string(DIHYA_SOURCE_DIR) + "/packs";
 
     if (sources.config_file) {
         const std::string& file = *sources.config_file;

@@ -43,6 +43,7 @@ struct Config {
     std::int64_t io_threads = 0;  // 0 → number of cores
     std::string web_dir;          // static pages (docs); default <source>/web
     std::string assets_dir;       // npm assets; default <source>/node_modules
+    std::string packs_dir;        // template packs; default <source>/packs
     std::string tls_cert_file;    // PEM chain; with tls_key_file, the server speaks HTTPS only
     std::string tls_key_file;
     LimitsConfig limits;

@@ -124,3 +124,54 @@ test('a stack without a pack is a clear error (exit 2) naming it', T, async () =
     assert.match(r.stderr, /stacks\.backend = django/);
     assert.ok(!existsSync(path.join(dir, 'x.zip')), 'nothing is written on error');
 });
+
+test('POST /api/v1/generate returns a reproducible archive with its SHA-256', T, async () => {
+    const { startServer } = await import('./lib/server.mjs');
+    const srv = await startServer();
+    const model = {
+        title: 'Clinic Booking',
+        stacks: { frontend: 'none', backend: 'express', devops: 'none' },
+        entities: [{ name: 'Patient', fields: [{ name: 'full_name', type: 'string', required: true }] }],
+    };
+    const post = (body, query = '') => fetch(`${srv.url}/api/v1/generate${query}`, {
+        method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body),
+    });
+    const a = await post({ model });
+    assert.equal(a.status, 200, await a.clone().text());
+    assert.equal(a.headers.get('content-type'), 'application/zip');
+    assert.match(a.headers.get('content-disposition') ?? '', /filename="clinic-booking\.zip"/);
+    const bytes = Buffer.from(await a.arrayBuffer());
+    const sha = a.headers.get('x-archive-sha256');
+    const { createHash } = await import('node:crypto');
+    assert.equal(createHash('sha256').update(bytes).digest('hex'), sha);
+    const b = await post({ model });
+    assert.equal(b.headers.get('x-archive-sha256'), sha, 'same model and packs → same bytes');
+    const zip = path.join(dir, 'api.zip');
+    writeFileSync(zip, bytes);
+    const { stdout } = await run('unzip', ['-l', zip]);
+    assert.match(stdout, /clinic-booking\/backend\/test\/patient\.test\.js/);
+
+    const tgz = await post({ model }, '?format=tar.gz');
+    assert.equal(tgz.status, 200);
+    assert.equal(tgz.headers.get('content-type'), 'application/gzip');
+
+    const fromText = await post({ text: 'A small library app: books, authors and loans. Backend in Express.' });
+    assert.ok([200, 400].includes(fromText.status));
+    if (fromText.status === 400) {
+        // frontend/devops default to stacks that may have no pack yet: the problem must name them
+        assert.match((await fromText.json()).detail, /no template pack for stacks\./);
+    }
+
+    const bad = await post({ model: { title: 'X', entities: [{ name: 'Patient', fields: [{ name: 'age', type: 'integr' }] }] } });
+    assert.equal(bad.status, 400);
+    const problem = await bad.json();
+    assert.ok(problem.errors.some((e) => e.field === 'entities[0].fields[0].type'), JSON.stringify(problem));
+
+    const badFormat = await post({ model }, '?format=rar');
+    assert.equal(badFormat.status, 400);
+    const none = await post({});
+    assert.equal(none.status, 400);
+
+    const catalog = await (await fetch(`${srv.url}/api/v1/catalog`)).json();
+    assert.ok(catalog.packs.some((p) => p.name === 'express' && /^\d+\.\d+\.\d+/.test(p.version)), JSON.stringify(catalog.packs));
+});

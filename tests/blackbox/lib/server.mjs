@@ -81,7 +81,8 @@ function isBlock(v) {
 function childEnv(env = {}) {
     const out = {};
     for (const [k, v] of Object.entries(process.env)) {
-        if (!k.startsWith('DIHYA_')) out[k] = v;
+        // DIHYA_PACKS_DIR passes through: the suite can run against another set of packs.
+        if (!k.startsWith('DIHYA_') || k === 'DIHYA_PACKS_DIR') out[k] = v;
     }
     return { ...out, ...env };
 }

@@ -1,0 +1,103 @@
+#include "generator/handlers.hpp"
+
+#include <boost/json.hpp>
+
+#include "core/dto.hpp"
+#include "generator/archive.hpp"
+
+namespace dihya::generator {
+
+struct GenerateRequest {
+    std::optional<boost::json::value> model;
+    std::optional<std::string> text;
+    std::optional<std::string> spec;
+    std::optional<std::string> type;
+    std::optional<std::string> stack;
+};
+BOOST_DESCRIBE_STRUCT(GenerateRequest, (), (model, text, spec, type, stack))
+
+}  // namespace dihya::generator
+
+template <>
+struct dihya::dto::Rules<dihya::generator::GenerateRequest> {
+    static FieldRules Get() {
+        const auto max = static_cast<std::int64_t>(analyze::kMaxTextLength);
+        return {{"model", {.description = "a structured ProjectModel (see the catalog for allowed values)"}},
+                {"text", {.description = "a free-text specification in French, English or Arabic", .max_length = max}},
+                {"spec", {.description = "prototype form: the specification text", .max_length = max}},
+                {"type", {.description = "prototype form: webapp, mobile, api, ai, blockchain", .max_length = 40}},
+                {"stack", {.description = "prototype form: technologies, e.g. react+flask", .max_length = 200}}};
+    }
+};
+
+namespace dihya::generator {
+
+namespace {
+
+Result<model::ProjectModel> ModelOf(const GenerateRequest& req, analyze::Analyzer& analyzer,
+                                    const model::Vocabulary& vocabulary) {
+    const int given = req.model.has_value() + req.text.has_value() + req.spec.has_value();
+    if (given != 1) {
+        return MakeError(ErrorCode::kInvalidArgument, "send exactly one of model, text or the prototype form's spec",
+                         {{"model", given == 0 ? "model, text or spec is required" : "only one of model, text, spec"}});
+    }
+    if (req.model) return model::ParseModelValue(*req.model, "model", vocabulary);
+    auto analysis = req.text ? analyzer.Analyze(*req.text, vocabulary)
+                             : analyze::AnalyzePrototypeForm(
+                                   analyzer, {*req.spec, req.type.value_or(""), req.stack.value_or("")}, vocabulary);
+    if (!analysis) return analysis.take_error();
+    return std::move(analysis->model);
+}
+
+}  // namespace
+
+void Register(http::App& app, const Engine& engine, analyze::Analyzer& analyzer, const model::Vocabulary& vocabulary) {
+    app.router.Add({
+        .method = "POST",
+        .path = "/api/v1/generate",
+        .operation_id = "generateProject",
+        .summary = "Generate a project archive from a model or a free-text specification",
+        .description = "Stateless. The archive is reproducible: the same model and pack versions give the same "
+                       "bytes, whose SHA-256 is in X-Archive-SHA256 (and the ETag). A stack with no template pack "
+                       "is a 400 naming it.",
+        .tag = "generator",
+        .request_schema = dto::Schema<GenerateRequest>(),
+        .params = {{"format", "query", "archive format",
+                    boost::json::object{{"type", "string"}, {"enum", {"zip", "tar.gz"}}, {"default", "zip"}}}},
+        .responses = {{200, "The project archive",
+                       boost::json::object{{"type", "string"}, {"contentMediaType", "application/zip"}},
+                       "application/zip"},
+                      {400, "Invalid model or text, or a stack without a pack"}},
+        .handler =
+            [&engine, &analyzer, &vocabulary](http::Request& request) {
+                const std::string format_name = request.QueryParam("format").value_or("zip");
+                auto format = ParseArchiveFormat(format_name);
+                if (!format) {
+                    return http::Response::Problem(Error{ErrorCode::kInvalidArgument,
+                                                         "format must be zip or tar.gz",
+                                                         {{"format", "must be zip or tar.gz"}}},
+                                                   request.request_id);
+                }
+                auto body = http::ParseJsonBody(request);
+                if (!body) return http::Response::Problem(body.error(), request.request_id);
+                auto req = dto::Decode<GenerateRequest>(*body);
+                if (!req) return http::Response::Problem(req.error(), request.request_id);
+                auto m = ModelOf(*req, analyzer, vocabulary);
+                if (!m) return http::Response::Problem(m.error(), request.request_id);
+                auto tree = engine.Render(*m);
+                if (!tree) return http::Response::Problem(tree.error(), request.request_id);
+                auto archive = WriteArchive(*tree, *format, {m->name});
+                if (!archive) return http::Response::Problem(archive.error(), request.request_id);
+                const bool zip = *format == ArchiveFormat::kZip;
+                http::Response r =
+                    http::Response::Text(200, std::move(archive->bytes), zip ? "application/zip" : "application/gzip");
+                r.headers.Set("Content-Disposition",
+                              "attachment; filename=\"" + m->name + (zip ? ".zip" : ".tar.gz") + "\"");
+                r.headers.Set("X-Archive-SHA256", archive->sha256);
+                r.headers.Set("ETag", "\"" + archive->sha256 + "\"");
+                return r;
+            },
+    });
+}
+
+}  // namespace dihya::generator
