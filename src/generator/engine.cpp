@@ -218,7 +218,7 @@ Result<void> CheckPaths(const std::vector<std::pair<std::string, std::string>>& 
 
 Result<std::string> RenderText(const std::string& text, const mustache::data& base, const mustache::data& overlay,
                                bool escape, const std::string& who) {
-    mustache::mustache tmpl{text};
+    mustache::mustache tmpl{StripStandaloneTags(text)};
     if (!tmpl.is_valid()) return MakeError(ErrorCode::kInvalidArgument, who + ": " + tmpl.error_message());
     tmpl.set_custom_escape(escape ? EscapeHtml : NoEscape);
     Context ctx(&base);
@@ -437,6 +437,33 @@ Result<Tree> Engine::Render(const model::ProjectModel& model, Hooks* hooks,
     std::sort(tree->files.begin(), tree->files.end(),
               [](const GeneratedFile& a, const GeneratedFile& b) { return a.path < b.path; });
     return tree;
+}
+
+std::string StripStandaloneTags(std::string_view text) {
+    std::string out;
+    out.reserve(text.size());
+    std::size_t pos = 0;
+    while (pos < text.size()) {
+        const std::size_t nl = text.find('\n', pos);
+        const std::size_t end = nl == std::string_view::npos ? text.size() : nl + 1;
+        const std::string_view line = text.substr(pos, end - pos);
+        std::string_view body = line;
+        while (!body.empty() && (body.back() == '\n' || body.back() == '\r')) body.remove_suffix(1);
+        const std::size_t first = body.find_first_not_of(" \t");
+        if (first != std::string_view::npos) {
+            const std::string_view core = body.substr(first, body.find_last_not_of(" \t") - first + 1);
+            const bool one_tag = core.size() >= 5 && core.substr(0, 2) == "{{" &&
+                                 core.substr(core.size() - 2) == "}}" && core.find("{{", 2) == std::string_view::npos;
+            if (one_tag && std::string_view("#^/!").find(core[2]) != std::string_view::npos) {
+                out += core;  // the tag stays; its line's indentation and newline go
+                pos = end;
+                continue;
+            }
+        }
+        out += line;
+        pos = end;
+    }
+    return out;
 }
 
 }  // namespace dihya::generator

@@ -91,4 +91,8 @@ boost::json::object MakeContext(const model::ProjectModel& model, const std::str
 /// For `==`/`!=` on an array, `==` means "contains".
 bool Holds(const Condition& condition, const boost::json::value& context);
 
+/// Mustache's "standalone" rule: a line holding only a section, inverted, closing or comment tag (and blanks)
+/// leaves no blank line behind. Applied to templates before rendering, as mustache.js does.
+std::string StripStandaloneTags(std::string_view text);
+
 }  // namespace dihya::generator

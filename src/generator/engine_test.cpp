@@ -319,3 +319,17 @@ TEST(GeneratorEngine, Hooks) {
 
 }  // namespace
 }  // namespace dihya::generator
+
+namespace dihya::generator {
+namespace {
+
+TEST(GeneratorStandalone, SectionLinesLeaveNoBlankLines) {
+    EXPECT_EQ(StripStandaloneTags("a\n  {{#x}}\nb\n{{/x}}  \nc\n"), "a\n{{#x}}b\n{{/x}}c\n");
+    EXPECT_EQ(StripStandaloneTags("{{! note }}\r\nx {{#y}}y{{/y}}\n{{name}}\n"),
+              "{{! note }}x {{#y}}y{{/y}}\n{{name}}\n");
+    EXPECT_EQ(StripStandaloneTags("{{{raw}}}\n"), "{{{raw}}}\n");
+    EXPECT_EQ(StripStandaloneTags("{{^z}}\n"), "{{^z}}");
+}
+
+}  // namespace
+}  // namespace dihya::generator
