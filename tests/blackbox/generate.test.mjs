@@ -100,6 +100,21 @@ test('a French free-text spec → analysed → an Express API whose suite passes
     assert.ok(answers.model.entities.length >= 2);
 });
 
+test('the same YAML spec with --set stacks.backend=flask → a Flask API whose pytest suite passes', T, async () => {
+    const spec = path.join(dir, 'clinic-flask.yaml');
+    writeFileSync(spec, specs['clinic.yaml']);
+    const out = path.join(dir, 'clinic-flask.out');
+    const gen = await runDihya(['generate', spec, '--out', out, ...kOnlyExpress, '--set', 'stacks.backend=flask']);
+    assert.equal(gen.code, 0, gen.stderr);
+    // Debian's interpreter: it has python3-flask and python3-pytest (the first python3 on PATH may not).
+    const { stdout } = await run('/usr/bin/python3', ['-m', 'pytest', '-q', '-p', 'no:cacheprovider'], {
+        cwd: path.join(out, 'backend'), timeout: 240_000,
+    });
+    const passed = Number(/(\d+) passed/.exec(stdout)?.[1]);
+    assert.ok(passed >= 10, stdout);
+    assert.doesNotMatch(stdout, /\d+ failed/);
+});
+
 test('archives are reproducible: same spec and packs → same bytes and SHA-256', T, async () => {
     const spec = path.join(dir, 'repro.yaml');
     writeFileSync(spec, specs['clinic.yaml']);
