@@ -907,6 +907,44 @@ private:
             Add(ref.line, ref.path,
                 "unknown entity " + Quote(ref.target) + DidYouMean(wanted, names) + " (" + known + ")");
         }
+
+        // Required references may not form a cycle (a required self-reference included): no first row could
+        // ever be created.
+        const auto index_of = [&](const std::string& name) -> std::optional<std::size_t> {
+            for (std::size_t i = 0; i < model_.entities.size(); ++i) {
+                if (model_.entities[i].name == name) return i;
+            }
+            return std::nullopt;
+        };
+        for (const PendingRef& ref : refs_) {
+            const Field& start = model_.entities[ref.entity].fields[ref.field];
+            if (!start.required || start.ref.empty()) continue;
+            // Follow required refs from the target; a path back to this entity is a cycle.
+            std::vector<std::size_t> stack{};
+            std::vector<bool> seen(model_.entities.size(), false);
+            if (auto t = index_of(start.ref)) stack.push_back(*t);
+            bool cycle = false;
+            while (!stack.empty() && !cycle) {
+                const std::size_t at = stack.back();
+                stack.pop_back();
+                if (at == ref.entity) {
+                    cycle = true;
+                    break;
+                }
+                if (seen[at]) continue;
+                seen[at] = true;
+                for (const Field& f : model_.entities[at].fields) {
+                    if (f.type != FieldType::kRef || !f.required || f.ref.empty()) continue;
+                    if (auto t = index_of(f.ref)) stack.push_back(*t);
+                }
+            }
+            if (cycle) {
+                Add(ref.line, ref.path,
+                    "required references lead back to " + Quote(model_.entities[ref.entity].name) +
+                        ": no first row could ever be created; make this reference (or another in the cycle) "
+                        "optional");
+            }
+        }
     }
 
     const Vocabulary& vocab_;

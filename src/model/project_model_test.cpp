@@ -752,3 +752,31 @@ TEST(ModelErrors, HostileDocumentsAreRejectedCheaply) {
 
 }  // namespace
 }  // namespace dihya::model
+
+namespace dihya::model {
+namespace {
+
+TEST(ModelErrorsCycles, RequiredReferenceCyclesAreRefused) {
+    Vocabulary vocab;
+    vocab.stacks = {
+        {"frontend", {"react"}}, {"backend", {"express"}}, {"devops", {"docker", "compose", "github-actions"}}};
+    auto self = ParseModel(
+        "title: T\nentities:\n  - name: Node\n    fields:\n      - {name: parent, type: ref, ref: Node, required: "
+        "true}\n",
+        "self.yaml", vocab);
+    ASSERT_FALSE(self.ok());
+    EXPECT_NE(self.error().message.find("self.yaml:5"), std::string::npos) << self.error().message;
+    auto optional_self =
+        ParseModel("title: T\nentities:\n  - name: Node\n    fields:\n      - {name: parent, type: ref, ref: Node}\n",
+                   "ok.yaml", vocab);
+    EXPECT_TRUE(optional_self.ok()) << optional_self.error().message;
+    auto pair = ParseModel(
+        "title: T\nentities:\n  - name: Egg\n    fields:\n      - {name: hen, type: ref, ref: Hen, required: true}\n"
+        "  - name: Hen\n    fields:\n      - {name: egg, type: ref, ref: Egg, required: true}\n",
+        "pair.yaml", vocab);
+    ASSERT_FALSE(pair.ok());
+    EXPECT_EQ(pair.error().details.size(), 2u);
+}
+
+}  // namespace
+}  // namespace dihya::model
