@@ -224,6 +224,9 @@ Result<std::string> RenderText(const std::string& text, const mustache::data& ba
     Context ctx(&base);
     ctx.push(&overlay);
     std::string out = tmpl.render(ctx);
+    for (auto at = out.find(kStandaloneMark); at != std::string::npos; at = out.find(kStandaloneMark, at)) {
+        out.erase(at, kStandaloneMark.size());
+    }
     if (!tmpl.is_valid()) return MakeError(ErrorCode::kInvalidArgument, who + ": " + tmpl.error_message());
     if (!ctx.partial().empty()) {
         return MakeError(ErrorCode::kInvalidArgument,
@@ -455,7 +458,15 @@ std::string StripStandaloneTags(std::string_view text) {
             const bool one_tag = core.size() >= 5 && core.substr(0, 2) == "{{" &&
                                  core.substr(core.size() - 2) == "}}" && core.find("{{", 2) == std::string_view::npos;
             if (one_tag && std::string_view("#^/!").find(core[2]) != std::string_view::npos) {
-                out += core;  // the tag stays; its line's indentation and newline go
+                // The line goes; the tag stays, with a mark outside its section so that kainjow never sees an
+                // empty line with a section tag (its own, partial, standalone rule) — RenderText removes the marks.
+                if (core[2] == '/') {
+                    out += core;
+                    out += kStandaloneMark;
+                } else {
+                    out += kStandaloneMark;
+                    out += core;
+                }
                 pos = end;
                 continue;
             }

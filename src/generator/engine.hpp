@@ -92,7 +92,10 @@ boost::json::object MakeContext(const model::ProjectModel& model, const std::str
 bool Holds(const Condition& condition, const boost::json::value& context);
 
 /// Mustache's "standalone" rule: a line holding only a section, inverted, closing or comment tag (and blanks)
-/// leaves no blank line behind. Applied to templates before rendering, as mustache.js does.
+/// leaves no blank line behind, as with mustache.js. kainjow applies the rule only to sections that render, so the
+/// engine removes such lines itself and marks the tags (kStandaloneMark, removed after rendering) so that kainjow's
+/// rule does not apply a second time.
+inline constexpr std::string_view kStandaloneMark = "\x01\x02";
 std::string StripStandaloneTags(std::string_view text);
 
 }  // namespace dihya::generator
