@@ -115,6 +115,27 @@ test('the same YAML spec with --set stacks.backend=flask → a Flask API whose p
     assert.doesNotMatch(stdout, /\d+ failed/);
 });
 
+test('a React front end (auth, i18n with Arabic, SEO) → npm install, vite build and vitest pass', T, async () => {
+    const spec = path.join(dir, 'front.yaml');
+    writeFileSync(spec, specs['clinic.yaml'].replace('features: [auth]', 'features: [auth, i18n, seo]\nlocales: [fr, en, ar]'));
+    const out = path.join(dir, 'front.out');
+    const gen = await runDihya(['generate', spec, '--out', out, '--set', 'stacks.backend=none', '--set', 'stacks.devops=']);
+    assert.equal(gen.code, 0, gen.stderr);
+    const front = path.join(out, 'frontend');
+    assert.ok(existsSync(path.join(front, 'public/sitemap.xml')));
+    assert.ok(existsSync(path.join(front, 'public/robots.txt')));
+    await run('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline', '--loglevel=error'], {
+        cwd: front, timeout: 240_000,
+    });
+    await run('npm', ['run', 'build'], { cwd: front, timeout: 240_000 });
+    assert.ok(existsSync(path.join(front, 'dist/index.html')), 'vite wrote the build');
+    const env = { ...process.env };
+    delete env.NODE_TEST_CONTEXT;
+    const { stdout } = await run('npm', ['test'], { cwd: front, timeout: 240_000, env: { ...env, CI: 'true' } });
+    const passed = Number(/Tests\s+(\d+) passed/.exec(stdout.replace(/\x1b\[[0-9;]*m/g, ''))?.[1]);
+    assert.ok(passed >= 10, stdout);
+});
+
 test('archives are reproducible: same spec and packs → same bytes and SHA-256', T, async () => {
     const spec = path.join(dir, 'repro.yaml');
     writeFileSync(spec, specs['clinic.yaml']);

@@ -1,0 +1,36 @@
+import { defineConfig } from 'vitest/config';
+
+// The REST API runs on http://localhost:3000 during development; requests to /api are proxied
+// there, so the API client can use relative URLs (VITE_API_URL empty). Set API_PROXY_TARGET to
+// proxy somewhere else, or VITE_API_URL to call another origin directly.
+const apiTarget = process.env.API_PROXY_TARGET ?? 'http://localhost:3000';
+
+export default defineConfig({
+  // esbuild compiles TSX with the automatic JSX runtime; no Babel plugin is needed.
+  esbuild: { jsx: 'automatic' },
+  build: {
+    rollupOptions: {
+      onwarn(warning, warn) {
+        // Libraries such as react-router mark modules "use client" for server components;
+        // the directive means nothing in a client bundle.
+        if (warning.code === 'MODULE_LEVEL_DIRECTIVE') return;
+        warn(warning);
+      },
+    },
+  },
+  server: {
+    port: 5173,
+    proxy: {
+      '/api': { target: apiTarget, changeOrigin: true },
+    },
+  },
+  preview: {
+    proxy: {
+      '/api': { target: apiTarget, changeOrigin: true },
+    },
+  },
+  test: {
+    environment: 'jsdom',
+    setupFiles: ['./src/test/setup.ts'],
+  },
+});
