@@ -60,6 +60,8 @@ const specs = {
     }, null, 2),
     'ecole.txt': 'Application pour une école : gestion des élèves, des enseignants et des cours, '
         + 'avec connexion pour les enseignants et les administrateurs. Interface en français et en arabe.\n',
+    'hotel.txt': 'A booking platform for a hotel: guests reserve rooms, staff manage invoices. Login for staff and admins.\n',
+    'boutique.txt': 'أريد تطبيقا لمتجر إلكتروني لبيع المنتجات للزبائن مع الطلبات والدفع وتسجيل الدخول.\n',
 };
 
 async function generateAndTest(name) {
@@ -134,6 +136,13 @@ test('a React front end (auth, i18n with Arabic, SEO) → npm install, vite buil
     const { stdout } = await run('npm', ['test'], { cwd: front, timeout: 240_000, env: { ...env, CI: 'true' } });
     const passed = Number(/Tests\s+(\d+) passed/.exec(stdout.replace(/\x1b\[[0-9;]*m/g, ''))?.[1]);
     assert.ok(passed >= 10, stdout);
+});
+
+test('English and Arabic free-text specs → analysed → Express APIs whose suites pass', T, async () => {
+    for (const name of ['hotel.txt', 'boutique.txt']) {
+        const answers = await generateAndTest(name);
+        assert.ok(answers.model.entities.length >= 2, name);
+    }
 });
 
 test('archives are reproducible: same spec and packs → same bytes and SHA-256', T, async () => {
