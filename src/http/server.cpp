@@ -2,6 +2,7 @@
 
 #include <atomic>
 #include <csignal>
+#include <ctime>
 #include <mutex>
 #include <thread>
 #include <unordered_map>
@@ -65,6 +66,21 @@ std::string DecodePath(std::string_view target, std::string& query, bool& ok) {
     std::string path = parsed->path();  // percent-decoded
     if (path.find('\0') != std::string::npos) ok = false;
     return path;
+}
+
+/// RFC 9110 IMF-fixdate of now, formatted once per second per thread.
+const std::string& HttpDate() {
+    thread_local std::time_t last = 0;
+    thread_local std::string text;
+    const std::time_t now = std::time(nullptr);
+    if (now != last) {
+        std::tm tm{};
+        gmtime_r(&now, &tm);
+        char buf[64];
+        text.assign(buf, std::strftime(buf, sizeof buf, "%a, %d %b %Y %H:%M:%S GMT", &tm));
+        last = now;
+    }
+    return text;
 }
 
 }  // namespace
@@ -258,6 +274,7 @@ asio::awaitable<bool> Server::Impl::Write(Conn<S>& conn, const Request& request,
                                           bool keep_alive) {
     bhttp::response<bhttp::string_body> res{static_cast<bhttp::status>(response.status), version};
     for (const auto& [name, value] : response.headers.items()) res.insert(name, value);
+    res.set(bhttp::field::date, HttpDate());
     res.keep_alive(keep_alive);
     const bool no_body =
         response.status == 204 || response.status == 304 || (response.status >= 100 && response.status < 200);

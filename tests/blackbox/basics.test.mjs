@@ -227,6 +227,13 @@ test('problem types resolve to their documentation on this server', T, async () 
     assert.ok(html.includes(`id="${doc.hash.slice(1)}"`), `the page has a section for ${doc.hash}`);
 });
 
+test('responses carry an RFC 9110 Date header', T, async () => {
+    const res = await fetch(`${srv.url}/healthz`);
+    const date = res.headers.get('date') ?? '';
+    assert.match(date, /^[A-Z][a-z]{2}, \d{2} [A-Z][a-z]{2} \d{4} \d{2}:\d{2}:\d{2} GMT$/);
+    assert.ok(Math.abs(Date.parse(date) - Date.now()) < 60_000, 'the date is now');
+});
+
 test('the server is still healthy and running', T, async () => {
     assert.equal(srv.exited(), undefined, 'the server must not have exited');
     const res = await request(`${srv.url}/healthz`);
