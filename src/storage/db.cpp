@@ -128,4 +128,17 @@ Result<std::unique_ptr<Db>> OpenDatabase(const std::string& url, const DbOptions
             ": expected sqlite:///path.db, sqlite::memory: or postgresql://...");
 }
 
+Result<void> RunTransactionBody(Session& session, const std::function<Result<void>(Session&)>& fn,
+                                const std::function<void()>& rollback) {
+    Result<void> result = Ok();
+    try {
+        result = fn(session);
+    } catch (...) {
+        rollback();
+        throw;
+    }
+    if (!result) rollback();
+    return result;
+}
+
 }  // namespace dihya::storage

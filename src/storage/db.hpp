@@ -97,4 +97,9 @@ std::string RedactDatabaseUrl(std::string_view url);
 /// `postgresql://user:pass@host:port/db` (also `postgres://`).
 Result<std::unique_ptr<Db>> OpenDatabase(const std::string& url, const DbOptions& options = {});
 
+/// For back ends: runs a transaction body, calling `rollback` when it returns an error or throws (the exception
+/// is rethrown). Returns the body's result; committing is the caller's.
+Result<void> RunTransactionBody(Session& session, const std::function<Result<void>(Session&)>& fn,
+                                const std::function<void()>& rollback);
+
 }  // namespace dihya::storage

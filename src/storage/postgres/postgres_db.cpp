@@ -355,17 +355,7 @@ public:
             if (!conn.Idle()) (void)conn.Simple("ROLLBACK", "rollback failed");
         };
         PgSession session(conn);
-        Result<void> result = Ok();
-        try {
-            result = fn(session);
-        } catch (...) {
-            rollback();
-            throw;
-        }
-        if (!result) {
-            rollback();
-            return result;
-        }
+        if (auto result = RunTransactionBody(session, fn, rollback); !result) return result;
         auto committed = conn.Simple("COMMIT", "commit failed");
         if (!committed) {
             rollback();

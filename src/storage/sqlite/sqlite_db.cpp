@@ -254,17 +254,7 @@ Result<void> RunTransaction(Connection& conn, std::string_view begin, const std:
         if (conn.InTransaction()) (void)conn.Execute("ROLLBACK", {});
     };
     SqliteSession session(conn);
-    Result<void> result = Ok();
-    try {
-        result = fn(session);
-    } catch (...) {
-        rollback();
-        throw;
-    }
-    if (!result) {
-        rollback();
-        return result;
-    }
+    if (auto result = RunTransactionBody(session, fn, rollback); !result) return result;
     if (!conn.InTransaction()) {
         return MakeError(ErrorCode::kConflict, "sqlite: the transaction was rolled back by an earlier error");
     }
