@@ -6,6 +6,8 @@ WERROR    ?= $(if $(CI),ON,OFF)
 LISTEN    ?= 127.0.0.1:8080
 DATA_DIR  ?= ./var
 CMAKE_FLAGS ?=
+# Paths relative to the checkout in ccache's keys: clones and worktrees share cached objects.
+export CCACHE_BASEDIR ?= $(CURDIR)
 
 .PHONY: all run test build bootstrap unit sanitize bench openapi format lint tidy clean
 
