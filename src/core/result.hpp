@@ -1,5 +1,6 @@
 #pragma once
 
+#include <cstdint>
 #include <map>
 #include <string>
 #include <utility>
@@ -28,6 +29,8 @@ struct Error {
     ErrorCode code = ErrorCode::kInternal;
     std::string message;
     std::map<std::string, std::string> details;
+    /// For kRateLimited (and kUnavailable): seconds after which the caller may retry (HTTP Retry-After); 0 = unsaid.
+    std::int64_t retry_after = 0;
 };
 
 inline Error MakeError(ErrorCode code, std::string message, std::map<std::string, std::string> details = {}) {

@@ -62,6 +62,8 @@ Response Response::Problem(const Error& error, std::string_view request_id) {
     r.status = ProblemKindOf(error.code).status;
     r.headers.Set("Content-Type", "application/problem+json");
     r.body = ProblemJson(error, request_id);
+    if (error.retry_after > 0) r.headers.Set("Retry-After", std::to_string(error.retry_after));
+    if (error.code == ErrorCode::kUnauthenticated) r.headers.Set("WWW-Authenticate", "Bearer");
     return r;
 }
 
