@@ -19,7 +19,8 @@ namespace {
 struct RawValue {
     std::vector<std::string> items;  // one item for scalars
     bool is_list = false;
-    std::string origin;  // "file.yaml:12", "DIHYA_LISTEN", "--listen"
+    std::string origin;    // "file.yaml:12", "DIHYA_LISTEN", "--listen"
+    std::string wildcard;  // the name matched by `*` in keys such as oauth.*.client_id
 };
 
 using Setter = std::function<std::optional<std::string>(Config&, const RawValue&)>;
@@ -71,6 +72,40 @@ std::optional<std::string> SetString(std::string Config::*member, Config& c, con
     if (!allow_empty && raw.items[0].empty()) return "must not be empty";
     c.*member = raw.items[0];
     return std::nullopt;
+}
+
+std::optional<std::string> SetString(std::string& member, const RawValue& raw, bool allow_empty) {
+    if (raw.is_list) return "must be a string";
+    if (!allow_empty && raw.items[0].empty()) return "must not be empty";
+    member = raw.items[0];
+    return std::nullopt;
+}
+
+bool IsHexKey(const std::string& s) {
+    return s.size() == 64 && std::all_of(s.begin(), s.end(), [](unsigned char ch) { return std::isxdigit(ch) != 0; });
+}
+
+/// The provider named `name`, created on first mention (in the order providers are first named).
+OAuthProviderConfig& Provider(Config& c, const std::string& name) {
+    for (auto& p : c.oauth) {
+        if (p.name == name) return p;
+    }
+    c.oauth.push_back(OAuthProviderConfig{.name = name});
+    return c.oauth.back();
+}
+
+std::vector<std::string> SplitList(const std::vector<std::string>& items) {
+    std::vector<std::string> out;
+    for (const auto& item : items) {
+        std::size_t pos = 0;  // env/flags give a comma- or space-separated list
+        while (pos <= item.size()) {
+            auto end = item.find_first_of(", ", pos);
+            if (end == std::string::npos) end = item.size();
+            if (end > pos) out.push_back(item.substr(pos, end - pos));
+            pos = end + 1;
+        }
+    }
+    return out;
 }
 
 struct KeyInfo {
@@ -180,6 +215,119 @@ const std::vector<KeyInfo>& Keys() {
                          c.cors.allowed_origins = std::move(origins);
                          return std::nullopt;
                      }});
+        auto boolean = [](auto member) {
+            return [member](Config& c, const RawValue& r) -> std::optional<std::string> {
+                auto b = r.is_list ? std::nullopt : ParseBool(r.items[0]);
+                if (!b) return "must be true or false";
+                member(c) = *b;
+                return std::nullopt;
+            };
+        };
+        k.push_back({"public_url", "external base URL (links in mail, OAuth redirect URIs); default http://<listen>",
+                     [](Config& c, const RawValue& r) -> std::optional<std::string> {
+                         if (r.is_list) return "must be a URL";
+                         const std::string& u = r.items[0];
+                         if (!u.empty() && u.rfind("http://", 0) != 0 && u.rfind("https://", 0) != 0) {
+                             return "must start with http:// or https://";
+                         }
+                         c.public_url = u;
+                         return std::nullopt;
+                     }});
+        auto auth_int = [&](const char* name, std::int64_t AuthConfig::*m, std::int64_t min, std::int64_t max,
+                            const char* desc) {
+            k.push_back({std::string("auth.") + name, desc,
+                         IntSetter([m](Config& c) -> std::int64_t& { return c.auth.*m; }, min, max)});
+        };
+        auth_int("access_ttl_seconds", &AuthConfig::access_ttl_seconds, 30, 86400, "lifetime of access tokens");
+        auth_int("refresh_ttl_seconds", &AuthConfig::refresh_ttl_seconds, 300, 366 * 86400,
+                 "lifetime of a login session (refresh tokens)");
+        auth_int("signing_key_rotation_seconds", &AuthConfig::signing_key_rotation_seconds, 60, 366 * 86400,
+                 "age at which the token signing key is replaced (old keys verify until their tokens expire)");
+        auth_int("argon2_ops_limit", &AuthConfig::argon2_ops_limit, 1, 20, "Argon2id passes (time cost)");
+        auth_int("argon2_memory_kib", &AuthConfig::argon2_memory_kib, 8, 4 * 1024 * 1024, "Argon2id memory (KiB)");
+        auth_int("verify_token_ttl_seconds", &AuthConfig::verify_token_ttl_seconds, 60, 30 * 86400,
+                 "lifetime of an email verification link");
+        auth_int("reset_token_ttl_seconds", &AuthConfig::reset_token_ttl_seconds, 60, 7 * 86400,
+                 "lifetime of a password reset link");
+        auth_int("throttle_free_failures", &AuthConfig::throttle_free_failures, 1, 1000,
+                 "failed logins of an account before back-off starts");
+        auth_int("throttle_base_delay_ms", &AuthConfig::throttle_base_delay_ms, 1, 3'600'000,
+                 "first back-off after a failed login; doubles with each further failure");
+        auth_int("throttle_lock_after", &AuthConfig::throttle_lock_after, 1, 10'000,
+                 "failed logins that lock an account temporarily");
+        auth_int("throttle_lock_seconds", &AuthConfig::throttle_lock_seconds, 1, 7 * 86400, "length of that lock");
+        auth_int("throttle_ip_free_failures", &AuthConfig::throttle_ip_free_failures, 1, 100'000,
+                 "failed logins from one client address before back-off starts");
+        k.push_back({"auth.allow_registration", "anyone may create an account (POST /api/v1/auth/register)",
+                     boolean([](Config& c) -> bool& { return c.auth.allow_registration; })});
+        k.push_back({"auth.require_verified_email", "refuse logins until the email address is verified",
+                     boolean([](Config& c) -> bool& { return c.auth.require_verified_email; })});
+        k.push_back({"mail.smtp_url", "smtp://host:port or smtps://host:port (empty: mail is not sent)",
+                     [](Config& c, const RawValue& r) -> std::optional<std::string> {
+                         if (r.is_list) return "must be a URL";
+                         const std::string& u = r.items[0];
+                         if (!u.empty() && u.rfind("smtp://", 0) != 0 && u.rfind("smtps://", 0) != 0) {
+                             return "must start with smtp:// or smtps://";
+                         }
+                         c.mail.smtp_url = u;
+                         return std::nullopt;
+                     }});
+        k.push_back({"mail.from", "sender address, e.g. \"Dihya <no-reply@example.org>\"",
+                     [](Config& c, const RawValue& r) { return SetString(c.mail.from, r, false); }});
+        k.push_back({"mail.username", "SMTP user name",
+                     [](Config& c, const RawValue& r) { return SetString(c.mail.username, r, true); }});
+        k.push_back({"mail.password", "SMTP password",
+                     [](Config& c, const RawValue& r) { return SetString(c.mail.password, r, true); }});
+        k.push_back({"mail.starttls", "require STARTTLS on smtp:// URLs",
+                     boolean([](Config& c) -> bool& { return c.mail.starttls; })});
+        k.push_back({"encryption.key",
+                     "64 hex characters: key for personal data at rest (default: derived from the secret)",
+                     [](Config& c, const RawValue& r) -> std::optional<std::string> {
+                         if (r.is_list) return "must be 64 hexadecimal characters";
+                         if (!r.items[0].empty() && !IsHexKey(r.items[0])) return "must be 64 hexadecimal characters";
+                         c.encryption.key = r.items[0];
+                         return std::nullopt;
+                     }});
+        k.push_back({"encryption.previous_keys", "older keys (list) that still decrypt until `dihya keys rotate`",
+                     [](Config& c, const RawValue& r) -> std::optional<std::string> {
+                         std::vector<std::string> keys = SplitList(r.items);
+                         for (const auto& key : keys) {
+                             if (!IsHexKey(key)) return "each key must be 64 hexadecimal characters";
+                         }
+                         c.encryption.previous_keys = std::move(keys);
+                         return std::nullopt;
+                     }});
+        k.push_back({"gdpr.policy_version", "version of the privacy policy users consent to",
+                     [](Config& c, const RawValue& r) { return SetString(c.gdpr.policy_version, r, false); }});
+        auto gdpr_int = [&](const char* name, std::int64_t GdprConfig::*m, std::int64_t min, std::int64_t max,
+                            const char* desc) {
+            k.push_back({std::string("gdpr.") + name, desc,
+                         IntSetter([m](Config& c) -> std::int64_t& { return c.gdpr.*m; }, min, max)});
+        };
+        gdpr_int("unverified_account_days", &GdprConfig::unverified_account_days, 0, 3650,
+                 "delete accounts whose email was never verified after this many days (0 = keep)");
+        gdpr_int("export_days", &GdprConfig::export_days, 1, 365, "delete personal-data export archives after");
+        gdpr_int("session_days_after_expiry", &GdprConfig::session_days_after_expiry, 0, 365,
+                 "delete ended login sessions this many days after they end");
+        gdpr_int("retention_interval_seconds", &GdprConfig::retention_interval_seconds, 10, 7 * 86400,
+                 "how often the retention rules run");
+        auto oauth = [&](const char* field, std::string OAuthProviderConfig::*m, const char* desc) {
+            k.push_back({std::string("oauth.*.") + field, desc,
+                         [m](Config& c, const RawValue& r) { return SetString(Provider(c, r.wildcard).*m, r, true); }});
+        };
+        oauth("kind", &OAuthProviderConfig::kind, "github | google | oidc (default: from the provider's name)");
+        oauth("title", &OAuthProviderConfig::title, "name shown on the login button");
+        oauth("client_id", &OAuthProviderConfig::client_id, "OAuth client id");
+        oauth("client_secret", &OAuthProviderConfig::client_secret, "OAuth client secret");
+        oauth("issuer", &OAuthProviderConfig::issuer, "OpenID Connect issuer (discovery document under it)");
+        oauth("authorization_endpoint", &OAuthProviderConfig::authorization_endpoint, "overrides the discovered one");
+        oauth("token_endpoint", &OAuthProviderConfig::token_endpoint, "overrides the discovered one");
+        oauth("userinfo_endpoint", &OAuthProviderConfig::userinfo_endpoint, "overrides the discovered one");
+        oauth("api_url", &OAuthProviderConfig::api_url, "GitHub API base URL (GitHub Enterprise, tests)");
+        k.push_back({"oauth.*.scopes", "scopes to ask for (list)", [](Config& c, const RawValue& r) {
+                         Provider(c, r.wildcard).scopes = SplitList(r.items);
+                         return std::optional<std::string>();
+                     }});
         k.push_back({"log.level", "debug | info | warn | error",
                      [](Config& c, const RawValue& r) -> std::optional<std::string> {
                          if (r.is_list || !ParseLogLevel(r.items[0], c.log_level)) {
@@ -192,9 +340,20 @@ const std::vector<KeyInfo>& Keys() {
     return keys;
 }
 
-const KeyInfo* FindKey(const std::string& key) {
+/// The key, or the pattern it matches: `oauth.github.client_id` matches `oauth.*.client_id` (wildcard "github").
+const KeyInfo* FindKey(const std::string& key, std::string* wildcard = nullptr) {
     for (const auto& k : Keys()) {
         if (k.key == key) return &k;
+    }
+    const auto first = key.find('.');
+    const auto second = first == std::string::npos ? std::string::npos : key.find('.', first + 1);
+    if (second == std::string::npos || second == first + 1) return nullptr;
+    const std::string pattern = key.substr(0, first + 1) + "*" + key.substr(second);
+    for (const auto& k : Keys()) {
+        if (k.key == pattern) {
+            if (wildcard != nullptr) *wildcard = key.substr(first + 1, second - first - 1);
+            return &k;
+        }
     }
     return nullptr;
 }
@@ -204,9 +363,15 @@ Error BadKey(const std::string& origin, const std::string& key, const std::strin
 }
 
 Result<void> Apply(Config& c, const std::string& key, const RawValue& raw) {
-    const KeyInfo* info = FindKey(key);
+    RawValue value = raw;
+    const KeyInfo* info = FindKey(key, &value.wildcard);
     if (info == nullptr) return BadKey(raw.origin, key, "unknown configuration key");
-    if (auto err = info->set(c, raw)) return BadKey(raw.origin, key, *err);
+    if (!value.wildcard.empty() && !std::all_of(value.wildcard.begin(), value.wildcard.end(), [](unsigned char ch) {
+            return std::islower(ch) != 0 || std::isdigit(ch) != 0 || ch == '-' || ch == '_';
+        })) {
+        return BadKey(raw.origin, key, "names may use only a-z, 0-9, - and _");
+    }
+    if (auto err = info->set(c, value)) return BadKey(raw.origin, key, *err);
     return Ok();
 }
 
@@ -268,6 +433,42 @@ std::string EnvToKey(const std::string& name) {
     return key;
 }
 
+Result<void> CheckProviders(Config& c) {
+    for (auto& p : c.oauth) {
+        const std::string at = "oauth." + p.name + ".";
+        if (p.kind.empty()) p.kind = p.name == "github" || p.name == "google" ? p.name : "oidc";
+        if (p.kind != "github" && p.kind != "google" && p.kind != "oidc") {
+            return MakeError(ErrorCode::kInvalidArgument, at + "kind: must be github, google or oidc",
+                             {{at + "kind", "must be github, google or oidc"}});
+        }
+        for (const auto& [field, value] : {std::pair<std::string, const std::string*>{"client_id", &p.client_id},
+                                           {"client_secret", &p.client_secret}}) {
+            if (value->empty()) {
+                return MakeError(ErrorCode::kInvalidArgument, at + field + ": is required for an OAuth provider",
+                                 {{at + field, "is required"}});
+            }
+        }
+        if (p.kind == "google" && p.issuer.empty()) p.issuer = "https://accounts.google.com";
+        if (p.kind == "github") {
+            if (p.authorization_endpoint.empty()) p.authorization_endpoint = "https://github.com/login/oauth/authorize";
+            if (p.token_endpoint.empty()) p.token_endpoint = "https://github.com/login/oauth/access_token";
+            if (p.api_url.empty()) p.api_url = "https://api.github.com";
+            if (p.scopes.empty()) p.scopes = {"read:user", "user:email"};
+        } else {
+            if (p.issuer.empty()) {
+                return MakeError(ErrorCode::kInvalidArgument,
+                                 at + "issuer: is required for an OpenID Connect provider (discovery URL base)",
+                                 {{at + "issuer", "is required"}});
+            }
+            if (p.scopes.empty()) p.scopes = {"openid", "email", "profile"};
+        }
+        if (p.title.empty()) {
+            p.title = p.kind == "github" ? "GitHub" : p.kind == "google" ? "Google" : p.name;
+        }
+    }
+    return Ok();
+}
+
 }  // namespace
 
 std::string Config::EffectiveDatabaseUrl() const {
@@ -326,7 +527,19 @@ Result<Config> LoadConfig(const ConfigSources& sources) {
             missing + ": must be set together with " + (missing == "tls.cert_file" ? "tls.key_file" : "tls.cert_file"),
             {{missing, "required with the other TLS file"}});
     }
+    if (auto r = CheckProviders(c); !r) return r.take_error();
     return c;
+}
+
+std::string Config::EffectivePublicUrl() const {
+    std::string url = public_url;
+    if (url.empty()) {
+        const bool v6 = listen_host.find(':') != std::string::npos;
+        url = std::string(tls_cert_file.empty() ? "http://" : "https://") +
+              (v6 ? "[" + listen_host + "]" : listen_host) + ":" + std::to_string(listen_port);
+    }
+    while (!url.empty() && url.back() == '/') url.pop_back();
+    return url;
 }
 
 const std::vector<std::pair<std::string, std::string>>& ConfigKeys() {

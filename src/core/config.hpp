@@ -33,6 +33,59 @@ struct CorsConfig {
     std::vector<std::string> allowed_origins;
 };
 
+struct AuthConfig {
+    std::int64_t access_ttl_seconds = 900;          // access JWT lifetime
+    std::int64_t refresh_ttl_seconds = 30 * 86400;  // session (refresh-token family) lifetime
+    std::int64_t signing_key_rotation_seconds = 7 * 86400;
+    std::int64_t argon2_ops_limit = 2;
+    std::int64_t argon2_memory_kib = 64 * 1024;
+    bool allow_registration = true;
+    bool require_verified_email = false;
+    std::int64_t verify_token_ttl_seconds = 48 * 3600;
+    std::int64_t reset_token_ttl_seconds = 3600;
+    std::int64_t throttle_free_failures = 5;     // failures before back-off starts (per account)
+    std::int64_t throttle_base_delay_ms = 1000;  // first back-off; doubles with each failure
+    std::int64_t throttle_lock_after = 10;       // failures that lock the account temporarily
+    std::int64_t throttle_lock_seconds = 900;
+    std::int64_t throttle_ip_free_failures = 20;  // per client address (covers many accounts)
+};
+
+struct MailConfig {
+    std::string smtp_url;  // smtp://host:port or smtps://host:port; empty → mail is logged as not sent
+    std::string from = "Dihya <no-reply@localhost>";
+    std::string username;
+    std::string password;
+    bool starttls = false;  // require STARTTLS on smtp://
+};
+
+struct EncryptionConfig {
+    std::string key;                         // 64 hex characters; empty → derived from `secret`
+    std::vector<std::string> previous_keys;  // still decrypt; `dihya keys rotate` re-encrypts under `key`
+};
+
+/// One OAuth2 / OpenID Connect login provider (`oauth.<name>.*`).
+struct OAuthProviderConfig {
+    std::string name;
+    std::string kind;  // github | google | oidc (default: the name when it is github or google, else oidc)
+    std::string title;
+    std::string client_id;
+    std::string client_secret;
+    std::string issuer;                  // OIDC: discovery at <issuer>/.well-known/openid-configuration
+    std::string authorization_endpoint;  // overrides (GitHub has no discovery)
+    std::string token_endpoint;
+    std::string userinfo_endpoint;
+    std::string api_url;  // GitHub API base (https://api.github.com)
+    std::vector<std::string> scopes;
+};
+
+struct GdprConfig {
+    std::string policy_version = "1";
+    std::int64_t unverified_account_days = 30;   // purge accounts never verified after this many days (0 = never)
+    std::int64_t export_days = 7;                // delete export archives after this many days
+    std::int64_t session_days_after_expiry = 7;  // delete ended sessions this long after they end
+    std::int64_t retention_interval_seconds = 3600;
+};
+
 struct Config {
     std::string listen_host = "127.0.0.1";
     std::uint16_t listen_port = 8080;
@@ -50,8 +103,16 @@ struct Config {
     RateLimitConfig rate_limit;
     CorsConfig cors;
     LogLevel log_level = LogLevel::kInfo;
+    std::string public_url;  // external base URL for links in mail and OAuth redirects; default http://<listen>
+    AuthConfig auth;
+    MailConfig mail;
+    EncryptionConfig encryption;
+    std::vector<OAuthProviderConfig> oauth;
+    GdprConfig gdpr;
 
     std::string EffectiveDatabaseUrl() const;
+    /// public_url without a trailing slash, or http(s)://<listen> when unset.
+    std::string EffectivePublicUrl() const;
 };
 
 /// Where configuration comes from, lowest precedence first: defaults, YAML file, DIHYA_*
