@@ -33,6 +33,11 @@ Response Pipeline::Handle(Request& request) {
     return response;
 }
 
+bool Pipeline::IsBlocking(const Request& request) const {
+    const Match match = router_.Find(request.method, request.path);
+    return match.route != nullptr && match.route->blocking;
+}
+
 void Pipeline::Finish(Request& request, Response& response) {
     if (request.request_id.empty()) AssignRequestId(request);  // rejected before the chain ran
     for (auto it = chain_.rbegin(); it != chain_.rend(); ++it) {
@@ -68,6 +73,12 @@ Response Pipeline::Dispatch(Request& request) {
                                  request.request_id);
     }
     request.path_params = std::move(match.params);
+    if (match.route->requires_auth && !request.attributes.contains(std::string(kAuthUserAttribute))) {
+        return Response::Problem(Error{ErrorCode::kUnauthenticated,
+                                       "this operation needs a signed-in caller: send Authorization: Bearer <token>",
+                                       {}},
+                                 request.request_id);
+    }
     try {
         return match.route->handler(request);
     } catch (const std::exception& e) {

@@ -42,8 +42,11 @@ struct Route {
     boost::json::value request_schema;  // JSON Schema of the body; null → no body
     std::vector<ParamDoc> params;
     std::vector<ResponseDoc> responses;
-    bool requires_auth = false;
-    bool hidden = false;  // not in the OpenAPI document (static assets)
+    bool requires_auth = false;  // guests get 401 before the handler runs (services still check permissions)
+    bool hidden = false;         // not in the OpenAPI document (static assets)
+    /// The handler does long CPU work (password hashing, generation, archives): it runs on the worker pool, not
+    /// on an I/O thread, so other connections are served meanwhile.
+    bool blocking = false;
     Handler handler;
 };
 

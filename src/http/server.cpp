@@ -94,6 +94,7 @@ struct Server::Impl {
           threads(c.io_threads > 0 ? static_cast<int>(c.io_threads)
                                    : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()))),
           ioc(threads),
+          workers(std::max(2u, std::thread::hardware_concurrency())),
           strand(asio::make_strand(ioc)),
           acceptor(strand),
           signals(strand, SIGINT, SIGTERM),
@@ -105,6 +106,7 @@ struct Server::Impl {
     Metrics& metrics;
     int threads;
     asio::io_context ioc;
+    asio::thread_pool workers;                             // blocking handlers (Route::blocking)
     asio::strand<asio::io_context::executor_type> strand;  // acceptor, signals, shutdown
     tcp::acceptor acceptor;
     asio::signal_set signals;
@@ -451,7 +453,12 @@ asio::awaitable<void> Server::Impl::Session(std::shared_ptr<Conn<S>> conn) {
             break;
         }
 
-        Response response = pipeline.Handle(request);
+        Response response =
+            pipeline.IsBlocking(request)
+                ? co_await asio::co_spawn(
+                      workers, [&]() -> asio::awaitable<Response> { co_return pipeline.Handle(request); },
+                      asio::use_awaitable)
+                : pipeline.Handle(request);
         const bool keep_alive = req.keep_alive() && !response.close && !draining;
         if (!keep_alive) response.headers.Set("Connection", "close");
         if (!co_await Write(*conn, request, response, req.version(), keep_alive)) break;
@@ -538,6 +545,7 @@ void Server::Run() {
     for (int i = 1; i < impl.threads; ++i) pool.emplace_back([&impl] { impl.ioc.run(); });
     impl.ioc.run();
     for (auto& t : pool) t.join();
+    impl.workers.join();
 }
 
 }  // namespace dihya::http

@@ -32,6 +32,9 @@ private:
 
 bool IEquals(std::string_view a, std::string_view b);
 
+/// Request attribute holding the authenticated user id (set by the auth middleware; absent for guests).
+inline constexpr std::string_view kAuthUserAttribute = "auth.user";
+
 struct Request {
     std::string method;  // upper case
     std::string target;  // as received: path + query
