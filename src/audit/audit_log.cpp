@@ -20,7 +20,7 @@ namespace {
 
 constexpr std::size_t kMaxNameLength = 64;
 constexpr std::size_t kMaxIdLength = 128;
-constexpr std::size_t kMaxDetailsBytes = 16 * 1024;
+constexpr std::size_t kMaxDetailsBytes = std::size_t{16} * 1024;
 constexpr std::int64_t kVerifyPageSize = 500;
 
 std::string_view Query(std::string_view name) {

@@ -19,7 +19,7 @@ namespace {
 
 using storage::Value;
 
-const std::string kKey(32, 'k');
+constexpr std::string_view kKey = "kkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkk";
 
 /// A clock that moves 1 ms per reading from 2025-03-01T10:00:00Z, or stays put at a set time.
 class TestClock final {
@@ -56,12 +56,12 @@ protected:
     }
 
     std::unique_ptr<AuditLog> MakeLog(storage::Db& db) {
-        auto log = AuditLog::Create(db, {.pseudonym_key = kKey, .clock = [this] { return clock_(); }});
+        auto log = AuditLog::Create(db, {.pseudonym_key = std::string(kKey), .clock = [this] { return clock_(); }});
         EXPECT_TRUE(log.ok()) << log.error().message;
         return log ? std::move(*log) : nullptr;
     }
 
-    std::int64_t Add(Entry e) {
+    std::int64_t Add(const Entry& e) {
         auto seq = log_->Append(e);
         EXPECT_TRUE(seq.ok()) << seq.error().message;
         return seq ? *seq : -1;
@@ -321,7 +321,8 @@ TEST_F(AuditLogTest, RejectsBadEntriesNamingTheField) {
     expect_invalid(Entry{.action = "auth.login", .details = {{"password", "hunter2"}}}, "details.password");
     expect_invalid(Entry{.action = "auth.login", .details = {{"nested", {{"refresh_token", "x"}}}}},
                    "details.nested.refresh_token");
-    expect_invalid(Entry{.action = "auth.login", .details = {{"big", std::string(17 * 1024, 'x')}}}, "details");
+    expect_invalid(Entry{.action = "auth.login", .details = {{"big", std::string(std::size_t{17} * 1024, 'x')}}},
+                   "details");
     // Nothing leaked into the log, and a bad entry's values are not echoed in the error.
     auto r = log_->Append(Entry{.action = "auth.login", .details = {{"password", "hunter2"}}});
     EXPECT_EQ(r.error().message.find("hunter2"), std::string::npos);
@@ -455,6 +456,7 @@ TEST_F(AuditLogTest, ConcurrentAppendsNeverForkTheChain) {
     std::vector<std::int64_t> seqs;
     std::vector<std::string> errors;
     std::vector<std::thread> threads;
+    threads.reserve(kThreads);
     for (int t = 0; t < kThreads; ++t) {
         threads.emplace_back([&, t] {
             const AuditLog& log = t % 2 == 0 ? *log_ : *other_log;
