@@ -13,6 +13,7 @@
 
 #include "analyze/analyzer.hpp"
 #include "analyze/handlers.hpp"
+#include "audit/audit_log.hpp"
 #include "catalog/catalog.hpp"
 #include "core/config.hpp"
 #include "core/ids.hpp"
@@ -50,6 +51,8 @@ commands:
             run the HTTP server (docs at /docs)
   migrate   [--data-dir DIR] [--database URL] [--config FILE] [--status]
             apply pending database migrations (or list them with --status)
+  audit verify [--data-dir DIR] [--database URL] [--config FILE]
+            check the audit log's hash chain; exit 1 naming the first bad entry
   analyze   SPEC
             print the understood ProjectModel as JSON; SPEC is .yaml/.yml/.json (structured),
             .txt/.md (free text in French, English or Arabic) or - for stdin (free text)
@@ -278,6 +281,65 @@ int Migrate(const std::vector<std::string>& args, std::ostream& out, std::ostrea
     for (const auto& m : *applied) out << "applied " << m.version << " " << m.name << "\n";
     auto version = storage::SchemaVersion(**db);
     out << "schema version " << (version ? *version : -1) << " (" << (*db)->Describe() << ")\n";
+    return kOk;
+}
+
+/// `sqlite://PATH` for a file database, else nullopt (memory or another back end).
+std::optional<std::filesystem::path> SqliteFile(const std::string& url) {
+    constexpr std::string_view kScheme = "sqlite://";
+    if (url.rfind(kScheme, 0) != 0) return std::nullopt;
+    std::string path = url.substr(kScheme.size());
+    if (path.empty() || path == ":memory:") return std::nullopt;
+    return std::filesystem::path(path);
+}
+
+int Audit(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
+    if (args.size() < 3 || args[2] != "verify") {
+        err << "dihya audit: expected `dihya audit verify [--data-dir DIR] [--database URL] [--config FILE]`\n";
+        return kUsage;
+    }
+    auto parsed = ParseOptions(args, 3, false);
+    if (!parsed) {
+        err << "dihya audit verify: " << parsed.error().message << "\n";
+        return kUsage;
+    }
+    auto config = LoadFrom(*parsed);
+    if (!config) {
+        err << "dihya: invalid configuration: " << config.error().message << "\n";
+        return kUsage;
+    }
+    const std::string url = config->EffectiveDatabaseUrl();
+    // Verifying must not leave an empty database behind where there was none.
+    if (auto file = SqliteFile(url); file && !std::filesystem::exists(*file)) {
+        err << "dihya audit verify: no database at " << file->string() << "\n";
+        return kFailure;
+    }
+    auto db = storage::OpenDatabase(url);
+    if (!db) {
+        err << "dihya audit verify: " << db.error().message << "\n";
+        return kFailure;
+    }
+    auto version = storage::SchemaVersion(**db);
+    if (!version) {
+        err << "dihya audit verify: " << version.error().message << "\n";
+        return kFailure;
+    }
+    if (*version < 2) {
+        err << "dihya audit verify: " << (*db)->Describe() << " has no audit log yet (schema version " << *version
+            << "; run dihya migrate)\n";
+        return kFailure;
+    }
+    auto report = audit::Verify(**db);
+    if (!report) {
+        err << "dihya audit verify: " << report.error().message << "\n";
+        return kFailure;
+    }
+    if (!report->ok()) {
+        out << "audit log NOT verified: entry " << report->failure->seq << ": " << report->failure->reason << " ("
+            << report->entries << " entries before it verified)\n";
+        return kFailure;
+    }
+    out << "audit log verified: " << report->entries << " entries, head " << report->head_hash.substr(0, 16) << "\n";
     return kOk;
 }
 
@@ -545,6 +607,7 @@ int Main(const std::vector<std::string>& args, std::ostream& out, std::ostream& 
     const std::string& command = args[1];
     if (command == "serve") return Serve(args, err);
     if (command == "migrate") return Migrate(args, out, err);
+    if (command == "audit") return Audit(args, out, err);
     if (command == "openapi") return OpenApi(out, err);
     if (command == "analyze") return Analyze(args, out, err);
     if (command == "generate") return Generate(args, out, err);
