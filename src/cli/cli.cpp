@@ -7,6 +7,7 @@
 #include <iostream>
 #include <map>
 #include <optional>
+#include <set>
 #include <sstream>
 
 #include <boost/json.hpp>
@@ -32,9 +33,11 @@
 #include "http/middleware/security_headers.hpp"
 #include "http/pipeline.hpp"
 #include "http/server.hpp"
+#include "model/spec_tree.hpp"
 #include "ops/ops.hpp"
 #include "storage/db.hpp"
 #include "storage/migrations.hpp"
+#include "update/update.hpp"
 
 namespace dihya::cli {
 
@@ -43,6 +46,7 @@ namespace {
 constexpr int kOk = 0;
 constexpr int kFailure = 1;
 constexpr int kUsage = 2;
+constexpr int kConflicts = 3;  // dihya update: done, but conflicts are left for the user to resolve
 
 constexpr std::string_view kUsageText = R"(usage: dihya COMMAND [OPTIONS]
 
@@ -58,6 +62,11 @@ commands:
             .txt/.md (free text in French, English or Arabic) or - for stdin (free text)
   generate  SPEC [--out DIR | --zip FILE | --tar FILE] [--set stacks.backend=express ...]
             generate the project offline (no server); prints the archive's SHA-256
+  update    DIR [--spec NEW_SPEC] [--set KEY=VALUE ...] [--dry-run]
+            regenerate a generated project with a new spec (or the installed packs) and merge the
+            generator's changes into your edited files (3-way). Conflicts are written with
+            <<<<<<< yours / ======= / >>>>>>> generated markers, or the generated version is put
+            beside yours as FILE.dihya-new; they are listed and the exit code is 3
   openapi   print the OpenAPI 3.1 document
   version   print the version
   help      this text
@@ -383,9 +392,17 @@ std::string Extension(const std::string& path) {
     return ext;
 }
 
+/// A specification as read from a file: the model, what the analyser assumed (free text), and, for a structured
+/// spec, the stack kinds it names under `stacks` (the others took their defaults).
+struct LoadedSpec {
+    model::ProjectModel model;
+    std::vector<std::string> assumptions;
+    bool structured = false;
+    std::set<std::string> named_stacks;
+};
+
 /// Reads a specification: structured (.yaml/.yml/.json) or free text (.txt/.md/-, analysed).
-Result<model::ProjectModel> LoadSpec(const std::string& path, const model::Vocabulary& vocabulary,
-                                     std::vector<std::string>& assumptions) {
+Result<LoadedSpec> LoadSpec(const std::string& path, const model::Vocabulary& vocabulary) {
     const std::string ext = Extension(path);
     const bool structured = ext == ".yaml" || ext == ".yml" || ext == ".json";
     if (path != "-" && !structured && ext != ".txt" && ext != ".md") {
@@ -394,7 +411,20 @@ Result<model::ProjectModel> LoadSpec(const std::string& path, const model::Vocab
     }
     auto text = ReadSpec(path);
     if (!text) return text.take_error();
-    if (structured) return model::ParseModel(*text, path, vocabulary);
+    LoadedSpec out;
+    if (structured) {
+        auto parsed = model::ParseModel(*text, path, vocabulary);
+        if (!parsed) return parsed.take_error();
+        out.model = std::move(*parsed);
+        out.structured = true;
+        const model::SpecTree tree =
+            model::SpecTree::Parse(*text, model::FormatFromOrigin(path).value_or(model::SniffFormat(*text)));
+        const model::SpecNode* stacks = tree.root() != nullptr ? tree.root()->Find("stacks") : nullptr;
+        if (stacks != nullptr && stacks->IsMap()) {
+            for (const auto& entry : stacks->entries) out.named_stacks.insert(entry.key);
+        }
+        return out;
+    }
     auto analyzer = analyze::RuleAnalyzer::Create();
     if (!analyzer) return analyzer.take_error();
     auto analysis = (*analyzer)->Analyze(*text, vocabulary);
@@ -403,8 +433,9 @@ Result<model::ProjectModel> LoadSpec(const std::string& path, const model::Vocab
         e.message = (path == "-" ? std::string("stdin") : path) + ": " + e.message;
         return e;
     }
-    for (const auto& a : analysis->assumptions) assumptions.push_back(a.field + ": " + a.message);
-    return std::move(analysis->model);
+    for (const auto& a : analysis->assumptions) out.assumptions.push_back(a.field + ": " + a.message);
+    out.model = std::move(analysis->model);
+    return out;
 }
 
 /// Applies `--set a.b=value` overrides to the structured form of the model and validates again.
@@ -449,6 +480,70 @@ Result<model::ProjectModel> ApplyOverrides(const model::ProjectModel& m, const s
     return model::ParseModelValue(spec, "--set", vocabulary);
 }
 
+/// The model `generate` and `update` work on: the specification at `spec_path` (when not empty) or else `previous`,
+/// then the `--set` overrides. With `previous` (update), the stacks a structured specification does not name keep
+/// their previous values, so choices made with --set at generation time survive an edited spec.
+Result<model::ProjectModel> ResolveModel(const std::string& spec_path, const model::ProjectModel* previous,
+                                         const std::vector<std::string>& sets, const model::Vocabulary& vocabulary,
+                                         std::vector<std::string>& assumptions) {
+    if (spec_path.empty()) {
+        if (previous == nullptr) return MakeError(ErrorCode::kInvalidArgument, "no specification");
+        return ApplyOverrides(*previous, sets, vocabulary);
+    }
+    auto loaded = LoadSpec(spec_path, vocabulary);
+    if (!loaded) return loaded.take_error();
+    assumptions = std::move(loaded->assumptions);
+    model::ProjectModel m = std::move(loaded->model);
+    if (previous != nullptr && loaded->structured) {
+        bool kept = false;
+        const auto keep = [&](const char* kind, auto& value, const auto& old) {
+            if (loaded->named_stacks.count(kind) != 0 || value == old) return;
+            value = old;
+            kept = true;
+        };
+        keep("frontend", m.stacks.frontend, previous->stacks.frontend);
+        keep("backend", m.stacks.backend, previous->stacks.backend);
+        keep("mobile", m.stacks.mobile, previous->stacks.mobile);
+        keep("ai", m.stacks.ai, previous->stacks.ai);
+        keep("devops", m.stacks.devops, previous->stacks.devops);
+        keep("blockchain", m.stacks.blockchain, previous->stacks.blockchain);
+        if (kept) {  // validated again as a whole, as --set does
+            auto checked = model::ParseModelValue(model::ToSpec(m), spec_path, vocabulary);
+            if (!checked) return checked.take_error();
+            m = std::move(*checked);
+        }
+    }
+    return ApplyOverrides(m, sets, vocabulary);
+}
+
+/// The vocabulary of the built-in catalog and an engine over the installed packs (DIHYA_PACKS_DIR or the default).
+struct Generator {
+    model::Vocabulary vocabulary;
+    std::unique_ptr<generator::Engine> engine;
+};
+
+/// Loads what generation needs; on failure prints why and returns the exit code (2 for a bad configuration).
+int LoadGenerator(std::string_view command, std::ostream& err, Generator& out) {
+    auto cat = catalog::BuiltinCatalog();
+    if (!cat) {
+        err << "dihya " << command << ": " << cat.error().message << "\n";
+        return kFailure;
+    }
+    auto config = LoadConfig(ConfigSources{});
+    if (!config) {
+        err << "dihya: invalid configuration: " << config.error().message << "\n";
+        return kUsage;
+    }
+    auto packs = generator::LoadPacks(config->packs_dir);
+    if (!packs) {
+        err << "dihya " << command << ": " << packs.error().message << "\n";
+        return kFailure;
+    }
+    out.vocabulary = catalog::ToVocabulary(*cat);
+    out.engine = std::make_unique<generator::Engine>(std::move(*packs));
+    return kOk;
+}
+
 int Generate(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
     std::string spec_path, out_dir, zip_file, tar_file;
     std::vector<std::string> sets;
@@ -489,36 +584,15 @@ int Generate(const std::vector<std::string>& args, std::ostream& out, std::ostre
         err << "usage: dihya generate SPEC (--out DIR | --zip FILE | --tar FILE) [--set KEY=VALUE ...]\n";
         return kUsage;
     }
-    auto cat = catalog::BuiltinCatalog();
-    if (!cat) {
-        err << "dihya generate: " << cat.error().message << "\n";
-        return kFailure;
-    }
-    const model::Vocabulary vocabulary = catalog::ToVocabulary(*cat);
+    Generator gen;
+    if (const int code = LoadGenerator("generate", err, gen); code != kOk) return code;
     std::vector<std::string> assumptions;
-    auto loaded = LoadSpec(spec_path, vocabulary, assumptions);
-    if (!loaded) {
-        err << "dihya generate: " << loaded.error().message << "\n";
-        return kUsage;
-    }
-    auto m = ApplyOverrides(*loaded, sets, vocabulary);
+    auto m = ResolveModel(spec_path, nullptr, sets, gen.vocabulary, assumptions);
     if (!m) {
         err << "dihya generate: " << m.error().message << "\n";
         return kUsage;
     }
-    ConfigSources sources;
-    auto config = LoadConfig(sources);  // packs_dir from DIHYA_PACKS_DIR or the default
-    if (!config) {
-        err << "dihya: invalid configuration: " << config.error().message << "\n";
-        return kUsage;
-    }
-    auto packs = generator::LoadPacks(config->packs_dir);
-    if (!packs) {
-        err << "dihya generate: " << packs.error().message << "\n";
-        return kFailure;
-    }
-    generator::Engine engine(std::move(*packs));
-    auto tree = engine.Render(*m);
+    auto tree = gen.engine->Render(*m);
     if (!tree) {
         err << "dihya generate: " << tree.error().message << "\n";
         return kUsage;
@@ -548,6 +622,126 @@ int Generate(const std::vector<std::string>& args, std::ostream& out, std::ostre
     out << "wrote " << file << " (" << tree->files.size() << " files, " << archive->bytes.size() << " bytes) sha256 "
         << archive->sha256 << "\n";
     return kOk;
+}
+
+/// Notes on what differs between the recorded model and the new one that the file list does not make obvious.
+void DescribeModelChanges(const model::ProjectModel& before, const model::ProjectModel& after, std::ostream& out) {
+    const auto list = [](const std::vector<std::string>& v) {
+        std::string s = "[";
+        for (const auto& x : v) s += (s.size() > 1 ? ", " : "") + x;
+        return s + "]";
+    };
+    const std::pair<const char*, std::pair<std::string, std::string>> stacks[] = {
+        {"frontend", {before.stacks.frontend, after.stacks.frontend}},
+        {"backend", {before.stacks.backend, after.stacks.backend}},
+        {"mobile", {before.stacks.mobile, after.stacks.mobile}},
+        {"ai", {before.stacks.ai, after.stacks.ai}},
+        {"devops", {list(before.stacks.devops), list(after.stacks.devops)}},
+        {"blockchain", {before.stacks.blockchain, after.stacks.blockchain}},
+    };
+    for (const auto& [kind, values] : stacks) {
+        if (values.first != values.second) {
+            out << "note: stacks." << kind << ": " << values.first << " -> " << values.second << "\n";
+        }
+    }
+    const auto has = [](const model::ProjectModel& m, const std::string& name) {
+        return std::any_of(m.entities.begin(), m.entities.end(), [&](const auto& e) { return e.name == name; });
+    };
+    for (const auto& e : after.entities) {
+        if (!has(before, e.name)) out << "note: entity " << e.name << " added\n";
+    }
+    for (const auto& e : before.entities) {
+        if (!has(after, e.name)) out << "note: entity " << e.name << " removed\n";
+    }
+}
+
+int Update(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
+    std::string dir, spec_path;
+    std::vector<std::string> sets;
+    bool dry_run = false;
+    for (std::size_t i = 2; i < args.size(); ++i) {
+        const std::string& a = args[i];
+        if (a == "--dry-run") {
+            dry_run = true;
+        } else if (a == "--spec" || a == "--set") {
+            if (i + 1 >= args.size()) {
+                err << "dihya update: " << a << " needs a value\n";
+                return kUsage;
+            }
+            if (a == "--spec") {
+                spec_path = args[++i];
+            } else {
+                sets.push_back(args[++i]);
+            }
+        } else if (a.rfind("--", 0) == 0) {
+            err << "dihya update: unknown option " << a << "\n";
+            return kUsage;
+        } else if (dir.empty()) {
+            dir = a;
+        } else {
+            err << "dihya update: one project folder at a time (got " << dir << " and " << a << ")\n";
+            return kUsage;
+        }
+    }
+    if (dir.empty()) {
+        err << "usage: dihya update DIR [--spec NEW_SPEC] [--set KEY=VALUE ...] [--dry-run]\n";
+        return kUsage;
+    }
+    Generator gen;
+    if (const int code = LoadGenerator("update", err, gen); code != kOk) return code;
+    auto answers = update::ReadAnswers(dir, gen.vocabulary);
+    if (!answers) {
+        err << "dihya update: " << answers.error().message << "\n";
+        const ErrorCode code = answers.error().code;
+        return code == ErrorCode::kNotFound || code == ErrorCode::kInvalidArgument ? kUsage : kFailure;
+    }
+    std::vector<std::string> assumptions;
+    auto next = ResolveModel(spec_path, &answers->model, sets, gen.vocabulary, assumptions);
+    if (!next) {
+        err << "dihya update: " << next.error().message << "\n";
+        return kUsage;
+    }
+    for (const auto& a : assumptions) err << "assumed " << a << "\n";
+    auto report = update::UpdateProject(*gen.engine, dir, *answers, *next, dry_run);
+    if (!report) {
+        err << "dihya update: " << report.error().message << "\n";
+        return report.error().code == ErrorCode::kInvalidArgument ? kUsage : kFailure;
+    }
+    if (dry_run) out << "dry run: nothing is written; this is what update would do\n";
+    for (const auto& p : report->pack_changes) {
+        out << "note: pack " << p.name << ": the answers record " << p.recorded << ", "
+            << (p.installed.empty() ? "it is not installed" : p.installed + " is installed")
+            << "; the base is rendered with the installed packs, so what changed between the two versions of the "
+               "pack looks like your edits and is kept\n";
+    }
+    if (!report->recorded_generator.empty() && report->recorded_generator != report->generator) {
+        out << "note: generated by dihya " << report->recorded_generator << ", updated with dihya " << report->generator
+            << " (both generations use this one)\n";
+    }
+    DescribeModelChanges(answers->model, *next, out);
+    const update::UpdatePlan& plan = report->plan;
+    for (const update::Change& c : plan.changes) {
+        if (c.action == update::Action::kUnchanged) continue;
+        std::string word(update::ActionName(c.action));
+        word.resize(std::max<std::size_t>(word.size(), 9), ' ');
+        out << word << " " << c.path;
+        if (!c.detail.empty()) out << " (" << c.detail << ")";
+        out << "\n";
+    }
+    out << "answers   " << generator::kAnswersPath << "\n";
+    using update::Action;
+    const std::size_t conflicts = plan.Conflicts();
+    out << plan.Count(Action::kUpdate) << " updated, " << plan.Count(Action::kAdd) << " added, "
+        << plan.Count(Action::kMerge) << " merged, "
+        << plan.Count(Action::kKeep) + plan.Count(Action::kKeepObsolete) + plan.Count(Action::kKeepDeleted) << " kept, "
+        << plan.Count(Action::kDelete) << " deleted, " << conflicts << (conflicts == 1 ? " conflict" : " conflicts")
+        << (dry_run ? " (dry run)" : "") << "\n";
+    if (conflicts == 0) return kOk;
+    out << "conflicts to resolve:\n";
+    for (const update::Change& c : plan.changes) {
+        if (update::IsConflict(c.action)) out << "  " << c.path << "\n";
+    }
+    return kConflicts;
 }
 
 int Analyze(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
@@ -611,6 +805,7 @@ int Main(const std::vector<std::string>& args, std::ostream& out, std::ostream& 
     if (command == "openapi") return OpenApi(out, err);
     if (command == "analyze") return Analyze(args, out, err);
     if (command == "generate") return Generate(args, out, err);
+    if (command == "update") return Update(args, out, err);
     if (command == "version" || command == "--version") {
         out << "dihya " << DIHYA_VERSION << "\n";
         return kOk;

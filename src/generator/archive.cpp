@@ -120,17 +120,71 @@ Result<void> WriteAll(int fd, const std::string& content, const std::string& sho
     return Ok();
 }
 
+std::vector<std::string> Split(std::string_view path) {
+    std::vector<std::string> parts;
+    for (std::size_t start = 0;;) {
+        const std::size_t slash = path.find('/', start);
+        parts.emplace_back(
+            path.substr(start, slash == std::string_view::npos ? std::string_view::npos : slash - start));
+        if (slash == std::string_view::npos) break;
+        start = slash + 1;
+    }
+    return parts;
+}
+
+/// What is at `name` inside `parent`, without following a link.
+enum class Found { kMissing, kFolder, kFile, kOther };
+
+Found Look(const Fd& parent, const std::string& name, struct stat& st) {
+    if (::fstatat(parent.get(), name.c_str(), &st, AT_SYMLINK_NOFOLLOW) != 0) {
+        return errno == ENOENT ? Found::kMissing : Found::kOther;
+    }
+    if (S_ISDIR(st.st_mode)) return Found::kFolder;
+    if (S_ISREG(st.st_mode)) return Found::kFile;
+    return Found::kOther;
+}
+
+/// The folders on the way to `parts.back()`, opened without following links (none is created). `folders[0]` is the
+/// root; the walk stops early (fewer folders) at a missing folder, and `blocked` tells whether it stopped at something
+/// that is not a folder.
+struct Walk {
+    std::vector<Fd> folders;
+    bool complete = false;
+    bool blocked = false;
+};
+
+Result<Walk> WalkFolders(const fs::path& dir, const std::vector<std::string>& parts) {
+    Walk walk;
+    Fd root(::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+    if (!root.ok()) return SystemError(dir.string());
+    walk.folders.push_back(std::move(root));
+    for (std::size_t i = 0; i + 1 < parts.size(); ++i) {
+        struct stat st {};
+        const Found found = Look(walk.folders.back(), parts[i], st);
+        if (found == Found::kMissing) return walk;
+        if (found != Found::kFolder) {
+            walk.blocked = true;
+            return walk;
+        }
+        Fd next(::openat(walk.folders.back().get(), parts[i].c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC));
+        if (!next.ok()) {
+            if (errno == ELOOP || errno == ENOTDIR) {
+                walk.blocked = true;
+                return walk;
+            }
+            return SystemError(dir.string());
+        }
+        walk.folders.push_back(std::move(next));
+    }
+    walk.complete = true;
+    return walk;
+}
+
 Result<void> WriteFile(const Fd& root, const GeneratedFile& file, const fs::path& dir) {
     if (const std::string reason = PathProblem(file.path); !reason.empty()) {
         return MakeError(ErrorCode::kInvalidArgument, "output path " + reason, {{file.path, reason}});
     }
-    std::vector<std::string> parts;
-    for (std::size_t start = 0;;) {
-        const std::size_t slash = file.path.find('/', start);
-        parts.push_back(file.path.substr(start, slash == std::string::npos ? std::string::npos : slash - start));
-        if (slash == std::string::npos) break;
-        start = slash + 1;
-    }
+    const std::vector<std::string> parts = Split(file.path);
     Fd folder(::dup(root.get()));
     if (!folder.ok()) return SystemError(dir.string());
     std::string shown;
@@ -160,7 +214,67 @@ Result<void> WriteFile(const Fd& root, const GeneratedFile& file, const fs::path
     return Ok();
 }
 
+Error PathError(std::string_view path, const std::string& reason) {
+    return MakeError(ErrorCode::kInvalidArgument, "path " + reason, {{std::string(path), reason}});
+}
+
 }  // namespace
+
+Result<ExistingFile> ReadExisting(const fs::path& dir, std::string_view path) {
+    if (const std::string reason = PathProblem(path); !reason.empty()) return PathError(path, reason);
+    const std::vector<std::string> parts = Split(path);
+    auto walk = WalkFolders(dir, parts);
+    if (!walk) return walk.take_error();
+    ExistingFile out;
+    if (walk->blocked) out.kind = ExistingFile::Kind::kOther;
+    if (!walk->complete) return out;
+    const Fd& folder = walk->folders.back();
+    struct stat st {};
+    const Found found = Look(folder, parts.back(), st);
+    if (found == Found::kMissing) return out;
+    out.kind = ExistingFile::Kind::kOther;
+    if (found != Found::kFile) return out;
+    // O_NONBLOCK: should a FIFO replace the file after the check, opening it must not hang.
+    Fd in(::openat(folder.get(), parts.back().c_str(), O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC));
+    if (!in.ok()) {
+        if (errno == ELOOP) return out;
+        return SystemError((dir / std::string(path)).string());
+    }
+    if (::fstat(in.get(), &st) != 0) return SystemError((dir / std::string(path)).string());
+    if (!S_ISREG(st.st_mode)) return out;
+    char buffer[65536];
+    while (true) {
+        const ssize_t n = ::read(in.get(), buffer, sizeof buffer);
+        if (n < 0 && errno == EINTR) continue;
+        if (n < 0) return SystemError((dir / std::string(path)).string());
+        if (n == 0) break;
+        out.content.append(buffer, static_cast<std::size_t>(n));
+    }
+    out.kind = ExistingFile::Kind::kFile;
+    out.executable = (st.st_mode & S_IXUSR) != 0;
+    return out;
+}
+
+Result<bool> RemoveFile(const fs::path& dir, std::string_view path) {
+    if (const std::string reason = PathProblem(path); !reason.empty()) return PathError(path, reason);
+    const std::vector<std::string> parts = Split(path);
+    auto walk = WalkFolders(dir, parts);
+    if (!walk) return walk.take_error();
+    if (walk->blocked) return LinkError(dir, std::string(path));
+    if (!walk->complete) return false;
+    struct stat st {};
+    const Found found = Look(walk->folders.back(), parts.back(), st);
+    if (found == Found::kMissing) return false;
+    if (found != Found::kFile) return LinkError(dir, std::string(path));
+    if (::unlinkat(walk->folders.back().get(), parts.back().c_str(), 0) != 0) {
+        return SystemError((dir / std::string(path)).string());
+    }
+    // Folders left empty go too (rmdir fails on a folder that is not empty, which ends the climb).
+    for (std::size_t i = walk->folders.size() - 1; i > 0; --i) {
+        if (::unlinkat(walk->folders[i - 1].get(), parts[i - 1].c_str(), AT_REMOVEDIR) != 0) break;
+    }
+    return true;
+}
 
 std::string Sha256Hex(std::string_view bytes) {
     unsigned char digest[crypto_hash_sha256_BYTES];

@@ -35,6 +35,27 @@ Result<Archive> WriteArchive(const Tree& tree, ArchiveFormat format, const Archi
 /// a file or folder goes is an error. Files are replaced atomically (written beside, then renamed).
 Result<void> WriteDirectory(const Tree& tree, const std::filesystem::path& dir);
 
+/// A file as found under a folder by ReadExisting.
+struct ExistingFile {
+    enum class Kind {
+        kMissing,  // nothing at the path (or a folder on the way is missing)
+        kFile,     // a regular file: `content` and `executable` are set
+        kOther,    // a symbolic link, folder or special file at the path or on the way: never read through
+    };
+    Kind kind = Kind::kMissing;
+    std::string content;
+    bool executable = false;
+};
+
+/// Reads the file at `path` (relative, confined as in WriteDirectory) under `dir` without following symbolic links:
+/// every folder on the way and the file itself must be real for kFile.
+Result<ExistingFile> ReadExisting(const std::filesystem::path& dir, std::string_view path);
+
+/// Removes the regular file at `path` under `dir` without following symbolic links, then the folders that this
+/// leaves empty (never `dir` itself). Returns false when there was no file to remove; a link or special file at the
+/// path or on the way is an error (kInvalidArgument) and nothing is removed.
+Result<bool> RemoveFile(const std::filesystem::path& dir, std::string_view path);
+
 /// SHA-256 of bytes, lower-case hex.
 std::string Sha256Hex(std::string_view bytes);
 

@@ -229,6 +229,54 @@ TEST_F(GeneratorArchive, DirectoryRefusesSymlinks) {
     EXPECT_EQ(ReadFile(elsewhere.path() / "target"), "keep");
 }
 
+TEST(GeneratorDirectory, ReadExistingNeverFollowsLinks) {
+    TempDir dir;
+    TempDir elsewhere;
+    test_support::WriteText(dir.path() / "a/b.txt", "b\n");
+    test_support::WriteText(elsewhere.path() / "x.txt", "outside\n");
+    ::chmod((dir.path() / "a/b.txt").c_str(), 0755);
+    std::filesystem::create_symlink(elsewhere.path() / "x.txt", dir.path() / "link.txt");
+    std::filesystem::create_directory_symlink(elsewhere.path(), dir.path() / "folder");
+    const auto read = [&](std::string_view path) {
+        auto r = ReadExisting(dir.path(), path);
+        EXPECT_TRUE(r.ok()) << r.error().message;
+        return r.ok() ? *r : ExistingFile{};
+    };
+    const ExistingFile b = read("a/b.txt");
+    EXPECT_EQ(b.kind, ExistingFile::Kind::kFile);
+    EXPECT_EQ(b.content, "b\n");
+    EXPECT_TRUE(b.executable);
+    EXPECT_EQ(read("a/missing.txt").kind, ExistingFile::Kind::kMissing);
+    EXPECT_EQ(read("missing/b.txt").kind, ExistingFile::Kind::kMissing);
+    EXPECT_EQ(read("link.txt").kind, ExistingFile::Kind::kOther);
+    EXPECT_EQ(read("folder/x.txt").kind, ExistingFile::Kind::kOther);
+    EXPECT_EQ(read("a").kind, ExistingFile::Kind::kOther);
+    EXPECT_EQ(read("a/b.txt/c").kind, ExistingFile::Kind::kOther);
+    EXPECT_FALSE(ReadExisting(dir.path(), "../x.txt").ok());
+}
+
+TEST(GeneratorDirectory, RemoveFileNeverFollowsLinksAndPrunesEmptyFolders) {
+    TempDir dir;
+    TempDir elsewhere;
+    test_support::WriteText(dir.path() / "a/b/c.txt", "c");
+    test_support::WriteText(dir.path() / "a/keep.txt", "k");
+    test_support::WriteText(elsewhere.path() / "x.txt", "outside");
+    std::filesystem::create_directory_symlink(elsewhere.path(), dir.path() / "folder");
+    std::filesystem::create_symlink(elsewhere.path() / "x.txt", dir.path() / "link.txt");
+    auto removed = RemoveFile(dir.path(), "a/b/c.txt");
+    ASSERT_TRUE(removed.ok()) << removed.error().message;
+    EXPECT_TRUE(*removed);
+    EXPECT_FALSE(std::filesystem::exists(dir.path() / "a/b"));
+    EXPECT_TRUE(std::filesystem::exists(dir.path() / "a/keep.txt"));
+    auto again = RemoveFile(dir.path(), "a/b/c.txt");
+    ASSERT_TRUE(again.ok());
+    EXPECT_FALSE(*again);
+    EXPECT_FALSE(RemoveFile(dir.path(), "folder/x.txt").ok());
+    EXPECT_FALSE(RemoveFile(dir.path(), "link.txt").ok());
+    EXPECT_TRUE(std::filesystem::exists(elsewhere.path() / "x.txt"));
+    EXPECT_TRUE(std::filesystem::is_symlink(dir.path() / "link.txt"));
+}
+
 TEST(GeneratorArchiveFormat, Parse) {
     EXPECT_EQ(ParseArchiveFormat("zip").value(), ArchiveFormat::kZip);
     EXPECT_EQ(ParseArchiveFormat("tar.gz").value(), ArchiveFormat::kTarGz);

@@ -65,6 +65,7 @@ public:
     explicit Engine(std::vector<Pack> packs, EngineOptions options = {});
 
     const std::vector<Pack>& packs() const { return packs_; }
+    const std::string& generator_version() const { return options_.generator_version; }
 
     /// Picks the packs for the model's stacks and lists the files to write. Errors: kInvalidArgument when a stack
     /// has no pack (the message lists the stacks that have one), when an output path breaks the confinement rules
