@@ -346,25 +346,32 @@ Result<void> AuthService::RecordFailure(storage::Session& s, const std::string& 
     return repo_.PutThrottle(s, key, next);
 }
 
-Result<TokenPair> AuthService::IssueTokens(storage::Session& s, const std::string& session_id,
-                                           const std::string& user_id, const std::string& role,
-                                           const TimePoint& session_expires) {
+Result<AuthService::Issued> AuthService::IssueTokens(storage::Session& s, const std::string& session_id,
+                                                     const std::string& user_id, const std::string& role,
+                                                     const TimePoint& session_expires) {
     const std::string refresh = crypto::RandomToken();
     if (auto r = repo_.InsertRefresh(s, crypto::Sha256Hex(refresh), session_id, Now()); !r) return r.take_error();
-    auto access = d_.keys.Sign({{"sub", user_id}, {"sid", session_id}, {"role", role}}, kApiAudience,
-                               d_.config.access_ttl_seconds);
-    if (!access) return access.take_error();
-    TokenPair pair;
-    pair.access_token = std::move(*access);
-    pair.refresh_token = refresh;
-    pair.expires_in = d_.config.access_ttl_seconds;
-    pair.refresh_expires_in = std::max<std::int64_t>(
+    Issued out;
+    out.pair.refresh_token = refresh;
+    out.pair.expires_in = d_.config.access_ttl_seconds;
+    out.pair.refresh_expires_in = std::max<std::int64_t>(
         0, std::chrono::duration_cast<std::chrono::seconds>(session_expires - d_.clock.Now()).count());
-    return pair;
+    out.user_id = user_id;
+    out.session_id = session_id;
+    out.role = role;
+    return out;
 }
 
-Result<TokenPair> AuthService::StartSession(storage::Session& s, const std::string& user_id, const std::string& kind,
-                                            const std::string& role) {
+Result<TokenPair> AuthService::SignAccess(Issued issued) {
+    auto access = d_.keys.Sign({{"sub", issued.user_id}, {"sid", issued.session_id}, {"role", issued.role}},
+                               kApiAudience, d_.config.access_ttl_seconds);
+    if (!access) return access.take_error();
+    issued.pair.access_token = std::move(*access);
+    return std::move(issued.pair);
+}
+
+Result<AuthService::Issued> AuthService::StartSession(storage::Session& s, const std::string& user_id,
+                                                      const std::string& kind, const std::string& role) {
     const std::string session_id = crypto::NewUuid();
     const TimePoint expires = d_.clock.Now() + std::chrono::seconds(d_.config.refresh_ttl_seconds);
     if (auto r = repo_.InsertSession(s, session_id, user_id, kind, Now(), FormatTime(expires)); !r) {
@@ -437,7 +444,7 @@ Result<TokenPair> AuthService::Login(const std::string& email_in, const std::str
         auto h = d_.hasher.Hash(password);
         if (h) rehash = std::move(*h);
     }
-    std::optional<TokenPair> pair;
+    std::optional<Issued> pair;
     auto w = d_.db.Transaction([&](storage::Session& s) -> Result<void> {
         if (auto r = repo_.ClearThrottle(s, account_key); !r) return r;
         if (rehash) {
@@ -449,11 +456,11 @@ Result<TokenPair> AuthService::Login(const std::string& email_in, const std::str
         return Audit(s, row->id, "auth.login", row->id, ctx, {{"method", "password"}});
     });
     if (!w) return w.take_error();
-    return std::move(*pair);
+    return SignAccess(std::move(*pair));
 }
 
 Result<TokenPair> AuthService::Refresh(const std::string& token, const RequestContext& ctx) {
-    std::optional<TokenPair> pair;
+    std::optional<Issued> pair;
     std::optional<Error> refused;
     auto w = d_.db.Transaction([&](storage::Session& s) -> Result<void> {
         const std::string hash = crypto::Sha256Hex(token);
@@ -476,7 +483,7 @@ Result<TokenPair> AuthService::Refresh(const std::string& token, const RequestCo
             if (auto rv = repo_.RevokeSession(s, r.session_id, now, "refresh token reused"); !rv)
                 return rv.take_error();
             refused = Unauthenticated("refresh token reused: the session was ended for safety; sign in again");
-            return Audit(s, r.user_id, "auth.refresh_reuse", r.user_id, ctx, {{"session", r.session_id}});
+            return Audit(s, r.user_id, "auth.refresh_reuse", r.user_id, ctx, {{"sid", r.session_id}});
         }
         auto session = repo_.FindSession(s, r.session_id);
         if (!session) return session.take_error();
@@ -493,7 +500,7 @@ Result<TokenPair> AuthService::Refresh(const std::string& token, const RequestCo
     });
     if (!w) return w.take_error();
     if (refused) return std::move(*refused);
-    return std::move(*pair);
+    return SignAccess(std::move(*pair));
 }
 
 Result<void> AuthService::Logout(const Principal& who, const std::optional<std::string>& refresh_token,
@@ -515,7 +522,7 @@ Result<void> AuthService::Logout(const Principal& who, const std::optional<std::
                              {{"refresh_token", "is required"}});
         }
         if (auto r = repo_.RevokeSession(s, session_id, Now(), "logout"); !r) return r.take_error();
-        return Audit(s, user_id, "auth.logout", user_id, ctx, {{"session", session_id}});
+        return Audit(s, user_id, "auth.logout", user_id, ctx, {{"sid", session_id}});
     });
 }
 
@@ -629,7 +636,7 @@ Result<void> AuthService::ChangePassword(const Principal& who, const std::string
         if (auto r = repo_.UpdatePassword(s, who.user_id, *hash, Now()); !r) return r;
         auto revoked = repo_.RevokeUserSessions(s, who.user_id, who.session_id, Now(), "password changed");
         if (!revoked) return revoked.take_error();
-        return Audit(s, who.user_id, "auth.password_changed", who.user_id, ctx, {{"sessions_revoked", *revoked}});
+        return Audit(s, who.user_id, "auth.password_changed", who.user_id, ctx, {{"revoked_count", *revoked}});
     });
 }
 
@@ -710,7 +717,7 @@ Result<void> AuthService::RevokeSession(const Principal& who, const std::string&
         if (!found) return found.take_error();
         if (!*found || (*found)->user_id != who.user_id) return MakeError(ErrorCode::kNotFound, "no such session");
         if (auto r = repo_.RevokeSession(s, session_id, Now(), "revoked by the user"); !r) return r.take_error();
-        return Audit(s, who.user_id, "auth.session_revoked", who.user_id, ctx, {{"session", session_id}});
+        return Audit(s, who.user_id, "auth.session_revoked", who.user_id, ctx, {{"sid", session_id}});
     });
 }
 
@@ -761,7 +768,7 @@ Result<NewApiKey> AuthService::CreateApiKey(const Principal& who, const std::str
     auto w = d_.db.Transaction([&](storage::Session& s) -> Result<void> {
         if (auto r = repo_.InsertApiKey(s, row, crypto::Sha256Hex(out.key)); !r) return r;
         return Audit(s, who.user_id, "auth.api_key_created", who.user_id, ctx,
-                     {{"key", row.id}, {"scopes", row.scopes}});
+                     {{"key_id", row.id}, {"scopes", row.scopes}});
     });
     if (!w) return w.take_error();
     out.info = {row.id, row.name, row.prefix, scopes, row.created_at, std::nullopt, row.expires_at, std::nullopt};
@@ -792,7 +799,7 @@ Result<void> AuthService::RevokeApiKey(const Principal& who, const std::string& 
         auto revoked = repo_.RevokeApiKey(s, id, who.user_id, Now());
         if (!revoked) return revoked.take_error();
         if (!*revoked) return MakeError(ErrorCode::kNotFound, "no such API key");
-        return Audit(s, who.user_id, "auth.api_key_revoked", who.user_id, ctx, {{"key", id}});
+        return Audit(s, who.user_id, "auth.api_key_revoked", who.user_id, ctx, {{"key_id", id}});
     });
 }
 
@@ -1077,7 +1084,7 @@ Result<User> AuthService::AdminUpdate(const Principal& who, const std::string& i
 
 Result<TokenPair> AuthService::LoginWithIdentity(const ExternalIdentity& id, const RequestContext& ctx) {
     if (id.subject.empty()) return MakeError(ErrorCode::kUnauthenticated, "the provider gave no subject");
-    std::optional<TokenPair> pair;
+    std::optional<Issued> pair;
     std::optional<Error> refused;
     auto w = d_.db.Transaction([&](storage::Session& s) -> Result<void> {
         const std::string now = Now();
@@ -1155,7 +1162,7 @@ Result<TokenPair> AuthService::LoginWithIdentity(const ExternalIdentity& id, con
     });
     if (!w) return w.take_error();
     if (refused) return std::move(*refused);
-    return std::move(*pair);
+    return SignAccess(std::move(*pair));
 }
 
 Result<void> AuthService::LinkIdentity(const Principal& who, const ExternalIdentity& id, const RequestContext& ctx) {

@@ -207,10 +207,19 @@ private:
     }
     Result<User> Create(const NewAccount& account, Role role, bool verified, const RequestContext& ctx,
                         const std::string& action);
-    Result<TokenPair> StartSession(storage::Session& s, const std::string& user_id, const std::string& kind,
-                                   const std::string& role);
-    Result<TokenPair> IssueTokens(storage::Session& s, const std::string& session_id, const std::string& user_id,
-                                  const std::string& role, const TimePoint& session_expires);
+    /// Tokens made inside a transaction; the access token is signed after it commits (SignAccess), because
+    /// signing may need the key store's own transaction.
+    struct Issued {
+        TokenPair pair;
+        std::string user_id;
+        std::string session_id;
+        std::string role;
+    };
+    Result<Issued> StartSession(storage::Session& s, const std::string& user_id, const std::string& kind,
+                                const std::string& role);
+    Result<Issued> IssueTokens(storage::Session& s, const std::string& session_id, const std::string& user_id,
+                               const std::string& role, const TimePoint& session_expires);
+    Result<TokenPair> SignAccess(Issued issued);
     Result<Throttled> CheckThrottle(storage::Session& s, const std::string& key);
     Result<void> RecordFailure(storage::Session& s, const std::string& key, std::int64_t free_failures);
     void MailToken(const User& user, const std::string& purpose, const std::string& token);

@@ -16,6 +16,8 @@
 #include "analyze/handlers.hpp"
 #include "audit/audit_log.hpp"
 #include "catalog/catalog.hpp"
+#include "cli/commands.hpp"
+#include "cli/common.hpp"
 #include "core/config.hpp"
 #include "core/ids.hpp"
 #include "core/json_pretty.hpp"
@@ -43,9 +45,6 @@ namespace dihya::cli {
 
 namespace {
 
-constexpr int kOk = 0;
-constexpr int kFailure = 1;
-constexpr int kUsage = 2;
 constexpr int kConflicts = 3;  // dihya update: done, but conflicts are left for the user to resolve
 
 constexpr std::string_view kUsageText = R"(usage: dihya COMMAND [OPTIONS]
@@ -67,6 +66,11 @@ commands:
             generator's changes into your edited files (3-way). Conflicts are written with
             <<<<<<< yours / ======= / >>>>>>> generated markers, or the generated version is put
             beside yours as FILE.dihya-new; they are listed and the exit code is 3
+  user create --email E --role admin|user|guest --password-stdin [--display-name NAME]
+            create an account (e.g. the first admin); the password is read from standard input
+  keys rotate [--signing-key]
+            re-encrypt personal data under encryption.key (old keys in encryption.previous_keys);
+            --signing-key also starts a new token signing key
   openapi   print the OpenAPI 3.1 document
   version   print the version
   help      this text
@@ -74,180 +78,6 @@ commands:
 environment: DIHYA_LISTEN, DIHYA_DATA_DIR, DIHYA_DATABASE_URL, DIHYA_SECRET (required by serve
 unless --dev), and any configuration key as DIHYA_<SECTION>__<KEY> (e.g. DIHYA_LIMITS__MAX_BODY_BYTES).
 )";
-
-struct Parsed {
-    std::map<std::string, std::string> flags;  // config keys
-    std::optional<std::string> config_file;
-    bool status = false;
-};
-
-/// Maps command-line options to configuration keys.
-Result<Parsed> ParseOptions(const std::vector<std::string>& args, std::size_t from, bool allow_status) {
-    static const std::map<std::string, std::string> kValueFlags = {{"--listen", "listen"},
-                                                                   {"--data-dir", "data_dir"},
-                                                                   {"--database", "database_url"},
-                                                                   {"--io-threads", "io_threads"},
-                                                                   {"--log-level", "log.level"}};
-    Parsed p;
-    for (std::size_t i = from; i < args.size(); ++i) {
-        std::string arg = args[i];
-        std::optional<std::string> inline_value;
-        if (auto eq = arg.find('='); arg.rfind("--", 0) == 0 && eq != std::string::npos) {
-            inline_value = arg.substr(eq + 1);
-            arg = arg.substr(0, eq);
-        }
-        auto value = [&]() -> Result<std::string> {
-            if (inline_value) return *inline_value;
-            if (i + 1 >= args.size()) return MakeError(ErrorCode::kInvalidArgument, arg + ": needs a value");
-            return args[++i];
-        };
-        if (arg == "--dev") {
-            p.flags["dev"] = "true";
-        } else if (arg == "--status" && allow_status) {
-            p.status = true;
-        } else if (arg == "--config") {
-            auto v = value();
-            if (!v) return v.take_error();
-            p.config_file = *v;
-        } else if (auto it = kValueFlags.find(arg); it != kValueFlags.end()) {
-            auto v = value();
-            if (!v) return v.take_error();
-            p.flags[it->second] = *v;
-        } else {
-            return MakeError(ErrorCode::kInvalidArgument, "unknown option " + arg + " (see dihya help)");
-        }
-    }
-    return p;
-}
-
-Result<Config> LoadFrom(const Parsed& p) {
-    ConfigSources sources;
-    sources.config_file = p.config_file;
-    if (!sources.config_file) {
-        if (const char* env = std::getenv("DIHYA_CONFIG")) sources.config_file = env;  // NOLINT
-    }
-    sources.flags = p.flags;
-    return LoadConfig(sources);
-}
-
-/// Everything `serve` runs, built once, in dependency order.
-struct Composition {
-    explicit Composition(const Config& c, Logger& l, storage::Db& d) : config(c), log(l), db(d) {}
-    const Config& config;
-    Logger& log;
-    storage::Db& db;
-    http::Router router;
-    http::Metrics metrics;
-    std::vector<http::TagDoc> tags;
-    http::App app{config, log, router, metrics, db, tags};
-    catalog::Catalog catalog;
-    model::Vocabulary vocabulary;
-    std::unique_ptr<analyze::RuleAnalyzer> analyzer;
-    std::unique_ptr<generator::Engine> engine;
-};
-
-Result<void> RegisterModules(Composition& c) {
-    auto cat = catalog::BuiltinCatalog();
-    if (!cat) return cat.take_error();
-    c.catalog = std::move(*cat);
-    c.vocabulary = catalog::ToVocabulary(c.catalog);
-    // The lexicons and the packs are independent and take most of the start-up: load them side by side.
-    auto pending_packs =
-        std::async(std::launch::async, [dir = c.config.packs_dir] { return generator::LoadPacks(dir); });
-    auto analyzer = analyze::RuleAnalyzer::Create();
-    auto packs = pending_packs.get();
-    if (!analyzer) return analyzer.take_error();
-    c.analyzer = std::move(*analyzer);
-    if (!packs) return packs.take_error();
-    for (const auto& p : *packs) c.catalog.packs.push_back({p.name, p.version, p.kind});
-    c.engine = std::make_unique<generator::Engine>(std::move(*packs));
-
-    ops::Register(c.app);
-    catalog::Register(c.app, c.catalog);
-    analyze::Register(c.app, *c.analyzer, c.vocabulary);
-    generator::Register(c.app, *c.engine, *c.analyzer, c.vocabulary);
-    docs::Register(c.app);
-    return Ok();
-}
-
-Result<std::unique_ptr<storage::Db>> OpenAndMigrate(const Config& config, Logger& log) {
-    const std::string url = config.EffectiveDatabaseUrl();
-    if (url.rfind("sqlite:", 0) == 0 && config.database_url.empty()) {
-        std::error_code ec;
-        std::filesystem::create_directories(config.data_dir, ec);
-        if (ec) {
-            return MakeError(ErrorCode::kUnavailable,
-                             "cannot create the data directory " + config.data_dir + ": " + ec.message());
-        }
-    }
-    auto db = storage::OpenDatabase(url);
-    if (!db) return db.take_error();
-    auto applied = storage::Migrate(**db, storage::EmbeddedMigrations((*db)->dialect()));
-    if (!applied) return applied.take_error();
-    for (const auto& m : *applied) {
-        log.Info("migration applied", {{"version", m.version}, {"name", m.name}});
-    }
-    return std::move(*db);
-}
-
-int Serve(const std::vector<std::string>& args, std::ostream& err) {
-    auto parsed = ParseOptions(args, 2, false);
-    if (!parsed) {
-        err << "dihya serve: " << parsed.error().message << "\n";
-        return kUsage;
-    }
-    auto config = LoadFrom(*parsed);
-    if (!config) {
-        err << "dihya: invalid configuration: " << config.error().message << "\n";
-        return kUsage;
-    }
-    Logger log(config->log_level);
-    if (config->secret.empty()) {
-        if (!config->dev) {
-            err << "dihya serve: DIHYA_SECRET is not set; set it to at least 32 random characters "
-                   "(e.g. `openssl rand -hex 32`), or run with --dev for a throwaway secret\n";
-            return kUsage;
-        }
-        config->secret = RandomHex(32);
-        log.Warn("generated a development secret (--dev): tokens will not survive a restart");
-    }
-
-    auto db = OpenAndMigrate(*config, log);
-    if (!db) {
-        log.Error("database unavailable", {{"error", db.error().message}});
-        err << "dihya serve: " << db.error().message << "\n";
-        return kFailure;
-    }
-    Composition c(*config, log, **db);
-    if (auto r = RegisterModules(c); !r) {
-        err << "dihya serve: " << r.error().message << "\n";
-        return kFailure;
-    }
-
-    http::Pipeline pipeline(c.router, log);
-    http::TokenBuckets buckets(config->rate_limit.requests_per_second, config->rate_limit.burst);
-    pipeline.Use(std::make_unique<http::RequestIdMiddleware>());
-    pipeline.Use(std::make_unique<http::AccessLogMiddleware>(log, c.metrics));
-    pipeline.Use(std::make_unique<http::SecurityHeadersMiddleware>());
-    pipeline.Use(std::make_unique<http::CorsMiddleware>(config->cors.allowed_origins));
-    if (config->rate_limit.enabled) pipeline.Use(std::make_unique<http::RateLimitMiddleware>(buckets));
-
-    http::Server server(*config, pipeline, log, c.metrics);
-    if (auto r = server.Listen(); !r) {
-        log.Error("cannot listen", {{"error", r.error().message}});
-        err << "dihya serve: " << r.error().message << "\n";
-        return r.error().code == ErrorCode::kInvalidArgument ? kUsage : kFailure;
-    }
-    const std::string scheme = config->tls_cert_file.empty() ? "http" : "https";
-    log.Info("listening", {{"address", server.address()},
-                           {"scheme", scheme},
-                           {"database", (*db)->Describe()},
-                           {"docs", scheme + "://" + server.address() + "/docs"},
-                           {"version", DIHYA_VERSION}});
-    server.Run();
-    log.Info("stopped");
-    return kOk;
-}
 
 int Migrate(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
     auto parsed = ParseOptions(args, 2, true);
@@ -349,28 +179,6 @@ int Audit(const std::vector<std::string>& args, std::ostream& out, std::ostream&
         return kFailure;
     }
     out << "audit log verified: " << report->entries << " entries, head " << report->head_hash.substr(0, 16) << "\n";
-    return kOk;
-}
-
-int OpenApi(std::ostream& out, std::ostream& err) {
-    auto loaded = LoadConfig(ConfigSources{});
-    if (!loaded) {
-        err << "dihya: invalid configuration: " << loaded.error().message << "\n";
-        return kUsage;
-    }
-    const Config& config = *loaded;
-    Logger log(LogLevel::kError);
-    auto db = storage::OpenDatabase("sqlite::memory:");
-    if (!db) {
-        err << "dihya openapi: " << db.error().message << "\n";
-        return kFailure;
-    }
-    Composition c(config, log, **db);
-    if (auto r = RegisterModules(c); !r) {
-        err << "dihya openapi: " << r.error().message << "\n";
-        return kFailure;
-    }
-    out << PrettyJson(boost::json::parse(docs::OpenApiJson(c.router, c.tags))) << "\n";
     return kOk;
 }
 
@@ -806,6 +614,8 @@ int Main(const std::vector<std::string>& args, std::ostream& out, std::ostream& 
     if (command == "analyze") return Analyze(args, out, err);
     if (command == "generate") return Generate(args, out, err);
     if (command == "update") return Update(args, out, err);
+    if (command == "user") return User(args, std::cin, out, err);
+    if (command == "keys") return Keys(args, out, err);
     if (command == "version" || command == "--version") {
         out << "dihya " << DIHYA_VERSION << "\n";
         return kOk;

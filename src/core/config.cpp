@@ -294,6 +294,8 @@ const std::vector<KeyInfo>& Keys() {
                          for (const auto& key : keys) {
                              if (!IsHexKey(key)) return "each key must be 64 hexadecimal characters";
                          }
+                         if (keys.size() > 2)
+                             return "at most two previous keys (run dihya keys rotate, then drop them)";
                          c.encryption.previous_keys = std::move(keys);
                          return std::nullopt;
                      }});

@@ -110,9 +110,6 @@ bool ConstantTimeEquals(std::string_view a, std::string_view b) {
 
 PasswordHasher::PasswordHasher(PasswordCost cost) : cost_(cost) {
     EnsureInit();
-    auto dummy = Hash(RandomToken(16));
-    if (!dummy) throw std::runtime_error("Argon2id: " + dummy.error().message);
-    dummy_ = std::move(*dummy);
 }
 
 Result<std::string> PasswordHasher::Hash(std::string_view password) const {
@@ -136,6 +133,10 @@ bool PasswordHasher::NeedsRehash(std::string_view encoded) const {
 }
 
 void PasswordHasher::VerifyDummy(std::string_view password) const {
+    std::call_once(dummy_once_, [this] {
+        auto dummy = Hash(RandomToken(16));
+        dummy_ = dummy ? std::move(*dummy) : std::string();
+    });
     (void)Verify(dummy_, password);
 }
 

@@ -4,6 +4,7 @@
 // hashes, and field encryption (XChaCha20-Poly1305) with keyed blind indexes for lookups.
 
 #include <cstdint>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -53,7 +54,8 @@ public:
 
 private:
     PasswordCost cost_;
-    std::string dummy_;
+    mutable std::once_flag dummy_once_;  // the dummy hash costs one hashing: made on first need, not at start-up
+    mutable std::string dummy_;
 };
 
 /// A 32-byte data key: `id` (8 hex characters derived from the key) names it inside each ciphertext.

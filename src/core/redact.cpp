@@ -8,9 +8,9 @@ namespace dihya {
 
 namespace {
 
-constexpr std::array<std::string_view, 14> kSensitiveParts = {
-    "authorization", "cookie",  "password", "passwd",  "secret",     "token",     "api_key",
-    "apikey",        "api-key", "code",     "session", "credential", "signature", "private"};
+constexpr std::array<std::string_view, 15> kSensitiveParts = {
+    "authorization", "cookie", "password", "passwd",     "secret",    "token",   "api_key", "apikey",
+    "api-key",       "code",   "session",  "credential", "signature", "private", "state"};
 
 std::string Lower(std::string_view s) {
     std::string out(s);

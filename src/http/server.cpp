@@ -453,12 +453,15 @@ asio::awaitable<void> Server::Impl::Session(std::shared_ptr<Conn<S>> conn) {
             break;
         }
 
-        Response response =
-            pipeline.IsBlocking(request)
-                ? co_await asio::co_spawn(
-                      workers, [&]() -> asio::awaitable<Response> { co_return pipeline.Handle(request); },
-                      asio::use_awaitable)
-                : pipeline.Handle(request);
+        Response response;
+        if (pipeline.IsBlocking(request)) {
+            // (Not a conditional expression: GCC 12 miscompiles co_await inside ?:.)
+            response = co_await asio::co_spawn(
+                workers, [&]() -> asio::awaitable<Response> { co_return pipeline.Handle(request); },
+                asio::use_awaitable);
+        } else {
+            response = pipeline.Handle(request);
+        }
         const bool keep_alive = req.keep_alive() && !response.close && !draining;
         if (!keep_alive) response.headers.Set("Connection", "close");
         if (!co_await Write(*conn, request, response, req.version(), keep_alive)) break;

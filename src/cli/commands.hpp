@@ -1,0 +1,16 @@
+#pragma once
+
+#include <iosfwd>
+#include <string>
+#include <vector>
+
+namespace dihya::cli {
+
+int Serve(const std::vector<std::string>& args, std::ostream& err);
+int OpenApi(std::ostream& out, std::ostream& err);
+/// dihya user create --email E --role admin|user|guest --password-stdin [--display-name N]
+int User(const std::vector<std::string>& args, std::istream& in, std::ostream& out, std::ostream& err);
+/// dihya keys rotate [--signing-key]
+int Keys(const std::vector<std::string>& args, std::ostream& out, std::ostream& err);
+
+}  // namespace dihya::cli

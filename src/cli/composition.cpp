@@ -1,0 +1,92 @@
+#include "cli/composition.hpp"
+
+#include <future>
+
+#include "analyze/handlers.hpp"
+#include "audit/chain.hpp"
+#include "auth/handlers.hpp"
+#include "catalog/catalog.hpp"
+#include "docs/docs.hpp"
+#include "generator/handlers.hpp"
+#include "generator/pack.hpp"
+#include "ops/ops.hpp"
+
+namespace dihya::cli {
+
+namespace {
+
+Result<crypto::FieldCipher> MakeCipher(const Config& config) {
+    crypto::DataKey current;
+    if (config.encryption.key.empty()) {
+        current = crypto::DeriveDataKey(config.secret);
+    } else {
+        auto k = crypto::ParseDataKey(config.encryption.key, "encryption.key");
+        if (!k) return k.take_error();
+        current = std::move(*k);
+    }
+    std::vector<crypto::DataKey> previous;
+    for (std::size_t i = 0; i < config.encryption.previous_keys.size(); ++i) {
+        auto k = crypto::ParseDataKey(config.encryption.previous_keys[i],
+                                      "encryption.previous_keys[" + std::to_string(i) + "]");
+        if (!k) return k.take_error();
+        previous.push_back(std::move(*k));
+    }
+    // A configured key may replace the one derived from the secret: keep that one readable until re-encryption.
+    // (Lookups try at most three keys: the current one and two older ones.)
+    if (!config.encryption.key.empty() && !config.secret.empty() && previous.size() < 2) {
+        previous.push_back(crypto::DeriveDataKey(config.secret));
+    }
+    return crypto::FieldCipher(std::move(current), std::move(previous));
+}
+
+}  // namespace
+
+Result<std::unique_ptr<Services>> BuildServices(const Config& config, Logger& log, storage::Db& db) {
+    auto s = std::make_unique<Services>(config, log, db);
+    auto cipher = MakeCipher(config);
+    if (!cipher) return cipher.take_error();
+    s->cipher = std::make_unique<crypto::FieldCipher>(std::move(*cipher));
+    s->hasher = std::make_unique<crypto::PasswordHasher>(
+        crypto::PasswordCost{static_cast<std::uint64_t>(config.auth.argon2_ops_limit),
+                             static_cast<std::uint64_t>(config.auth.argon2_memory_kib) * 1024});
+    s->keys = std::make_unique<auth::SigningKeys>(
+        db, *s->cipher, s->clock,
+        auth::SigningPolicy{config.EffectivePublicUrl(), config.auth.signing_key_rotation_seconds,
+                            std::max<std::int64_t>(config.auth.access_ttl_seconds, 60)});
+    s->mailer = mail::MakeMailer(config, log);
+    auto audit_log = audit::AuditLog::Create(db, {.pseudonym_key = audit::DerivePseudonymKey(config.secret)});
+    if (!audit_log) return audit_log.take_error();
+    s->audit_log = std::move(*audit_log);
+    s->audit_sink = std::make_unique<audit::LogSink>(*s->audit_log);
+    s->auth = std::make_unique<auth::AuthService>(
+        auth::AuthDeps{db, *s->cipher, *s->hasher, *s->keys, *s->mailer, *s->audit_sink, s->clock, log, config.auth,
+                       config.EffectivePublicUrl(), config.gdpr.policy_version});
+    return s;
+}
+
+Result<void> RegisterModules(Composition& c) {
+    auto cat = catalog::BuiltinCatalog();
+    if (!cat) return cat.take_error();
+    c.catalog = std::move(*cat);
+    c.vocabulary = catalog::ToVocabulary(c.catalog);
+    // The lexicons and the packs are independent and take most of the start-up: load them side by side.
+    auto pending_packs =
+        std::async(std::launch::async, [dir = c.config.packs_dir] { return generator::LoadPacks(dir); });
+    auto analyzer = analyze::RuleAnalyzer::Create();
+    auto packs = pending_packs.get();
+    if (!analyzer) return analyzer.take_error();
+    c.analyzer = std::move(*analyzer);
+    if (!packs) return packs.take_error();
+    for (const auto& p : *packs) c.catalog.packs.push_back({p.name, p.version, p.kind});
+    c.engine = std::make_unique<generator::Engine>(std::move(*packs));
+
+    ops::Register(c.app);
+    catalog::Register(c.app, c.catalog);
+    analyze::Register(c.app, *c.analyzer, c.vocabulary);
+    generator::Register(c.app, *c.engine, *c.analyzer, c.vocabulary);
+    auth::Register(c.app, *c.services.auth, *c.services.keys);
+    docs::Register(c.app);
+    return Ok();
+}
+
+}  // namespace dihya::cli

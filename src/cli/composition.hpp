@@ -1,0 +1,62 @@
+#pragma once
+
+#include <memory>
+#include <vector>
+
+#include "analyze/analyzer.hpp"
+#include "audit/audit_log.hpp"
+#include "audit/sink.hpp"
+#include "auth/service.hpp"
+#include "auth/signing_keys.hpp"
+#include "catalog/catalog.hpp"
+#include "core/clock.hpp"
+#include "core/config.hpp"
+#include "core/crypto.hpp"
+#include "core/log.hpp"
+#include "generator/engine.hpp"
+#include "http/app.hpp"
+#include "mail/mailer.hpp"
+#include "storage/db.hpp"
+
+namespace dihya::cli {
+
+/// The services, built once from the configuration and the database, in dependency order. No HTTP here: the
+/// command-line tools (user create, keys rotate) use them too.
+struct Services {
+    Services(const Config& c, Logger& l, storage::Db& d) : config(c), log(l), db(d) {}
+    const Config& config;
+    Logger& log;
+    storage::Db& db;
+    Clock clock;
+    std::unique_ptr<crypto::FieldCipher> cipher;
+    std::unique_ptr<crypto::PasswordHasher> hasher;
+    std::unique_ptr<auth::SigningKeys> keys;
+    std::unique_ptr<mail::Mailer> mailer;
+    std::unique_ptr<audit::AuditLog> audit_log;
+    std::unique_ptr<audit::LogSink> audit_sink;
+    std::unique_ptr<auth::AuthService> auth;
+};
+
+/// kInvalidArgument for bad keys in the configuration (encryption.*).
+Result<std::unique_ptr<Services>> BuildServices(const Config& config, Logger& log, storage::Db& db);
+
+/// Everything `serve` runs: the services plus routes and documentation.
+struct Composition {
+    explicit Composition(Services& s) : services(s), config(s.config), log(s.log), db(s.db) {}
+    Services& services;
+    const Config& config;
+    Logger& log;
+    storage::Db& db;
+    http::Router router;
+    http::Metrics metrics;
+    std::vector<http::TagDoc> tags;
+    http::App app{config, log, router, metrics, db, tags};
+    catalog::Catalog catalog;
+    model::Vocabulary vocabulary;
+    std::unique_ptr<analyze::RuleAnalyzer> analyzer;
+    std::unique_ptr<generator::Engine> engine;
+};
+
+Result<void> RegisterModules(Composition& c);
+
+}  // namespace dihya::cli
