@@ -156,13 +156,17 @@ Result<void> CheckPassword(std::string_view password, std::string_view email) {
     if (IsTrivial(norm) || IsTrivial(std::string(core))) {
         return bad("is a repetition or a sequence: choose words of your own, a passphrase works well");
     }
-    // A common word repeated or padded with digits and symbols ("passwordpassword", "azerty!!2024").
-    for (auto word : kCommon) {
-        if (word.size() >= 4 && core.size() <= word.size() * 3 && core.find(word) != std::string_view::npos) {
-            std::string rest(core);
+    // A common word repeated or padded with digits and symbols ("passwordpassword", "azerty!!2024", "1q2w3e4r5t6y").
+    for (const std::string_view candidate : {std::string_view(norm), core}) {
+        for (auto word : kCommon) {
+            if (word.size() < 4 || candidate.size() > word.size() * 3 ||
+                candidate.find(word) == std::string_view::npos) {
+                continue;
+            }
+            std::string rest(candidate);
             for (auto pos = rest.find(word); pos != std::string::npos; pos = rest.find(word))
                 rest.erase(pos, word.size());
-            if (rest.size() <= 2 || IsTrivial(rest)) {
+            if (rest.size() <= 2 || IsTrivial(rest) || TrimDigits(rest).empty()) {
                 return bad("is too common: choose words of your own, a passphrase works well");
             }
         }

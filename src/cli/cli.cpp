@@ -15,6 +15,7 @@
 #include "analyze/analyzer.hpp"
 #include "analyze/handlers.hpp"
 #include "audit/audit_log.hpp"
+#include "auth/permissions.hpp"
 #include "catalog/catalog.hpp"
 #include "cli/commands.hpp"
 #include "cli/common.hpp"
@@ -71,6 +72,8 @@ commands:
   keys rotate [--signing-key]
             re-encrypt personal data under encryption.key (old keys in encryption.previous_keys);
             --signing-key also starts a new token signing key
+  permissions
+            print the permission table (docs/permissions.md)
   openapi   print the OpenAPI 3.1 document
   version   print the version
   help      this text
@@ -616,6 +619,10 @@ int Main(const std::vector<std::string>& args, std::ostream& out, std::ostream& 
     if (command == "update") return Update(args, out, err);
     if (command == "user") return User(args, std::cin, out, err);
     if (command == "keys") return Keys(args, out, err);
+    if (command == "permissions") {  // docs/permissions.md, rendered from the permission table
+        out << auth::PermissionsMarkdown();
+        return kOk;
+    }
     if (command == "version" || command == "--version") {
         out << "dihya " << DIHYA_VERSION << "\n";
         return kOk;
