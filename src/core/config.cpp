@@ -238,7 +238,7 @@ const std::vector<KeyInfo>& Keys() {
             k.push_back({std::string("auth.") + name, desc,
                          IntSetter([m](Config& c) -> std::int64_t& { return c.auth.*m; }, min, max)});
         };
-        auth_int("access_ttl_seconds", &AuthConfig::access_ttl_seconds, 30, 86400, "lifetime of access tokens");
+        auth_int("access_ttl_seconds", &AuthConfig::access_ttl_seconds, 1, 86400, "lifetime of access tokens");
         auth_int("refresh_ttl_seconds", &AuthConfig::refresh_ttl_seconds, 300, 366 * 86400,
                  "lifetime of a login session (refresh tokens)");
         auth_int("signing_key_rotation_seconds", &AuthConfig::signing_key_rotation_seconds, 60, 366 * 86400,

@@ -35,8 +35,10 @@ std::optional<std::string_view> Headers::Get(std::string_view name) const {
 std::optional<std::string> Request::QueryParam(std::string_view name) const {
     auto params = boost::urls::parse_query(query);
     if (!params) return std::nullopt;
+    // Keys and values are percent-decoded, '+' as a space (HTML forms).
+    const boost::urls::encoding_opts opts(true);
     for (const auto& p : *params) {
-        if (p.key == name) return std::string(p.value);
+        if (p.key.decode(opts) == name) return p.has_value ? p.value.decode(opts) : std::string();
     }
     return std::nullopt;
 }

@@ -257,10 +257,10 @@ export async function startServer({ config, env, args = [], dev = true, t } = {}
  * Resolves {code, signal, stdout, stderr, timedOut}. A process still running after
  * `timeoutMs` is killed and reported with timedOut: true.
  *
- * options: config (object or YAML text; its path replaces the "{config}" argument),
+ * options: input (text for standard input), config (object or YAML text; its path replaces the "{config}" argument),
  *          env, timeoutMs.
  */
-export async function runDihya(args, { config, env, timeoutMs = 15_000 } = {}) {
+export async function runDihya(args, { config, env, input, timeoutMs = 15_000 } = {}) {
     const bin = dihyaBin();
     const dir = makeTempDir('dihya-cli-');
     try {
@@ -270,8 +270,9 @@ export async function runDihya(args, { config, env, timeoutMs = 15_000 } = {}) {
             configFile = writeConfig(dir, config);
             argv = argv.map((a) => (a === '{config}' ? configFile : a));
         }
-        const proc = spawn(bin, argv, { env: childEnv(env), stdio: ['ignore', 'pipe', 'pipe'] });
+        const proc = spawn(bin, argv, { env: childEnv(env), stdio: [input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'] });
         live.add(proc);
+        if (input !== undefined) proc.stdin.end(input);
         let stdout = '';
         let stderr = '';
         proc.stdout.setEncoding('utf8');
