@@ -1,0 +1,132 @@
+#include "jobs/queue.hpp"
+
+#include <atomic>
+#include <future>
+#include <set>
+
+#include <boost/json.hpp>
+#include <gtest/gtest.h>
+
+#include "storage/migrations.hpp"
+#include "storage/test_database.hpp"
+
+namespace dihya::jobs {
+namespace {
+
+class JobsTest : public ::testing::Test {
+protected:
+    void SetUp() override {
+        ASSERT_TRUE(test_db_.Create().ok());
+        auto db = test_db_.Open();
+        ASSERT_TRUE(db.ok());
+        db_ = std::move(*db);
+        ASSERT_TRUE(storage::Migrate(*db_, storage::EmbeddedMigrations(db_->dialect())).ok());
+    }
+    storage::testing::TestDatabase test_db_;
+    std::unique_ptr<storage::Db> db_;
+    ManualClock clock_;
+    Logger log_{LogLevel::kError};
+};
+
+TEST_F(JobsTest, RunsWithProgressLogAndResult) {
+    Queue q(*db_, clock_, log_);
+    q.Handle("sum", [](const Job& job, Progress& p) -> Result<boost::json::value> {
+        std::int64_t total = 0;
+        const auto& items = job.input.at("items").as_array();
+        for (std::size_t i = 0; i < items.size(); ++i) {
+            total += items[i].as_int64();
+            p.Step("adding", static_cast<std::int64_t>(i + 1), static_cast<std::int64_t>(items.size()));
+        }
+        p.Log("added " + std::to_string(items.size()) + " numbers");
+        return boost::json::value{{"sum", total}};
+    });
+    q.Handle("fail", [](const Job&, Progress&) -> Result<boost::json::value> {
+        return MakeError(ErrorCode::kInvalidArgument, "nothing to do");
+    });
+    auto a = q.Enqueue("sum", "user-1", "project-1", boost::json::object{{"items", {1, 2, 3}}});
+    ASSERT_TRUE(a.ok()) << a.error().message;
+    EXPECT_EQ(a->status, "queued");
+    auto b = q.Enqueue("fail", "user-1", "", boost::json::object{});
+    ASSERT_TRUE(b.ok());
+    EXPECT_FALSE(q.Enqueue("unknown", "user-1", "", nullptr).ok());
+    EXPECT_EQ(*q.RunPending(), 2);
+
+    auto done = q.Find(a->id);
+    ASSERT_TRUE(done.ok() && done->has_value());
+    EXPECT_EQ((*done)->status, "succeeded");
+    EXPECT_EQ((*done)->result.at("sum").as_int64(), 6);
+    EXPECT_EQ((*done)->done, 3);
+    EXPECT_EQ((*done)->total, 3);
+    auto events = q.Events(a->id, 0, 100);
+    ASSERT_EQ(events->size(), 1u);
+    EXPECT_EQ(events->front().message, "added 3 numbers");
+    auto failed = q.Find(b->id);
+    EXPECT_EQ((*failed)->status, "failed");
+    EXPECT_EQ((*failed)->error, "nothing to do");
+    EXPECT_EQ(q.ListByOwner("user-1", "sum", 10)->size(), 1u);
+    EXPECT_EQ(q.ListBySubject("project-1", "sum", "", "", 10)->size(), 1u);
+}
+
+TEST_F(JobsTest, CancelOnlyBeforeStart) {
+    Queue q(*db_, clock_, log_);
+    q.Handle("noop", [](const Job&, Progress&) -> Result<boost::json::value> { return boost::json::value(); });
+    auto a = q.Enqueue("noop", "u", "", nullptr);
+    EXPECT_TRUE(*q.Cancel(a->id));
+    EXPECT_EQ(*q.RunPending(), 0);
+    EXPECT_EQ((*q.Find(a->id))->status, "cancelled");
+    EXPECT_FALSE(*q.Cancel(a->id));
+}
+
+TEST_F(JobsTest, AJobOfADeadNodeIsTakenAgainAfterItsLease) {
+    Queue q(*db_, clock_, log_, {.workers = 1, .lease_seconds = 60, .max_attempts = 3});
+    int runs = 0;
+    q.Handle("once", [&](const Job&, Progress&) -> Result<boost::json::value> {
+        ++runs;
+        return boost::json::value();
+    });
+    auto a = q.Enqueue("once", "u", "", nullptr);
+    // Another node claimed it and died: mark it running with a lease that ends in a minute.
+    const std::string later = FormatTime(clock_.Now() + std::chrono::seconds(60));
+    const std::array<storage::Value, 2> p{a->id, later};
+    ASSERT_TRUE(
+        db_->Execute("UPDATE jobs SET status = 'running', attempts = 1, lease_until = $2 WHERE id = $1", p).ok());
+    EXPECT_EQ(*q.RunPending(), 0) << "the lease still holds";
+    clock_.Advance(std::chrono::seconds(61));
+    EXPECT_EQ(*q.RunPending(), 1);
+    EXPECT_EQ(runs, 1);
+    EXPECT_EQ((*q.Find(a->id))->attempts, 2);
+}
+
+TEST_F(JobsTest, WorkersOfTwoNodesRunEachJobOnce) {
+    auto other = test_db_.Open();
+    ASSERT_TRUE(other.ok());
+    Clock system;
+    std::mutex mu;
+    std::multiset<std::string> ran;
+    std::atomic<int> finished{0};
+    std::promise<void> all;
+    constexpr int kJobs = 40;
+    auto handler = [&](const Job& job, Progress&) -> Result<boost::json::value> {
+        {
+            std::lock_guard lock(mu);
+            ran.insert(job.id);
+        }
+        if (++finished == kJobs) all.set_value();
+        return boost::json::value();
+    };
+    Queue a(*db_, system, log_, {.workers = 2, .poll_ms = 20});
+    Queue b(**other, system, log_, {.workers = 2, .poll_ms = 20});
+    a.Handle("work", handler);
+    b.Handle("work", handler);
+    for (int i = 0; i < kJobs; ++i) ASSERT_TRUE(a.Enqueue("work", "u", "", nullptr).ok());
+    a.Start();
+    b.Start();
+    ASSERT_EQ(all.get_future().wait_for(std::chrono::seconds(60)), std::future_status::ready);
+    a.Stop();
+    b.Stop();
+    EXPECT_EQ(ran.size(), static_cast<std::size_t>(kJobs));
+    EXPECT_EQ(std::set<std::string>(ran.begin(), ran.end()).size(), static_cast<std::size_t>(kJobs)) << "no job twice";
+}
+
+}  // namespace
+}  // namespace dihya::jobs
