@@ -4,9 +4,11 @@
 
 #include "analyze/handlers.hpp"
 #include "audit/chain.hpp"
+#include "audit/handlers.hpp"
 #include "auth/handlers.hpp"
 #include "catalog/catalog.hpp"
 #include "docs/docs.hpp"
+#include "gdpr/handlers.hpp"
 #include "generator/handlers.hpp"
 #include "generator/pack.hpp"
 #include "ops/ops.hpp"
@@ -61,6 +63,16 @@ Result<std::unique_ptr<Services>> BuildServices(const Config& config, Logger& lo
     s->auth = std::make_unique<auth::AuthService>(
         auth::AuthDeps{db, *s->cipher, *s->hasher, *s->keys, *s->mailer, *s->audit_sink, s->clock, log, config.auth,
                        config.EffectivePublicUrl(), config.gdpr.policy_version});
+    s->jobs = std::make_unique<jobs::Queue>(db, s->clock, log);
+    s->account_data = std::make_unique<auth::AccountData>(*s->auth);
+    s->audit_data = std::make_unique<audit::AuditData>(*s->audit_log);
+    // Erasure runs the sources in this order: the account (and its cascade) goes last.
+    std::vector<PersonalDataSource*> sources{s->audit_data.get(), s->account_data.get()};
+    s->gdpr = std::make_unique<gdpr::GdprService>(
+        gdpr::GdprDeps{db, *s->jobs, *s->auth, *s->audit_sink, s->clock, log, config.gdpr,
+                       std::filesystem::path(config.data_dir) / "exports", std::move(sources),
+                       [log = s->audit_log.get()](const std::string& id) { return log->PseudonymOf(id); }});
+    s->gdpr->RegisterJobs();
     return s;
 }
 
@@ -85,6 +97,8 @@ Result<void> RegisterModules(Composition& c) {
     analyze::Register(c.app, *c.analyzer, c.vocabulary);
     generator::Register(c.app, *c.engine, *c.analyzer, c.vocabulary);
     auth::Register(c.app, *c.services.auth, *c.services.keys);
+    gdpr::Register(c.app, *c.services.gdpr);
+    audit::Register(c.app, *c.services.audit_log);
     docs::Register(c.app);
     return Ok();
 }

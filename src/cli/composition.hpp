@@ -6,7 +6,11 @@
 #include "analyze/analyzer.hpp"
 #include "audit/audit_log.hpp"
 #include "audit/sink.hpp"
+#include "auth/personal_data.hpp"
 #include "auth/service.hpp"
+#include "audit/personal_data.hpp"
+#include "gdpr/service.hpp"
+#include "jobs/queue.hpp"
 #include "auth/signing_keys.hpp"
 #include "catalog/catalog.hpp"
 #include "core/clock.hpp"
@@ -35,6 +39,10 @@ struct Services {
     std::unique_ptr<audit::AuditLog> audit_log;
     std::unique_ptr<audit::LogSink> audit_sink;
     std::unique_ptr<auth::AuthService> auth;
+    std::unique_ptr<jobs::Queue> jobs;
+    std::unique_ptr<auth::AccountData> account_data;
+    std::unique_ptr<audit::AuditData> audit_data;
+    std::unique_ptr<gdpr::GdprService> gdpr;
 };
 
 /// kInvalidArgument for bad keys in the configuration (encryption.*).

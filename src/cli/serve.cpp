@@ -73,7 +73,11 @@ int Serve(const std::vector<std::string>& args, std::ostream& err) {
                            {"database", (*db)->Describe()},
                            {"docs", scheme + "://" + server.address() + "/docs"},
                            {"version", DIHYA_VERSION}});
+    (*services)->jobs->Start();
+    (*services)->gdpr->StartRetention();
     server.Run();
+    (*services)->gdpr->StopRetention();
+    (*services)->jobs->Stop();
     (*services)->mailer->Flush();
     log.Info("stopped");
     return kOk;
