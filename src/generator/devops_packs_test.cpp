@@ -164,7 +164,7 @@ TEST(DevopsPacks, DefaultStacksReactExpressDockerComposeActions) {
     EXPECT_EQ(Keys(compose["services"]), (std::vector<std::string>{"backend", "frontend"}));
     const YAML::Node api = compose["services"]["backend"];
     EXPECT_EQ(api["build"].as<std::string>(), "./backend");
-    EXPECT_EQ(api["ports"][0].as<std::string>(), "${BACKEND_PORT:-3000}:3000");
+    EXPECT_EQ(api["ports"][0].as<std::string>(), "127.0.0.1:${BACKEND_PORT:-3000}:3000");
     EXPECT_EQ(api["environment"]["PORT"].as<std::string>(), "3000");
     EXPECT_EQ(api["environment"]["JWT_SECRET"].as<std::string>(),
               "${JWT_SECRET:?set JWT_SECRET in .env, see .env.example}");
@@ -174,7 +174,7 @@ TEST(DevopsPacks, DefaultStacksReactExpressDockerComposeActions) {
     const YAML::Node web = compose["services"]["frontend"];
     EXPECT_EQ(web["environment"]["API_UPSTREAM"].as<std::string>(), "http://backend:3000");
     EXPECT_EQ(web["depends_on"]["backend"]["condition"].as<std::string>(), "service_healthy");
-    EXPECT_EQ(web["ports"][0].as<std::string>(), "${FRONTEND_PORT:-8080}:80");
+    EXPECT_EQ(web["ports"][0].as<std::string>(), "127.0.0.1:${FRONTEND_PORT:-8080}:80");
     EXPECT_TRUE(Contains(files.at(".env.example"), "\nDOCTOR_PASSWORD=\n"));
     EXPECT_TRUE(Contains(files.at(".gitignore"), "\n.env\n"));
 
@@ -220,7 +220,7 @@ TEST(DevopsPacks, FlaskWithoutFrontEndOrAuth) {
 
     const YAML::Node compose = YAML::Load(files.at("compose.yaml"));
     EXPECT_EQ(Keys(compose["services"]), std::vector<std::string>{"backend"});
-    EXPECT_EQ(compose["services"]["backend"]["ports"][0].as<std::string>(), "${BACKEND_PORT:-5000}:5000");
+    EXPECT_EQ(compose["services"]["backend"]["ports"][0].as<std::string>(), "127.0.0.1:${BACKEND_PORT:-5000}:5000");
     EXPECT_EQ(compose["services"]["backend"]["environment"]["APP_ENV"].as<std::string>(), "production");
     EXPECT_FALSE(Contains(files.at("compose.yaml"), "JWT_SECRET"));
     EXPECT_FALSE(Contains(files.at(".env.example"), "JWT_SECRET"));
