@@ -267,6 +267,36 @@ json::object MakeContext(const model::ProjectModel& model, const std::string& ge
         entity["required_fields"] = std::move(required);
         entity["has_refs"] = has_refs;
     }
+    // stack_flags.<kind>: false when the kind is not chosen, else {<value>: true} (devops: one per tool), so that
+    // templates branch with {{#stack_flags.backend.express}} and {{^stack_flags.frontend}}.
+    json::object stack_flags;
+    const std::pair<std::string_view, const std::string*> single[] = {
+        {"frontend", &model.stacks.frontend},     {"backend", &model.stacks.backend},
+        {"mobile", &model.stacks.mobile},         {"ai", &model.stacks.ai},
+        {"blockchain", &model.stacks.blockchain},
+    };
+    for (const auto& [kind, value] : single) {
+        if (value->empty() || *value == "none") {
+            stack_flags[kind] = false;
+        } else {
+            stack_flags[kind] = json::object{{*value, true}};
+        }
+    }
+    json::object devops;
+    for (const std::string& tool : model.stacks.devops) {
+        if (!tool.empty() && tool != "none") devops[tool] = true;
+    }
+    stack_flags["devops"] = devops.empty() ? json::value(false) : json::value(std::move(devops));
+    ctx["stack_flags"] = std::move(stack_flags);
+    // role_info: each role with the prefix of its environment variables (ADMIN for ADMIN_EMAIL, ADMIN_PASSWORD).
+    json::array role_info;
+    for (const std::string& role : model.roles) {
+        std::string upper = role;
+        std::transform(upper.begin(), upper.end(), upper.begin(),
+                       [](unsigned char c) { return static_cast<char>(std::toupper(c)); });
+        role_info.push_back(json::object{{"name", role}, {"env", upper}});
+    }
+    ctx["role_info"] = std::move(role_info);
     ctx["generator"] = json::object{{"name", "dihya"}, {"version", generator_version}};
     Decorate(root);
     return std::move(ctx);
@@ -342,6 +372,23 @@ Result<Plan> Engine::MakePlan(const model::ProjectModel& model) const {
             sep = "; ";
         }
         return MakeError(ErrorCode::kInvalidArgument, message, std::move(details));
+    }
+    // Stacks that a chosen pack needs beside its own (compose builds the images of the docker pack).
+    for (const Pack* pack : plan.packs) {
+        for (const auto& [kind, value] : pack->required) {
+            if (std::find(wanted.begin(), wanted.end(), std::pair<std::string, std::string>{kind, value}) !=
+                wanted.end()) {
+                continue;
+            }
+            const auto& [own_kind, own_value] = *pack->provides.begin();
+            const std::string field = "stacks." + kind;
+            const std::string how =
+                kind == "devops" ? "add " + value + " to " + field : "set " + field + " to " + value;
+            return MakeError(ErrorCode::kInvalidArgument,
+                             "stacks." + own_kind + " = " + own_value + " needs " + field + " = " + value +
+                                 " as well (pack " + pack->name + "): " + how,
+                             {{field, own_value + " needs " + value}});
+        }
     }
 
     plan.context = MakeContext(model, options_.generator_version);

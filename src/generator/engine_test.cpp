@@ -177,6 +177,75 @@ TEST(GeneratorEngine, ContextAdditions) {
               "full_name:0^(text),email:1(text).");
 }
 
+TEST(GeneratorEngine, StackFlagsAndRoleInfo) {
+    const std::string text =
+        "{{#stack_flags.frontend.react}}react{{/stack_flags.frontend.react}}"
+        "{{#stack_flags.backend.flask}}flask{{/stack_flags.backend.flask}}"
+        "{{#stack_flags.backend}} backend{{/stack_flags.backend}}"
+        "{{^stack_flags.mobile}} no-mobile{{/stack_flags.mobile}}"
+        "{{^stack_flags.devops}} no-devops{{/stack_flags.devops}}"
+        "{{#stack_flags.devops.docker}} docker{{/stack_flags.devops.docker}}"
+        "{{#stack_flags.devops.github-actions}} actions{{/stack_flags.devops.github-actions}}\n"
+        "{{#role_info}}{{name}}={{env}}{{comma}}{{/role_info}}\n";
+    const auto render = [&](std::string_view spec) {
+        std::vector<Pack> packs;
+        packs.push_back(
+            ApiPack("  - {template: s.mustache, path: s.txt, when: stack_flags.devops.docker}\n"
+                    "  - {template: s.mustache, path: t.txt}\n",
+                    {{"s.mustache", text}}));
+        for (const char* tool : {"docker", "github-actions"}) {
+            packs.push_back(MakePack("name: " + std::string(tool) +
+                                     "\nversion: 1.0.0\nkind: stack\nprovides: {devops: " + tool + "}\nfiles: []\n"));
+        }
+        auto tree = RenderWith(std::move(packs), spec);
+        EXPECT_TRUE(tree.ok()) << tree.error().message;
+        return tree.ok() ? Files(*tree) : std::map<std::string, std::string>{};
+    };
+    auto files = render(kClinic);
+    EXPECT_EQ(files.at("t.txt"), "react backend no-mobile no-devops\nadmin=ADMIN,user=USER\n");
+    EXPECT_EQ(files.count("s.txt"), 0u);
+
+    std::string spec(kClinic);
+    spec.replace(spec.find("devops: none"), 12, "devops: [docker, github-actions]");
+    spec.replace(spec.find("features: [auth]"), 16, "features: [auth]\nroles: [admin, front_desk]");
+    files = render(spec);
+    EXPECT_EQ(files.at("s.txt"), "react backend no-mobile docker actions\nadmin=ADMIN,front_desk=FRONT_DESK\n");
+}
+
+TEST(GeneratorEngine, RequiredStacks) {
+    Pack compose = MakePack(R"(name: compose
+version: 1.0.0
+kind: stack
+provides: {devops: compose}
+requires: {devops: docker}
+files:
+  - {template: c.mustache, path: compose.yaml}
+)",
+                            {{"c.mustache", "x"}});
+    ASSERT_EQ(compose.required, (std::map<std::string, std::string>{{"devops", "docker"}}));
+    Pack docker = MakePack("name: docker\nversion: 1.0.0\nkind: stack\nprovides: {devops: docker}\nfiles: []\n");
+    const Engine engine({WebPack(), ApiPack(), compose, docker});
+    auto model = Model(kClinic);
+    model.stacks.devops = {"compose"};
+    auto plan = engine.MakePlan(model);
+    ASSERT_FALSE(plan.ok());
+    EXPECT_EQ(
+        plan.error().message,
+        "stacks.devops = compose needs stacks.devops = docker as well (pack compose): add docker to stacks.devops");
+    EXPECT_EQ(plan.error().details.at("stacks.devops"), "compose needs docker");
+    model.stacks.devops = {"compose", "docker"};
+    EXPECT_TRUE(engine.MakePlan(model).ok());
+
+    auto bad = ParsePack(
+        "name: x\nversion: 1.0.0\nkind: stack\nprovides: {devops: compose}\n"
+        "requires: {cloud: aws}\nfiles: []\n",
+        "x/pack.yaml", [](const std::string&) { return std::nullopt; });
+    ASSERT_FALSE(bad.ok());
+    EXPECT_EQ(bad.error().message,
+              "x/pack.yaml:5: requires.cloud: unknown stack kind (expected frontend, backend, "
+              "mobile, ai, devops, blockchain)");
+}
+
 TEST(GeneratorEngine, EscapesLikeMustacheJs) {
     auto pack =
         ApiPack("  - {template: e.mustache, path: e.txt}\n", {{"e.mustache", "{{description}}|{{{description}}}"}});

@@ -359,11 +359,13 @@ Result<Pack> ParsePack(std::string_view yaml, std::string_view origin, const Pac
         return true;
     };
     for (const auto& kv : root) {
-        static constexpr std::string_view kKeys[] = {"name",     "version", "kind",  "title",
-                                                     "provides", "root",    "files", "description"};
+        static constexpr std::string_view kKeys[] = {"name", "version", "kind",     "title",      "provides",
+                                                     "root", "files",   "requires", "description"};
         const std::string key = kv.first.Scalar();
         if (std::find(std::begin(kKeys), std::end(kKeys), key) == std::end(kKeys)) {
-            problems.Add(key, kv.first, "unknown key (expected name, version, kind, title, provides, root, files)");
+            problems.Add(
+                key, kv.first,
+                "unknown key (expected name, version, kind, title, description, provides, requires, root, files)");
         }
     }
     if (string_field("name", pack.name, true) && !IsSlug(pack.name)) {
@@ -382,24 +384,29 @@ Result<Pack> ParsePack(std::string_view yaml, std::string_view origin, const Pac
             problems.Add("root", root["root"], reason);
         }
     }
-    if (const YAML::Node provides = root["provides"]; provides) {
-        if (!provides.IsMap()) {
-            problems.Add("provides", provides, "must be a mapping like {backend: express}");
-        } else {
-            for (const auto& kv : provides) {
-                const std::string key = kv.first.Scalar();
-                const auto value = ScalarOf(kv.second);
-                if (std::find(std::begin(kStackKinds), std::end(kStackKinds), key) == std::end(kStackKinds)) {
-                    problems.Add("provides." + key, kv.first,
-                                 "unknown stack kind (expected frontend, backend, mobile, ai, devops, blockchain)");
-                } else if (!value || !IsSlug(*value) || *value == "none") {
-                    problems.Add("provides." + key, kv.second, "must be a stack value like express");
-                } else {
-                    pack.provides[key] = *value;
-                }
+    const auto stack_map = [&](const char* key, std::map<std::string, std::string>& out) {
+        const YAML::Node node = root[key];
+        if (!node) return;
+        if (!node.IsMap()) {
+            problems.Add(key, node, "must be a mapping like {backend: express}");
+            return;
+        }
+        for (const auto& kv : node) {
+            const std::string kind = kv.first.Scalar();
+            const auto value = ScalarOf(kv.second);
+            const std::string field = std::string(key) + "." + kind;
+            if (std::find(std::begin(kStackKinds), std::end(kStackKinds), kind) == std::end(kStackKinds)) {
+                problems.Add(field, kv.first,
+                             "unknown stack kind (expected frontend, backend, mobile, ai, devops, blockchain)");
+            } else if (!value || !IsSlug(*value) || *value == "none") {
+                problems.Add(field, kv.second, "must be a stack value like express");
+            } else {
+                out[kind] = *value;
             }
         }
-    }
+    };
+    stack_map("provides", pack.provides);
+    stack_map("requires", pack.required);
     if (pack.kind == "stack" && !root["provides"]) {
         problems.Add("provides", 1, "is required for kind: stack ({backend: express})");
     } else if (pack.kind == "stack" && root["provides"].IsMap() && root["provides"].size() != 1) {

@@ -42,6 +42,7 @@ struct Pack {
     std::string kind;  // "stack" | "domain"
     std::string title;
     std::map<std::string, std::string> provides;  // stack kind → value
+    std::map<std::string, std::string> required;  // `requires`: stacks that must be chosen with this one
     std::string root;                             // "" or a relative folder
     std::vector<PackFile> files;
     std::string origin;  // where it came from (folder), for messages

