@@ -5,6 +5,7 @@
 #include "analyze/handlers.hpp"
 #include "audit/chain.hpp"
 #include "auth/handlers.hpp"
+#include "auth/oauth_handlers.hpp"
 #include "catalog/catalog.hpp"
 #include "docs/docs.hpp"
 #include "generator/handlers.hpp"
@@ -61,6 +62,11 @@ Result<std::unique_ptr<Services>> BuildServices(const Config& config, Logger& lo
     s->auth = std::make_unique<auth::AuthService>(
         auth::AuthDeps{db, *s->cipher, *s->hasher, *s->keys, *s->mailer, *s->audit_sink, s->clock, log, config.auth,
                        config.EffectivePublicUrl(), config.gdpr.policy_version});
+    s->http_client = std::make_unique<auth::CurlHttpClient>();
+    s->oauth = std::make_unique<auth::OAuthService>(auth::OAuthDeps{db, *s->cipher, *s->auth, *s->http_client, s->clock,
+                                                                    log, config.oauth, config.EffectivePublicUrl(),
+                                                                    config.cors.allowed_origins});
+    if (auto ok = s->oauth->CheckProviders(); !ok) return ok.take_error();
     return s;
 }
 
@@ -85,6 +91,7 @@ Result<void> RegisterModules(Composition& c) {
     analyze::Register(c.app, *c.analyzer, c.vocabulary);
     generator::Register(c.app, *c.engine, *c.analyzer, c.vocabulary);
     auth::Register(c.app, *c.services.auth, *c.services.keys);
+    auth::RegisterOAuth(c.app, *c.services.oauth);
     docs::Register(c.app);
     return Ok();
 }

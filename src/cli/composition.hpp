@@ -6,6 +6,8 @@
 #include "analyze/analyzer.hpp"
 #include "audit/audit_log.hpp"
 #include "audit/sink.hpp"
+#include "auth/http_client.hpp"
+#include "auth/oauth.hpp"
 #include "auth/service.hpp"
 #include "auth/signing_keys.hpp"
 #include "catalog/catalog.hpp"
@@ -35,6 +37,8 @@ struct Services {
     std::unique_ptr<audit::AuditLog> audit_log;
     std::unique_ptr<audit::LogSink> audit_sink;
     std::unique_ptr<auth::AuthService> auth;
+    std::unique_ptr<auth::HttpClient> http_client;  // outgoing HTTP (OAuth providers)
+    std::unique_ptr<auth::OAuthService> oauth;
 };
 
 /// kInvalidArgument for bad keys in the configuration (encryption.*).
