@@ -6,6 +6,7 @@
 #include "audit/chain.hpp"
 #include "audit/handlers.hpp"
 #include "auth/handlers.hpp"
+#include "auth/oauth_handlers.hpp"
 #include "catalog/catalog.hpp"
 #include "docs/docs.hpp"
 #include "gdpr/handlers.hpp"
@@ -73,6 +74,11 @@ Result<std::unique_ptr<Services>> BuildServices(const Config& config, Logger& lo
                        std::filesystem::path(config.data_dir) / "exports", std::move(sources),
                        [log = s->audit_log.get()](const std::string& id) { return log->PseudonymOf(id); }});
     s->gdpr->RegisterJobs();
+    s->http_client = std::make_unique<auth::CurlHttpClient>();
+    s->oauth = std::make_unique<auth::OAuthService>(auth::OAuthDeps{db, *s->cipher, *s->auth, *s->http_client, s->clock,
+                                                                    log, config.oauth, config.EffectivePublicUrl(),
+                                                                    config.cors.allowed_origins});
+    if (auto ok = s->oauth->CheckProviders(); !ok) return ok.take_error();
     return s;
 }
 
@@ -99,6 +105,7 @@ Result<void> RegisterModules(Composition& c) {
     auth::Register(c.app, *c.services.auth, *c.services.keys);
     gdpr::Register(c.app, *c.services.gdpr);
     audit::Register(c.app, *c.services.audit_log);
+    auth::RegisterOAuth(c.app, *c.services.oauth);
     docs::Register(c.app);
     return Ok();
 }

@@ -5,20 +5,22 @@
 
 #include "analyze/analyzer.hpp"
 #include "audit/audit_log.hpp"
+#include "audit/personal_data.hpp"
 #include "audit/sink.hpp"
+#include "auth/http_client.hpp"
+#include "auth/oauth.hpp"
 #include "auth/personal_data.hpp"
 #include "auth/service.hpp"
-#include "audit/personal_data.hpp"
-#include "gdpr/service.hpp"
-#include "jobs/queue.hpp"
 #include "auth/signing_keys.hpp"
 #include "catalog/catalog.hpp"
 #include "core/clock.hpp"
 #include "core/config.hpp"
 #include "core/crypto.hpp"
 #include "core/log.hpp"
+#include "gdpr/service.hpp"
 #include "generator/engine.hpp"
 #include "http/app.hpp"
+#include "jobs/queue.hpp"
 #include "mail/mailer.hpp"
 #include "storage/db.hpp"
 
@@ -43,6 +45,8 @@ struct Services {
     std::unique_ptr<auth::AccountData> account_data;
     std::unique_ptr<audit::AuditData> audit_data;
     std::unique_ptr<gdpr::GdprService> gdpr;
+    std::unique_ptr<auth::HttpClient> http_client;  // outgoing HTTP (OAuth providers)
+    std::unique_ptr<auth::OAuthService> oauth;
 };
 
 /// kInvalidArgument for bad keys in the configuration (encryption.*).
