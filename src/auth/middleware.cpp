@@ -70,7 +70,10 @@ RequestContext ContextOf(const http::Request& request) {
 }
 
 std::optional<http::Response> AuthMiddleware::OnRequest(http::Request& request) {
-    if (request.path.rfind("/api/", 0) == 0 && CredentialInQuery(request.query)) {
+    // Only the API reads credentials; health checks, docs and static pages ignore whatever a proxy sends.
+    const bool api = request.path.rfind("/api/", 0) == 0 || request.path == "/graphql";
+    if (!api) return std::nullopt;
+    if (CredentialInQuery(request.query)) {
         return http::Response::Problem(
             Error{ErrorCode::kInvalidArgument,
                   "credentials are not accepted in the query string (they would end up in logs and browser history); "

@@ -320,7 +320,8 @@ Result<JwkSet> OAuthService::Jwks(const OAuthProviderConfig& p, const Discovery&
 }
 
 Result<std::string> OAuthService::Start(std::string_view name, const std::optional<std::string>& return_to,
-                                        const std::optional<Principal>& link, const RequestContext& ctx) {
+                                        const std::optional<Principal>& link, const RequestContext& ctx,
+                                        const std::string& browser) {
     (void)ctx;
     const OAuthProviderConfig* p = Find(name);
     if (p == nullptr) return MakeError(ErrorCode::kNotFound, "no OAuth provider named " + std::string(name));
@@ -353,6 +354,7 @@ Result<std::string> OAuthService::Start(std::string_view name, const std::option
     row.nonce = nonce;
     row.return_to = return_to;
     if (link) row.link_user_id = link->user_id;
+    if (!browser.empty()) row.browser_hash = crypto::Sha256Hex(browser);
     row.expires_at = FormatTime(d_.clock.Now() + std::chrono::seconds(d_.state_ttl_seconds));
     auto w = d_.db.Transaction([&](storage::Session& s) -> Result<void> {
         return repo_.InsertOAuthState(s, state_hash, row, FormatTime(d_.clock.Now()));
@@ -559,6 +561,14 @@ Result<OAuthOutcome> OAuthService::Finish(std::string_view name, const OAuthCall
     const OAuthStateRow& row = **taken;
     const auto expires = ParseTime(row.expires_at);
     if (row.provider != p->name || !expires || *expires <= d_.clock.Now()) return unknown();
+    if (row.browser_hash && !crypto::ConstantTimeEquals(crypto::Sha256Hex(cb.browser), *row.browser_hash)) {
+        d_.log.Warn("oauth sign-in failed", {{"provider", p->name},
+                                             {"reason", "finished in another browser than the one that started it"},
+                                             {"request_id", ctx.request_id}});
+        return MakeError(ErrorCode::kInvalidArgument,
+                         "this sign-in was started in another browser (or its cookie was refused): start again here",
+                         {{"state", "belongs to another browser"}});
+    }
 
     auto fail = [&](Error e) -> Result<OAuthOutcome> {
         if (e.code == ErrorCode::kUnauthenticated || e.code == ErrorCode::kConflict ||

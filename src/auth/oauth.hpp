@@ -77,7 +77,8 @@ struct OAuthOutcome {
 struct OAuthCallback {
     std::string code;
     std::string state;
-    std::string error;  // the provider's error code (access_denied, ...), when it refused
+    std::string error;    // the provider's error code (access_denied, ...), when it refused
+    std::string browser;  // the value of the flow's cookie, as the browser sent it back
 };
 
 struct OAuthDeps {
@@ -108,8 +109,11 @@ public:
     /// A new flow: the provider's authorization URL to send the browser to. `link`: the signed-in account the
     /// identity will be linked to (instead of a sign-in). kNotFound for an unknown provider, kInvalidArgument for
     /// a bad return_to, kUnavailable when an OIDC provider's discovery document cannot be had.
+    /// `browser`: a random value the caller also puts in a cookie of the browser; the callback must bring it back,
+    /// so a flow started in one browser cannot be finished in another (login CSRF). Empty: no such check.
     Result<std::string> Start(std::string_view provider, const std::optional<std::string>& return_to,
-                              const std::optional<Principal>& link, const RequestContext& ctx);
+                              const std::optional<Principal>& link, const RequestContext& ctx,
+                              const std::string& browser = {});
 
     /// Ends a flow at the redirect URI: checks and spends the state, trades the code (with the PKCE verifier) for
     /// tokens, establishes who signed in, and signs in (or links). kInvalidArgument for a missing, unknown,

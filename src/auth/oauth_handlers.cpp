@@ -4,6 +4,7 @@
 #include <boost/url/parse_query.hpp>
 
 #include "auth/middleware.hpp"
+#include "core/crypto.hpp"
 #include "core/dto.hpp"
 
 namespace dihya::auth::oauth_dto {
@@ -61,6 +62,25 @@ using http::Request;
 using http::Response;
 
 namespace {
+
+constexpr std::string_view kFlowCookie = "dihya_oauth";
+
+/// The value of cookie `name` in the request's Cookie header, or "".
+std::string CookieValue(const Request& req, std::string_view name) {
+    const auto header = req.headers.Get("Cookie");
+    if (!header) return "";
+    std::string_view h = *header;
+    while (!h.empty()) {
+        const auto semi = h.find(';');
+        std::string_view part = h.substr(0, semi);
+        while (!part.empty() && part.front() == ' ') part.remove_prefix(1);
+        const auto eq = part.find('=');
+        if (eq != std::string_view::npos && part.substr(0, eq) == name) return std::string(part.substr(eq + 1));
+        if (semi == std::string_view::npos) break;
+        h.remove_prefix(semi + 1);
+    }
+    return "";
+}
 
 Response NoStore(Response r) {
     r.headers.Set("Cache-Control", "no-store");
@@ -151,10 +171,17 @@ void RegisterOAuth(http::App& app, OAuthService& service) {
            .handler = [&s](Request& req) {
                std::optional<Principal> link;
                if (const auto l = Param(req, "link"); l && (*l == "true" || *l == "1")) link = PrincipalOf(req);
-               auto url = s.Start(req.path_params["provider"], Param(req, "return_to"), link, ContextOf(req));
+               // Ties the flow to this browser: the callback must bring the cookie back (login CSRF).
+               const std::string browser = crypto::RandomToken(24);
+               auto url = s.Start(req.path_params["provider"], Param(req, "return_to"), link, ContextOf(req), browser);
                if (!url) return Problem(req, url.error());
-               if (WantsJson(req)) return NoStore(Response::Json(200, dto::Encode(od::AuthorizationUrl{*url})));
-               return Redirect(*url);
+               Response res = WantsJson(req) ? NoStore(Response::Json(200, dto::Encode(od::AuthorizationUrl{*url})))
+                                             : Redirect(*url);
+               res.headers.Set("Set-Cookie", std::string(kFlowCookie) + "=" + browser + "; Path=/api/v1/auth/oauth/" +
+                                                 req.path_params["provider"] +
+                                                 "/callback; Max-Age=600; HttpOnly; SameSite=Lax" +
+                                                 (req.tls ? "; Secure" : ""));
+               return res;
            }});
 
     r.Add(
@@ -193,6 +220,7 @@ void RegisterOAuth(http::App& app, OAuthService& service) {
              cb.code = Param(req, "code").value_or("");
              cb.state = Param(req, "state").value_or("");
              cb.error = Param(req, "error").value_or("");
+             cb.browser = CookieValue(req, kFlowCookie);
              auto out = s.Finish(req.path_params["provider"], cb, ContextOf(req));
              if (!out) return Problem(req, out.error());
              if (out->linked) {

@@ -449,16 +449,16 @@ Result<void> AccountsRepository::UpdateIdentity(S& s, const std::string& provide
 Result<void> AccountsRepository::InsertOAuthState(S& s, const std::string& state_hash, const OAuthStateRow& row,
                                                   const std::string& now) const {
     return Void(Exec(s, Q()["insert_oauth_state"], state_hash, row.provider, row.code_verifier_enc, row.nonce,
-                     row.return_to, row.link_user_id, now, row.expires_at));
+                     row.return_to, row.link_user_id, now, row.expires_at, row.browser_hash));
 }
 
 Result<std::optional<OAuthStateRow>> AccountsRepository::TakeOAuthState(S& s, const std::string& state_hash) const {
     auto r = Query(s, Q()["take_oauth_state"], state_hash);
     if (!r) return r.take_error();
     if (r->empty()) return std::optional<OAuthStateRow>();
-    return std::optional<OAuthStateRow>(OAuthStateRow{Text(*r, 0, "provider"), Text(*r, 0, "code_verifier_enc"),
-                                                      Text(*r, 0, "nonce"), r->GetText(0, "return_to"),
-                                                      r->GetText(0, "link_user_id"), Text(*r, 0, "expires_at")});
+    return std::optional<OAuthStateRow>(OAuthStateRow{
+        Text(*r, 0, "provider"), Text(*r, 0, "code_verifier_enc"), Text(*r, 0, "nonce"), r->GetText(0, "return_to"),
+        r->GetText(0, "link_user_id"), Text(*r, 0, "expires_at"), r->GetText(0, "browser_hash")});
 }
 
 Result<std::int64_t> AccountsRepository::PurgeOAuthStates(S& s, const std::string& now) const {

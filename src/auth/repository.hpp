@@ -113,6 +113,8 @@ struct OAuthStateRow {
     std::optional<std::string> return_to;
     std::optional<std::string> link_user_id;
     std::string expires_at;
+    /// SHA-256 of the value of the cookie set in the browser that started the flow (login CSRF defence).
+    std::optional<std::string> browser_hash;
 };
 
 struct UserFilter {

@@ -1113,6 +1113,16 @@ Result<TokenPair> AuthService::LoginWithIdentity(const ExternalIdentity& id, con
                                         "address: sign in with your password, then link the provider");
                     return Audit(s, "", "auth.oauth_link_refused", (*existing)->id, ctx, {{"provider", id.provider}});
                 }
+                if (!(*existing)->email_verified_at) {
+                    // Whoever registered this address never proved they own it: linking would let them keep a
+                    // password on the account of the person now signing in with a verified address.
+                    refused = MakeError(ErrorCode::kConflict,
+                                        "an account with this email exists but its address was never confirmed: "
+                                        "confirm it with the link we mailed (or reset its password by mail), then "
+                                        "sign in with the provider again");
+                    return Audit(s, "", "auth.oauth_link_refused", (*existing)->id, ctx,
+                                 {{"provider", id.provider}, {"reason", "account email unconfirmed"}});
+                }
                 user = std::move(*existing);
                 how = "linked-by-verified-email";
             } else {

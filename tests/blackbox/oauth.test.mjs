@@ -6,11 +6,14 @@
 
 import assert from 'node:assert/strict';
 import crypto from 'node:crypto';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
 import { test } from 'node:test';
 
 import { assertProblem } from './lib/http.mjs';
 import { startProvider } from './lib/oauth-provider.mjs';
 import { runDihya, startServer } from './lib/server.mjs';
+import { parseMessage, tokenOf } from './lib/smtp.mjs';
 
 const T = { timeout: 60_000 };
 const kPublic = 'http://dihya.test';
@@ -87,11 +90,14 @@ async function flow({ provider = 'mock', returnTo, user, mode, headers = {}, lin
     const callback = atProvider.headers.get('location');
     const cb = new URL(callback);
     for (const k of ['state', 'code']) if (cb.searchParams.get(k)) secrets.add(cb.searchParams.get(k));
-    const done = await get(toServer(callback));
+    // The browser brings back the cookie set by start (it ties the flow to this browser).
+    const cookie = (start.headers.get('set-cookie') ?? '').split(';')[0];
+    assert.match(cookie, /^dihya_oauth=/, 'start sets the flow cookie');
+    const done = await get(toServer(callback), { cookie });
     for (const k of ['access_token', 'refresh_token']) {
         if (done.status === 200 && done.json()[k]) secrets.add(done.json()[k]);
     }
-    return { ...done, authorization, callback, start };
+    return { ...done, authorization, callback, start, cookie };
 }
 
 async function me(accessToken) {
@@ -107,6 +113,28 @@ async function register(address) {
         body: JSON.stringify({ email: address, password: kPassword, consent: { policy_version: '1', accepted: ['terms', 'privacy'] } }),
     });
     return { status: res.status, text: await res.text() };
+}
+
+/// Registers, then confirms the address with the link from the mail (the server writes it to its outbox).
+async function registerVerified(address) {
+    const reg = await register(address);
+    assert.equal(reg.status, 201, reg.text);
+    const dir = path.join(srv.dataDir, 'outbox');
+    let token;
+    while (!token) {
+        for (const f of existsSync(dir) ? readdirSync(dir) : []) {
+            const msg = parseMessage(readFileSync(path.join(dir, f), 'utf8'));
+            if (msg.headers.to === address) token = tokenOf(msg);
+        }
+        if (!token) await new Promise((r) => setTimeout(r, 50));
+    }
+    const res = await fetch(`${srv.url}/api/v1/auth/verify-email`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ token }),
+    });
+    assert.equal(res.status, 204, await res.text());
+    return reg;
 }
 
 async function passwordLogin(address) {
@@ -222,7 +250,7 @@ test('return_to: a path gets the tokens in the fragment; an allowed origin too; 
 
 test('a password account with the same email is linked when the provider verified the email', T, async () => {
     const address = email('linked');
-    const reg = await register(address);
+    const reg = await registerVerified(address);
     assert.equal(reg.status, 201, reg.text);
     const id = JSON.parse(reg.text).id;
     const t = tokensOf(await flow({ user: { sub: subject(), email: address, email_verified: true, name: 'Linked' } }));
@@ -244,6 +272,36 @@ test('an unverified email matching an existing account is refused (409) and noth
     // Had the identity been linked, this would now sign in through it.
     const again = await flow({ user });
     assert.equal(again.status, 409, again.text);
+});
+
+test('a verified provider email is not linked to an account whose own address was never confirmed', T, async () => {
+    const address = email('squatted');
+    const reg = await register(address); // someone registered the address and never confirmed it
+    assert.equal(reg.status, 201, reg.text);
+    const r = await flow({ user: { sub: subject(), email: address, email_verified: true, name: 'Owner' } });
+    const p = assertProblem(r, 409);
+    assert.match(p.detail, /never confirmed/);
+    assert.ok(!r.text.includes('access_token'), r.text);
+});
+
+test('a flow started in one browser cannot be finished in another (login CSRF)', T, async () => {
+    idp.user = { sub: subject(), email: email('csrf'), email_verified: true, name: 'Attacker' };
+    const start = await get(`${srv.url}/api/v1/auth/oauth/mock/start`);
+    assert.equal(start.status, 302, start.text);
+    const set = start.headers.get('set-cookie') ?? '';
+    assert.match(set, /HttpOnly/);
+    assert.match(set, /SameSite=Lax/);
+    assert.match(set, /Path=\/api\/v1\/auth\/oauth\/mock\/callback/);
+    const callback = (await get(start.headers.get('location'))).headers.get('location');
+    const cb = new URL(callback);
+    secrets.add(cb.searchParams.get('state'));
+    secrets.add(cb.searchParams.get('code'));
+    // The victim's browser follows the attacker's callback link without the attacker's cookie.
+    const victim = await get(toServer(callback), { cookie: 'dihya_oauth=someone-elses' });
+    const p = assertProblem(victim, 400);
+    assert.match(p.detail, /another browser/);
+    assert.ok(!victim.text.includes('access_token'));
+    assertProblem(await get(toServer(callback)), 400); // and the state is spent
 });
 
 test('a used state is refused; a tampered state is refused and spends nothing', T, async () => {
@@ -269,7 +327,7 @@ test('a used state is refused; a tampered state is refused and spends nothing', 
     const n = await get(toServer(noState.toString()));
     assertProblem(n, 400);
     // The genuine callback still works: the attempts did not spend the state or the code.
-    tokensOf(await get(toServer(back.toString())));
+    tokensOf(await get(toServer(back.toString()), { cookie: (start.headers.get('set-cookie') ?? '').split(';')[0] }));
 });
 
 test('PKCE: the provider enforces the S256 challenge, and a mismatched verifier fails the sign-in', T, async () => {
@@ -343,7 +401,7 @@ test('an ID token without email claims: the email comes from the userinfo endpoi
     assert.equal((await me(t.access_token)).email, address);
     // email_verified missing from the ID token: asked from userinfo, so an existing account still gets linked.
     const existing = email('userinfo-verified');
-    const reg = await register(existing);
+    const reg = await registerVerified(existing);
     assert.equal(reg.status, 201, reg.text);
     const u = tokensOf(await flow({ user: { sub: subject(), email: existing, email_verified: true, name: 'V' }, mode: 'no-email-verified-claim' }));
     assert.equal((await me(u.access_token)).id, JSON.parse(reg.text).id);
@@ -368,7 +426,7 @@ test('the provider refusing (error=access_denied), unknown providers and a missi
     secrets.add(back.searchParams.get('state'));
     secrets.add(back.searchParams.get('code'));
     back.searchParams.delete('code');
-    const m = await get(toServer(back.toString()));
+    const m = await get(toServer(back.toString()), { cookie: (start.headers.get('set-cookie') ?? '').split(';')[0] });
     const mp = assertProblem(m, 400);
     assert.match(mp.detail, /code is missing/);
 });
@@ -421,7 +479,7 @@ test('link=true with a bearer token links the identity to the signed-in account'
     const cb = new URL(back);
     secrets.add(cb.searchParams.get('state'));
     secrets.add(cb.searchParams.get('code'));
-    const done = await get(toServer(back));
+    const done = await get(toServer(back), { cookie: (start.headers.get('set-cookie') ?? '').split(';')[0] });
     assert.equal(done.status, 302, done.text);
     assert.equal(done.headers.get('location'), '/settings#linked=mock');
     // Signing in with that identity now lands in the linking account, whatever its email.

@@ -181,12 +181,12 @@ UPDATE oauth_identities SET subject_index = $3, subject_enc = $4 WHERE provider 
 
 -- name: insert_oauth_state
 INSERT INTO oauth_states (state_hash, provider, code_verifier_enc, nonce, return_to, link_user_id, created_at,
-                          expires_at)
-VALUES ($1, $2, $3, $4, $5, $6, $7, $8);
+                          expires_at, browser_hash)
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9);
 
 -- name: take_oauth_state
 DELETE FROM oauth_states WHERE state_hash = $1 RETURNING provider, code_verifier_enc, nonce, return_to, link_user_id,
-                                                         expires_at;
+                                                         expires_at, browser_hash;
 
 -- name: purge_oauth_states
 DELETE FROM oauth_states WHERE expires_at < $1;

@@ -105,6 +105,7 @@ CREATE TABLE oauth_states (
     nonce TEXT NOT NULL,
     return_to TEXT,
     link_user_id TEXT,
+    browser_hash TEXT,
     created_at TEXT NOT NULL,
     expires_at TEXT NOT NULL
 );
