@@ -12,6 +12,9 @@ namespace dihya::docs {
 
 namespace {
 
+constexpr std::string_view kAccountCsp =
+    "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; frame-ancestors 'none'; "
+    "base-uri 'none'; form-action 'self'";
 constexpr std::string_view kDocsCsp =
     "default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
     "connect-src 'self'; font-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'";
@@ -145,6 +148,39 @@ void Register(http::App& app) {
                 return serve(name, request);
             },
     });
+    // Pages opened from mailed links (email confirmation, password reset); they post the token to the API.
+    auto pages = std::make_shared<StaticFiles>(
+        std::vector<std::filesystem::path>{std::filesystem::path(app.config.web_dir) / "account"});
+    auto page = [pages](const std::string& name, http::Request& request) {
+        const std::string* content = pages->Get(name);
+        if (content == nullptr) return http::Response::Problem(404, "Not found", "no such page", request.request_id);
+        http::Response r = http::Response::Text(200, *content, ContentType(name));
+        r.headers.Set("Cache-Control", "no-cache");
+        r.headers.Set("Content-Security-Policy", std::string(kAccountCsp));
+        return r;
+    };
+    for (const auto& [path, file] : {std::pair<std::string, std::string>{"/account/verify", "verify.html"},
+                                     {"/account/reset", "reset.html"}}) {
+        app.router.Add({.method = "GET",
+                        .path = path,
+                        .operation_id = file == "verify.html" ? "getVerifyPage" : "getResetPage",
+                        .summary = "Page opened from a mailed link",
+                        .hidden = true,
+                        .handler = [page, file](http::Request& request) { return page(file, request); }});
+    }
+    app.router.Add({.method = "GET",
+                    .path = "/account/{file*}",
+                    .operation_id = "getAccountAsset",
+                    .summary = "Account page assets",
+                    .hidden = true,
+                    .handler = [page](http::Request& request) {
+                        const std::string name = request.path_params["file"];
+                        if (name != "account.js" && name != "account.css") {
+                            return http::Response::Problem(404, "Not found", "no such page", request.request_id);
+                        }
+                        return page(name, request);
+                    }});
+
     app.router.Add({
         .method = "GET",
         .path = "/",

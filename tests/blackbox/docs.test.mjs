@@ -13,21 +13,13 @@ import { promisify } from 'node:util';
 
 import { chromium } from 'playwright-core';
 
+import { kChromiumArgs } from './lib/browser.mjs';
+
 import { assertSecurityHeaders, headerList, request } from './lib/http.mjs';
 import { repoRoot, startServer } from './lib/server.mjs';
 
 const T = { timeout: 50_000 };
 const kMethods = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace'];
-const kChromiumArgs = [
-    '--headless',
-    '--no-sandbox',
-    '--disable-gpu',
-    '--disable-quic',
-    '--no-first-run',
-    '--disable-background-networking',
-    '--disable-component-update',
-    '--disable-sync',
-];
 // Every operation is probed below; keep the bucket out of the way.
 const srv = await startServer({ config: { rate_limit: { enabled: false } } });
 

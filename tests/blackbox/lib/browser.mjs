@@ -1,0 +1,53 @@
+// Headless Debian Chromium through playwright-core, confined to the server under test.
+
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+
+import { chromium } from 'playwright-core';
+
+export const kChromiumArgs = [
+    '--headless',
+    '--no-sandbox',
+    '--disable-gpu',
+    '--disable-quic',
+    '--no-first-run',
+    '--disable-background-networking',
+    '--disable-component-update',
+    '--disable-sync',
+];
+
+/// A fresh profile whose only reachable host is 127.0.0.1:`port`; resolves {page, foreign, problems, close}.
+/// `problems` collects page errors and CSP refusals; `foreign` the URLs that were blocked.
+export async function openBrowser(port, { locale = 'en-US' } = {}) {
+    const profile = mkdtempSync(path.join(tmpdir(), 'dihya-chromium-'));
+    const context = await chromium.launchPersistentContext(profile, {
+        executablePath: '/usr/bin/chromium',
+        headless: true,
+        args: kChromiumArgs,
+        locale,
+        timeout: 30_000,
+    });
+    const foreign = [];
+    await context.route('**/*', (route) => {
+        const u = new URL(route.request().url());
+        if (u.hostname === '127.0.0.1' && u.port === String(port)) return route.continue();
+        foreign.push(route.request().url());
+        return route.abort();
+    });
+    const page = context.pages()[0] ?? (await context.newPage());
+    const problems = [];
+    page.on('pageerror', (err) => problems.push(`page error: ${err.message}`));
+    page.on('console', (msg) => {
+        if (msg.type() === 'error' && /Content Security Policy|Refused to/i.test(msg.text())) problems.push(`console: ${msg.text()}`);
+    });
+    return {
+        page,
+        foreign,
+        problems,
+        close: async () => {
+            await context.close();
+            rmSync(profile, { recursive: true, force: true });
+        },
+    };
+}
