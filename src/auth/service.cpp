@@ -1260,12 +1260,12 @@ Result<std::int64_t> AuthService::ReEncryptAll() {
     return changed + *keys;
 }
 
-Result<json::object> AuthService::Purge(std::optional<TimePoint> unverified_before) {
+Result<json::object> AuthService::Purge(std::optional<TimePoint> unverified_before, TimePoint sessions_ended_before) {
     json::object out;
     std::vector<std::string> stale;
     auto w = d_.db.Transaction([&](storage::Session& s) -> Result<void> {
         const std::string now = Now();
-        auto sessions = repo_.PurgeSessions(s, FormatTime(d_.clock.Now() - std::chrono::hours(24 * 7)));
+        auto sessions = repo_.PurgeSessions(s, FormatTime(sessions_ended_before));
         if (!sessions) return sessions.take_error();
         auto tokens = repo_.PurgeUserTokens(s, now);
         if (!tokens) return tokens.take_error();

@@ -187,7 +187,7 @@ public:
     Result<std::int64_t> ReEncryptAll();
     /// Deletes expired sessions, tokens, throttle entries and OAuth states; and unverified accounts older than
     /// `unverified_before` (when set). Returns what was deleted, by kind.
-    Result<boost::json::object> Purge(std::optional<TimePoint> unverified_before);
+    Result<boost::json::object> Purge(std::optional<TimePoint> unverified_before, TimePoint sessions_ended_before);
 
     const AccountsRepository& repository() const { return repo_; }
     const crypto::FieldCipher& cipher() const { return d_.cipher; }

@@ -247,7 +247,7 @@ Result<json::object> GdprService::RunRetention() {
     if (d_.config.unverified_account_days > 0) {
         unverified_before = now - std::chrono::hours(24 * d_.config.unverified_account_days);
     }
-    auto purged = d_.auth.Purge(unverified_before);
+    auto purged = d_.auth.Purge(unverified_before, now - std::chrono::hours(24 * d_.config.session_days_after_expiry));
     if (!purged) return purged.take_error();
     json::object out = std::move(*purged);
     std::int64_t erased = 0;
