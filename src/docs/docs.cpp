@@ -159,8 +159,8 @@ void Register(http::App& app) {
         r.headers.Set("Content-Security-Policy", std::string(kAccountCsp));
         return r;
     };
-    for (const auto& [path, file] : {std::pair<std::string, std::string>{"/account/verify", "verify.html"},
-                                     {"/account/reset", "reset.html"}}) {
+    for (const auto& [path, file] :
+         {std::pair<std::string, std::string>{"/account/verify", "verify.html"}, {"/account/reset", "reset.html"}}) {
         app.router.Add({.method = "GET",
                         .path = path,
                         .operation_id = file == "verify.html" ? "getVerifyPage" : "getResetPage",
