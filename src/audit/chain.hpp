@@ -8,6 +8,8 @@
 #include <string>
 #include <string_view>
 
+#include "core/clock.hpp"
+#include "core/net.hpp"
 #include "core/result.hpp"
 
 namespace dihya::audit {
@@ -56,13 +58,6 @@ bool IsPseudonym(std::string_view value);
 /// A 32-byte pseudonym key derived from the server secret (BLAKE2b with a fixed context), so that the
 /// key needs no configuration of its own. Pseudonyms stay stable as long as the secret does.
 std::string DerivePseudonymKey(std::string_view secret);
-
-/// IPv4 → its /24 ("203.0.113.7" → "203.0.113.0"); IPv6 → its /48 ("2001:db8:1:2::3" → "2001:db8:1::");
-/// IPv4-mapped IPv6 is treated as IPv4. Idempotent. nullopt when `ip` is not an IP address.
-std::optional<std::string> TruncateIp(std::string_view ip);
-
-/// "YYYY-MM-DDTHH:MM:SS.mmmZ".
-std::string FormatTime(std::chrono::system_clock::time_point t);
 
 /// Parses "YYYY-MM-DD", or "YYYY-MM-DDTHH:MM[:SS[.fraction]]" followed by "Z" or "±HH:MM", into the
 /// canonical form of FormatTime (sub-millisecond digits are dropped). kInvalidArgument otherwise.

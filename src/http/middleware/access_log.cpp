@@ -2,6 +2,7 @@
 
 #include <boost/json.hpp>
 
+#include "core/net.hpp"
 #include "core/redact.hpp"
 
 namespace dihya::http {
@@ -21,7 +22,7 @@ void AccessLogMiddleware::OnResponse(const Request& request, Response& response)
     fields["status"] = response.status;
     fields["duration_ms"] = seconds * 1000.0;
     fields["bytes"] = response.body.size();
-    fields["remote"] = request.remote_ip;
+    fields["remote"] = TruncateIp(request.remote_ip).value_or("-");  // an address is personal data: its /24 or /48
     log_.Info("request", fields);
 }
 
