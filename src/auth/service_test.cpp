@@ -116,6 +116,45 @@ TEST_F(AccountsTest, UnknownEmailsAreThrottledToo) {
     EXPECT_EQ(service_->Login("ghost@example.org", "nope nope nope", ctx_).error().code, ErrorCode::kRateLimited);
 }
 
+TEST_F(AccountsTest, OneAddressTryingManyAccountsIsThrottled) {
+    MustCreate("target@example.org");
+    for (int i = 0; i < config_.throttle_ip_free_failures; ++i) {
+        auto r = service_->Login("victim" + std::to_string(i) + "@example.org", "guess guess guess", ctx_);
+        ASSERT_EQ(r.error().code, ErrorCode::kUnauthenticated) << i;
+    }
+    EXPECT_EQ(service_->Login("target@example.org", std::string(kPassword), ctx_).error().code,
+              ErrorCode::kRateLimited);
+    const RequestContext elsewhere{"req-2", "198.51.100.9"};
+    EXPECT_TRUE(service_->Login("target@example.org", std::string(kPassword), elsewhere).ok())
+        << "other addresses are not affected";
+}
+
+TEST_F(AccountsTest, SigningKeysRotateAndOldKeysVerifyUntilTheirTokensExpire) {
+    MustCreate("kai@example.org");
+    MustLogin("kai@example.org");  // the first key is made now; it signs for a day (SigningPolicy above)
+    auto kid = [](const TokenPair& t) { return std::string(PeekJwtHeader(t.access_token)->at("kid").as_string()); };
+    clock_.Advance(std::chrono::seconds(86400 - 1));
+    TokenPair last_of_old;
+    MustLogin("kai@example.org", &last_of_old);
+    clock_.Advance(std::chrono::seconds(2));
+    TokenPair first_of_new;
+    MustLogin("kai@example.org", &first_of_new);
+    EXPECT_NE(kid(first_of_new), kid(last_of_old)) << "a key past its rotation age no longer signs";
+    EXPECT_TRUE(keys_->Verify(last_of_old.access_token, kApiAudience).ok()) << "but still verifies its tokens";
+    EXPECT_TRUE(keys_->Verify(first_of_new.access_token, kApiAudience).ok());
+    auto published = [&] {
+        std::set<std::string> kids;
+        const auto jwks = keys_->Jwks();  // (a temporary in the range expression would not outlive the loop)
+        for (const auto& k : jwks->at("keys").as_array()) kids.insert(std::string(k.at("kid").as_string()));
+        return kids;
+    };
+    EXPECT_TRUE(published().contains(kid(last_of_old)));
+    EXPECT_TRUE(published().contains(kid(first_of_new)));
+    clock_.Advance(std::chrono::seconds(900 + 300 + 1));  // every token of the old key has expired
+    EXPECT_FALSE(published().contains(kid(last_of_old))) << "a retired key goes once no token of it can be valid";
+    EXPECT_TRUE(published().contains(kid(first_of_new)));
+}
+
 TEST_F(AccountsTest, RefreshRotatesAndReuseEndsTheFamily) {
     MustCreate("erin@example.org");
     TokenPair first;
