@@ -10,6 +10,7 @@
 #include "generator/handlers.hpp"
 #include "generator/pack.hpp"
 #include "ops/ops.hpp"
+#include "projects/handlers.hpp"
 
 namespace dihya::cli {
 
@@ -61,6 +62,8 @@ Result<std::unique_ptr<Services>> BuildServices(const Config& config, Logger& lo
     s->auth = std::make_unique<auth::AuthService>(
         auth::AuthDeps{db, *s->cipher, *s->hasher, *s->keys, *s->mailer, *s->audit_sink, s->clock, log, config.auth,
                        config.EffectivePublicUrl(), config.gdpr.policy_version});
+    s->jobs = std::make_unique<jobs::Queue>(db, s->clock, log);
+    s->projects_data = projects::PersonalData(*s->jobs);
     return s;
 }
 
@@ -79,12 +82,15 @@ Result<void> RegisterModules(Composition& c) {
     if (!packs) return packs.take_error();
     for (const auto& p : *packs) c.catalog.packs.push_back({p.name, p.version, p.kind});
     c.engine = std::make_unique<generator::Engine>(std::move(*packs));
+    c.projects = std::make_unique<projects::ProjectsService>(projects::ProjectsDeps{
+        c.db, *c.services.jobs, *c.engine, *c.analyzer, c.vocabulary, *c.services.audit_sink, c.services.clock, c.log});
 
     ops::Register(c.app);
     catalog::Register(c.app, c.catalog);
     analyze::Register(c.app, *c.analyzer, c.vocabulary);
     generator::Register(c.app, *c.engine, *c.analyzer, c.vocabulary);
     auth::Register(c.app, *c.services.auth, *c.services.keys);
+    projects::Register(c.app, *c.projects);
     docs::Register(c.app);
     return Ok();
 }

@@ -73,7 +73,9 @@ int Serve(const std::vector<std::string>& args, std::ostream& err) {
                            {"database", (*db)->Describe()},
                            {"docs", scheme + "://" + server.address() + "/docs"},
                            {"version", DIHYA_VERSION}});
+    (*services)->jobs->Start();
     server.Run();
+    (*services)->jobs->Stop();  // lets running jobs finish
     (*services)->mailer->Flush();
     log.Info("stopped");
     return kOk;
