@@ -13,6 +13,7 @@
 #include "generator/handlers.hpp"
 #include "generator/pack.hpp"
 #include "ops/ops.hpp"
+#include "projects/handlers.hpp"
 
 namespace dihya::cli {
 
@@ -65,10 +66,11 @@ Result<std::unique_ptr<Services>> BuildServices(const Config& config, Logger& lo
         auth::AuthDeps{db, *s->cipher, *s->hasher, *s->keys, *s->mailer, *s->audit_sink, s->clock, log, config.auth,
                        config.EffectivePublicUrl(), config.gdpr.policy_version});
     s->jobs = std::make_unique<jobs::Queue>(db, s->clock, log);
+    s->projects_data = projects::PersonalData(*s->jobs);
     s->account_data = std::make_unique<auth::AccountData>(*s->auth);
     s->audit_data = std::make_unique<audit::AuditData>(*s->audit_log);
     // Erasure runs the sources in this order: the account (and its cascade) goes last.
-    std::vector<PersonalDataSource*> sources{s->audit_data.get(), s->account_data.get()};
+    std::vector<PersonalDataSource*> sources{s->projects_data.get(), s->audit_data.get(), s->account_data.get()};
     s->gdpr = std::make_unique<gdpr::GdprService>(
         gdpr::GdprDeps{db, *s->jobs, *s->auth, *s->audit_sink, s->clock, log, config.gdpr,
                        std::filesystem::path(config.data_dir) / "exports", std::move(sources),
@@ -97,6 +99,8 @@ Result<void> RegisterModules(Composition& c) {
     if (!packs) return packs.take_error();
     for (const auto& p : *packs) c.catalog.packs.push_back({p.name, p.version, p.kind});
     c.engine = std::make_unique<generator::Engine>(std::move(*packs));
+    c.projects = std::make_unique<projects::ProjectsService>(projects::ProjectsDeps{
+        c.db, *c.services.jobs, *c.engine, *c.analyzer, c.vocabulary, *c.services.audit_sink, c.services.clock, c.log});
 
     ops::Register(c.app);
     catalog::Register(c.app, c.catalog);
@@ -106,6 +110,7 @@ Result<void> RegisterModules(Composition& c) {
     gdpr::Register(c.app, *c.services.gdpr);
     audit::Register(c.app, *c.services.audit_log);
     auth::RegisterOAuth(c.app, *c.services.oauth);
+    projects::Register(c.app, *c.projects);
     docs::Register(c.app);
     return Ok();
 }

@@ -17,11 +17,13 @@
 #include "core/config.hpp"
 #include "core/crypto.hpp"
 #include "core/log.hpp"
+#include "core/personal_data.hpp"
 #include "gdpr/service.hpp"
 #include "generator/engine.hpp"
 #include "http/app.hpp"
 #include "jobs/queue.hpp"
 #include "mail/mailer.hpp"
+#include "projects/service.hpp"
 #include "storage/db.hpp"
 
 namespace dihya::cli {
@@ -41,7 +43,11 @@ struct Services {
     std::unique_ptr<audit::AuditLog> audit_log;
     std::unique_ptr<audit::LogSink> audit_sink;
     std::unique_ptr<auth::AuthService> auth;
+    /// Background jobs of every module (generations, ...): modules register their handlers while they are built;
+    /// `serve` starts the workers once the server listens and stops them on shutdown.
     std::unique_ptr<jobs::Queue> jobs;
+    /// GDPR sources (core/personal_data.hpp) of the modules built here.
+    std::unique_ptr<PersonalDataSource> projects_data;
     std::unique_ptr<auth::AccountData> account_data;
     std::unique_ptr<audit::AuditData> audit_data;
     std::unique_ptr<gdpr::GdprService> gdpr;
@@ -67,6 +73,7 @@ struct Composition {
     model::Vocabulary vocabulary;
     std::unique_ptr<analyze::RuleAnalyzer> analyzer;
     std::unique_ptr<generator::Engine> engine;
+    std::unique_ptr<projects::ProjectsService> projects;
 };
 
 Result<void> RegisterModules(Composition& c);

@@ -12,6 +12,7 @@ ProblemKind ProblemKindOf(ErrorCode code) {
         case ErrorCode::kNotFound: return {404, "not-found", "Not found"};
         case ErrorCode::kAlreadyExists: return {409, "already-exists", "Already exists"};
         case ErrorCode::kConflict: return {409, "conflict", "Conflict"};
+        case ErrorCode::kPreconditionFailed: return {412, "precondition-failed", "Precondition failed"};
         case ErrorCode::kUnauthenticated: return {401, "unauthenticated", "Authentication required"};
         case ErrorCode::kPermissionDenied: return {403, "permission-denied", "Permission denied"};
         case ErrorCode::kRateLimited: return {429, "rate-limited", "Too many requests"};

@@ -14,6 +14,8 @@ TEST(Problem, MapsEveryCodeToAStatus) {
     EXPECT_EQ(ProblemKindOf(ErrorCode::kPermissionDenied).status, 403);
     EXPECT_EQ(ProblemKindOf(ErrorCode::kNotFound).status, 404);
     EXPECT_EQ(ProblemKindOf(ErrorCode::kAlreadyExists).status, 409);
+    EXPECT_EQ(ProblemKindOf(ErrorCode::kConflict).status, 409);
+    EXPECT_EQ(ProblemKindOf(ErrorCode::kPreconditionFailed).status, 412);
     EXPECT_EQ(ProblemKindOf(ErrorCode::kPayloadTooLarge).status, 413);
     EXPECT_EQ(ProblemKindOf(ErrorCode::kRateLimited).status, 429);
     EXPECT_EQ(ProblemKindOf(ErrorCode::kInternal).status, 500);

@@ -13,7 +13,8 @@ enum class ErrorCode {
     kInvalidArgument,  // malformed input, failed validation
     kNotFound,
     kAlreadyExists,
-    kConflict,  // state conflict (e.g. version mismatch)
+    kConflict,            // state conflict (e.g. a concurrent change)
+    kPreconditionFailed,  // a condition the caller set does not hold (If-Match names an older version)
     kUnauthenticated,
     kPermissionDenied,
     kRateLimited,

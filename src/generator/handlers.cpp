@@ -4,6 +4,7 @@
 
 #include "core/dto.hpp"
 #include "generator/archive.hpp"
+#include "generator/spec_input.hpp"
 
 namespace dihya::generator {
 
@@ -20,14 +21,7 @@ BOOST_DESCRIBE_STRUCT(GenerateRequest, (), (model, text, spec, type, stack))
 
 template <>
 struct dihya::dto::Rules<dihya::generator::GenerateRequest> {
-    static FieldRules Get() {
-        const auto max = static_cast<std::int64_t>(analyze::kMaxTextLength);
-        return {{"model", {.description = "a structured ProjectModel (see the catalog for allowed values)"}},
-                {"text", {.description = "a free-text specification in French, English or Arabic", .max_length = max}},
-                {"spec", {.description = "prototype form: the specification text", .max_length = max}},
-                {"type", {.description = "prototype form: webapp, mobile, api, ai, blockchain", .max_length = 40}},
-                {"stack", {.description = "prototype form: technologies, e.g. react+flask", .max_length = 200}}};
-    }
+    static FieldRules Get() { return generator::SpecInputRules(); }
 };
 
 namespace dihya::generator {
@@ -36,17 +30,9 @@ namespace {
 
 Result<model::ProjectModel> ModelOf(const GenerateRequest& req, analyze::Analyzer& analyzer,
                                     const model::Vocabulary& vocabulary) {
-    const int given = req.model.has_value() + req.text.has_value() + req.spec.has_value();
-    if (given != 1) {
-        return MakeError(ErrorCode::kInvalidArgument, "send exactly one of model, text or the prototype form's spec",
-                         {{"model", given == 0 ? "model, text or spec is required" : "only one of model, text, spec"}});
-    }
-    if (req.model) return model::ParseModelValue(*req.model, "model", vocabulary);
-    auto analysis = req.text ? analyzer.Analyze(*req.text, vocabulary)
-                             : analyze::AnalyzePrototypeForm(
-                                   analyzer, {*req.spec, req.type.value_or(""), req.stack.value_or("")}, vocabulary);
-    if (!analysis) return analysis.take_error();
-    return std::move(analysis->model);
+    auto resolved = ResolveSpec({req.model, req.text, req.spec, req.type, req.stack}, analyzer, vocabulary);
+    if (!resolved) return resolved.take_error();
+    return std::move(resolved->model);
 }
 
 }  // namespace

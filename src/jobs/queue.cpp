@@ -39,6 +39,10 @@ const std::string& ListSubjectSql() {
     static const std::string s = WithColumns("list_subject");
     return s;
 }
+const std::string& AllSubjectSql() {
+    static const std::string s = WithColumns("all_subject");
+    return s;
+}
 
 json::value ParseOrNull(const std::optional<std::string>& text) {
     if (!text || text->empty()) return nullptr;
@@ -201,6 +205,16 @@ Result<std::vector<Job>> Queue::ListBySubject(const std::string& subject_id, con
     return out;
 }
 
+Result<std::vector<Job>> Queue::ListBySubject(storage::Session& s, const std::string& subject_id,
+                                              const std::string& kind) {
+    const std::array<Value, 2> p{subject_id, kind};
+    auto r = s.Query(AllSubjectSql(), p);
+    if (!r) return r.take_error();
+    std::vector<Job> out;
+    for (std::size_t i = 0; i < r->size(); ++i) out.push_back(Read(*r, i));
+    return out;
+}
+
 Result<std::vector<Event>> Queue::Events(const std::string& id, std::int64_t after_seq, std::int64_t limit) {
     const std::array<Value, 3> p{id, after_seq, limit};
     auto r = db_.Query(Q()["events"], p);
@@ -223,6 +237,11 @@ Result<bool> Queue::Cancel(const std::string& id) {
 Result<std::int64_t> Queue::DeleteOwner(storage::Session& s, const std::string& owner_id) {
     const std::array<Value, 1> p{owner_id};
     return s.Execute(Q()["delete_owner"], p);
+}
+
+Result<std::int64_t> Queue::DeleteSubject(storage::Session& s, const std::string& subject_id, const std::string& kind) {
+    const std::array<Value, 2> p{subject_id, kind};
+    return s.Execute(Q()["delete_subject"], p);
 }
 
 Result<std::vector<std::pair<std::string, json::value>>> Queue::OldFinished(const std::string& kind,

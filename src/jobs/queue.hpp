@@ -93,10 +93,14 @@ public:
     Result<std::vector<Job>> ListBySubject(const std::string& subject_id, const std::string& kind,
                                            const std::string& before_created_at, const std::string& before_id,
                                            std::int64_t limit);
+    /// Every job of `kind` about `subject_id`, newest first, inside a transaction (exports).
+    Result<std::vector<Job>> ListBySubject(storage::Session& s, const std::string& subject_id, const std::string& kind);
     Result<std::vector<Event>> Events(const std::string& id, std::int64_t after_seq, std::int64_t limit);
     /// Cancels a job that has not started; false when it already has.
     Result<bool> Cancel(const std::string& id);
     Result<std::int64_t> DeleteOwner(storage::Session& s, const std::string& owner_id);
+    /// Deletes the jobs of `kind` about `subject_id` (with their logs), e.g. when the subject is deleted.
+    Result<std::int64_t> DeleteSubject(storage::Session& s, const std::string& subject_id, const std::string& kind);
     /// Finished jobs of `kind` older than `before`: (id, result).
     Result<std::vector<std::pair<std::string, boost::json::value>>> OldFinished(const std::string& kind,
                                                                                 const std::string& before);

@@ -77,6 +77,36 @@ TEST_F(JobsTest, CancelOnlyBeforeStart) {
     EXPECT_FALSE(*q.Cancel(a->id));
 }
 
+TEST_F(JobsTest, JobsOfASubjectAreListedAndDeletedInATransaction) {
+    Queue q(*db_, clock_, log_);
+    q.Handle("noop", [](const Job&, Progress& p) -> Result<boost::json::value> {
+        p.Log("ran");
+        return boost::json::value();
+    });
+    q.Handle("other", [](const Job&, Progress&) -> Result<boost::json::value> { return boost::json::value(); });
+    auto a = q.Enqueue("noop", "u", "subject-1", nullptr);
+    clock_.Advance(std::chrono::seconds(1));
+    auto b = q.Enqueue("noop", "u", "subject-1", nullptr);
+    auto c = q.Enqueue("other", "u", "subject-1", nullptr);
+    auto d = q.Enqueue("noop", "u", "subject-2", nullptr);
+    ASSERT_TRUE(a.ok() && b.ok() && c.ok() && d.ok());
+    EXPECT_EQ(*q.RunPending(), 4);
+    ASSERT_TRUE(db_->Transaction([&](storage::Session& s) -> Result<void> {
+                       auto listed = q.ListBySubject(s, "subject-1", "noop");
+                       EXPECT_TRUE(listed.ok());
+                       EXPECT_EQ(listed->size(), 2u);
+                       EXPECT_EQ(listed->front().id, b->id) << "newest first";
+                       auto deleted = q.DeleteSubject(s, "subject-1", "noop");
+                       EXPECT_EQ(*deleted, 2);
+                       return Ok();
+                   })
+                    .ok());
+    EXPECT_FALSE(q.Find(a->id)->has_value());
+    EXPECT_TRUE(q.Events(a->id, 0, 10)->empty()) << "the log goes with the job";
+    EXPECT_TRUE(q.Find(c->id)->has_value()) << "other kinds stay";
+    EXPECT_TRUE(q.Find(d->id)->has_value()) << "other subjects stay";
+}
+
 TEST_F(JobsTest, AJobOfADeadNodeIsTakenAgainAfterItsLease) {
     Queue q(*db_, clock_, log_, {.workers = 1, .lease_seconds = 60, .max_attempts = 3});
     int runs = 0;

@@ -52,6 +52,12 @@ SELECT seq, at, message FROM job_events WHERE job_id = $1 AND seq > $2 ORDER BY 
 -- name: delete_owner
 DELETE FROM jobs WHERE owner_id = $1;
 
+-- name: all_subject
+SELECT {columns} FROM jobs WHERE subject_id = $1 AND kind = $2 ORDER BY created_at DESC, id DESC;
+
+-- name: delete_subject
+DELETE FROM jobs WHERE subject_id = $1 AND kind = $2;
+
 -- name: old_finished
 SELECT id, kind, result FROM jobs WHERE kind = $1 AND finished_at IS NOT NULL AND finished_at < $2 ORDER BY finished_at LIMIT 500;
 

@@ -1,0 +1,211 @@
+#pragma once
+
+// Saved projects and their generations. A project is a user's specification (the normalised structured model,
+// and the free text it was analysed from, if any), versioned for optimistic concurrency. A generation renders a
+// version of it in the background (a job of kind "generation" on the job queue) and keeps the rendered files in
+// the database (see migrations/005_projects.sql for why), from which the archive, the file tree and previews are
+// served. No HTTP types: handlers.cpp maps these to routes.
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <boost/json/object.hpp>
+#include <boost/json/value.hpp>
+
+#include "analyze/analyzer.hpp"
+#include "auth/principal.hpp"
+#include "core/audit_sink.hpp"
+#include "core/clock.hpp"
+#include "core/log.hpp"
+#include "core/personal_data.hpp"
+#include "core/request_context.hpp"
+#include "core/result.hpp"
+#include "generator/archive.hpp"
+#include "generator/engine.hpp"
+#include "generator/spec_input.hpp"
+#include "jobs/queue.hpp"
+#include "model/project_model.hpp"
+#include "projects/repository.hpp"
+#include "storage/db.hpp"
+
+namespace dihya::projects {
+
+/// The job kind of generations.
+inline constexpr std::string_view kGenerationJob = "generation";
+/// The steps of a generation, in order (Job::step).
+inline constexpr std::string_view kGenerationSteps[] = {"validating", "rendering", "archiving", "storing"};
+
+/// Limits beyond the model's own (model/project_model.hpp: entities, fields, names, lengths) and the analyser's
+/// (text length).
+struct ProjectsLimits {
+    std::int64_t max_projects_per_user = 500;
+    std::int64_t max_spec_bytes = std::int64_t{512} * 1024;      // the normalised specification, as JSON
+    std::int64_t max_active_generations = 4;                     // queued or running, per user
+    std::int64_t keep_generations = 20;                          // per project; older finished ones are deleted
+    std::int64_t max_preview_bytes = std::int64_t{1024} * 1024;  // a larger file is only in the archive
+    std::int64_t idempotency_seconds = std::int64_t{24} * 3600;  // how long an Idempotency-Key is remembered
+};
+
+struct Project {
+    std::string id;
+    std::string owner_id;
+    std::string name;
+    std::string title;
+    std::string description;
+    boost::json::value spec;  // the normalised structured specification (model::ToSpec)
+    std::optional<std::string> source_text;
+    std::vector<analyze::Assumption> assumptions;  // of the last analysis of source_text
+    std::int64_t version = 1;
+    std::string created_at;
+    std::string updated_at;
+    std::size_t entity_count = 0;
+};
+
+/// A whole specification: for creation and replacement.
+struct ProjectInput {
+    generator::SpecInput spec;
+    /// Override the specification's own.
+    std::optional<std::string> name;
+    std::optional<std::string> title;
+    std::optional<std::string> description;
+};
+
+struct IdempotencyKey {
+    std::string key;
+    std::string request_hash;  // of the request body: the same key with another body is refused
+};
+
+struct Created {
+    Project project;
+    bool replayed = false;  // an Idempotency-Key seen before with the same body: the project made then
+};
+
+/// A JSON merge patch (RFC 7386) of {name, title, description, spec}; `text` instead of `spec` re-analyses.
+using ProjectPatch = boost::json::object;
+
+struct ProjectQuery {
+    std::string cursor;
+    std::int64_t limit = 50;
+    std::string q;      // part of the name or title, any case
+    std::string owner;  // "" = the caller; another user's id or "*" (everyone) for admins
+};
+
+struct ProjectPage {
+    std::vector<Project> items;
+    std::optional<std::string> next_cursor;
+};
+
+struct GenerationPage {
+    std::vector<jobs::Job> items;
+    std::optional<std::string> next_cursor;
+};
+
+using FileEntry = FileRow;
+
+struct Download {
+    std::string file_name;  // e.g. clinic-booking.zip
+    std::string bytes;
+    std::string sha256;
+};
+
+struct ProjectsDeps {
+    storage::Db& db;
+    jobs::Queue& queue;
+    const generator::Engine& engine;
+    analyze::Analyzer& analyzer;
+    const model::Vocabulary& vocabulary;
+    AuditSink& audit;
+    const Clock& clock;
+    Logger& log;
+    generator::Hooks* hooks = nullptr;  // plugins, when there are
+};
+
+class ProjectsService final {
+public:
+    /// Registers the generation job handler on the queue (so build this before the queue starts).
+    explicit ProjectsService(ProjectsDeps deps, ProjectsLimits limits = {});
+
+    const ProjectsLimits& limits() const { return limits_; }
+
+    Result<Created> Create(const auth::Principal& who, const ProjectInput& input,
+                           const std::optional<IdempotencyKey>& key, const RequestContext& ctx);
+    Result<Project> Get(const auth::Principal& who, const std::string& id);
+    Result<ProjectPage> List(const auth::Principal& who, const ProjectQuery& query);
+    /// `if_match`: the version the caller last read (kPreconditionFailed when the project is at another one).
+    /// A concurrent change between reading and writing is a kConflict.
+    Result<Project> Replace(const auth::Principal& who, const std::string& id, const ProjectInput& input,
+                            std::optional<std::int64_t> if_match, const RequestContext& ctx);
+    Result<Project> Patch(const auth::Principal& who, const std::string& id, const ProjectPatch& patch,
+                          std::optional<std::int64_t> if_match, const RequestContext& ctx);
+    /// Also deletes the project's generations and their files.
+    Result<void> Delete(const auth::Principal& who, const std::string& id, std::optional<std::int64_t> if_match,
+                        const RequestContext& ctx);
+
+    /// Queues a generation of the project's current version. kRateLimited when the owner has
+    /// max_active_generations queued or running.
+    Result<jobs::Job> StartGeneration(const auth::Principal& who, const std::string& project_id,
+                                      const RequestContext& ctx);
+    Result<jobs::Job> GetGeneration(const auth::Principal& who, const std::string& project_id,
+                                    const std::string& generation_id);
+    Result<GenerationPage> ListGenerations(const auth::Principal& who, const std::string& project_id,
+                                           const std::string& cursor, std::int64_t limit);
+    Result<std::vector<jobs::Event>> GenerationLog(const auth::Principal& who, const std::string& project_id,
+                                                   const std::string& generation_id, std::int64_t after_seq,
+                                                   std::int64_t limit);
+    /// Cancels a queued generation or deletes a finished one with its files; kConflict while it runs.
+    Result<void> DeleteGeneration(const auth::Principal& who, const std::string& project_id,
+                                  const std::string& generation_id, const RequestContext& ctx);
+
+    /// The files of a succeeded generation (kConflict before), without contents.
+    Result<std::vector<FileEntry>> Files(const auth::Principal& who, const std::string& project_id,
+                                         const std::string& generation_id);
+    /// One file with its content; kPayloadTooLarge past max_preview_bytes.
+    Result<FileEntry> File(const auth::Principal& who, const std::string& project_id, const std::string& generation_id,
+                           const std::string& path);
+    /// The archive rebuilt from the stored files: the same bytes as when it was generated (checked against the
+    /// SHA-256 recorded then).
+    Result<Download> Archive(const auth::Principal& who, const std::string& project_id,
+                             const std::string& generation_id, generator::ArchiveFormat format);
+
+private:
+    struct Normalised {
+        model::ProjectModel model;
+        boost::json::value spec;
+        std::string spec_text;
+    };
+
+    Result<Normalised> Normalise(const boost::json::value& spec) const;
+    Result<Normalised> FromInput(const ProjectInput& input, std::optional<std::string>& source_text,
+                                 std::vector<analyze::Assumption>& assumptions) const;
+    /// The project if `who` may read it (write: change it).
+    Result<ProjectRow> Load(const auth::Principal& who, const std::string& id, bool write);
+    Result<jobs::Job> LoadGeneration(const auth::Principal& who, const std::string& project_id,
+                                     const std::string& generation_id, bool write);
+    Result<Project> Save(const ProjectRow& current, const Normalised& next, std::optional<std::string> source_text,
+                         const std::vector<analyze::Assumption>& assumptions, std::optional<std::int64_t> if_match,
+                         const RequestContext& ctx);
+    Result<std::optional<Created>> Replay(const auth::Principal& who, const IdempotencyKey& key);
+
+    Result<boost::json::value> RunGeneration(const jobs::Job& job, jobs::Progress& progress);
+    void PruneGenerations(const std::string& project_id);
+
+    ProjectsDeps d_;
+    ProjectsLimits limits_;
+    ProjectsRepository repo_;
+};
+
+/// Project from a stored row.
+Project ToProject(const ProjectRow& row);
+
+/// RFC 7386 JSON merge patch of `target` by `patch`.
+boost::json::value MergePatch(boost::json::value target, const boost::json::value& patch);
+
+/// The GDPR source of projects: export (every project with its specification and its generations' metadata) and
+/// erasure (projects, generations and their files).
+std::unique_ptr<PersonalDataSource> PersonalData(jobs::Queue& queue);
+
+}  // namespace dihya::projects
