@@ -54,6 +54,8 @@ test(`[${backend}] export: a background job, an archive of everything held about
     const { token, tokens, user } = await signUp(srv, 'export.me@example.org', { display_name: 'Exporte Moi' });
     const key = await api(srv, '/api/v1/users/me/api-keys', { method: 'POST', token, body: { name: 'cli', scopes: ['account:read'] } });
     const other = await signUp(srv, 'someone.else@example.org');
+    const project = await api(srv, '/api/v1/projects', { method: 'POST', token, body: { text: 'Une boutique en ligne : produits et commandes' } });
+    assert.equal(project.status, 201, project.text);
 
     const started = await api(srv, '/api/v1/users/me/export', { method: 'POST', token });
     assert.equal(started.status, 202, started.text);
@@ -68,8 +70,9 @@ test(`[${backend}] export: a background job, an archive of everything held about
     assert.equal(res.status, 200);
     assert.equal(res.headers.get('content-type'), 'application/zip');
     const files = unzipAll(Buffer.from(await res.arrayBuffer()));
-    assert.deepEqual(Object.keys(files).sort(),
-        ['personal-data/README.md', 'personal-data/account.json', 'personal-data/audit.json', 'personal-data/export.json']);
+    assert.deepEqual(Object.keys(files).sort(), ['personal-data/README.md', 'personal-data/account.json', 'personal-data/audit.json',
+        'personal-data/export.json', 'personal-data/projects.json']);
+    assert.ok(files['personal-data/projects.json'].includes(project.json.id), 'the saved project is in the export');
     const account = JSON.parse(files['personal-data/account.json']);
     assert.equal(account.profile.email, 'export.me@example.org');
     assert.equal(account.profile.display_name, 'Exporte Moi');
@@ -92,6 +95,8 @@ test(`[${backend}] erasure: the account and its data go, audit entries are pseud
     const db = dbConfig();
     const srv = await startServer({ config: { ...kFastAuth, ...db } });
     const { token, user } = await signUp(srv, 'erase.me@example.org', { display_name: 'Efface Moi' });
+    const project = await api(srv, '/api/v1/projects', { method: 'POST', token, body: { text: 'A library with books and loans' } });
+    assert.equal(project.status, 201, project.text);
     const started = await api(srv, '/api/v1/users/me/export', { method: 'POST', token });
     await waitForExport(srv, token, started.json.id);
 
@@ -130,6 +135,9 @@ test(`[${backend}] erasure: the account and its data go, audit entries are pseud
     const pseudonymised = entries.filter((e) => e.pseudonymised);
     assert.ok(pseudonymised.length >= 2, 'register and login entries were pseudonymised');
     assert.ok(pseudonymised.every((e) => e.ip === null && /^erased-/.test(e.actor_id ?? e.target_id)));
+    const projects = await api(srv, '/api/v1/projects?owner=*', { token: admin });
+    assert.equal(projects.status, 200, projects.text);
+    assert.ok(!projects.text.includes(project.json.id), 'the erased user\'s projects are gone');
     const filtered = await api(srv, '/api/v1/admin/audit?action=gdpr.', { token: admin });
     assert.ok(filtered.json.items.every((e) => e.action.startsWith('gdpr.')));
 
