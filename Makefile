@@ -9,7 +9,7 @@ CMAKE_FLAGS ?=
 # Paths relative to the checkout in ccache's keys: clones and worktrees share cached objects.
 export CCACHE_BASEDIR ?= $(CURDIR)
 
-.PHONY: all run test build bootstrap unit sanitize bench openapi format lint tidy clean
+.PHONY: all run test build bootstrap unit sanitize bench bench-http bench-generate bench-auth bench-tools openapi format lint tidy clean
 
 all: build
 
@@ -38,9 +38,26 @@ sanitize: bootstrap
 	cd $(ASAN_BUILD) && ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
 	    ctest --output-on-failure --timeout 600 -j $(JOBS)
 
-## Benchmarks with a peer in the same run (results: docs/performance.md).
-bench: build
+## Benchmarks with a peer in the same run (results: docs/performance.md): all of them, one after the other.
+bench: bench-tools
 	bench/http/run.sh $(BUILD)/dihya
+	bench/generate/run.sh $(BUILD)
+	bench/auth/run.sh $(BUILD)/dihya
+
+## /healthz against nginx, idle RSS, start-up.
+bench-http: build
+	bench/http/run.sh $(BUILD)/dihya
+
+## 5-entity generation (in process and CLI) against JHipster (installed into ~/.cache/dihya-bench on first use).
+bench-generate: bench-tools
+	bench/generate/run.sh $(BUILD)
+
+## Authenticated list endpoint against Flask + gunicorn.
+bench-auth: build
+	bench/auth/run.sh $(BUILD)/dihya
+
+bench-tools: build
+	cmake --build $(BUILD) -j $(JOBS) --target dihya_bench_generate
 
 openapi: build
 	$(BUILD)/dihya openapi
