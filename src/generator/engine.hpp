@@ -4,6 +4,7 @@
 
 #include <cstddef>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -60,9 +61,14 @@ struct EngineOptions {
     std::string generator_version;  // empty: this build's version
 };
 
+class TemplatePool;
+
 class Engine final {
 public:
     explicit Engine(std::vector<Pack> packs, EngineOptions options = {});
+    ~Engine();
+    Engine(Engine&&) noexcept;
+    Engine& operator=(Engine&&) noexcept;
 
     const std::vector<Pack>& packs() const { return packs_; }
     const std::string& generator_version() const { return options_.generator_version; }
@@ -83,6 +89,8 @@ public:
 private:
     std::vector<Pack> packs_;
     EngineOptions options_;
+    /// Parsed templates kept between renders (parsing was most of a generation's time).
+    std::unique_ptr<TemplatePool> templates_;
 };
 
 /// The template context of a model (docs/packs.md "Template context"), without `entity` and `pack`.

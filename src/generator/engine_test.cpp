@@ -2,6 +2,7 @@
 
 #include <map>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include <boost/json/parse.hpp>
@@ -369,6 +370,36 @@ public:
         return Ok();
     }
 };
+
+TEST(GeneratorEngine, ParsedTemplatesAreReusedWithoutCarryingState) {
+    const Engine engine({WebPack(), ApiPack()});
+    auto first = engine.Render(Model(kClinic));
+    ASSERT_TRUE(first.ok()) << first.error().message;
+    // Another model through the same (now parsed) templates, then the first again: each output is its own.
+    std::string other_spec(kClinic);
+    for (auto at = other_spec.find("Patient"); at != std::string::npos; at = other_spec.find("Patient", at)) {
+        other_spec.replace(at, 7, "Customer");
+    }
+    auto other = engine.Render(Model(other_spec));
+    ASSERT_TRUE(other.ok()) << other.error().message;
+    auto again = engine.Render(Model(kClinic));
+    ASSERT_TRUE(again.ok());
+    EXPECT_EQ(Files(*again), Files(*first));
+    EXPECT_NE(Files(*other), Files(*first));
+    // Renders on several threads at once agree with the single-threaded one.
+    std::vector<std::thread> threads;
+    std::vector<std::map<std::string, std::string>> results(4);
+    for (std::size_t i = 0; i < results.size(); ++i) {
+        threads.emplace_back([&, i] {
+            for (int n = 0; n < 10; ++n) {
+                auto t = engine.Render(Model(kClinic));
+                if (t) results[i] = Files(*t);
+            }
+        });
+    }
+    for (auto& t : threads) t.join();
+    for (const auto& r : results) EXPECT_EQ(r, Files(*first));
+}
 
 TEST(GeneratorEngine, Hooks) {
     const Engine engine({WebPack(), ApiPack()});
