@@ -4,6 +4,7 @@
 
 #include "auth/embedded.hpp"
 #include "storage/named_queries.hpp"
+#include "storage/params.hpp"
 
 namespace dihya::auth {
 
@@ -40,17 +41,6 @@ std::string_view UserSql(std::string_view name) {
     return Q()[name];
 }
 
-Value V(const std::string& s) {
-    return s;
-}
-Value V(const std::optional<std::string>& s) {
-    if (!s) return std::monostate{};
-    return *s;
-}
-Value V(std::int64_t n) {
-    return n;
-}
-
 std::string Text(const Rows& r, std::size_t i, std::string_view col) {
     return r.GetText(i, col).value_or("");
 }
@@ -72,18 +62,6 @@ UserRow ReadUser(const Rows& r, std::size_t i) {
     u.last_login_at = r.GetText(i, "last_login_at");
     u.password_changed_at = r.GetText(i, "password_changed_at");
     return u;
-}
-
-template <class... P>
-Result<Rows> Query(storage::Session& s, std::string_view sql, P&&... params) {
-    const std::array<Value, sizeof...(P)> values{V(std::forward<P>(params))...};
-    return s.Query(sql, values);
-}
-
-template <class... P>
-Result<std::int64_t> Exec(storage::Session& s, std::string_view sql, P&&... params) {
-    const std::array<Value, sizeof...(P)> values{V(std::forward<P>(params))...};
-    return s.Execute(sql, values);
 }
 
 Result<void> Void(Result<std::int64_t> r) {
@@ -108,19 +86,20 @@ std::int64_t Count(const Rows& r) {
 }  // namespace
 
 Result<void> AccountsRepository::InsertUser(S& s, const UserRow& u) const {
-    return Void(Exec(s, Q()["insert_user"], u.id, u.email_enc, u.email_index, u.display_name_enc, u.locale,
-                     u.avatar_url, u.password_hash, u.role, u.email_verified_at, u.created_at, u.password_changed_at));
+    return Void(storage::Execute(s, Q()["insert_user"], u.id, u.email_enc, u.email_index, u.display_name_enc, u.locale,
+                                 u.avatar_url, u.password_hash, u.role, u.email_verified_at, u.created_at,
+                                 u.password_changed_at));
 }
 
 Result<std::optional<UserRow>> AccountsRepository::FindUser(S& s, const std::string& id) const {
-    auto r = Query(s, UserSql("find_user"), id);
+    auto r = storage::Query(s, UserSql("find_user"), id);
     if (!r) return r.take_error();
     if (r->empty()) return std::optional<UserRow>();
     return std::optional<UserRow>(ReadUser(*r, 0));
 }
 
 Result<std::optional<UserRow>> AccountsRepository::FindUserByEmail(S& s, const std::vector<std::string>& idx) const {
-    auto r = Query(s, UserSql("find_user_by_email"), Pad(idx, 0), Pad(idx, 1), Pad(idx, 2));
+    auto r = storage::Query(s, UserSql("find_user_by_email"), Pad(idx, 0), Pad(idx, 1), Pad(idx, 2));
     if (!r) return r.take_error();
     if (r->empty()) return std::optional<UserRow>();
     return std::optional<UserRow>(ReadUser(*r, 0));
@@ -129,7 +108,7 @@ Result<std::optional<UserRow>> AccountsRepository::FindUserByEmail(S& s, const s
 Result<std::vector<UserRow>> AccountsRepository::ListUsers(S& s, const std::string& after_created_at,
                                                            const std::string& after_id, const UserFilter& filter,
                                                            std::int64_t limit) const {
-    auto r = Query(s, UserSql("list_users"), after_created_at, after_id, filter.role, filter.status, limit);
+    auto r = storage::Query(s, UserSql("list_users"), after_created_at, after_id, filter.role, filter.status, limit);
     if (!r) return r.take_error();
     std::vector<UserRow> out;
     for (std::size_t i = 0; i < r->size(); ++i) out.push_back(ReadUser(*r, i));
@@ -147,39 +126,39 @@ Result<std::vector<std::string>> AccountsRepository::AllUserIds(S& s) const {
 Result<void> AccountsRepository::UpdateProfile(S& s, const std::string& id, const std::optional<std::string>& name,
                                                const std::string& locale, const std::optional<std::string>& avatar,
                                                const std::string& now) const {
-    return Void(Exec(s, Q()["update_profile"], id, name, locale, avatar, now));
+    return Void(storage::Execute(s, Q()["update_profile"], id, name, locale, avatar, now));
 }
 
 Result<void> AccountsRepository::UpdateEmail(S& s, const std::string& id, const std::string& enc,
                                              const std::string& index, const std::string& now) const {
-    return Void(Exec(s, Q()["update_email"], id, enc, index, now));
+    return Void(storage::Execute(s, Q()["update_email"], id, enc, index, now));
 }
 
 Result<void> AccountsRepository::UpdatePassword(S& s, const std::string& id, const std::string& hash,
                                                 const std::string& now) const {
-    return Void(Exec(s, Q()["update_password"], id, hash, now));
+    return Void(storage::Execute(s, Q()["update_password"], id, hash, now));
 }
 
 Result<bool> AccountsRepository::SetVerified(S& s, const std::string& id, const std::string& now) const {
-    return Changed(Exec(s, Q()["set_verified"], id, now));
+    return Changed(storage::Execute(s, Q()["set_verified"], id, now));
 }
 
 Result<void> AccountsRepository::SetRole(S& s, const std::string& id, const std::string& role,
                                          const std::string& now) const {
-    return Void(Exec(s, Q()["set_role"], id, role, now));
+    return Void(storage::Execute(s, Q()["set_role"], id, role, now));
 }
 
 Result<void> AccountsRepository::SetDisabled(S& s, const std::string& id, const std::optional<std::string>& at,
                                              const std::string& now) const {
-    return Void(Exec(s, Q()["set_disabled"], id, at, now));
+    return Void(storage::Execute(s, Q()["set_disabled"], id, at, now));
 }
 
 Result<void> AccountsRepository::TouchLogin(S& s, const std::string& id, const std::string& now) const {
-    return Void(Exec(s, Q()["touch_login"], id, now));
+    return Void(storage::Execute(s, Q()["touch_login"], id, now));
 }
 
 Result<bool> AccountsRepository::DeleteUser(S& s, const std::string& id) const {
-    return Changed(Exec(s, Q()["delete_user"], id));
+    return Changed(storage::Execute(s, Q()["delete_user"], id));
 }
 
 Result<std::int64_t> AccountsRepository::CountActiveAdmins(S& s) const {
@@ -195,7 +174,7 @@ Result<std::int64_t> AccountsRepository::CountUsers(S& s) const {
 }
 
 Result<std::vector<std::string>> AccountsRepository::StaleUnverifiedUsers(S& s, const std::string& before) const {
-    auto r = Query(s, Q()["stale_unverified_users"], before);
+    auto r = storage::Query(s, Q()["stale_unverified_users"], before);
     if (!r) return r.take_error();
     std::vector<std::string> out;
     for (std::size_t i = 0; i < r->size(); ++i) out.push_back(Text(*r, i, "id"));
@@ -205,11 +184,11 @@ Result<std::vector<std::string>> AccountsRepository::StaleUnverifiedUsers(S& s, 
 Result<void> AccountsRepository::InsertSession(S& s, const std::string& id, const std::string& user_id,
                                                const std::string& kind, const std::string& now,
                                                const std::string& expires_at) const {
-    return Void(Exec(s, Q()["insert_session"], id, user_id, kind, now, expires_at));
+    return Void(storage::Execute(s, Q()["insert_session"], id, user_id, kind, now, expires_at));
 }
 
 Result<std::optional<SessionRow>> AccountsRepository::FindSession(S& s, const std::string& id) const {
-    auto r = Query(s, Q()["find_session"], id);
+    auto r = storage::Query(s, Q()["find_session"], id);
     if (!r) return r.take_error();
     if (r->empty()) return std::optional<SessionRow>();
     SessionRow row{Text(*r, 0, "id"),         Text(*r, 0, "user_id"),      Text(*r, 0, "kind"),
@@ -219,22 +198,22 @@ Result<std::optional<SessionRow>> AccountsRepository::FindSession(S& s, const st
 }
 
 Result<void> AccountsRepository::TouchSession(S& s, const std::string& id, const std::string& now) const {
-    return Void(Exec(s, Q()["touch_session"], id, now));
+    return Void(storage::Execute(s, Q()["touch_session"], id, now));
 }
 
 Result<bool> AccountsRepository::RevokeSession(S& s, const std::string& id, const std::string& now,
                                                const std::string& reason) const {
-    return Changed(Exec(s, Q()["revoke_session"], id, now, reason));
+    return Changed(storage::Execute(s, Q()["revoke_session"], id, now, reason));
 }
 
 Result<std::int64_t> AccountsRepository::RevokeUserSessions(S& s, const std::string& user_id,
                                                             const std::string& except_id, const std::string& now,
                                                             const std::string& reason) const {
-    return Exec(s, Q()["revoke_user_sessions"], user_id, now, reason, except_id);
+    return storage::Execute(s, Q()["revoke_user_sessions"], user_id, now, reason, except_id);
 }
 
 Result<std::vector<SessionInfo>> AccountsRepository::ListSessions(S& s, const std::string& user_id) const {
-    auto r = Query(s, Q()["list_sessions"], user_id);
+    auto r = storage::Query(s, Q()["list_sessions"], user_id);
     if (!r) return r.take_error();
     std::vector<SessionInfo> out;
     for (std::size_t i = 0; i < r->size(); ++i) {
@@ -245,16 +224,16 @@ Result<std::vector<SessionInfo>> AccountsRepository::ListSessions(S& s, const st
 }
 
 Result<std::int64_t> AccountsRepository::PurgeSessions(S& s, const std::string& before) const {
-    return Exec(s, Q()["purge_sessions"], before);
+    return storage::Execute(s, Q()["purge_sessions"], before);
 }
 
 Result<void> AccountsRepository::InsertRefresh(S& s, const std::string& hash, const std::string& session_id,
                                                const std::string& now) const {
-    return Void(Exec(s, Q()["insert_refresh"], hash, session_id, now));
+    return Void(storage::Execute(s, Q()["insert_refresh"], hash, session_id, now));
 }
 
 Result<std::optional<RefreshRow>> AccountsRepository::FindRefresh(S& s, const std::string& hash) const {
-    auto r = Query(s, Q()["find_refresh"], hash);
+    auto r = storage::Query(s, Q()["find_refresh"], hash);
     if (!r) return r.take_error();
     if (r->empty()) return std::optional<RefreshRow>();
     RefreshRow row{Text(*r, 0, "token_hash"), Text(*r, 0, "session_id"), r->GetText(0, "used_at"),
@@ -263,12 +242,12 @@ Result<std::optional<RefreshRow>> AccountsRepository::FindRefresh(S& s, const st
 }
 
 Result<bool> AccountsRepository::SpendRefresh(S& s, const std::string& hash, const std::string& now) const {
-    return Changed(Exec(s, Q()["spend_refresh"], hash, now));
+    return Changed(storage::Execute(s, Q()["spend_refresh"], hash, now));
 }
 
 Result<void> AccountsRepository::InsertApiKey(S& s, const ApiKeyRow& k, const std::string& key_hash) const {
-    return Void(Exec(s, Q()["insert_api_key"], k.id, k.user_id, k.name, k.prefix, key_hash, k.scopes, k.created_at,
-                     k.expires_at));
+    return Void(storage::Execute(s, Q()["insert_api_key"], k.id, k.user_id, k.name, k.prefix, key_hash, k.scopes,
+                                 k.created_at, k.expires_at));
 }
 
 namespace {
@@ -292,14 +271,14 @@ ApiKeyRow ReadApiKey(const Rows& r, std::size_t i) {
 }  // namespace
 
 Result<std::optional<ApiKeyRow>> AccountsRepository::FindApiKey(S& s, const std::string& key_hash) const {
-    auto r = Query(s, Q()["find_api_key"], key_hash);
+    auto r = storage::Query(s, Q()["find_api_key"], key_hash);
     if (!r) return r.take_error();
     if (r->empty()) return std::optional<ApiKeyRow>();
     return std::optional<ApiKeyRow>(ReadApiKey(*r, 0));
 }
 
 Result<std::vector<ApiKeyRow>> AccountsRepository::ListApiKeys(S& s, const std::string& user_id) const {
-    auto r = Query(s, Q()["list_api_keys"], user_id);
+    auto r = storage::Query(s, Q()["list_api_keys"], user_id);
     if (!r) return r.take_error();
     std::vector<ApiKeyRow> out;
     for (std::size_t i = 0; i < r->size(); ++i) out.push_back(ReadApiKey(*r, i));
@@ -308,41 +287,41 @@ Result<std::vector<ApiKeyRow>> AccountsRepository::ListApiKeys(S& s, const std::
 
 Result<bool> AccountsRepository::RevokeApiKey(S& s, const std::string& id, const std::string& user_id,
                                               const std::string& now) const {
-    return Changed(Exec(s, Q()["revoke_api_key"], id, user_id, now));
+    return Changed(storage::Execute(s, Q()["revoke_api_key"], id, user_id, now));
 }
 
 Result<void> AccountsRepository::TouchApiKey(S& s, const std::string& id, const std::string& now) const {
-    return Void(Exec(s, Q()["touch_api_key"], id, now));
+    return Void(storage::Execute(s, Q()["touch_api_key"], id, now));
 }
 
 Result<void> AccountsRepository::InsertUserToken(S& s, const std::string& hash, const std::string& user_id,
                                                  const std::string& purpose, const std::string& now,
                                                  const std::string& expires_at) const {
-    return Void(Exec(s, Q()["insert_user_token"], hash, user_id, purpose, now, expires_at));
+    return Void(storage::Execute(s, Q()["insert_user_token"], hash, user_id, purpose, now, expires_at));
 }
 
 Result<std::optional<std::string>> AccountsRepository::SpendUserToken(S& s, const std::string& hash,
                                                                       const std::string& purpose,
                                                                       const std::string& now) const {
-    auto spent = Exec(s, Q()["spend_user_token"], hash, purpose, now);
+    auto spent = storage::Execute(s, Q()["spend_user_token"], hash, purpose, now);
     if (!spent) return spent.take_error();
     if (*spent == 0) return std::optional<std::string>();
-    auto r = Query(s, Q()["find_user_token"], hash, purpose);
+    auto r = storage::Query(s, Q()["find_user_token"], hash, purpose);
     if (!r) return r.take_error();
     if (r->empty()) return std::optional<std::string>();
     return std::optional<std::string>(Text(*r, 0, "user_id"));
 }
 
 Result<void> AccountsRepository::DropUserTokens(S& s, const std::string& user_id, const std::string& purpose) const {
-    return Void(Exec(s, Q()["drop_user_tokens"], user_id, purpose));
+    return Void(storage::Execute(s, Q()["drop_user_tokens"], user_id, purpose));
 }
 
 Result<std::int64_t> AccountsRepository::PurgeUserTokens(S& s, const std::string& now) const {
-    return Exec(s, Q()["purge_user_tokens"], now);
+    return storage::Execute(s, Q()["purge_user_tokens"], now);
 }
 
 Result<std::optional<ThrottleRow>> AccountsRepository::GetThrottle(S& s, const std::string& key) const {
-    auto r = Query(s, Q()["get_throttle"], key);
+    auto r = storage::Query(s, Q()["get_throttle"], key);
     if (!r) return r.take_error();
     if (r->empty()) return std::optional<ThrottleRow>();
     return std::optional<ThrottleRow>(ThrottleRow{r->GetInt(0, "failures").value_or(0), Text(*r, 0, "last_failure_at"),
@@ -350,19 +329,19 @@ Result<std::optional<ThrottleRow>> AccountsRepository::GetThrottle(S& s, const s
 }
 
 Result<void> AccountsRepository::PutThrottle(S& s, const std::string& key, const ThrottleRow& row) const {
-    return Void(Exec(s, Q()["put_throttle"], key, row.failures, row.last_failure_at, row.blocked_until));
+    return Void(storage::Execute(s, Q()["put_throttle"], key, row.failures, row.last_failure_at, row.blocked_until));
 }
 
 Result<void> AccountsRepository::ClearThrottle(S& s, const std::string& key) const {
-    return Void(Exec(s, Q()["clear_throttle"], key));
+    return Void(storage::Execute(s, Q()["clear_throttle"], key));
 }
 
 Result<std::int64_t> AccountsRepository::PurgeThrottle(S& s, const std::string& before) const {
-    return Exec(s, Q()["purge_throttle"], before);
+    return storage::Execute(s, Q()["purge_throttle"], before);
 }
 
 Result<std::vector<SigningKeyRow>> AccountsRepository::ListSigningKeys(S& s, const std::string& now) const {
-    auto r = Query(s, Q()["list_signing_keys"], now);
+    auto r = storage::Query(s, Q()["list_signing_keys"], now);
     if (!r) return r.take_error();
     std::vector<SigningKeyRow> out;
     for (std::size_t i = 0; i < r->size(); ++i) {
@@ -374,8 +353,8 @@ Result<std::vector<SigningKeyRow>> AccountsRepository::ListSigningKeys(S& s, con
 }
 
 Result<void> AccountsRepository::InsertSigningKey(S& s, const SigningKeyRow& k) const {
-    return Void(Exec(s, Q()["insert_signing_key"], k.kid, k.alg, k.private_key_enc, k.public_key_pem, k.created_at,
-                     k.retire_at, k.expires_at));
+    return Void(storage::Execute(s, Q()["insert_signing_key"], k.kid, k.alg, k.private_key_enc, k.public_key_pem,
+                                 k.created_at, k.retire_at, k.expires_at));
 }
 
 Result<std::vector<std::pair<std::string, std::string>>> AccountsRepository::AllSigningKeys(S& s) const {
@@ -387,20 +366,20 @@ Result<std::vector<std::pair<std::string, std::string>>> AccountsRepository::All
 }
 
 Result<void> AccountsRepository::UpdateSigningKey(S& s, const std::string& kid, const std::string& enc) const {
-    return Void(Exec(s, Q()["update_signing_key"], kid, enc));
+    return Void(storage::Execute(s, Q()["update_signing_key"], kid, enc));
 }
 
 Result<std::int64_t> AccountsRepository::PurgeSigningKeys(S& s, const std::string& now) const {
-    return Exec(s, Q()["purge_signing_keys"], now);
+    return storage::Execute(s, Q()["purge_signing_keys"], now);
 }
 
 Result<void> AccountsRepository::InsertConsent(S& s, const std::string& id, const std::string& user_id,
                                                const ConsentRow& c) const {
-    return Void(Exec(s, Q()["insert_consent"], id, user_id, c.policy_version, c.accepted, c.created_at));
+    return Void(storage::Execute(s, Q()["insert_consent"], id, user_id, c.policy_version, c.accepted, c.created_at));
 }
 
 Result<std::vector<ConsentRow>> AccountsRepository::ListConsents(S& s, const std::string& user_id) const {
-    auto r = Query(s, Q()["list_consents"], user_id);
+    auto r = storage::Query(s, Q()["list_consents"], user_id);
     if (!r) return r.take_error();
     std::vector<ConsentRow> out;
     for (std::size_t i = 0; i < r->size(); ++i) {
@@ -413,12 +392,12 @@ Result<std::vector<ConsentRow>> AccountsRepository::ListConsents(S& s, const std
 Result<void> AccountsRepository::InsertIdentity(S& s, const std::string& provider, const std::string& subject_index,
                                                 const std::string& subject_enc, const std::string& user_id,
                                                 const std::string& now) const {
-    return Void(Exec(s, Q()["insert_identity"], provider, subject_index, subject_enc, user_id, now));
+    return Void(storage::Execute(s, Q()["insert_identity"], provider, subject_index, subject_enc, user_id, now));
 }
 
 Result<std::optional<std::pair<std::string, std::string>>> AccountsRepository::FindIdentity(
     S& s, const std::string& provider, const std::vector<std::string>& idx) const {
-    auto r = Query(s, Q()["find_identity"], provider, Pad(idx, 0), Pad(idx, 1), Pad(idx, 2));
+    auto r = storage::Query(s, Q()["find_identity"], provider, Pad(idx, 0), Pad(idx, 1), Pad(idx, 2));
     if (!r) return r.take_error();
     if (r->empty()) return std::optional<std::pair<std::string, std::string>>();
     return std::optional<std::pair<std::string, std::string>>(
@@ -426,7 +405,7 @@ Result<std::optional<std::pair<std::string, std::string>>> AccountsRepository::F
 }
 
 Result<std::vector<IdentityRow>> AccountsRepository::ListIdentities(S& s, const std::string& user_id) const {
-    auto r = Query(s, Q()["list_identities"], user_id);
+    auto r = storage::Query(s, Q()["list_identities"], user_id);
     if (!r) return r.take_error();
     std::vector<IdentityRow> out;
     for (std::size_t i = 0; i < r->size(); ++i) {
@@ -438,22 +417,22 @@ Result<std::vector<IdentityRow>> AccountsRepository::ListIdentities(S& s, const 
 
 Result<void> AccountsRepository::TouchIdentity(S& s, const std::string& provider, const std::string& subject_index,
                                                const std::string& now) const {
-    return Void(Exec(s, Q()["touch_identity"], provider, subject_index, now));
+    return Void(storage::Execute(s, Q()["touch_identity"], provider, subject_index, now));
 }
 
 Result<void> AccountsRepository::UpdateIdentity(S& s, const std::string& provider, const std::string& old_index,
                                                 const std::string& new_index, const std::string& enc) const {
-    return Void(Exec(s, Q()["update_identity"], provider, old_index, new_index, enc));
+    return Void(storage::Execute(s, Q()["update_identity"], provider, old_index, new_index, enc));
 }
 
 Result<void> AccountsRepository::InsertOAuthState(S& s, const std::string& state_hash, const OAuthStateRow& row,
                                                   const std::string& now) const {
-    return Void(Exec(s, Q()["insert_oauth_state"], state_hash, row.provider, row.code_verifier_enc, row.nonce,
-                     row.return_to, row.link_user_id, now, row.expires_at, row.browser_hash));
+    return Void(storage::Execute(s, Q()["insert_oauth_state"], state_hash, row.provider, row.code_verifier_enc,
+                                 row.nonce, row.return_to, row.link_user_id, now, row.expires_at, row.browser_hash));
 }
 
 Result<std::optional<OAuthStateRow>> AccountsRepository::TakeOAuthState(S& s, const std::string& state_hash) const {
-    auto r = Query(s, Q()["take_oauth_state"], state_hash);
+    auto r = storage::Query(s, Q()["take_oauth_state"], state_hash);
     if (!r) return r.take_error();
     if (r->empty()) return std::optional<OAuthStateRow>();
     return std::optional<OAuthStateRow>(OAuthStateRow{
@@ -462,7 +441,7 @@ Result<std::optional<OAuthStateRow>> AccountsRepository::TakeOAuthState(S& s, co
 }
 
 Result<std::int64_t> AccountsRepository::PurgeOAuthStates(S& s, const std::string& now) const {
-    return Exec(s, Q()["purge_oauth_states"], now);
+    return storage::Execute(s, Q()["purge_oauth_states"], now);
 }
 
 }  // namespace dihya::auth

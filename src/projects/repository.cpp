@@ -5,6 +5,7 @@
 
 #include "projects/embedded.hpp"
 #include "storage/named_queries.hpp"
+#include "storage/params.hpp"
 
 namespace dihya::projects {
 
@@ -37,35 +38,6 @@ const std::string& Sql(std::string_view name) {
         if (n == name) return s;
     }
     throw std::logic_error("no expanded statement " + std::string(name));
-}
-
-Value V(const std::string& s) {
-    return s;
-}
-Value V(const std::optional<std::string>& s) {
-    if (!s) return std::monostate{};
-    return *s;
-}
-Value V(std::int64_t n) {
-    return n;
-}
-Value V(bool b) {
-    return std::int64_t{b ? 1 : 0};
-}
-Value V(const storage::Blob& b) {
-    return b;
-}
-
-template <class... P>
-Result<Rows> Query(storage::Session& s, std::string_view sql, P&&... params) {
-    const std::array<Value, sizeof...(P)> values{V(std::forward<P>(params))...};
-    return s.Query(sql, values);
-}
-
-template <class... P>
-Result<std::int64_t> Exec(storage::Session& s, std::string_view sql, P&&... params) {
-    const std::array<Value, sizeof...(P)> values{V(std::forward<P>(params))...};
-    return s.Execute(sql, values);
 }
 
 Result<void> Void(Result<std::int64_t> r) {
@@ -118,12 +90,12 @@ std::vector<FileRow> SortedFiles(const Rows& r, bool with_content) {
 }  // namespace
 
 Result<void> ProjectsRepository::Insert(S& s, const ProjectRow& p) const {
-    return Void(Exec(s, Q()["insert_project"], p.id, p.owner_id, p.name, p.title, p.description, p.spec, p.source_text,
-                     p.assumptions, p.created_at));
+    return Void(storage::Execute(s, Q()["insert_project"], p.id, p.owner_id, p.name, p.title, p.description, p.spec,
+                                 p.source_text, p.assumptions, p.created_at));
 }
 
 Result<std::optional<ProjectRow>> ProjectsRepository::Find(S& s, const std::string& id) const {
-    auto r = Query(s, Sql("find_project"), id);
+    auto r = storage::Query(s, Sql("find_project"), id);
     if (!r) return r.take_error();
     if (r->empty()) return std::optional<ProjectRow>();
     return std::optional<ProjectRow>(ReadProject(*r, 0));
@@ -133,44 +105,45 @@ Result<std::vector<ProjectRow>> ProjectsRepository::List(S& s, const std::string
                                                          const std::string& before_created,
                                                          const std::string& before_id, const std::string& like,
                                                          std::int64_t limit) const {
-    auto r = owner_id.empty() ? Query(s, Sql("list_all_projects"), before_created, before_id, like, limit)
-                              : Query(s, Sql("list_projects"), owner_id, before_created, before_id, like, limit);
+    auto r = owner_id.empty()
+                 ? storage::Query(s, Sql("list_all_projects"), before_created, before_id, like, limit)
+                 : storage::Query(s, Sql("list_projects"), owner_id, before_created, before_id, like, limit);
     if (!r) return r.take_error();
     return ReadProjects(*r);
 }
 
 Result<std::vector<ProjectRow>> ProjectsRepository::OfOwner(S& s, const std::string& owner_id) const {
-    auto r = Query(s, Sql("owner_projects"), owner_id);
+    auto r = storage::Query(s, Sql("owner_projects"), owner_id);
     if (!r) return r.take_error();
     return ReadProjects(*r);
 }
 
 Result<std::int64_t> ProjectsRepository::Count(S& s, const std::string& owner_id) const {
-    auto r = Query(s, Q()["count_projects"], owner_id);
+    auto r = storage::Query(s, Q()["count_projects"], owner_id);
     if (!r) return r.take_error();
     return r->empty() ? 0 : r->GetInt(0, "n").value_or(0);
 }
 
 Result<bool> ProjectsRepository::Update(S& s, const ProjectRow& p) const {
-    auto r = Exec(s, Q()["update_project"], p.id, p.version, p.name, p.title, p.description, p.spec, p.source_text,
-                  p.assumptions, p.updated_at);
+    auto r = storage::Execute(s, Q()["update_project"], p.id, p.version, p.name, p.title, p.description, p.spec,
+                              p.source_text, p.assumptions, p.updated_at);
     if (!r) return r.take_error();
     return *r > 0;
 }
 
 Result<bool> ProjectsRepository::Delete(S& s, const std::string& id, std::int64_t version) const {
-    auto r = Exec(s, Q()["delete_project"], id, version);
+    auto r = storage::Execute(s, Q()["delete_project"], id, version);
     if (!r) return r.take_error();
     return *r > 0;
 }
 
 Result<std::int64_t> ProjectsRepository::DeleteOwner(S& s, const std::string& owner_id) const {
-    return Exec(s, Q()["delete_owner_projects"], owner_id);
+    return storage::Execute(s, Q()["delete_owner_projects"], owner_id);
 }
 
 Result<std::optional<IdempotencyRow>> ProjectsRepository::FindKey(S& s, const std::string& owner_id,
                                                                   const std::string& key) const {
-    auto r = Query(s, Q()["find_idempotency_key"], owner_id, key);
+    auto r = storage::Query(s, Q()["find_idempotency_key"], owner_id, key);
     if (!r) return r.take_error();
     if (r->empty()) return std::optional<IdempotencyRow>();
     return std::optional<IdempotencyRow>(IdempotencyRow{r->GetText(0, "project_id").value_or(""),
@@ -180,26 +153,26 @@ Result<std::optional<IdempotencyRow>> ProjectsRepository::FindKey(S& s, const st
 
 Result<void> ProjectsRepository::InsertKey(S& s, const std::string& owner_id, const std::string& key,
                                            const IdempotencyRow& row) const {
-    return Void(
-        Exec(s, Q()["insert_idempotency_key"], owner_id, key, row.request_hash, row.project_id, row.created_at));
+    return Void(storage::Execute(s, Q()["insert_idempotency_key"], owner_id, key, row.request_hash, row.project_id,
+                                 row.created_at));
 }
 
 Result<void> ProjectsRepository::DeleteKey(S& s, const std::string& owner_id, const std::string& key) const {
-    return Void(Exec(s, Q()["delete_idempotency_key"], owner_id, key));
+    return Void(storage::Execute(s, Q()["delete_idempotency_key"], owner_id, key));
 }
 
 Result<void> ProjectsRepository::DeleteFiles(S& s, const std::string& generation_id) const {
-    return Void(Exec(s, Q()["delete_files"], generation_id));
+    return Void(storage::Execute(s, Q()["delete_files"], generation_id));
 }
 
 Result<void> ProjectsRepository::InsertFile(S& s, const std::string& generation_id, const FileRow& f) const {
     const std::string& content = f.content ? *f.content : std::string();
     storage::Blob blob{std::vector<std::uint8_t>(content.begin(), content.end())};
-    return Void(Exec(s, Q()["insert_file"], generation_id, f.path, f.size, f.sha256, f.executable, blob));
+    return Void(storage::Execute(s, Q()["insert_file"], generation_id, f.path, f.size, f.sha256, f.executable, blob));
 }
 
 Result<std::vector<FileRow>> ProjectsRepository::ListFiles(S& s, const std::string& generation_id) const {
-    auto r = Query(s, Q()["list_files"], generation_id);
+    auto r = storage::Query(s, Q()["list_files"], generation_id);
     if (!r) return r.take_error();
     return SortedFiles(*r, false);
 }
@@ -207,14 +180,14 @@ Result<std::vector<FileRow>> ProjectsRepository::ListFiles(S& s, const std::stri
 Result<std::optional<FileRow>> ProjectsRepository::FindFile(S& s, const std::string& generation_id,
                                                             const std::string& path,
                                                             std::int64_t max_content_bytes) const {
-    auto r = Query(s, Q()["find_file"], generation_id, path, max_content_bytes);
+    auto r = storage::Query(s, Q()["find_file"], generation_id, path, max_content_bytes);
     if (!r) return r.take_error();
     if (r->empty()) return std::optional<FileRow>();
     return std::optional<FileRow>(ReadFile(*r, 0, true));
 }
 
 Result<std::vector<FileRow>> ProjectsRepository::AllFiles(S& s, const std::string& generation_id) const {
-    auto r = Query(s, Q()["all_files"], generation_id);
+    auto r = storage::Query(s, Q()["all_files"], generation_id);
     if (!r) return r.take_error();
     return SortedFiles(*r, true);
 }
