@@ -77,6 +77,7 @@ void Register(http::App& app, Analyzer& analyzer, const model::Vocabulary& vocab
         .tag = "generator",
         .request_schema = dto::Schema<AnalyzeRequest>(),
         .responses = {{200, "The analysis", AnalysisSchema()}, {400, "Missing, empty or too long text"}},
+        .blocking = true,  // the language-model engine, when configured, waits on its API
         .handler =
             [&analyzer, &vocabulary](http::Request& request) {
                 auto body = http::ParseJsonBody(request);

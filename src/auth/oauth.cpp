@@ -11,6 +11,12 @@
 
 namespace dihya::auth {
 
+using net::CheckOutgoingUrl;
+using net::FormBody;
+using net::FormEncode;
+using net::HttpCall;
+using net::JsonOf;
+
 namespace json = boost::json;
 
 namespace {

@@ -17,7 +17,6 @@
 
 #include <boost/json/object.hpp>
 
-#include "auth/http_client.hpp"
 #include "auth/principal.hpp"
 #include "auth/repository.hpp"
 #include "auth/service.hpp"
@@ -27,6 +26,7 @@
 #include "core/log.hpp"
 #include "core/request_context.hpp"
 #include "core/result.hpp"
+#include "net/http_client.hpp"
 #include "storage/db.hpp"
 
 namespace dihya::auth {
@@ -85,7 +85,7 @@ struct OAuthDeps {
     storage::Db& db;
     const crypto::FieldCipher& cipher;
     AuthService& auth;
-    const HttpClient& http;
+    const net::HttpClient& http;
     const Clock& clock;
     Logger& log;
     std::vector<OAuthProviderConfig> providers;  // as checked and completed by the configuration loader

@@ -56,6 +56,9 @@ struct dihya::dto::Rules<dihya::auth::oauth_dto::ProviderDto> {
 
 namespace dihya::auth {
 
+using net::FormBody;
+using net::FormEncode;
+
 namespace json = boost::json;
 namespace od = oauth_dto;
 using http::Request;

@@ -19,6 +19,11 @@
 #include "storage/test_database.hpp"
 
 namespace dihya::auth {
+
+using net::CheckOutgoingUrl;
+using net::HttpCall;
+using net::HttpClient;
+using net::HttpReply;
 namespace {
 
 namespace json = boost::json;

@@ -76,7 +76,7 @@ Result<std::unique_ptr<Services>> BuildServices(const Config& config, Logger& lo
                        std::filesystem::path(config.data_dir) / "exports", std::move(sources),
                        [log = s->audit_log.get()](const std::string& id) { return log->PseudonymOf(id); }});
     s->gdpr->RegisterJobs();
-    s->http_client = std::make_unique<auth::CurlHttpClient>();
+    s->http_client = std::make_unique<net::CurlHttpClient>();
     s->oauth = std::make_unique<auth::OAuthService>(auth::OAuthDeps{db, *s->cipher, *s->auth, *s->http_client, s->clock,
                                                                     log, config.oauth, config.EffectivePublicUrl(),
                                                                     config.cors.allowed_origins});
@@ -96,16 +96,27 @@ Result<void> RegisterModules(Composition& c) {
     auto packs = pending_packs.get();
     if (!analyzer) return analyzer.take_error();
     c.analyzer = std::move(*analyzer);
+    c.active_analyzer = c.analyzer.get();
+    if (!c.config.analyze.llm_url.empty()) {
+        c.llm = std::make_unique<analyze::LlmAnalyzer>(
+            *c.analyzer,
+            *(c.llm_http = std::make_unique<net::CurlHttpClient>(
+                  net::HttpClientOptions{5'000, c.config.analyze.llm_timeout_ms, 4 << 20})),
+            c.log,
+            analyze::LlmOptions{c.config.analyze.llm_url, c.config.analyze.llm_model, c.config.analyze.llm_api_key});
+        c.active_analyzer = c.llm.get();
+    }
     if (!packs) return packs.take_error();
     for (const auto& p : *packs) c.catalog.packs.push_back({p.name, p.version, p.kind});
     c.engine = std::make_unique<generator::Engine>(std::move(*packs));
-    c.projects = std::make_unique<projects::ProjectsService>(projects::ProjectsDeps{
-        c.db, *c.services.jobs, *c.engine, *c.analyzer, c.vocabulary, *c.services.audit_sink, c.services.clock, c.log});
+    c.projects = std::make_unique<projects::ProjectsService>(
+        projects::ProjectsDeps{c.db, *c.services.jobs, *c.engine, *c.active_analyzer, c.vocabulary,
+                               *c.services.audit_sink, c.services.clock, c.log});
 
     ops::Register(c.app);
     catalog::Register(c.app, c.catalog);
-    analyze::Register(c.app, *c.analyzer, c.vocabulary);
-    generator::Register(c.app, *c.engine, *c.analyzer, c.vocabulary);
+    analyze::Register(c.app, *c.active_analyzer, c.vocabulary);
+    generator::Register(c.app, *c.engine, *c.active_analyzer, c.vocabulary);
     auth::Register(c.app, *c.services.auth, *c.services.keys);
     gdpr::Register(c.app, *c.services.gdpr);
     audit::Register(c.app, *c.services.audit_log);

@@ -4,10 +4,10 @@
 #include <vector>
 
 #include "analyze/analyzer.hpp"
+#include "analyze/llm_analyzer.hpp"
 #include "audit/audit_log.hpp"
 #include "audit/personal_data.hpp"
 #include "audit/sink.hpp"
-#include "auth/http_client.hpp"
 #include "auth/oauth.hpp"
 #include "auth/personal_data.hpp"
 #include "auth/service.hpp"
@@ -23,6 +23,7 @@
 #include "http/app.hpp"
 #include "jobs/queue.hpp"
 #include "mail/mailer.hpp"
+#include "net/http_client.hpp"
 #include "projects/service.hpp"
 #include "storage/db.hpp"
 
@@ -51,7 +52,7 @@ struct Services {
     std::unique_ptr<auth::AccountData> account_data;
     std::unique_ptr<audit::AuditData> audit_data;
     std::unique_ptr<gdpr::GdprService> gdpr;
-    std::unique_ptr<auth::HttpClient> http_client;  // outgoing HTTP (OAuth providers)
+    std::unique_ptr<net::HttpClient> http_client;  // outgoing HTTP (OAuth providers)
     std::unique_ptr<auth::OAuthService> oauth;
 };
 
@@ -72,6 +73,10 @@ struct Composition {
     catalog::Catalog catalog;
     model::Vocabulary vocabulary;
     std::unique_ptr<analyze::RuleAnalyzer> analyzer;
+    /// The analyser the routes use: the language model when analyze.llm_url is set (falling back to the rules).
+    std::unique_ptr<net::HttpClient> llm_http;  // its own timeouts: a model may take seconds
+    std::unique_ptr<analyze::LlmAnalyzer> llm;
+    analyze::Analyzer* active_analyzer = nullptr;
     std::unique_ptr<generator::Engine> engine;
     std::unique_ptr<projects::ProjectsService> projects;
 };

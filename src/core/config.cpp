@@ -299,6 +299,23 @@ const std::vector<KeyInfo>& Keys() {
                          c.encryption.previous_keys = std::move(keys);
                          return std::nullopt;
                      }});
+        k.push_back({"analyze.llm_url",
+                     "OpenAI-compatible API base URL for the language-model analysis engine (empty: rules only)",
+                     [](Config& c, const RawValue& r) -> std::optional<std::string> {
+                         if (r.is_list) return "must be a URL";
+                         const std::string& u = r.items[0];
+                         if (!u.empty() && u.rfind("http://", 0) != 0 && u.rfind("https://", 0) != 0) {
+                             return "must start with http:// or https://";
+                         }
+                         c.analyze.llm_url = u;
+                         return std::nullopt;
+                     }});
+        k.push_back({"analyze.llm_model", "model name sent to that API",
+                     [](Config& c, const RawValue& r) { return SetString(c.analyze.llm_model, r, false); }});
+        k.push_back({"analyze.llm_api_key", "API key for that API (sent as a bearer token; never logged)",
+                     [](Config& c, const RawValue& r) { return SetString(c.analyze.llm_api_key, r, true); }});
+        k.push_back({"analyze.llm_timeout_ms", "longest wait for its answer before the rules answer instead",
+                     IntSetter([](Config& c) -> std::int64_t& { return c.analyze.llm_timeout_ms; }, 100, 600'000)});
         k.push_back({"gdpr.policy_version", "version of the privacy policy users consent to",
                      [](Config& c, const RawValue& r) { return SetString(c.gdpr.policy_version, r, false); }});
         auto gdpr_int = [&](const char* name, std::int64_t GdprConfig::*m, std::int64_t min, std::int64_t max,

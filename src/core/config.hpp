@@ -86,6 +86,14 @@ struct GdprConfig {
     std::int64_t retention_interval_seconds = 3600;
 };
 
+/// The optional language-model analysis engine (an OpenAI-compatible chat-completions API).
+struct AnalyzeConfig {
+    std::string llm_url;  // e.g. https://api.openai.com/v1 or http://127.0.0.1:11434/v1; empty: rules only
+    std::string llm_model = "gpt-4o-mini";
+    std::string llm_api_key;
+    std::int64_t llm_timeout_ms = 20'000;
+};
+
 struct Config {
     std::string listen_host = "127.0.0.1";
     std::uint16_t listen_port = 8080;
@@ -109,6 +117,7 @@ struct Config {
     EncryptionConfig encryption;
     std::vector<OAuthProviderConfig> oauth;
     GdprConfig gdpr;
+    AnalyzeConfig analyze;
 
     std::string EffectiveDatabaseUrl() const;
     /// public_url without a trailing slash, or http(s)://<listen> when unset.

@@ -54,6 +54,7 @@ void Register(http::App& app, const Engine& engine, analyze::Analyzer& analyzer,
                        boost::json::object{{"type", "string"}, {"contentMediaType", "application/zip"}},
                        "application/zip"},
                       {400, "Invalid model or text, or a stack without a pack"}},
+        .blocking = true,  // rendering and compressing: CPU work for the worker pool
         .handler =
             [&engine, &analyzer, &vocabulary](http::Request& request) {
                 const std::string format_name = request.QueryParam("format").value_or("zip");

@@ -1,4 +1,4 @@
-#include "auth/http_client.hpp"
+#include "net/http_client.hpp"
 
 #include <memory>
 #include <mutex>
@@ -7,7 +7,7 @@
 #include <boost/url/parse.hpp>
 #include <curl/curl.h>
 
-namespace dihya::auth {
+namespace dihya::net {
 
 namespace {
 
@@ -170,4 +170,4 @@ std::string FormBody(const std::vector<std::pair<std::string, std::string>>& fie
     return out;
 }
 
-}  // namespace dihya::auth
+}  // namespace dihya::net

@@ -1,7 +1,7 @@
 #pragma once
 
-// Outgoing HTTP for OAuth (token exchange, discovery, JWKS, user info) over libcurl: TLS verification always on,
-// connect and total timeouts, a cap on the response size, redirects not followed, and plain http:// only to
+// Outgoing HTTP (OAuth token exchange, discovery, JWKS, user info; language-model calls) over libcurl: TLS verification
+// always on, connect and total timeouts, a cap on the response size, redirects not followed, and plain http:// only to
 // loopback addresses (a provider on the same machine: development, tests). Error messages name what failed (the
 // caller's `what`, the host, curl's reason or the status) and never the URL's query, the headers or the body,
 // which carry codes, secrets and tokens.
@@ -15,7 +15,7 @@
 
 #include "core/result.hpp"
 
-namespace dihya::auth {
+namespace dihya::net {
 
 struct HttpCall {
     std::string method = "GET";  // GET | POST
@@ -66,4 +66,4 @@ std::string FormEncode(std::string_view value);
 /// "k1=v1&k2=v2" with both sides encoded.
 std::string FormBody(const std::vector<std::pair<std::string, std::string>>& fields);
 
-}  // namespace dihya::auth
+}  // namespace dihya::net
