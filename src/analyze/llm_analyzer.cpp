@@ -69,12 +69,13 @@ Result<Analysis> LlmAnalyzer::AskModel(std::string_view text, const model::Vocab
         {"model", options_.model},
         {"temperature", 0},
         {"response_format", {{"type", "json_object"}}},
-        {"messages",
-         json::array{json::object{{"role", "system"}, {"content", Prompt(vocab)}},
-                     json::object{{"role", "user"}, {"content", std::string(text)}}}}};
-    net::HttpCall call{"POST", url + "/chat/completions",
+        {"messages", json::array{json::object{{"role", "system"}, {"content", Prompt(vocab)}},
+                                 json::object{{"role", "user"}, {"content", std::string(text)}}}}};
+    net::HttpCall call{"POST",
+                       url + "/chat/completions",
                        {"Content-Type: application/json", "Accept: application/json"},
-                       json::serialize(request), what};
+                       json::serialize(request),
+                       what};
     if (!options_.api_key.empty()) call.headers.push_back("Authorization: Bearer " + options_.api_key);
     auto reply = http_.Send(call);
     if (!reply) return reply.take_error();
@@ -87,7 +88,8 @@ Result<Analysis> LlmAnalyzer::AskModel(std::string_view text, const model::Vocab
     const json::value& first = choices->as_array()[0];
     const json::value* content = nullptr;
     if (first.is_object()) {
-        if (const auto* message = first.as_object().if_contains("message"); message != nullptr && message->is_object()) {
+        if (const auto* message = first.as_object().if_contains("message");
+            message != nullptr && message->is_object()) {
             content = message->as_object().if_contains("content");
         }
     }

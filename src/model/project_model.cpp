@@ -1120,6 +1120,10 @@ boost::json::value ToSpec(const ProjectModel& m) {
     for (const Entity& e : m.entities) {
         boost::json::object entity;
         entity["name"] = e.name;
+        // A plural given in the spec (not the one derived from the name) is kept.
+        if (!e.names.plural_pascal.empty() && e.names.plural_pascal != MakeNames(e.name).plural_pascal) {
+            entity["plural"] = e.names.plural_pascal;
+        }
         if (!e.description.empty()) entity["description"] = e.description;
         boost::json::array fields;
         for (const Field& f : e.fields) {

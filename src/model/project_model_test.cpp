@@ -780,3 +780,25 @@ TEST(ModelErrorsCycles, RequiredReferenceCyclesAreRefused) {
 
 }  // namespace
 }  // namespace dihya::model
+
+namespace dihya::model {
+namespace {
+
+TEST(ModelSpec, ToSpecRoundTripsACustomPlural) {
+    auto m = ParseModel(
+        "title: T\nentities:\n  - name: Person\n    plural: Folks\n    fields: [{name: age, type: int}]\n"
+        "  - name: Book\n    fields: [{name: title, type: string}]\n",
+        "spec.yaml", TestVocabulary());
+    ASSERT_TRUE(m.ok()) << m.error().message;
+    const boost::json::value spec = ToSpec(*m);
+    const auto& entities = spec.at("entities").as_array();
+    EXPECT_EQ(entities[0].at("plural").as_string(), "Folks");
+    EXPECT_EQ(entities[1].as_object().if_contains("plural"), nullptr) << "a derived plural is not written out";
+    auto again = ParseModelValue(spec, "spec", TestVocabulary());
+    ASSERT_TRUE(again.ok()) << again.error().message;
+    EXPECT_EQ(again->entities[0].names.plural_kebab, "folks");
+    EXPECT_EQ(again->entities[0].table, m->entities[0].table);
+}
+
+}  // namespace
+}  // namespace dihya::model
