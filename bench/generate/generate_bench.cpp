@@ -26,6 +26,7 @@
 #include <benchmark/benchmark.h>
 
 #include "catalog/catalog.hpp"
+#include "core/config.hpp"
 #include "generator/archive.hpp"
 #include "generator/engine.hpp"
 #include "generator/pack.hpp"
@@ -128,8 +129,8 @@ void Load(benchmark::State& state, const Fixture& f) {
 
 int main(int argc, char** argv) {
     Setup s;
-    s.spec_path = std::string(DIHYA_SOURCE_DIR) + "/bench/generate/spec.yaml";
-    s.packs_dir = std::string(DIHYA_SOURCE_DIR) + "/packs";
+    s.spec_path = std::string(dihya::SourceDir()) + "/bench/generate/spec.yaml";
+    s.packs_dir = std::string(dihya::SourceDir()) + "/packs";
     int runs = 200, warmup = 20;
     std::vector<char*> rest{argv[0]};
     for (int i = 1; i < argc; ++i) {

@@ -15,11 +15,8 @@
 
 #include "analyze/lexicon.hpp"
 #include "analyze/text.hpp"
+#include "core/config.hpp"
 #include "model/project_model.hpp"
-
-#ifndef DIHYA_SOURCE_DIR
-#error "DIHYA_SOURCE_DIR must name the source tree"
-#endif
 
 namespace dihya::analyze {
 namespace {
@@ -296,7 +293,7 @@ std::string ReadFile(const std::filesystem::path& path) {
 }
 
 TEST(AnalyzeCorpus, MatchesExpectations) {
-    const std::filesystem::path dir = DIHYA_SOURCE_DIR "/src/analyze/corpus";
+    const std::filesystem::path dir = std::filesystem::path(std::string(dihya::SourceDir())) / "src/analyze/corpus";
     const YAML::Node expected = YAML::LoadFile((dir / "expected.yaml").string());
     std::size_t files = 0;
     std::size_t passed = 0;

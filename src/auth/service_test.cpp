@@ -11,6 +11,7 @@
 #include "auth/password_policy.hpp"
 #include "auth/permissions.hpp"
 #include "auth/test_support.hpp"
+#include "core/config.hpp"
 
 namespace dihya::auth {
 namespace {
@@ -451,7 +452,7 @@ TEST(PasswordPolicy, LengthPassphrasesAndCommonPasswords) {
 }
 
 TEST(Permissions, DocsMatchTheTable) {
-    std::ifstream in(std::string(DIHYA_SOURCE_DIR) + "/docs/permissions.md");
+    std::ifstream in(std::string(dihya::SourceDir()) + "/docs/permissions.md");
     std::stringstream ss;
     ss << in.rdbuf();
     EXPECT_EQ(ss.str(), PermissionsMarkdown())

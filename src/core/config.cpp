@@ -490,6 +490,10 @@ Result<void> CheckProviders(Config& c) {
 
 }  // namespace
 
+std::string_view SourceDir() {
+    return DIHYA_SOURCE_DIR;
+}
+
 std::string Config::EffectiveDatabaseUrl() const {
     if (!database_url.empty()) return database_url;
     return "sqlite://" + (std::filesystem::path(data_dir) / "dihya.db").string();
@@ -497,9 +501,9 @@ std::string Config::EffectiveDatabaseUrl() const {
 
 Result<Config> LoadConfig(const ConfigSources& sources) {
     Config c;
-    c.web_dir = std::string(DIHYA_SOURCE_DIR) + "/web";
-    c.assets_dir = std::string(DIHYA_SOURCE_DIR) + "/node_modules";
-    c.packs_dir = std::string(DIHYA_SOURCE_DIR) + "/packs";
+    c.web_dir = std::string(SourceDir()) + "/web";
+    c.assets_dir = std::string(SourceDir()) + "/node_modules";
+    c.packs_dir = std::string(SourceDir()) + "/packs";
 
     if (sources.config_file) {
         const std::string& file = *sources.config_file;

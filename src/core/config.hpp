@@ -140,6 +140,9 @@ struct ConfigSources {
 /// (file:line, variable or flag), the key and the reason.
 Result<Config> LoadConfig(const ConfigSources& sources);
 
+/// The source tree this binary was built from: the default place of web/, packs/ and node_modules/ (and of test data).
+std::string_view SourceDir();
+
 /// Every key the loader knows, with a one-line description (for docs and `--help`).
 const std::vector<std::pair<std::string, std::string>>& ConfigKeys();
 

@@ -11,6 +11,7 @@
 #include <gtest/gtest.h>
 #include <yaml-cpp/yaml.h>
 
+#include "core/config.hpp"
 #include "generator/engine.hpp"
 #include "generator/pack.hpp"
 #include "generator/test_support.hpp"
@@ -22,7 +23,7 @@ using test_support::Model;
 
 const std::vector<Pack>& BuiltInPacks() {
     static const std::vector<Pack> packs = [] {
-        auto loaded = LoadPacks(std::string(DIHYA_SOURCE_DIR) + "/packs");
+        auto loaded = LoadPacks(std::string(dihya::SourceDir()) + "/packs");
         EXPECT_TRUE(loaded.ok()) << (loaded.ok() ? "" : loaded.error().message);
         return loaded.ok() ? std::move(loaded.value()) : std::vector<Pack>{};
     }();

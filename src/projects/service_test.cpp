@@ -8,6 +8,7 @@
 
 #include "auth/test_support.hpp"
 #include "catalog/catalog.hpp"
+#include "core/config.hpp"
 #include "core/crypto.hpp"
 #include "generator/pack.hpp"
 #include "projects/handlers.hpp"
@@ -29,7 +30,7 @@ struct Shared {
 const Shared& Common() {
     static const Shared shared = [] {
         Shared s;
-        auto packs = generator::LoadPacks(std::string(DIHYA_SOURCE_DIR) + "/packs");
+        auto packs = generator::LoadPacks(std::string(dihya::SourceDir()) + "/packs");
         if (!packs) throw std::runtime_error(packs.error().message);
         s.engine = std::make_unique<generator::Engine>(std::move(*packs));
         auto analyzer = analyze::RuleAnalyzer::Create();
