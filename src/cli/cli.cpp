@@ -28,6 +28,7 @@
 #include "generator/engine.hpp"
 #include "generator/handlers.hpp"
 #include "generator/pack.hpp"
+#include "generator/pack_lint.hpp"
 #include "http/app.hpp"
 #include "http/middleware/access_log.hpp"
 #include "http/middleware/cors.hpp"
@@ -67,6 +68,10 @@ commands:
             generator's changes into your edited files (3-way). Conflicts are written with
             <<<<<<< yours / ======= / >>>>>>> generated markers, or the generated version is put
             beside yours as FILE.dihya-new; they are listed and the exit code is 3
+  pack lint DIR|FILE [--strict]
+            check template packs (a pack folder, its pack.yaml, or a packs folder with stacks/):
+            pack.yaml, every template, unused files, provided stacks, and renders with sample
+            models; prints file:line: problems, exit 2 on errors (--strict: on warnings too)
   user create --email E --role admin|user|guest --password-stdin [--display-name NAME]
             create an account (e.g. the first admin); the password is read from standard input
   keys rotate [--signing-key]
@@ -602,6 +607,42 @@ int Analyze(const std::vector<std::string>& args, std::ostream& out, std::ostrea
     return kOk;
 }
 
+int PackCommand(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
+    bool strict = false;
+    std::string target;
+    for (std::size_t i = 3; i < args.size(); ++i) {
+        if (args[i] == "--strict") {
+            strict = true;
+        } else if (target.empty() && !args[i].starts_with("--")) {
+            target = args[i];
+        } else {
+            target.clear();
+            break;
+        }
+    }
+    if (args.size() < 4 || args[2] != "lint" || target.empty()) {
+        err << "usage: dihya pack lint DIR|FILE [--strict]\n";
+        return kUsage;
+    }
+    auto cat = catalog::BuiltinCatalog();
+    if (!cat) {
+        err << "dihya pack lint: " << cat.error().message << "\n";
+        return kFailure;
+    }
+    auto report = generator::LintPacks(target, catalog::ToVocabulary(*cat));
+    if (!report) {
+        err << "dihya pack lint: " << report.error().message << "\n";
+        return kUsage;
+    }
+    for (const auto& f : report->findings) err << generator::FormatFinding(f) << "\n";
+    for (const auto& p : report->packs) out << "pack " << p << "\n";
+    out << report->packs.size() << (report->packs.size() == 1 ? " pack, " : " packs, ") << report->errors()
+        << " errors, " << report->warnings() << " warnings (" << report->templates << " templates parsed, "
+        << report->renders << " sample renders)\n";
+    if (report->errors() > 0 || (strict && report->warnings() > 0)) return kUsage;
+    return kOk;
+}
+
 }  // namespace
 
 int Main(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
@@ -619,6 +660,7 @@ int Main(const std::vector<std::string>& args, std::ostream& out, std::ostream& 
     if (command == "update") return Update(args, out, err);
     if (command == "user") return User(args, std::cin, out, err);
     if (command == "keys") return Keys(args, out, err);
+    if (command == "pack") return PackCommand(args, out, err);
     if (command == "permissions") {  // docs/permissions.md, rendered from the permission table
         out << auth::PermissionsMarkdown();
         return kOk;

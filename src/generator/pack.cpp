@@ -108,9 +108,21 @@ std::optional<std::string> ScalarOf(const YAML::Node& node) {
     return node.Scalar();
 }
 
+/// kainjow's message ("Unclosed section \"x\" at 120", an offset), with the line instead of the offset.
 std::string TemplateProblem(const std::string& text) {
     kainjow::mustache::mustache tmpl{text};
-    if (!tmpl.is_valid()) return tmpl.error_message();
+    if (!tmpl.is_valid()) {
+        std::string message = tmpl.error_message();
+        const auto at = message.rfind(" at ");
+        if (at != std::string::npos && at + 4 < message.size() &&
+            std::all_of(message.begin() + static_cast<std::ptrdiff_t>(at) + 4, message.end(),
+                        [](unsigned char c) { return std::isdigit(c) != 0; })) {
+            const std::size_t offset = std::min<std::size_t>(std::stoul(message.substr(at + 4)), text.size());
+            const auto line = 1 + std::count(text.begin(), text.begin() + static_cast<std::ptrdiff_t>(offset), '\n');
+            message = message.substr(0, at) + " on line " + std::to_string(line);
+        }
+        return message;
+    }
     if (text.find("{{>") != std::string::npos) return "partials ({{> name}}) are not supported";
     return "";
 }
