@@ -1,5 +1,7 @@
 #include "cli/composition.hpp"
 
+#include <chrono>
+#include <filesystem>
 #include <future>
 
 #include "analyze/handlers.hpp"
@@ -57,7 +59,17 @@ Result<std::unique_ptr<Services>> BuildServices(const Config& config, Logger& lo
         db, *s->cipher, s->clock,
         auth::SigningPolicy{config.EffectivePublicUrl(), config.auth.signing_key_rotation_seconds,
                             std::max<std::int64_t>(config.auth.access_ttl_seconds, 60)});
-    s->mailer = mail::MakeMailer(config, log);
+    if (config.mail.smtp_url.empty()) {
+        const auto dir = std::filesystem::path(config.data_dir) / "outbox";
+        const std::chrono::hours keep(24 * config.mail.outbox_days);
+        log.Info("mail goes to the outbox directory (set mail.smtp_url to send it)", {{"outbox", dir.string()}});
+        s->outbox = std::make_unique<mail::Outbox>(dir, config.mail.from, keep);
+        (void)s->outbox->PurgeBefore(std::chrono::system_clock::now() - keep);
+        s->mailer = std::make_unique<mail::QueuedMailer>(
+            log, [outbox = s->outbox.get()](const mail::Message& m) { return outbox->Deliver(m); });
+    } else {
+        s->mailer = mail::MakeSmtpMailer(config.mail, log);
+    }
     auto audit_log = audit::AuditLog::Create(db, {.pseudonym_key = audit::DerivePseudonymKey(config.secret)});
     if (!audit_log) return audit_log.take_error();
     s->audit_log = std::move(*audit_log);
@@ -70,7 +82,18 @@ Result<std::unique_ptr<Services>> BuildServices(const Config& config, Logger& lo
     s->account_data = std::make_unique<auth::AccountData>(*s->auth);
     s->audit_data = std::make_unique<audit::AuditData>(*s->audit_log);
     // Erasure runs the sources in this order: the account (and its cascade) goes last.
-    std::vector<PersonalDataSource*> sources{s->projects_data.get(), s->audit_data.get(), s->account_data.get()};
+    std::vector<PersonalDataSource*> sources{s->projects_data.get(), s->audit_data.get()};
+    if (s->outbox) {
+        s->outbox_data = std::make_unique<mail::OutboxData>(
+            *s->outbox,
+            [auth = s->auth.get()](storage::Session& session, const std::string& id) -> Result<std::string> {
+                auto user = auth->LoadUser(session, id);
+                if (!user) return user.take_error();
+                return user->email;
+            });
+        sources.push_back(s->outbox_data.get());
+    }
+    sources.push_back(s->account_data.get());
     s->gdpr = std::make_unique<gdpr::GdprService>(
         gdpr::GdprDeps{db, *s->jobs, *s->auth, *s->audit_sink, s->clock, log, config.gdpr,
                        std::filesystem::path(config.data_dir) / "exports", std::move(sources),

@@ -23,6 +23,7 @@
 #include "http/app.hpp"
 #include "jobs/queue.hpp"
 #include "mail/mailer.hpp"
+#include "mail/outbox.hpp"
 #include "net/http_client.hpp"
 #include "projects/service.hpp"
 #include "storage/db.hpp"
@@ -40,6 +41,7 @@ struct Services {
     std::unique_ptr<crypto::FieldCipher> cipher;
     std::unique_ptr<crypto::PasswordHasher> hasher;
     std::unique_ptr<auth::SigningKeys> keys;
+    std::unique_ptr<mail::Outbox> outbox;  // without mail.smtp_url (declared before the mailer that writes to it)
     std::unique_ptr<mail::Mailer> mailer;
     std::unique_ptr<audit::AuditLog> audit_log;
     std::unique_ptr<audit::LogSink> audit_sink;
@@ -51,6 +53,7 @@ struct Services {
     std::unique_ptr<PersonalDataSource> projects_data;
     std::unique_ptr<auth::AccountData> account_data;
     std::unique_ptr<audit::AuditData> audit_data;
+    std::unique_ptr<mail::OutboxData> outbox_data;
     std::unique_ptr<gdpr::GdprService> gdpr;
     std::unique_ptr<net::HttpClient> http_client;  // outgoing HTTP (OAuth providers)
     std::unique_ptr<auth::OAuthService> oauth;

@@ -280,6 +280,8 @@ const std::vector<KeyInfo>& Keys() {
                      [](Config& c, const RawValue& r) { return SetString(c.mail.password, r, true); }});
         k.push_back({"mail.starttls", "require STARTTLS on smtp:// URLs",
                      boolean([](Config& c) -> bool& { return c.mail.starttls; })});
+        k.push_back({"mail.outbox_days", "without mail.smtp_url: days the mail copies in <data_dir>/outbox are kept",
+                     IntSetter([](Config& c) -> std::int64_t& { return c.mail.outbox_days; }, 1, 365)});
         k.push_back({"encryption.key",
                      "64 hex characters: key for personal data at rest (default: derived from the secret)",
                      [](Config& c, const RawValue& r) -> std::optional<std::string> {

@@ -55,7 +55,8 @@ struct MailConfig {
     std::string from = "Dihya <no-reply@localhost>";
     std::string username;
     std::string password;
-    bool starttls = false;  // require STARTTLS on smtp://
+    bool starttls = false;         // require STARTTLS on smtp://
+    std::int64_t outbox_days = 7;  // without smtp_url: days the copies in <data_dir>/outbox are kept
 };
 
 struct EncryptionConfig {

@@ -7,7 +7,6 @@
 #include <fstream>
 
 #include <curl/curl.h>
-#include <sys/stat.h>
 
 #include "core/clock.hpp"
 #include "core/crypto.hpp"
@@ -196,30 +195,8 @@ Result<void> DeliverSmtp(const MailConfig& config, const Message& m) {
     return Ok();
 }
 
-Result<void> DeliverToOutbox(const std::filesystem::path& dir, const std::string& from, const Message& m) {
-    std::error_code ec;
-    std::filesystem::create_directories(dir, ec);
-    if (ec) return MakeError(ErrorCode::kUnavailable, "outbox: cannot create " + dir.string() + ": " + ec.message());
-    std::string stamp = FormatTime(std::chrono::system_clock::now());
-    std::replace(stamp.begin(), stamp.end(), ':', '-');
-    const auto path = dir / (stamp + "-" + m.kind + "-" + crypto::RandomToken(6) + ".eml");
-    {
-        std::ofstream out(path, std::ios::binary);
-        out << Render(m, from, "localhost");
-        if (!out) return MakeError(ErrorCode::kUnavailable, "outbox: cannot write " + path.string());
-    }
-    ::chmod(path.c_str(), 0600);
-    return Ok();
-}
-
-std::unique_ptr<Mailer> MakeMailer(const Config& config, Logger& log) {
-    if (config.mail.smtp_url.empty()) {
-        const auto dir = std::filesystem::path(config.data_dir) / "outbox";
-        log.Info("mail goes to the outbox directory (set mail.smtp_url to send it)", {{"outbox", dir.string()}});
-        return std::make_unique<QueuedMailer>(
-            log, [dir, from = config.mail.from](const Message& m) { return DeliverToOutbox(dir, from, m); });
-    }
-    return std::make_unique<QueuedMailer>(log, [mail = config.mail](const Message& m) { return DeliverSmtp(mail, m); });
+std::unique_ptr<Mailer> MakeSmtpMailer(const MailConfig& config, Logger& log) {
+    return std::make_unique<QueuedMailer>(log, [mail = config](const Message& m) { return DeliverSmtp(mail, m); });
 }
 
 }  // namespace dihya::mail

@@ -61,10 +61,7 @@ private:
 
 /// One SMTP delivery attempt with libcurl.
 Result<void> DeliverSmtp(const MailConfig& config, const Message& m);
-/// Writes the message to `dir` as <time>-<random>.eml (mode 0600).
-Result<void> DeliverToOutbox(const std::filesystem::path& dir, const std::string& from, const Message& m);
-
-/// SMTP when configured, else the outbox under `data_dir`/outbox.
-std::unique_ptr<Mailer> MakeMailer(const Config& config, Logger& log);
+/// Queued SMTP delivery (mail.smtp_url); without it, mail goes to an Outbox (mail/outbox.hpp).
+std::unique_ptr<Mailer> MakeSmtpMailer(const MailConfig& config, Logger& log);
 
 }  // namespace dihya::mail

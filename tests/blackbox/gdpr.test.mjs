@@ -5,7 +5,7 @@
 
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { test } from 'node:test';
@@ -25,6 +25,18 @@ function dbConfig() {
 }
 
 /// Polls the export's status until it has finished (the job's end is the event; nothing is timed).
+/// Waits (polling, bounded) until the outbox holds a mail to `address`: mail is written by a queue after the request.
+async function waitForMail(srv, address) {
+    const outbox = path.join(srv.dataDir, 'outbox');
+    for (let i = 0; i < 200; i++) {
+        let files = [];
+        try { files = readdirSync(outbox); } catch { /* not created yet */ }
+        if (files.some((f) => readFileSync(path.join(outbox, f), 'utf8').includes(address))) return;
+        await new Promise((r) => setTimeout(r, 25));
+    }
+    throw new Error(`no mail to ${address} in ${outbox}`);
+}
+
 async function waitForExport(srv, token, id) {
     for (;;) {
         const r = await api(srv, `/api/v1/users/me/exports/${id}`, { token });
@@ -52,6 +64,7 @@ function unzipAll(buffer) {
 test(`[${backend}] export: a background job, an archive of everything held about the user, nothing secret`, T, async () => {
     const srv = await startServer({ config: { ...kFastAuth, ...dbConfig() } });
     const { token, tokens, user } = await signUp(srv, 'export.me@example.org', { display_name: 'Exporte Moi' });
+    await waitForMail(srv, 'export.me@example.org');
     const key = await api(srv, '/api/v1/users/me/api-keys', { method: 'POST', token, body: { name: 'cli', scopes: ['account:read'] } });
     const other = await signUp(srv, 'someone.else@example.org');
     const project = await api(srv, '/api/v1/projects', { method: 'POST', token, body: { text: 'Une boutique en ligne : produits et commandes' } });
@@ -71,7 +84,10 @@ test(`[${backend}] export: a background job, an archive of everything held about
     assert.equal(res.headers.get('content-type'), 'application/zip');
     const files = unzipAll(Buffer.from(await res.arrayBuffer()));
     assert.deepEqual(Object.keys(files).sort(), ['personal-data/README.md', 'personal-data/account.json', 'personal-data/audit.json',
-        'personal-data/export.json', 'personal-data/projects.json']);
+        'personal-data/export.json', 'personal-data/mail.json', 'personal-data/projects.json']);
+    // Without an SMTP server, the copies of the mail sent to the user (the outbox) are personal data too.
+    const mail = JSON.parse(files['personal-data/mail.json']);
+    assert.ok(mail.some((m) => m.kind === 'verify_email' && /^\d{4}-\d\d-\d\dT/.test(m.sent_at)), files['personal-data/mail.json']);
     assert.ok(files['personal-data/projects.json'].includes(project.json.id), 'the saved project is in the export');
     const account = JSON.parse(files['personal-data/account.json']);
     assert.equal(account.profile.email, 'export.me@example.org');
@@ -95,6 +111,7 @@ test(`[${backend}] erasure: the account and its data go, audit entries are pseud
     const db = dbConfig();
     const srv = await startServer({ config: { ...kFastAuth, ...db } });
     const { token, user } = await signUp(srv, 'erase.me@example.org', { display_name: 'Efface Moi' });
+    await waitForMail(srv, 'erase.me@example.org');
     const project = await api(srv, '/api/v1/projects', { method: 'POST', token, body: { text: 'A library with books and loans' } });
     assert.equal(project.status, 201, project.text);
     const started = await api(srv, '/api/v1/users/me/export', { method: 'POST', token });
@@ -111,6 +128,9 @@ test(`[${backend}] erasure: the account and its data go, audit entries are pseud
         const exportsDir = path.join(srv.dataDir, 'exports');
         assert.deepEqual(readdirSync(exportsDir).filter((f) => f.startsWith(started.json.id)), [], 'archives deleted');
     }
+    const outbox = path.join(srv.dataDir, 'outbox');
+    const copies = readdirSync(outbox).map((f) => readFileSync(path.join(outbox, f), 'utf8'));
+    assert.ok(!copies.some((c) => c.includes('erase.me@example.org')), 'the copies of mail to the erased user are deleted');
     // The address can register again: nothing of the old account is left to collide with.
     await signUp(srv, 'erase.me@example.org');
 
