@@ -13,7 +13,7 @@
 //   rendered as the nginx image's entrypoint does (envsubst) and served by Debian's nginx, which resolves the
 //   backend's compose name through a small DNS server standing for Docker's, as compose would wire it.
 // What is not rehearsed: the base images themselves, `USER`, and `pip install` (Debian's python3-flask and
-// gunicorn stand in for the packages of requirements.txt).
+// gunicorn, or python3-fastapi and python3-uvicorn, stand in for the packages of requirements.txt).
 
 import assert from 'node:assert/strict';
 import { execFile, spawn } from 'node:child_process';
@@ -73,6 +73,8 @@ const kProjects = {
     'express': ['--set', 'stacks.frontend=none'],
     'react-flask': ['--set', 'stacks.backend=flask'],
     'flask-no-auth': ['--set', 'stacks.frontend=none', '--set', 'stacks.backend=flask', '--set', 'features='],
+    'react-fastapi': ['--set', 'stacks.backend=fastapi'],
+    'fastapi-no-auth': ['--set', 'stacks.frontend=none', '--set', 'stacks.backend=fastapi', '--set', 'features='],
     'react-only': ['--set', 'stacks.backend=none'],
 };
 const projects = {};
@@ -487,6 +489,18 @@ describe('generated devops files', () => {
                     assert.match(read(context, 'app/__init__.py'), /^def create_app\(/m);
                     assert.notEqual(oneStep(final, 'USER').content, 'root');
                 }
+                if (stack === 'fastapi') {
+                    const cmd = oneStep(final, 'CMD').json;
+                    assert.equal(cmd[0], 'uvicorn');
+                    assert.match(read(context, 'requirements.txt'), /^uvicorn\b/m);
+                    assert.match(read(context, 'requirements.txt'), /^fastapi\b/m);
+                    assert.equal(cmd[cmd.indexOf('--factory') + 1], 'app:create_app');
+                    assert.match(read(context, 'app/__init__.py'), /^def create_app\(/m);
+                    assert.equal(cmd[cmd.indexOf('--host') + 1], '0.0.0.0');
+                    assert.equal(cmd[cmd.indexOf('--port') + 1], String(port));
+                    assert.equal(cmd[cmd.indexOf('--workers') + 1], '1', 'one process: the store is in memory');
+                    assert.notEqual(oneStep(final, 'USER').content, 'root');
+                }
                 if (stack === 'react') {
                     assert.equal(stages.length, 2);
                     assert.equal(port, 80);
@@ -506,6 +520,7 @@ describe('generated devops files', () => {
         assert.ok(!existsSync(path.join(projects.express, 'frontend')));
         assert.doesNotMatch(read(projects.express, 'README.md'), /frontend/);
         assert.doesNotMatch(read(projects['flask-no-auth'], '.env.example'), /JWT_SECRET/);
+        assert.doesNotMatch(read(projects['fastapi-no-auth'], '.env.example'), /JWT_SECRET/);
     });
 });
 
@@ -539,13 +554,18 @@ async function rehearseBackend(root, name, extraEnv) {
         assert.deepEqual(skipped.map((c) => c.split(' ').slice(0, 2).join(' ')), ['pip install', 'useradd --system']);
         cmd = cmd.map((a) => (a.startsWith('0.0.0.0:') ? `127.0.0.1:${port}` : a));
         cmd[0] = '/usr/bin/gunicorn';
+    } else if (cmd[0] === 'uvicorn') {
+        // Debian's python3-uvicorn and python3-fastapi stand in for `pip install -r requirements.txt`.
+        assert.deepEqual(skipped.map((c) => c.split(' ').slice(0, 2).join(' ')), ['pip install', 'useradd --system']);
+        cmd = cmd.map((a, i) => (cmd[i - 1] === '--host' ? '127.0.0.1' : cmd[i - 1] === '--port' ? String(port) : a));
+        cmd = ['/usr/bin/python3', '-m', ...cmd];
     } else {
         assert.deepEqual(skipped, []);
         assert.ok(existsSync(path.join(app, 'node_modules/express')), 'npm ci --omit=dev installed express');
     }
-    const proc = await start(cmd[0], cmd.slice(1), { cwd: app, env: runEnv, ready: /API listening|Listening at/ });
+    const proc = await start(cmd[0], cmd.slice(1), { cwd: app, env: runEnv, ready: /API listening|Listening at|Uvicorn running on/ });
     let health = oneStep(stages[0], 'HEALTHCHECK').json;
-    if (health[0] === 'python') health = ['/usr/bin/python3', ...health.slice(1).map((a) => a.replace(':5000/', `:${port}/`))];
+    if (health[0] === 'python') health = ['/usr/bin/python3', ...health.slice(1).map((a) => a.replace(/:(5000|8000)\//, `:${port}/`))];
     return { proc, port, env: runEnv, health, app };
 }
 
@@ -692,6 +712,41 @@ describe('image rehearsals', () => {
         }
         await stop(backend.proc);
         assert.notEqual(await exitCode(backend.health[0], backend.health.slice(1)), 0);
+    });
+
+    test('fastapi: the image\'s uvicorn command serves the app, with one process keeping the data', T, async () => {
+        const root = projects['react-fastapi'];
+        const backend = await rehearseBackend(root, 'react-fastapi', {
+            JWT_SECRET: 'c'.repeat(64), ADMIN_PASSWORD: 'correct horse',
+        });
+        const api = `http://127.0.0.1:${backend.port}`;
+        assert.equal(await exitCode(backend.health[0], backend.health.slice(1)), 0, 'healthy');
+        assert.ok(!existsSync(path.join(backend.app, 'tests')), 'the tests stay out of the image');
+        // Production mode: no development passwords.
+        const dev = await fetch(`${api}/api/auth/login`, {
+            method: 'POST', headers: { 'content-type': 'application/json' },
+            body: JSON.stringify({ email: 'front_desk@example.com', password: 'front_desk-password' }),
+        });
+        assert.equal(dev.status, 401);
+        const token = await login(api, 'admin@example.com', 'correct horse');
+        await createPatient(api, token);
+        for (let i = 0; i < 5; i++) {
+            const list = await (await fetch(`${api}/api/patients`)).json();
+            assert.equal(list.total, 1, 'every request reaches the process that holds the data');
+        }
+        const openapi = await fetch(`${api}/api/openapi.json`);
+        assert.deepEqual(await openapi.json(), readJson(root, 'backend/openapi.json'));
+        await stop(backend.proc);
+        assert.notEqual(await exitCode(backend.health[0], backend.health.slice(1)), 0);
+    });
+
+    test('fastapi without auth starts in production mode without any secret', T, async () => {
+        const backend = await rehearseBackend(projects['fastapi-no-auth'], 'fastapi-no-auth', {});
+        const r = await fetch(`http://127.0.0.1:${backend.port}/api/patients`, {
+            method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ full_name: 'Ada' }),
+        });
+        assert.equal(r.status, 201);
+        await stop(backend.proc);
     });
 
     test('flask without auth starts in production mode without any secret', T, async () => {
