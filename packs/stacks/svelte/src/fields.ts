@@ -1,0 +1,96 @@
+import type { Payload, Row } from './api/client';
+import type { EntityDef, FieldDef } from './entities/types';
+
+/** What a form control holds: text for inputs and selects, a boolean for checkboxes. */
+export type FormValue = string | boolean;
+export type FormValues = Record<string, FormValue>;
+
+const pad = (value: number) => String(value).padStart(2, '0');
+
+/** An ISO date-time as the value of <input type="datetime-local"> (local time, minutes). */
+export function toLocalDateTime(iso: string): string {
+  const date = new Date(iso);
+  if (Number.isNaN(date.getTime())) return '';
+  return (
+    `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())}` +
+    `T${pad(date.getHours())}:${pad(date.getMinutes())}`
+  );
+}
+
+/** The form value of one field of a row (or of a new row when `value` is undefined). */
+export function toFormValue(field: FieldDef, value: unknown): FormValue {
+  if (field.type === 'bool') return value === true;
+  if (value === null || value === undefined) return '';
+  if (field.type === 'datetime') return toLocalDateTime(String(value));
+  return String(value);
+}
+
+export function toFormValues(entity: EntityDef, row?: Row): FormValues {
+  return Object.fromEntries(entity.fields.map((field) => [field.name, toFormValue(field, row?.[field.name])]));
+}
+
+/** The API value of a form value: numbers for int, float and ref, ISO 8601 for datetime. */
+export function fromFormValue(field: FieldDef, value: FormValue): unknown {
+  if (field.type === 'bool') return value === true;
+  const text = String(value).trim();
+  if (text === '') return null;
+  switch (field.type) {
+    case 'int':
+    case 'float':
+    case 'ref':
+      return Number(text);
+    case 'datetime': {
+      const date = new Date(text);
+      return Number.isNaN(date.getTime()) ? text : date.toISOString();
+    }
+    default:
+      return text;
+  }
+}
+
+export function toPayload(entity: EntityDef, values: FormValues): Payload {
+  return Object.fromEntries(
+    entity.fields.map((field) => [field.name, fromFormValue(field, values[field.name] ?? '')]),
+  );
+}
+
+/** A value as text for a table cell, formatted for `locale`. */
+export function formatValue(
+  field: FieldDef,
+  value: unknown,
+  locale: string,
+  words: { yes: string; no: string },
+): string {
+  if (value === null || value === undefined || value === '') return '—';
+  switch (field.type) {
+    case 'bool':
+      return value === true ? words.yes : words.no;
+    case 'int':
+    case 'float':
+      return typeof value === 'number' ? new Intl.NumberFormat(locale).format(value) : String(value);
+    case 'date': {
+      const date = new Date(`${String(value)}T00:00:00Z`);
+      return Number.isNaN(date.getTime())
+        ? String(value)
+        : new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeZone: 'UTC' }).format(date);
+    }
+    case 'datetime': {
+      const date = new Date(String(value));
+      return Number.isNaN(date.getTime())
+        ? String(value)
+        : new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeStyle: 'short' }).format(date);
+    }
+    default:
+      return String(value);
+  }
+}
+
+/** A short label for a row: its first non-empty text field, else "#id". */
+export function rowLabel(entity: EntityDef | undefined, row: Row): string {
+  const textual = new Set(['string', 'email', 'url', 'enum', 'text']);
+  for (const field of entity?.fields ?? []) {
+    const value = row[field.name];
+    if (textual.has(field.type) && typeof value === 'string' && value !== '') return value;
+  }
+  return `#${row.id}`;
+}
