@@ -315,6 +315,15 @@ private:
         return NewEntityName(e);
     }
 
+    static std::string Skeleton(const std::string& name) {
+        std::string out;
+        for (char c : name) {
+            const char l = static_cast<char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
+            if (l != 'a' && l != 'e' && l != 'i' && l != 'o' && l != 'u' && l != 'w' && l != 'y') out += l;
+        }
+        return out;
+    }
+
     std::string FieldName(const std::vector<std::size_t>& tokens) const {
         std::string joined;
         for (std::size_t t : tokens)
@@ -369,10 +378,26 @@ private:
             const EntitySpec* spec = nullptr;
             std::string term;
             std::string surface(text_.substr(T()[e.head].begin, T()[e.head].end - T()[e.head].begin));
-            const std::string name = StatedEntityName(e, &spec, &term, &surface);
+            std::string name = StatedEntityName(e, &spec, &term, &surface);
             if (name.empty()) continue;
-            if (e.action.empty()) name_of[e.head] = name;
             std::size_t i = FindChosen(name);
+            if (i >= chosen_.size() && spec == nullptr && out_.language == "ar") {
+                // Arabic plurals are often broken (كتب / كتاب): the same consonants name the same entity.
+                for (std::size_t j = 0; j < chosen_.size(); ++j) {
+                    if (chosen_[j].spec != nullptr || Skeleton(chosen_[j].name) != Skeleton(name)) continue;
+                    i = j;
+                    if (e.strength > chosen_[j].strength) {
+                        for (auto& [token, n] : name_of) {
+                            if (n == chosen_[j].name) n = name;
+                        }
+                        chosen_[j].name = name;
+                        chosen_[j].term = model::MakeNames(name).snake;
+                    }
+                    break;
+                }
+            }
+            if (i < chosen_.size()) name = chosen_[i].name;
+            if (e.action.empty()) name_of[e.head] = name;
             if (i >= chosen_.size()) {
                 if (chosen_.size() >= kMaxChosenEntities) continue;
                 ChosenEntity c;

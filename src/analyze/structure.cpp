@@ -556,9 +556,20 @@ private:
                     ++next;
                 }
                 std::vector<StatedField> fields;
+                Phrase named = p;
+                if (lang_ == "ar" && p.words.size() > 1 && !HasArticle(p.words[1])) {
+                    // "لكل كتاب عنوان ومؤلف": no verb between the entity and its first field.
+                    StatedField first;
+                    first.tokens.assign(p.words.begin() + 1, p.words.end());
+                    for (std::size_t w : first.tokens) out_.field_word[w] = true;
+                    fields.push_back(std::move(first));
+                    named.words = {p.words[0]};
+                    named.head = p.words[0];
+                    named.last = p.words[0] + 1;
+                }
                 next = FieldList(items, next, false, fields);
                 Distribute(fields);
-                StatedEntity& e = Entity(p, fields.empty() ? 2 : 3);
+                StatedEntity& e = Entity(named, fields.empty() ? 2 : 3);
                 for (StatedField& f : fields) e.fields.push_back(std::move(f));
                 k = std::max(next, k + 2);
                 continue;
