@@ -353,15 +353,9 @@ private:
         out.type = InferFieldType(words, G());
         if (out.type == "string" && out_.language != "en") out.type = InferFieldType(words, lex_.GrammarOf("en"));
         if (out.type == "enum") {
-            if (!f.values.empty()) {
-                out.values = f.values;
-            } else if (const FieldSpec* status = lex_.FindField("status"); status != nullptr && words.size() == 1 &&
-                                                                           InferFieldType(words, G()) == "enum" &&
-                                                                           FieldMention(f.tokens) == nullptr && false) {
-                out.values = status->values;
-            } else {
-                out.type = "string";
-            }
+            // An enum needs its values: without them a status or type is plain text.
+            if (f.values.empty()) out.type = "string";
+            out.values = f.values;
         }
         // A field named after an entity refers to it ("each loan has a book and a member").
         if (const Mention* m = EntityMentionAt(f.tokens.back()); m != nullptr && f.tokens.size() <= 2) {
