@@ -13,8 +13,11 @@
 
 #include <boost/json.hpp>
 
+#include "analyze/naming.hpp"
+#include "analyze/structure.hpp"
 #include "analyze/text.hpp"
 #include "model/names.hpp"
+#include "model/reserved_words.hpp"
 #include "model/utf8.hpp"
 
 namespace dihya::analyze {
@@ -25,7 +28,8 @@ namespace json = boost::json;
 
 constexpr std::size_t kMaxDescription = 600;  // bytes of the text kept as the description (cut at a word)
 constexpr std::size_t kMaxTitleWords = 8;
-constexpr std::size_t kMaxFieldDistance = 6;  // tokens between an entity (or its last field) and a field
+constexpr std::size_t kMaxFieldDistance = 6;    // tokens between an entity (or its last field) and a field
+constexpr std::size_t kMaxChosenEntities = 24;  // entities an analysis proposes (the model allows more)
 
 bool Contains(const std::vector<std::string>& list, std::string_view value) {
     return std::find(list.begin(), list.end(), value) != list.end();
@@ -85,10 +89,16 @@ std::vector<std::string> Allowed(const model::Vocabulary& vocab, const std::stri
 // --- the work of one analysis -----------------------------------------------------------------------------------
 
 struct ChosenEntity {
-    const EntitySpec* spec = nullptr;
-    std::string surface;           // as first written in the text ("" when assumed)
-    std::string term;              // the lexicon words that named it, joined by '_'
-    std::vector<FieldSpec> extra;  // fields mentioned next to it
+    const EntitySpec* spec = nullptr;  // the lexicon's entity, or null for one named in the text's own words
+    std::string name;                  // PascalCase
+    std::string surface;               // as first written in the text ("" when assumed)
+    std::string term;                  // the lexicon words that named it, joined by '_'
+    std::vector<FieldSpec> extra;      // fields mentioned next to it
+    std::vector<FieldSpec> stated;     // fields the text gives it ("books with title and author")
+    std::vector<std::string> refs;     // entities it refers to (canonical names before aliasing)
+    bool action = false;               // named by a verb ("can reserve")
+    int strength = 2;
+    std::size_t first = 0;  // its first token
 };
 
 class Run final {
@@ -100,8 +110,11 @@ public:
         tokens_ = Tokenize(text_);
         out_.language = DetectLanguage(tokens_, text_, lex_.Stopwords("fr"), lex_.Stopwords("en"));
         mentions_ = lex_.Find(tokens_, out_.language);
-        Domain();
+        structure_ = ReadStructure(text_, tokens_, mentions_, lex_.GrammarOf(out_.language), out_.language,
+                                   lex_.Stopwords(out_.language));
         Entities();
+        Domain();
+        FinishEntities();
         Locales();
         Roles();
         Features();
@@ -121,24 +134,40 @@ private:
     // --- domain
 
     void Domain() {
+        // Domain words weigh 2 (at most 3 mentions each); the entities the text names weigh 1 each, shared among
+        // their domains. A domain needs a domain word or two of its entities, and a fair share of the entities.
         const std::vector<DomainSpec>& domains = lex_.domains();
         std::vector<double> score(domains.size(), 0);
+        std::vector<double> support(domains.size(), 0);  // entities of the domain
+        std::vector<int> words(domains.size(), 0);
         std::vector<std::vector<std::string>> why(domains.size());
-        std::map<std::string, int> per_entity;
-        const auto add = [&](const std::string& domain, double points, const std::string& surface) {
+        std::map<std::string, int> per_term;
+        const auto index = [&](const std::string& domain) {
             for (std::size_t i = 0; i < domains.size(); ++i) {
-                if (domains[i].name != domain) continue;
-                score[i] += points;
-                if (why[i].size() < 4) AddUnique(why[i], surface);
+                if (domains[i].name == domain) return i;
             }
+            return domains.size();
         };
         for (const Mention& m : mentions_) {
-            const std::string surface = Surface(text_, T(), m);
-            if (m.term->category == Category::kDomain) add(m.term->key, 2, surface);
-            if (m.term->category != Category::kEntity) continue;
-            if (++per_entity[m.term->key] > 3) continue;
-            const EntitySpec* e = lex_.FindEntity(m.term->key);
-            for (const std::string& d : e->domains) add(d, 1.0 / static_cast<double>(e->domains.size()), surface);
+            if (m.term->category != Category::kDomain || ++per_term[m.term->key + Join(m.term->tokens, " ")] > 3) {
+                continue;
+            }
+            const std::size_t i = index(m.term->key);
+            if (i >= domains.size()) continue;
+            score[i] += 2;
+            ++words[i];
+            if (why[i].size() < 4) AddUnique(why[i], Surface(text_, T(), m));
+        }
+        for (const ChosenEntity& c : chosen_) {
+            if (c.spec == nullptr || c.spec->domains.empty()) continue;
+            for (const std::string& d : c.spec->domains) {
+                const std::size_t i = index(d);
+                if (i >= domains.size()) continue;
+                const double share = 1.0 / static_cast<double>(c.spec->domains.size());
+                score[i] += share;
+                support[i] += share;
+                if (why[i].size() < 4 && !c.surface.empty()) AddUnique(why[i], c.surface);
+            }
         }
         std::size_t best = domains.size();
         double total = 0;
@@ -147,10 +176,24 @@ private:
             total += score[i];
             if (best == domains.size() || score[i] > score[best]) best = i;
         }
-        if (best == domains.size() || score[best] < 2) {
+        const double named = static_cast<double>(chosen_.size());
+        bool sure = best < domains.size() && score[best] >= 2;
+        if (sure) {
+            const double share = named == 0 ? 1 : support[best] / named;
+            sure = (words[best] > 0 && share >= 0.2) || (support[best] >= 2 && share >= 0.4) ||
+                   (words[best] > 0 && named == 0);
+        }
+        if (!sure) {
             out_.domain = "custom";
             out_.domain_confidence = 0;
-            Assume("domain", "no known domain recognised: custom");
+            if (best < domains.size() && score[best] > 0) {
+                std::vector<std::string> quoted;
+                for (const std::string& w : why[best]) quoted.push_back(Quoted(w));
+                Assume("domain", "not enough to recognise " + domains[best].name + " (only " + Join(quoted, ", ") +
+                                     " among what the text names): custom");
+            } else {
+                Assume("domain", "no known domain recognised: custom");
+            }
             return;
         }
         out_.domain = domains[best].name;
@@ -172,16 +215,23 @@ private:
 
     // --- entities and their fields
 
-    std::size_t ChooseEntity(const Mention& m) {
-        const std::string name = Alias(m.term->key);
+    std::size_t FindChosen(const std::string& name) const {
         for (std::size_t i = 0; i < chosen_.size(); ++i) {
-            if (chosen_[i].spec->name == name) return i;
+            if (chosen_[i].name == name) return i;
         }
-        if (chosen_.size() >= model::kMaxEntities) return chosen_.size();
+        return chosen_.size();
+    }
+
+    std::size_t ChooseEntity(const Mention& m) {
+        const std::string& name = m.term->key;
+        if (const std::size_t i = FindChosen(name); i < chosen_.size()) return i;
+        if (chosen_.size() >= kMaxChosenEntities) return chosen_.size();
         ChosenEntity c;
         c.spec = lex_.FindEntity(name);
+        c.name = name;
         c.surface = Surface(text_, T(), m);
         c.term = Join(m.term->tokens, "_");
+        c.first = m.first;
         chosen_.push_back(std::move(c));
         return chosen_.size() - 1;
     }
@@ -204,12 +254,182 @@ private:
         return std::none_of(T().begin(), T().end(), [&](const Token& t) { return t.line == line; });
     }
 
+    const Grammar& G() const { return lex_.GrammarOf(out_.language); }
+
+    const Mention* EntityMentionAt(std::size_t token) const {
+        for (const Mention& m : mentions_) {
+            if (m.term->category == Category::kEntity && m.first <= token && token < m.first + m.count) return &m;
+        }
+        return nullptr;
+    }
+
+    const Mention* FieldMention(const std::vector<std::size_t>& tokens) const {
+        if (tokens.empty()) return nullptr;
+        for (const Mention& m : mentions_) {
+            if (m.term->category == Category::kField && m.first == tokens.front() &&
+                m.first + m.count == tokens.back() + 1) {
+                return &m;
+            }
+        }
+        return nullptr;
+    }
+
+    /// The identifier of an entity named in the text's words: English keeps a two-word compound ("book copy"),
+    /// French a noun and its complement ("point de collecte" → PointCollecte), Arabic the noun.
+    std::string NewEntityName(const StatedEntity& e) const {
+        std::vector<std::size_t> words;
+        if (out_.language == "en") {
+            const auto at = std::find(e.tokens.begin(), e.tokens.end(), e.head);
+            if (at != e.tokens.begin() && at != e.tokens.end() && !T()[*(at - 1)].arabic) words.push_back(*(at - 1));
+            words.push_back(e.head);
+        } else {
+            words.push_back(e.head);
+            if (out_.language == "fr") {
+                const auto at = std::find(e.tokens.begin(), e.tokens.end(), e.head);
+                if (at != e.tokens.end() && at + 1 != e.tokens.end() && *(at + 1) == e.head + 2)
+                    words.push_back(*(at + 1));
+            }
+        }
+        std::string joined;
+        for (std::size_t i = 0; i < words.size(); ++i) {
+            const bool singular = out_.language == "en" ? i + 1 == words.size() : i == 0;
+            joined += (joined.empty() ? "" : " ") + IdentifierWord(T()[words[i]], out_.language, G(), singular);
+        }
+        return model::MakeNames(joined).pascal;
+    }
+
+    std::string StatedEntityName(const StatedEntity& e, const EntitySpec** spec, std::string* term,
+                                 std::string* surface) const {
+        *spec = nullptr;
+        if (!e.action.empty()) {
+            *spec = lex_.FindEntity(e.action);
+            return e.action;
+        }
+        if (const Mention* m = EntityMentionAt(e.head)) {
+            *spec = lex_.FindEntity(m->term->key);
+            *term = Join(m->term->tokens, "_");
+            *surface = Surface(text_, T(), *m);
+            return m->term->key;
+        }
+        if (e.strength < 3 && FieldMention({e.head}) != nullptr) return {};  // "title", "email": a field word
+        return NewEntityName(e);
+    }
+
+    static std::string Skeleton(const std::string& name) {
+        std::string out;
+        for (char c : name) {
+            const char l = static_cast<char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
+            if (l != 'a' && l != 'e' && l != 'i' && l != 'o' && l != 'u' && l != 'w' && l != 'y') out += l;
+        }
+        return out;
+    }
+
+    std::string FieldName(const std::vector<std::size_t>& tokens) const {
+        std::string joined;
+        for (std::size_t t : tokens)
+            joined += (joined.empty() ? "" : " ") + IdentifierWord(T()[t], out_.language, G(), false);
+        return model::MakeNames(joined).snake;
+    }
+
+    FieldSpec StatedFieldSpec(const StatedField& f) const {
+        if (const Mention* m = FieldMention(f.tokens)) {
+            if (const FieldSpec* spec = lex_.FindField(m->term->key)) {
+                FieldSpec out = *spec;
+                if (!f.values.empty()) {
+                    out.type = "enum";
+                    out.values = f.values;
+                }
+                return out;
+            }
+        }
+        FieldSpec out;
+        out.name = FieldName(f.tokens);
+        std::vector<std::vector<std::string>> words;
+        for (std::size_t t : f.tokens) {
+            std::vector<std::string> v = TokenVariants(T()[t]);
+            if (T()[t].arabic) v.push_back(ArabicStem(T()[t].norm));
+            words.push_back(std::move(v));
+        }
+        out.type = InferFieldType(words, G());
+        if (out.type == "string" && out_.language != "en") out.type = InferFieldType(words, lex_.GrammarOf("en"));
+        if (out.type == "enum") {
+            // An enum needs its values: without them a status or type is plain text.
+            if (f.values.empty()) out.type = "string";
+            out.values = f.values;
+        }
+        // A field named after an entity refers to it ("each loan has a book and a member").
+        if (const Mention* m = EntityMentionAt(f.tokens.back()); m != nullptr && f.tokens.size() <= 2) {
+            out.ref = m->term->key;
+        }
+        return out;
+    }
+
     void Entities() {
+        // The text's own structure first: entities it lists, describes or makes act, with the fields it states.
+        std::map<std::size_t, std::string> name_of;             // head token → entity name
+        std::vector<std::pair<std::size_t, std::size_t>> refs;  // (chosen index, head token of the target)
+        for (const StatedEntity& e : structure_.entities) {
+            const EntitySpec* spec = nullptr;
+            std::string term;
+            std::string surface(text_.substr(T()[e.head].begin, T()[e.head].end - T()[e.head].begin));
+            std::string name = StatedEntityName(e, &spec, &term, &surface);
+            if (name.empty()) continue;
+            std::size_t i = FindChosen(name);
+            if (i >= chosen_.size() && spec == nullptr && out_.language == "ar") {
+                // Arabic plurals are often broken (كتب / كتاب): the same consonants name the same entity.
+                for (std::size_t j = 0; j < chosen_.size(); ++j) {
+                    if (chosen_[j].spec != nullptr || Skeleton(chosen_[j].name) != Skeleton(name)) continue;
+                    i = j;
+                    if (e.strength > chosen_[j].strength) {
+                        for (auto& [token, n] : name_of) {
+                            if (n == chosen_[j].name) n = name;
+                        }
+                        chosen_[j].name = name;
+                        chosen_[j].term = model::MakeNames(name).snake;
+                    }
+                    break;
+                }
+            }
+            if (i < chosen_.size()) name = chosen_[i].name;
+            if (e.action.empty()) name_of[e.head] = name;
+            if (i >= chosen_.size()) {
+                if (chosen_.size() >= kMaxChosenEntities) continue;
+                ChosenEntity c;
+                c.spec = spec;
+                c.name = name;
+                c.term = term.empty() ? model::MakeNames(name).snake : term;
+                c.surface = surface;
+                c.action = !e.action.empty();
+                c.strength = e.strength;
+                c.first = e.head;
+                chosen_.push_back(std::move(c));
+                i = chosen_.size() - 1;
+            }
+            ChosenEntity& c = chosen_[i];
+            c.strength = std::max(c.strength, e.strength);
+            for (const StatedField& f : e.fields) {
+                FieldSpec spec_field = StatedFieldSpec(f);
+                if (spec_field.name.empty()) continue;
+                const bool seen = std::any_of(c.stated.begin(), c.stated.end(),
+                                              [&](const FieldSpec& x) { return x.name == spec_field.name; });
+                if (!seen) c.stated.push_back(std::move(spec_field));
+            }
+            for (std::size_t r : e.refs) refs.emplace_back(i, r);
+        }
         std::size_t current = chosen_.size() + model::kMaxEntities;  // none
         std::size_t current_token = 0;                               // the entity's mention
         std::size_t last_token = 0;                                  // the entity's mention or its last field
+        for (const auto& [owner, token] : refs) {
+            const auto it = name_of.find(token);
+            if (it != name_of.end() && it->second != chosen_[owner].name) AddUnique(chosen_[owner].refs, it->second);
+        }
         for (const Mention& m : mentions_) {
             if (m.term->category == Category::kEntity) {
+                // A word describing the product is not an entity of its own.
+                if (structure_.purpose[m.first]) {
+                    current = chosen_.size() + model::kMaxEntities;
+                    continue;
+                }
                 current = ChooseEntity(m);
                 current_token = m.first;
                 last_token = m.first;
@@ -227,38 +447,73 @@ private:
             const FieldSpec* f = lex_.FindField(m.term->key);
             if (f != nullptr) chosen_[current].extra.push_back(*f);
         }
+        std::stable_sort(chosen_.begin(), chosen_.end(),
+                         [](const ChosenEntity& a, const ChosenEntity& b) { return a.first < b.first; });
+    }
+
+    void FinishEntities() {
+        // Aliases of the recognised domain ("client" is a Customer in a shop); entities that become the same merge.
+        std::vector<ChosenEntity> merged;
+        for (ChosenEntity& c : chosen_) {
+            if (c.spec != nullptr) {
+                const std::string alias = Alias(c.name);
+                if (alias != c.name) {
+                    c.name = alias;
+                    c.spec = lex_.FindEntity(alias);
+                }
+            }
+            const auto same =
+                std::find_if(merged.begin(), merged.end(), [&](const ChosenEntity& m) { return m.name == c.name; });
+            if (same == merged.end()) {
+                merged.push_back(std::move(c));
+                continue;
+            }
+            for (FieldSpec& f : c.stated) same->stated.push_back(std::move(f));
+            for (FieldSpec& f : c.extra) same->extra.push_back(std::move(f));
+            for (std::string& r : c.refs) same->refs.push_back(std::move(r));
+        }
+        chosen_ = std::move(merged);
+        for (ChosenEntity& c : chosen_) {
+            for (FieldSpec& f : c.stated) {
+                if (!f.ref.empty()) f.ref = Alias(f.ref);
+            }
+            for (std::string& r : c.refs) r = Alias(r);
+        }
         if (chosen_.empty()) {
             const std::vector<std::string> core = domain_ != nullptr ? domain_->core : std::vector<std::string>{"Item"};
             for (const std::string& name : core) {
                 ChosenEntity c;
                 c.spec = lex_.FindEntity(Alias(name));
+                c.name = c.spec->name;
                 chosen_.push_back(std::move(c));
             }
             std::vector<std::string> names;
-            for (const ChosenEntity& c : chosen_) names.push_back(c.spec->name);
+            for (const ChosenEntity& c : chosen_) names.push_back(c.name);
             Assume("entities", domain_ != nullptr ? "no entity named: used the usual ones for " + out_.domain + ": " +
                                                         Join(names, ", ")
                                                   : "no entity named: started with a generic Item");
         }
         for (const ChosenEntity& c : chosen_) {
             model_.entities.push_back(BuildEntity(c));
-            const std::string snake = model::MakeNames(c.spec->name).snake;
+            const std::string snake = model::MakeNames(c.name).snake;
             if (!c.surface.empty() && c.term != snake) {
-                Assume("entities." + c.spec->name, "entity " + Quoted(c.surface) + " named " + c.spec->name);
+                Assume("entities." + c.name, "entity \xC2\xAB" + c.surface + "\xC2\xBB named " + c.name);
+            } else if (!c.surface.empty() && c.spec == nullptr) {
+                Assume("entities." + c.name, "entity \xC2\xAB" + c.surface + "\xC2\xBB named " + c.name);
             }
         }
     }
 
     bool IsChosen(const std::string& name) const {
-        return std::any_of(chosen_.begin(), chosen_.end(), [&](const ChosenEntity& c) { return c.spec->name == name; });
+        return std::any_of(chosen_.begin(), chosen_.end(), [&](const ChosenEntity& c) { return c.name == name; });
     }
 
     model::Entity BuildEntity(const ChosenEntity& c) const {
         model::Entity e;
-        e.name = c.spec->name;
+        e.name = c.name;
         std::vector<std::string> names;
         const auto add = [&](const FieldSpec& spec, std::string name) {
-            if (Contains(names, name) || e.fields.size() >= model::kMaxFieldsPerEntity) return;
+            if (name.empty() || Contains(names, name) || e.fields.size() >= model::kMaxFieldsPerEntity) return;
             model::Field f;
             f.name = name;
             f.type = model::ParseFieldType(spec.type).value_or(model::FieldType::kString);
@@ -269,28 +524,95 @@ private:
             names.push_back(std::move(name));
             e.fields.push_back(std::move(f));
         };
-        for (const FieldSpec& f : c.spec->fields) {
-            if (f.type != "ref") {
-                add(f, f.name);
-                continue;
-            }
-            if (IsChosen(f.ref)) {
-                add(f, f.name);
-                continue;
-            }
-            const std::string alias = Alias(f.ref);
-            if (alias != f.ref && IsChosen(alias) && alias != e.name) {
-                FieldSpec retargeted = f;
-                retargeted.ref = alias;
-                add(retargeted, model::MakeNames(alias).snake);
-            }
-        }
-        for (const FieldSpec& f : c.extra) {
-            const bool redundant = std::any_of(names.begin(), names.end(), [&](const std::string& n) {
-                return n == f.name || Contains(f.same_as, n);
+        const auto add_ref = [&](const std::string& target) {
+            if (target == e.name || !IsChosen(target)) return false;
+            FieldSpec r;
+            r.type = "ref";
+            r.ref = target;
+            const std::string name = model::MakeNames(target).snake;
+            const bool present = std::any_of(e.fields.begin(), e.fields.end(), [&](const model::Field& f) {
+                return f.type == model::FieldType::kRef && f.ref == target;
             });
-            if (!redundant) add(f, f.name);
+            if (!present) add(r, name);
+            return true;
+        };
+        const std::vector<FieldSpec> none;
+        const std::vector<FieldSpec>& defaults = c.spec != nullptr ? c.spec->fields : none;
+        if (c.stated.empty()) {
+            for (const FieldSpec& f : defaults) {
+                if (f.type != "ref") {
+                    add(f, f.name);
+                    continue;
+                }
+                if (IsChosen(f.ref)) {
+                    add(f, f.name);
+                    continue;
+                }
+                const std::string alias = Alias(f.ref);
+                if (alias != f.ref && IsChosen(alias) && alias != e.name) {
+                    FieldSpec retargeted = f;
+                    retargeted.ref = alias;
+                    add(retargeted, model::MakeNames(alias).snake);
+                }
+            }
+            for (const FieldSpec& f : c.extra) {
+                const bool redundant = std::any_of(names.begin(), names.end(), [&](const std::string& n) {
+                    return n == f.name || Contains(f.same_as, n);
+                });
+                if (!redundant) add(f, f.name);
+            }
+            if (e.fields.empty() && c.action) {
+                FieldSpec date;
+                date.type = "date";
+                date.required = true;
+                add(date, "date");
+            }
+            if (e.fields.empty()) {
+                FieldSpec name;
+                name.required = true;
+                add(name, "name");
+            }
+        } else {
+            // The fields the text states, spelt as the lexicon entity does where they mean the same (nom ~ full_name),
+            // after a display field when none of them is a name or title.
+            std::vector<FieldSpec> fields;
+            for (const FieldSpec& f : c.stated) {
+                const auto same = std::find_if(defaults.begin(), defaults.end(), [&](const FieldSpec& d) {
+                    return d.type != "ref" && (d.name == f.name || Contains(f.same_as, d.name));
+                });
+                fields.push_back(same != defaults.end() ? *same : f);
+            }
+            const auto displays = [](const FieldSpec& f) {
+                if (f.type != "string" || !f.ref.empty()) return false;
+                for (std::string_view w : {"name", "title", "label", "number", "code", "reference", "isbn", "plate"}) {
+                    if (f.name.find(w) != std::string::npos) return true;
+                }
+                return false;
+            };
+            if (!c.action && std::none_of(fields.begin(), fields.end(), displays)) {
+                const auto first = std::find_if(defaults.begin(), defaults.end(),
+                                                [](const FieldSpec& d) { return d.type == "string" && d.required; });
+                FieldSpec display;
+                display.name = "name";
+                display.required = true;
+                add(first != defaults.end() ? *first : display, first != defaults.end() ? first->name : "name");
+            }
+            for (const FieldSpec& f : fields) {
+                if (!f.ref.empty() && f.type != "ref" && f.ref == c.name) continue;  // "menu with dishes": itself
+                if (!f.ref.empty() && f.type != "ref") {
+                    if (add_ref(f.ref)) continue;  // "each loan has a book": a ref when Book is an entity
+                    FieldSpec plain = f;
+                    plain.ref.clear();
+                    add(plain, plain.name);
+                    continue;
+                }
+                add(f, f.name);
+            }
+            for (const FieldSpec& f : defaults) {
+                if (f.type == "ref") add_ref(Alias(f.ref));
+            }
         }
+        for (const std::string& r : c.refs) add_ref(r);
         return e;
     }
 
@@ -561,8 +883,120 @@ private:
 
     // --- validation
 
+    static bool Reserved(const model::Names& n) {
+        model::Reserved r = model::ReservedIn(n.camel);
+        r |= model::ReservedIn(n.snake);
+        r.sql = false;  // the singular never names a table or column
+        r |= model::ReservedIn(n.plural_camel);
+        r |= model::ReservedIn(n.plural_snake);
+        return r.Any() || n.pascal == "True" || n.pascal == "False" || n.pascal == "None" ||
+               !model::ShadowedJavaScriptBuiltin(n.pascal).empty();
+    }
+
+    static std::string Cut(std::string name, std::size_t max) {
+        if (name.size() > max) name.resize(max);
+        while (!name.empty() && (name.back() == '_' || name.back() == '-')) name.pop_back();
+        return name;
+    }
+
+    /// Makes every name the analysis produced acceptable to the model: reserved words and names that read the
+    /// same in the plural are renamed (and said so), broken values and refs are left out.
+    void Sanitize() {
+        std::vector<model::Entity> kept;
+        std::map<std::string, std::string> renamed;
+        for (model::Entity& e : model_.entities) {
+            std::string name = model::MakeNames(Cut(e.name, model::kMaxNameLength)).pascal;
+            while (!name.empty() && name[0] >= '0' && name[0] <= '9') name.erase(0, 1);
+            if (name.empty()) {
+                Assume("entities", "left out an entity without a Latin name");
+                continue;
+            }
+            model::Names names = model::MakeNames(name);
+            if (Reserved(names)) {
+                const std::string other = Cut(name, model::kMaxNameLength - 6) + "Record";
+                Assume("entities." + other, Quoted(name) + " is a reserved word in generated code: named " + other);
+                name = other;
+                names = model::MakeNames(name);
+            }
+            if (names.plural_snake == names.snake) {
+                names.plural_pascal = Cut(name, model::kMaxNameLength - 4) + "List";
+                Assume("entities." + name,
+                       Quoted(name) + " reads the same in the plural: plural " + names.plural_pascal);
+            }
+            const bool duplicate = std::any_of(kept.begin(), kept.end(), [&](const model::Entity& k) {
+                return model::MakeNames(k.name).snake == names.snake;
+            });
+            if (duplicate) continue;
+            renamed[e.name] = name;
+            e.name = name;
+            e.names = names;
+            kept.push_back(std::move(e));
+        }
+        for (model::Entity& e : kept) {
+            const std::string entity_snake = model::MakeNames(e.name).snake;
+            std::vector<model::Field> fields;
+            std::vector<std::string> seen;
+            for (model::Field& f : e.fields) {
+                std::string name = model::MakeNames(f.name).snake;
+                while (!name.empty() && ((name[0] >= '0' && name[0] <= '9') || name[0] == '_')) name.erase(0, 1);
+                name = Cut(name, model::kMaxNameLength);
+                if (name.empty()) continue;
+                if (name == "id") name = entity_snake + "_code";
+                model::Reserved r = model::ReservedIn(model::MakeNames(name).camel);
+                r |= model::ReservedIn(name);
+                if (r.Any()) {
+                    const std::string other = Cut(entity_snake + "_" + name, model::kMaxNameLength);
+                    Assume("entities." + e.name,
+                           Quoted(name) + " is a reserved word in generated code: field " + other);
+                    name = other;
+                }
+                if (Contains(seen, name)) continue;
+                if (f.type == model::FieldType::kRef) {
+                    const auto it = renamed.find(f.ref);
+                    if (it == renamed.end()) continue;
+                    f.ref = it->second;
+                    f.required = false;
+                }
+                if (f.type == model::FieldType::kEnum) {
+                    std::vector<std::string> values;
+                    std::vector<std::string> snakes;
+                    for (const std::string& v : f.values) {
+                        const std::string snake = model::MakeNames(v).snake;
+                        if (snake.empty() || !((snake[0] >= 'a' && snake[0] <= 'z')) || Contains(snakes, snake) ||
+                            snake.size() > model::kMaxNameLength || values.size() >= model::kMaxEnumValues) {
+                            continue;
+                        }
+                        snakes.push_back(snake);
+                        values.push_back(snake);
+                    }
+                    f.values = values;
+                    if (f.values.empty()) f.type = model::FieldType::kString;
+                }
+                f.name = name;
+                seen.push_back(name);
+                fields.push_back(std::move(f));
+            }
+            // A ref is stored in <name>_id: a field of that name would clash with it.
+            std::erase_if(fields, [&](const model::Field& f) {
+                return f.type != model::FieldType::kRef &&
+                       std::any_of(fields.begin(), fields.end(), [&](const model::Field& r) {
+                           return r.type == model::FieldType::kRef && r.name + "_id" == f.name;
+                       });
+            });
+            if (fields.empty()) {
+                model::Field name;
+                name.name = "name";
+                name.required = true;
+                fields.push_back(std::move(name));
+            }
+            e.fields = std::move(fields);
+        }
+        model_.entities = std::move(kept);
+    }
+
     Result<Analysis> Validate() {
         model_.domain = out_.domain;
+        Sanitize();
         for (int attempt = 0; attempt < 3; ++attempt) {
             auto parsed = model::ParseModelValue(model::ToSpec(model_), "analysis", vocab_);
             if (parsed) {
@@ -599,6 +1033,7 @@ private:
     std::vector<Mention> mentions_;
     const DomainSpec* domain_ = nullptr;
     std::vector<ChosenEntity> chosen_;
+    Structure structure_;
     std::vector<std::string> unsupported_locales_;
     model::ProjectModel model_;
     Analysis out_;

@@ -14,6 +14,7 @@
 #include <yaml-cpp/yaml.h>
 
 #include "analyze/lexicon.hpp"
+#include "analyze/naming.hpp"
 #include "analyze/text.hpp"
 #include "core/config.hpp"
 #include "model/project_model.hpp"
@@ -112,6 +113,62 @@ TEST(AnalyzeText, LatinVariantsSingularise) {
     EXPECT_TRUE(Has(TokenVariants(tokens[2]), "patient"));
 }
 
+std::string TypeOf(std::string_view field, std::string_view language) {
+    std::vector<std::vector<std::string>> words;
+    for (const Token& t : Tokenize(field).tokens) words.push_back(TokenVariants(t));
+    return InferFieldType(words, Engine().lexicon().GrammarOf(language));
+}
+
+TEST(AnalyzeNaming, FieldTypesFromWords) {
+    EXPECT_EQ(TypeOf("due date", "en"), "date");
+    EXPECT_EQ(TypeOf("start time", "en"), "datetime");
+    EXPECT_EQ(TypeOf("contact email", "en"), "email");
+    EXPECT_EQ(TypeOf("entry fee", "en"), "float");
+    EXPECT_EQ(TypeOf("number of seats", "en"), "int");
+    EXPECT_EQ(TypeOf("publication year", "en"), "int");
+    EXPECT_EQ(TypeOf("website", "en"), "url");
+    EXPECT_EQ(TypeOf("is active", "en"), "bool");
+    EXPECT_EQ(TypeOf("notes", "en"), "text");
+    EXPECT_EQ(TypeOf("plate number", "en"), "string");
+    EXPECT_EQ(TypeOf("date de retour", "fr"), "date");
+    EXPECT_EQ(TypeOf("horaire", "fr"), "datetime");
+    EXPECT_EQ(TypeOf("courriel", "fr"), "email");
+    EXPECT_EQ(TypeOf("montant", "fr"), "float");
+    EXPECT_EQ(TypeOf("nombre de places", "fr"), "int");
+    EXPECT_EQ(TypeOf("capacité maximale", "fr"), "int");
+    EXPECT_EQ(TypeOf("commentaire", "fr"), "text");
+    EXPECT_EQ(TypeOf("تاريخ الإرجاع", "ar"), "date");
+    EXPECT_EQ(TypeOf("البريد", "ar"), "email");
+    EXPECT_EQ(TypeOf("السعر", "ar"), "float");
+    EXPECT_EQ(TypeOf("عدد المقاعد", "ar"), "int");
+    EXPECT_EQ(TypeOf("ملاحظات", "ar"), "text");
+    EXPECT_EQ(TypeOf("status", "en"), "enum");
+}
+
+TEST(AnalyzeNaming, SingularFoldingAndTransliteration) {
+    const Grammar& en = Engine().lexicon().GrammarOf("en");
+    const Grammar& fr = Engine().lexicon().GrammarOf("fr");
+    EXPECT_EQ(SingularWord("books", "en", en), "book");
+    EXPECT_EQ(SingularWord("libraries", "en", en), "library");
+    EXPECT_EQ(SingularWord("boxes", "en", en), "box");
+    EXPECT_EQ(SingularWord("people", "en", en), "person");
+    EXPECT_EQ(SingularWord("status", "en", en), "status");
+    EXPECT_EQ(SingularWord("adherents", "fr", fr), "adherent");
+    EXPECT_EQ(SingularWord("chevaux", "fr", fr), "cheval");
+    EXPECT_EQ(SingularWord("bureaux", "fr", fr), "bureau");
+    EXPECT_EQ(SingularWord("cours", "fr", fr), "cours");
+    const auto word = [](std::string_view w, std::string_view lang) {
+        return IdentifierWord(Tokenize(w).tokens.at(0), lang, Engine().lexicon().GrammarOf(lang), true);
+    };
+    EXPECT_EQ(word("Adhérents", "fr"), "adherent");
+    EXPECT_EQ(word("œuvres", "fr"), "oeuvre");
+    EXPECT_EQ(word("والكتاب", "ar"), "ktab");
+    EXPECT_EQ(word("بالمكتبة", "ar"), "mktba");
+    EXPECT_EQ(word("للأعضاء", "ar"), "ada");
+    EXPECT_EQ(ArabicStem(NormalizeForMatching("الاشتراكات")), NormalizeForMatching("اشتراكة"));
+    EXPECT_EQ(TransliterateArabic(NormalizeForMatching("شاحنة")), "shahna");
+}
+
 TEST(AnalyzeLanguage, DetectsTheThreeLanguages) {
     EXPECT_EQ(MustAnalyze("Une application pour gérer les rendez-vous de la clinique et les patients.").language, "fr");
     EXPECT_EQ(MustAnalyze("An app to manage the appointments of the clinic and its patients.").language, "en");
@@ -189,6 +246,50 @@ TEST(AnalyzeRules, DefaultsAreAssumed) {
     EXPECT_TRUE(assumed("stacks.backend"));
     EXPECT_TRUE(assumed("title"));
     EXPECT_EQ(a.model.locales, std::vector<std::string>{"fr"});
+}
+
+TEST(AnalyzeRules, OneWeakWordDoesNotDecideTheDomain) {
+    const Analysis a = MustAnalyze(
+        "We need an application to run a public library. Librarians register books with title, ISBN, author and "
+        "publication year. Members borrow books; each loan has a due date and a return date. Members can reserve a "
+        "book that is already on loan.");
+    EXPECT_EQ(a.domain, "custom");
+    const model::Entity* loan = FindEntity(a, "Loan");
+    ASSERT_NE(loan, nullptr);
+    EXPECT_EQ(FindField(*loan, "principal"), nullptr) << "no finance defaults when the text states the fields";
+    ASSERT_NE(FindField(*loan, "book"), nullptr);
+    EXPECT_EQ(FindField(*loan, "book")->type, model::FieldType::kRef);
+    EXPECT_TRUE(std::any_of(a.assumptions.begin(), a.assumptions.end(), [](const Assumption& x) {
+        return x.field == "entities.Book" && x.message.find("\xC2\xAB") != std::string::npos;
+    }));
+}
+
+TEST(AnalyzeRules, StatedFieldsReplaceDefaults) {
+    const Analysis a = MustAnalyze(
+        "Build a fleet tracking tool: vehicles (plate number, model, mileage), drivers (name, license number), trips "
+        "with start and end location, distance in km and fuel used.");
+    const model::Entity* trip = FindEntity(a, "Trip");
+    ASSERT_NE(trip, nullptr);
+    for (const char* f : {"start_location", "end_location", "distance_km", "fuel_used"}) {
+        EXPECT_NE(FindField(*trip, f), nullptr) << f;
+    }
+    EXPECT_EQ(FindField(*trip, "origin"), nullptr);
+    const model::Entity* vehicle = FindEntity(a, "Vehicle");
+    ASSERT_NE(vehicle, nullptr);
+    ASSERT_NE(FindField(*vehicle, "mileage"), nullptr);
+    EXPECT_EQ(FindField(*vehicle, "mileage")->type, model::FieldType::kInt);
+    EXPECT_EQ(FindField(*vehicle, "capacity"), nullptr);
+}
+
+TEST(AnalyzeRules, ReservedNamesAreRenamed) {
+    // "class", "delete" and "default" are reserved in generated code; the analysis still validates.
+    const Analysis a =
+        MustAnalyze("Manage classes, deletes and defaults. Each delete has a default, a class and a date.");
+    EXPECT_FALSE(a.model.entities.empty());
+    for (const auto& e : a.model.entities) {
+        EXPECT_NE(e.name, "Class");
+        EXPECT_NE(e.name, "Delete");
+    }
 }
 
 TEST(AnalyzeRules, UnknownDomainIsCustom) {
@@ -320,6 +421,17 @@ TEST(AnalyzeCorpus, MatchesExpectations) {
         for (const auto& e : want["entities"]) EXPECT_TRUE(Has(names, e.as<std::string>())) << "entity " << e;
         for (const auto& f : want["features"]) {
             EXPECT_TRUE(Has(a.model.features, f.as<std::string>())) << "feature " << f;
+        }
+        for (const auto& entity : want["fields"]) {
+            const std::string name = entity.first.as<std::string>();
+            const model::Entity* e = FindEntity(a, name);
+            if (e == nullptr) continue;  // reported above
+            for (const auto& field : entity.second) {
+                const model::Field* f = FindField(*e, field.first.as<std::string>());
+                ASSERT_NE(f, nullptr) << name << "." << field.first.as<std::string>();
+                EXPECT_EQ(model::FieldTypeName(f->type), field.second.as<std::string>())
+                    << name << "." << field.first.as<std::string>();
+            }
         }
         if (want["locales"]) {
             EXPECT_EQ(a.model.locales, want["locales"].as<std::vector<std::string>>());

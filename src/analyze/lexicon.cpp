@@ -10,6 +10,8 @@
 
 #include <yaml-cpp/yaml.h>
 
+#include "model/project_model.hpp"
+
 namespace dihya::analyze {
 
 namespace {
@@ -80,6 +82,67 @@ void AddPhrases(std::vector<Term>& terms, const YAML::Node& list, Category categ
         t.category = category;
         terms.push_back(std::move(t));
     }
+}
+
+Phrases PhraseList(const YAML::Node& node) {
+    Phrases out;
+    for (const std::string& phrase : Strings(node)) {
+        std::vector<std::string> keys = PhraseKeys(phrase);
+        if (!keys.empty()) out.push_back(std::move(keys));
+    }
+    return out;
+}
+
+std::string Key(const std::string& word) {
+    const std::vector<std::string> keys = PhraseKeys(word);
+    std::string out;
+    for (const std::string& k : keys) out += (out.empty() ? "" : " ") + k;
+    return out;
+}
+
+Grammar ParseGrammar(const YAML::Node& g, const YAML::Node& types) {
+    Grammar out;
+    if (g && g.IsMap()) {
+        const std::pair<const char*, Phrases*> lists[] = {
+            {"determiners", &out.determiners},
+            {"plural_determiners", &out.plural_determiners},
+            {"conjunctions", &out.conjunctions},
+            {"each", &out.each},
+            {"field_intro", &out.field_intro},
+            {"has", &out.has},
+            {"manage", &out.manage},
+            {"belongs", &out.belongs},
+            {"has_many", &out.has_many},
+            {"modals", &out.modals},
+            {"linkers", &out.linkers},
+            {"verbs", &out.verbs},
+            {"adjectives", &out.adjectives},
+            {"not_entities", &out.not_entities},
+            {"distributive", &out.distributive},
+        };
+        for (const auto& [key, list] : lists) *list = PhraseList(g[key]);
+        if (g["actions"] && g["actions"].IsMap()) {
+            for (const auto& a : g["actions"])
+                out.actions.emplace_back(a.first.as<std::string>(), PhraseList(a.second));
+        }
+        if (g["irregular_plurals"] && g["irregular_plurals"].IsMap()) {
+            for (const auto& p : g["irregular_plurals"]) {
+                out.irregular_plurals[Key(p.first.as<std::string>())] = Key(p.second.as<std::string>());
+            }
+        }
+        for (const std::string& w : Strings(g["invariable"])) out.invariable.push_back(Key(w));
+    }
+    if (types && types.IsSequence()) {
+        for (const auto& r : types) {
+            TypeRule rule;
+            rule.type = r["type"].as<std::string>();
+            rule.first = PhraseList(r["first"]);
+            rule.last = PhraseList(r["last"]);
+            rule.any = PhraseList(r["any"]);
+            out.type_rules.push_back(std::move(rule));
+        }
+    }
+    return out;
 }
 
 bool Contains(const std::vector<std::string>& list, std::string_view value) {
@@ -154,6 +217,12 @@ Result<Lexicon> Lexicon::Load(const FileSource& files) {
             AddPhrases(ll.terms, doc["stack_context"], Category::kStackContext);
             AddPhrases(ll.terms, doc["name_cues"], Category::kNameCue);
             AddPhrases(ll.terms, doc["ignore"], Category::kIgnore);
+            ll.grammar = ParseGrammar(doc["grammar"], doc["field_types"]);
+            for (const TypeRule& rule : ll.grammar.type_rules) {
+                if (rule.type != "enum" && !model::ParseFieldType(rule.type)) {
+                    return DataError(path, "field_types: unknown type " + rule.type);
+                }
+            }
             for (const auto& s : doc["stacks"]) {
                 lex.stacks_.push_back(ParseStack(s));
                 for (const std::string& phrase : Strings(s["terms"])) {
@@ -251,6 +320,12 @@ const std::vector<std::string>& Lexicon::Stopwords(std::string_view language) co
     static const std::vector<std::string> kNone;
     const auto it = languages_.find(std::string(language));
     return it == languages_.end() ? kNone : it->second.stopwords;
+}
+
+const Grammar& Lexicon::GrammarOf(std::string_view language) const {
+    static const Grammar kNone;
+    const auto it = languages_.find(std::string(language));
+    return it == languages_.end() ? kNone : it->second.grammar;
 }
 
 const Lexicon::Index* Lexicon::IndexFor(std::string_view language, bool borrowed) const {

@@ -70,9 +70,30 @@ struct Mention final {
     const Term* term = nullptr;
 };
 
+/// Phrases in key form (LexiconKey of each word).
+using Phrases = std::vector<std::vector<std::string>>;
+
+/// A rule of field-type inference ("publication year" → int): the field starts with one of `first`, ends with one
+/// of `last` or holds one of `any` (phrases, compared word by word).
+struct TypeRule final {
+    std::string type;
+    Phrases first, last, any;
+};
+
+/// How a language's sentences name entities and fields: the `grammar` and `field_types` sections.
+struct Grammar final {
+    Phrases determiners, plural_determiners, conjunctions, each, field_intro, has, manage, belongs, has_many, modals,
+        linkers, verbs, adjectives, not_entities, distributive;
+    std::vector<std::pair<std::string, Phrases>> actions;  // entity → verbs that create one, in file order
+    std::map<std::string, std::string> irregular_plurals;  // plural → singular (key forms)
+    std::vector<std::string> invariable;                   // words whose singular ends like a plural
+    std::vector<TypeRule> type_rules;
+};
+
 struct LanguageLexicon final {
     std::vector<std::string> stopwords;
     std::vector<Term> terms;
+    Grammar grammar;
 };
 
 class Lexicon final {
@@ -90,6 +111,8 @@ public:
     const EntitySpec* FindEntity(std::string_view name) const;
     const FieldSpec* FindField(std::string_view key) const;
     const std::vector<std::string>& Stopwords(std::string_view language) const;
+    /// The sentence structure words and field-type rules of `language` (empty for an unknown language).
+    const Grammar& GrammarOf(std::string_view language) const;
 
     /// The lexicon phrases of `text`, left to right, longest first; at one position every term spelled by the
     /// longest phrase is reported (e.g. "patient" is an entity and a role). Terms of `language` come first;

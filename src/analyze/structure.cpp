@@ -1,0 +1,798 @@
+#include "analyze/structure.hpp"
+
+#include <algorithm>
+#include <cstddef>
+#include <map>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "analyze/naming.hpp"
+#include "model/utf8.hpp"
+
+namespace dihya::analyze {
+
+namespace {
+
+enum class Role {
+    kWord,
+    kAdjective,
+    kDet,
+    kConj,
+    kEach,
+    kFieldIntro,
+    kHas,
+    kManage,
+    kBelongs,
+    kHasMany,
+    kModal,
+    kVerb,
+    kAction,
+    kLinker,
+    kStop,
+    kBreak,
+};
+
+enum Mark : unsigned { kComma = 1, kOpen = 2, kClose = 4, kColon = 8, kSlash = 16 };
+
+constexpr std::size_t kMaxFieldWords = 5;
+constexpr std::size_t kMaxStatedFields = 40;
+
+struct Phrase {
+    std::size_t first = 0, last = 0;  // tokens [first, last)
+    std::size_t head = 0;
+    std::vector<std::size_t> words;  // without linkers
+    bool det_before = false;
+    bool plural_det = false;
+    std::size_t before = 0;  // the token before the phrase and its determiners (valid when has_before)
+    bool has_before = false;
+};
+
+struct Item {
+    enum Kind { kPhrase, kRole, kMark } kind = kRole;
+    Role role = Role::kStop;
+    unsigned mark = 0;
+    std::size_t index = 0;  // phrase index or token
+};
+
+bool Has(const std::vector<std::string>& list, std::string_view w) {
+    return std::find(list.begin(), list.end(), w) != list.end();
+}
+
+class Reader final {
+public:
+    Reader(std::string_view text, const TokenizedText& tokens, const std::vector<Mention>& mentions,
+           const Grammar& grammar, std::string_view language)
+        : text_(text), tt_(tokens), t_(tokens.tokens), mentions_(mentions), g_(grammar), lang_(language) {}
+
+    Structure Go() {
+        const std::size_t n = t_.size();
+        out_.field_word.assign(n, false);
+        out_.purpose.assign(n, false);
+        in_entity_.assign(n, -1);
+        Variants();
+        Marks();
+        Roles();
+        BuildPhrases();
+        std::size_t start = 0;
+        while (start < n) {
+            std::size_t end = start;
+            while (end < n && t_[end].sentence == t_[start].sentence) ++end;
+            Sentence(start, end);
+            start = end;
+        }
+        Bullets();
+        FreeNouns();
+        std::sort(out_.entities.begin(), out_.entities.end(),
+                  [](const StatedEntity& a, const StatedEntity& b) { return a.head < b.head; });
+        return std::move(out_);
+    }
+
+private:
+    // --- per token
+
+    void Variants() {
+        for (const Token& tok : t_) {
+            std::vector<std::string> v = TokenVariants(tok);
+            if (!tok.arabic && lang_ == "en") {
+                const std::string& w = tok.norm;
+                const auto strip = [&](std::string_view suffix, std::string_view add) {
+                    if (w.size() > suffix.size() + 2 && w.substr(w.size() - suffix.size()) == suffix) {
+                        v.push_back(w.substr(0, w.size() - suffix.size()) + std::string(add));
+                    }
+                };
+                strip("ed", "");
+                strip("ed", "e");
+                strip("ing", "");
+                strip("ing", "e");
+            }
+            if (tok.arabic) v.push_back(ArabicStem(tok.norm));
+            variants_.push_back(std::move(v));
+        }
+    }
+
+    unsigned MarksIn(std::string_view gap) const {
+        unsigned m = 0;
+        if (gap.find(',') != std::string_view::npos || gap.find("\xD8\x8C") != std::string_view::npos) m |= kComma;
+        if (gap.find_first_of("([") != std::string_view::npos) m |= kOpen;
+        if (gap.find_first_of(")]") != std::string_view::npos) m |= kClose;
+        if (gap.find(':') != std::string_view::npos || gap.find("\xEF\xBC\x9A") != std::string_view::npos) m |= kColon;
+        if (gap.find('/') != std::string_view::npos) m |= kSlash;
+        return m;
+    }
+
+    void Marks() {
+        for (std::size_t i = 0; i < t_.size(); ++i) {
+            const std::size_t from = i == 0 ? 0 : t_[i - 1].end;
+            marks_.push_back(i == 0 ? 0 : MarksIn(text_.substr(from, t_[i].begin - from)));
+            const std::size_t to = i + 1 < t_.size() ? t_[i + 1].begin : text_.size();
+            marks_after_.push_back(MarksIn(text_.substr(t_[i].end, to - t_[i].end)));
+        }
+    }
+
+    /// The length of the longest phrase of `list` at token i (0 when none), within a sentence and without
+    /// punctuation inside.
+    std::size_t Match(std::size_t i, const Phrases& list) const {
+        std::size_t best = 0;
+        for (const auto& p : list) {
+            if (p.size() <= best || i + p.size() > t_.size()) continue;
+            bool ok = true;
+            for (std::size_t j = 0; j < p.size() && ok; ++j) {
+                ok = Has(variants_[i + j], p[j]) && t_[i + j].sentence == t_[i].sentence &&
+                     (j == 0 || marks_[i + j] == 0);
+            }
+            if (ok) best = p.size();
+        }
+        return best;
+    }
+
+    const Mention* MentionAt(std::size_t i) const {
+        for (const Mention& m : mentions_) {
+            if (m.first == i) return &m;
+            if (m.first > i) break;
+        }
+        return nullptr;
+    }
+
+    void Roles() {
+        const std::size_t n = t_.size();
+        role_.assign(n, Role::kWord);
+        std::size_t i = 0;
+        while (i < n) {
+            const bool after_det = i > 0 && (role_[i - 1] == Role::kDet || role_[i - 1] == Role::kEach) &&
+                                   t_[i - 1].sentence == t_[i].sentence;
+            const bool grave_a = text_.substr(t_[i].begin, 2) == "\xC3\xA0";  // French "à" is not "a" (has)
+            Role role = Role::kWord;
+            std::size_t span = 0;
+            const auto consider = [&](const Phrases& list, Role r) {
+                const std::size_t m = Match(i, list);
+                if (m > span) {
+                    span = m;
+                    role = r;
+                }
+            };
+            consider(g_.has_many, Role::kHasMany);
+            consider(g_.belongs, Role::kBelongs);
+            consider(g_.each, Role::kEach);
+            consider(g_.field_intro, Role::kFieldIntro);
+            consider(g_.manage, Role::kManage);
+            if (!grave_a && !after_det) consider(g_.has, Role::kHas);
+            consider(g_.conjunctions, Role::kConj);
+            if (!after_det) consider(g_.modals, Role::kModal);
+            consider(g_.linkers, Role::kLinker);
+            consider(g_.determiners, Role::kDet);
+            if (!after_det) {
+                std::size_t action_span = 0;
+                std::string action;
+                for (const auto& [entity, verbs] : g_.actions) {
+                    const std::size_t m = Match(i, verbs);
+                    if (m > action_span) {
+                        action_span = m;
+                        action = entity;
+                    }
+                }
+                const bool context =
+                    i > 0 && t_[i - 1].sentence == t_[i].sentence &&
+                    (role_[i - 1] == Role::kModal || (role_[i - 1] == Role::kWord && marks_[i] == 0 &&
+                                                      (grave_a || IsPluralWord(i - 1) || t_[i - 1].capitalized)));
+                if (action_span > span && context) {
+                    span = action_span;
+                    role = Role::kAction;
+                    actions_[i] = action;
+                }
+                consider(g_.verbs, Role::kVerb);
+            }
+            consider(g_.adjectives, Role::kAdjective);
+            if (const Mention* m = MentionAt(i); m != nullptr && m->count > span) {
+                const Category c = m->term->category;
+                if (c == Category::kStack || c == Category::kStackContext || c == Category::kNameCue ||
+                    c == Category::kLocale) {
+                    role = Role::kBreak;
+                    span = m->count;
+                } else if (c == Category::kIgnore) {
+                    role = Role::kStop;
+                    span = m->count;
+                } else if (c == Category::kEntity || c == Category::kField) {
+                    role = Role::kWord;
+                    span = 0;  // the words stay words
+                }
+            }
+            if (span == 0) {
+                span = 1;
+                role = Role::kWord;
+                if (grave_a || IsStopword(i)) role = Role::kStop;
+                if (!t_[i].arabic && t_[i].norm.size() > 3 && t_[i].norm.substr(t_[i].norm.size() - 2) == "ly" &&
+                    lang_ == "en") {
+                    role = Role::kStop;
+                }
+                if (t_[i].norm.find_first_not_of("0123456789") == std::string::npos) role = Role::kStop;
+            }
+            for (std::size_t j = i; j < i + span && j < n; ++j) role_[j] = role;
+            if (span > 1) spans_.push_back({i, span});
+            i += span;
+        }
+    }
+
+public:
+    void SetStopwords(const std::vector<std::string>& stop) { stopwords_ = stop; }
+
+private:
+    bool IsStopword(std::size_t i) const { return Has(stopwords_, t_[i].norm); }
+
+    bool IsPluralWord(std::size_t i) const {
+        if (t_[i].arabic) return false;
+        return SingularWord(t_[i].norm, lang_, g_) != t_[i].norm;
+    }
+
+    bool ConjPrefix(std::size_t i) const {
+        return t_[i].arabic && t_[i].norm.rfind("\xD9\x88", 0) == 0 && model::utf8::Length(t_[i].norm) >= 4 &&
+               ArabicStem(t_[i].norm) != t_[i].norm;
+    }
+
+    bool Wordish(std::size_t i) const { return role_[i] == Role::kWord || role_[i] == Role::kAdjective; }
+
+    void BuildPhrases() {
+        const std::size_t n = t_.size();
+        phrase_of_.assign(n, -1);
+        std::size_t i = 0;
+        while (i < n) {
+            if (!Wordish(i)) {
+                ++i;
+                continue;
+            }
+            Phrase p;
+            p.first = i;
+            std::size_t j = i;
+            while (true) {
+                p.words.push_back(j);
+                const std::size_t next = j + 1;
+                if (next >= n || t_[next].sentence != t_[i].sentence || marks_[next] != 0) break;
+                if (lang_ == "en" && IsPluralWord(j) && role_[j] == Role::kWord) break;
+                if (ConjPrefix(next)) break;
+                if (Wordish(next)) {
+                    j = next;
+                    continue;
+                }
+                // French "date de retour": a linker between two words, with no determiner after it.
+                if (role_[next] == Role::kLinker && next + 1 < n && t_[next + 1].sentence == t_[i].sentence &&
+                    marks_[next + 1] == 0 && role_[next + 1] == Role::kWord) {
+                    j = next + 1;
+                    continue;
+                }
+                break;
+            }
+            p.last = j + 1;
+            if (std::all_of(p.words.begin(), p.words.end(),
+                            [&](std::size_t w) { return role_[w] == Role::kAdjective; })) {
+                i = p.last;
+                continue;
+            }
+            // The head: English puts it last, French and Arabic first (adjectives are not heads).
+            std::vector<std::size_t> nouns;
+            for (std::size_t w : p.words) {
+                if (role_[w] != Role::kAdjective) nouns.push_back(w);
+            }
+            p.head = lang_ == "en" ? nouns.back() : nouns.front();
+            std::size_t k = p.first;
+            while (k > 0 && t_[k - 1].sentence == t_[p.first].sentence &&
+                   (role_[k - 1] == Role::kDet || role_[k - 1] == Role::kEach) && marks_[k] == 0) {
+                --k;
+                p.det_before = true;
+                if (Match(k, g_.plural_determiners) > 0) p.plural_det = true;
+            }
+            if (k > 0 && t_[k - 1].sentence == t_[p.first].sentence) {
+                p.before = k - 1;
+                p.has_before = true;
+            }
+            for (std::size_t w = p.first; w < p.last; ++w) phrase_of_[w] = static_cast<int>(phrases_.size());
+            phrases_.push_back(std::move(p));
+            i = phrases_.back().last;
+        }
+    }
+
+    // --- one sentence
+
+    std::vector<Item> Items(std::size_t start, std::size_t end) const {
+        std::vector<Item> items;
+        std::size_t i = start;
+        while (i < end) {
+            if (marks_[i] != 0 && i != start) items.push_back({Item::kMark, Role::kStop, marks_[i], i});
+            if (ConjPrefix(i)) items.push_back({Item::kRole, Role::kConj, 0, i});
+            if (phrase_of_[i] >= 0) {
+                const Phrase& p = phrases_[static_cast<std::size_t>(phrase_of_[i])];
+                items.push_back({Item::kPhrase, Role::kWord, 0, static_cast<std::size_t>(phrase_of_[i])});
+                i = p.last;
+                continue;
+            }
+            items.push_back({Item::kRole, role_[i], 0, i});
+            std::size_t span = 1;
+            for (const auto& [at, length] : spans_) {
+                if (at == i) span = length;
+            }
+            i += span;
+        }
+        if (end > start && (marks_after_[end - 1] & (kClose | kColon)) != 0) {
+            items.push_back({Item::kMark, Role::kStop, marks_after_[end - 1] & (kClose | kColon), end});
+        }
+        return items;
+    }
+
+    bool NotEntity(const Phrase& p) const {
+        for (std::size_t w : p.words) {
+            if (Match(w, g_.not_entities) > 0) return true;
+        }
+        // A domain word that is not also an entity ("boutique", "clinic") describes the product.
+        bool domain = false;
+        bool entity = false;
+        for (const Mention& m : mentions_) {
+            if (m.first > p.head) break;
+            if (m.first + m.count <= p.head) continue;
+            domain = domain || m.term->category == Category::kDomain;
+            entity = entity || m.term->category == Category::kEntity;
+        }
+        return domain && !entity;
+    }
+
+    StatedEntity& Entity(const Phrase& p, int strength) {
+        for (StatedEntity& e : out_.entities) {
+            if (e.head == p.head && e.action.empty()) {
+                e.strength = std::max(e.strength, strength);
+                return e;
+            }
+        }
+        StatedEntity e;
+        e.head = p.head;
+        for (std::size_t w : p.words) {
+            if (role_[w] != Role::kAdjective) e.tokens.push_back(w);
+        }
+        e.strength = strength;
+        out_.entities.push_back(std::move(e));
+        for (std::size_t w = p.first; w < p.last; ++w) in_entity_[w] = 1;
+        return out_.entities.back();
+    }
+
+    static bool IsMark(const Item& it, unsigned m) { return it.kind == Item::kMark && (it.mark & m) != 0; }
+    static bool IsRole(const Item& it, Role r) { return it.kind == Item::kRole && it.role == r; }
+
+    /// Fields from items[k]: "title, ISBN, author and publication year", "a due date and a return date",
+    /// "status (open, closed)". Stops at a closing parenthesis when `paren`.
+    std::size_t FieldList(const std::vector<Item>& items, std::size_t k, bool paren, std::vector<StatedField>& out) {
+        while (k < items.size()) {
+            const Item& it = items[k];
+            if (IsMark(it, kClose)) return paren ? k + 1 : k;
+            if (it.kind == Item::kMark || IsRole(it, Role::kConj) || IsRole(it, Role::kDet)) {
+                ++k;
+                continue;
+            }
+            if (it.kind != Item::kPhrase) {
+                // "distance in km", "fuel used": a stop word or verb inside one field.
+                const bool joins = (it.role == Role::kStop || it.role == Role::kVerb || it.role == Role::kLinker) &&
+                                   !out.empty() && k + 1 < items.size() && items[k + 1].kind == Item::kPhrase &&
+                                   k > 0 && items[k - 1].kind == Item::kPhrase &&
+                                   out.back().tokens.size() < kMaxFieldWords;
+                if (joins) {
+                    const Phrase& q = phrases_[items[k + 1].index];
+                    for (std::size_t w = it.index; w < q.last; ++w) {
+                        if (role_[w] != Role::kStop && role_[w] != Role::kLinker && role_[w] != Role::kDet) {
+                            out.back().tokens.push_back(w);
+                        }
+                        out_.field_word[w] = true;
+                    }
+                    k += 2;
+                    continue;
+                }
+                if (it.role == Role::kVerb && !out.empty() && k > 0 && items[k - 1].kind == Item::kPhrase &&
+                    out.back().tokens.size() < kMaxFieldWords &&
+                    (k + 1 >= items.size() || items[k + 1].kind != Item::kPhrase)) {
+                    out.back().tokens.push_back(it.index);  // "fuel used"
+                    out_.field_word[it.index] = true;
+                    ++k;
+                    continue;
+                }
+                return k;
+            }
+            const Phrase& p = phrases_[it.index];
+            if (p.words.size() > kMaxFieldWords) return k;
+            if (out.size() >= kMaxStatedFields) return k;
+            StatedField f;
+            f.tokens = p.words;
+            for (std::size_t w = p.first; w < p.last; ++w) out_.field_word[w] = true;
+            ++k;
+            // "status (open, closed)", "status: open/closed" are the values of an enum.
+            if (k < items.size() && IsMark(items[k], kOpen) && k + 1 < items.size()) {
+                std::size_t v = k;
+                std::vector<std::string> values;
+                bool closed = false;
+                while (++v < items.size()) {
+                    if (IsMark(items[v], kClose)) {
+                        closed = true;
+                        break;
+                    }
+                    if (items[v].kind == Item::kPhrase) {
+                        const Phrase& q = phrases_[items[v].index];
+                        std::string value;
+                        for (std::size_t w : q.words)
+                            value += (value.empty() ? "" : "_") + IdentifierWord(t_[w], lang_, g_, false);
+                        if (!value.empty()) values.push_back(value);
+                    } else if (items[v].kind == Item::kRole && items[v].role != Role::kConj &&
+                               items[v].role != Role::kDet) {
+                        break;
+                    }
+                }
+                if (closed && values.size() >= 2 && EnumLike(f.tokens)) {
+                    f.values = values;
+                    for (std::size_t x = items[k].index; x < items[v].index && x < t_.size(); ++x)
+                        out_.field_word[x] = true;
+                    k = v + 1;
+                } else if (closed) {
+                    // "menu with dishes and drinks (name, price, description)": the fields of the whole.
+                    out.push_back(std::move(f));
+                    return FieldList(items, k + 1, true, out);
+                }
+            }
+            out.push_back(std::move(f));
+        }
+        return k;
+    }
+
+    bool EnumLike(const std::vector<std::size_t>& tokens) const {
+        std::vector<std::vector<std::string>> words;
+        for (std::size_t w : tokens) words.push_back(variants_[w]);
+        return InferFieldType(words, g_) == "enum";
+    }
+
+    /// Entities from items[k]: "books, members and loans", each maybe with its own fields.
+    std::size_t EntityList(const std::vector<Item>& items, std::size_t k, bool paren) {
+        while (k < items.size()) {
+            const Item& it = items[k];
+            if (IsMark(it, kClose)) return paren ? k + 1 : k;
+            if (IsMark(it, kComma | kSlash) || IsRole(it, Role::kConj) || IsRole(it, Role::kDet)) {
+                ++k;
+                continue;
+            }
+            if (it.kind != Item::kPhrase) return k;
+            const Phrase& p = phrases_[it.index];
+            if (NotEntity(p)) return k;
+            std::size_t next = k + 1;
+            std::vector<StatedField> fields;
+            if (next < items.size() && IsMark(items[next], kOpen)) {
+                next = FieldList(items, next + 1, true, fields);
+            } else if (next < items.size() && (IsRole(items[next], Role::kFieldIntro))) {
+                next = FieldList(items, next + 1, false, fields);
+            }
+            StatedEntity& e = Entity(p, fields.empty() ? 2 : 3);
+            Distribute(fields);
+            for (StatedField& f : fields) e.fields.push_back(std::move(f));
+            k = next;
+        }
+        return k;
+    }
+
+    /// "start and end location" → start_location, end_location.
+    void Distribute(std::vector<StatedField>& fields) const {
+        for (std::size_t i = 0; i + 1 < fields.size(); ++i) {
+            StatedField& a = fields[i];
+            const StatedField& b = fields[i + 1];
+            if (a.tokens.size() != 1 || b.tokens.size() < 2) continue;
+            if (Match(a.tokens[0], g_.distributive) == 0 || Match(b.tokens[0], g_.distributive) == 0) continue;
+            a.tokens.insert(a.tokens.end(), b.tokens.begin() + 1, b.tokens.end());
+        }
+    }
+
+    /// Whether a phrase can name a thing: in French a noun comes after a determiner, at the start of a clause or
+    /// in a list ("à louer" is a verb).
+    bool NounLike(const Phrase& p) const {
+        if (lang_ != "fr" || p.det_before || !p.has_before || marks_[p.first] != 0) return true;
+        const Role r = role_[p.before];
+        if (r == Role::kConj || r == Role::kManage || r == Role::kEach || r == Role::kFieldIntro) return true;
+        for (const Mention& m : mentions_) {
+            if (m.first <= p.head && p.head < m.first + m.count && m.term->category == Category::kEntity) return true;
+        }
+        return t_[p.head].capitalized;
+    }
+
+    bool AtClauseStart(const Phrase& p) const {
+        if (!p.has_before) return true;
+        const Role r = role_[p.before];
+        return r == Role::kStop || r == Role::kConj || marks_[p.first] != 0 || r == Role::kEach;
+    }
+
+    void Sentence(std::size_t start, std::size_t end) {
+        const std::vector<Item> items = Items(start, end);
+        // "an app for a gym": the first phrase after the product word describes the product.
+        std::size_t leading = 0;
+        for (std::size_t k = 0; k < items.size(); ++k) {
+            if (items[k].kind != Item::kPhrase) continue;
+            const Phrase& product = phrases_[items[k].index];
+            if (std::none_of(product.words.begin(), product.words.end(),
+                             [&](std::size_t w) { return Match(w, g_.not_entities) > 0; })) {
+                if (++leading > 2) break;  // only the sentence's first phrases may name the product
+                continue;
+            }
+            std::size_t j = k + 1;
+            while (j < items.size() && items[j].kind == Item::kRole &&
+                   (items[j].role == Role::kStop || items[j].role == Role::kDet || items[j].role == Role::kModal ||
+                    items[j].role == Role::kVerb || items[j].role == Role::kLinker)) {
+                ++j;
+            }
+            if (j >= items.size() || items[j].kind != Item::kPhrase) break;
+            const bool subject = j + 1 < items.size() && items[j + 1].kind == Item::kRole &&
+                                 (items[j + 1].role == Role::kModal || items[j + 1].role == Role::kVerb ||
+                                  items[j + 1].role == Role::kAction || items[j + 1].role == Role::kHas);
+            if (subject) break;
+            const Phrase& q = phrases_[items[j].index];
+            for (std::size_t w = q.first; w < q.last; ++w) out_.purpose[w] = true;
+            break;
+        }
+        std::size_t k = 0;
+        while (k < items.size()) {
+            const Item& it = items[k];
+            if (IsRole(it, Role::kEach) && k + 1 < items.size() && items[k + 1].kind == Item::kPhrase) {
+                const Phrase& p = phrases_[items[k + 1].index];
+                std::size_t next = k + 2;
+                if (next < items.size() && (IsRole(items[next], Role::kHas) || IsRole(items[next], Role::kFieldIntro) ||
+                                            IsMark(items[next], kColon))) {
+                    ++next;
+                }
+                std::vector<StatedField> fields;
+                Phrase named = p;
+                if (lang_ == "ar" && p.words.size() > 1 && !HasArticle(p.words[1])) {
+                    // "لكل كتاب عنوان ومؤلف": no verb between the entity and its first field.
+                    StatedField first;
+                    first.tokens.assign(p.words.begin() + 1, p.words.end());
+                    for (std::size_t w : first.tokens) out_.field_word[w] = true;
+                    fields.push_back(std::move(first));
+                    named.words = {p.words[0]};
+                    named.head = p.words[0];
+                    named.last = p.words[0] + 1;
+                }
+                next = FieldList(items, next, false, fields);
+                Distribute(fields);
+                StatedEntity& e = Entity(named, fields.empty() ? 2 : 3);
+                for (StatedField& f : fields) e.fields.push_back(std::move(f));
+                k = std::max(next, k + 2);
+                continue;
+            }
+            if (IsRole(it, Role::kManage)) {
+                k = std::max(EntityList(items, k + 1, false), k + 1);
+                continue;
+            }
+            if (IsRole(it, Role::kAction)) {
+                Action(items, k);
+                ++k;
+                continue;
+            }
+            if (it.kind != Item::kPhrase || k + 1 >= items.size()) {
+                ++k;
+                continue;
+            }
+            const Phrase& p = phrases_[it.index];
+            const Item& next = items[k + 1];
+            if (!NounLike(p) || out_.purpose[p.head]) {
+                ++k;
+                continue;
+            }
+            std::vector<StatedField> fields;
+            std::size_t after = k + 1;
+            bool listed = false;
+            if (IsMark(next, kOpen)) {
+                if (NotEntity(p)) {
+                    ++k;  // "a shop of crafts (pottery, rugs)": examples
+                    continue;
+                }
+                after = FieldList(items, k + 2, true, fields);
+                listed = true;
+            } else if (IsMark(next, kColon)) {
+                if (NotEntity(p)) {
+                    k = std::max(EntityList(items, k + 2, false), k + 2);
+                    continue;
+                }
+                after = FieldList(items, k + 2, false, fields);
+                listed = true;
+            } else if (IsRole(next, Role::kFieldIntro) && !NotEntity(p)) {
+                after = FieldList(items, k + 2, false, fields);
+                listed = true;
+            } else if (IsRole(next, Role::kHas) && !NotEntity(p) && AtClauseStart(p)) {
+                after = FieldList(items, k + 2, false, fields);
+                listed = true;
+            } else if ((IsRole(next, Role::kBelongs) || IsRole(next, Role::kHasMany)) && k + 2 < items.size()) {
+                std::size_t j = k + 2;
+                while (j < items.size() && IsRole(items[j], Role::kDet)) ++j;
+                if (j < items.size() && items[j].kind == Item::kPhrase && !NotEntity(p) &&
+                    !NotEntity(phrases_[items[j].index])) {
+                    const Phrase& q = phrases_[items[j].index];
+                    const std::size_t qhead = q.head;
+                    const std::size_t phead = p.head;
+                    if (IsRole(next, Role::kBelongs)) {
+                        Entity(q, 2);
+                        Entity(p, 2).refs.push_back(qhead);
+                    } else {
+                        Entity(p, 2);
+                        Entity(q, 2).refs.push_back(phead);
+                    }
+                    k = j + 1;
+                    continue;
+                }
+            }
+            if (listed && !fields.empty()) {
+                Distribute(fields);
+                StatedEntity& e = Entity(p, 3);
+                for (StatedField& f : fields) e.fields.push_back(std::move(f));
+                k = std::max(after, k + 1);
+                continue;
+            }
+            ++k;
+        }
+    }
+
+    /// "members can reserve a book": a Reservation that refers to the member and the book.
+    void Action(const std::vector<Item>& items, std::size_t k) {
+        StatedEntity e;
+        e.head = items[k].index;
+        e.tokens = {items[k].index};
+        e.action = actions_[items[k].index];
+        e.strength = 2;
+        std::size_t b = k;
+        while (b > 0 && items[b - 1].kind == Item::kRole && items[b - 1].role == Role::kModal) --b;
+        if (b > 0 && items[b - 1].kind == Item::kPhrase) {
+            const Phrase& s = phrases_[items[b - 1].index];
+            if (!NotEntity(s)) {
+                Entity(s, 1);
+                e.refs.push_back(s.head);
+            }
+        }
+        std::size_t a = k + 1;
+        while (a < items.size() && items[a].kind == Item::kRole &&
+               (items[a].role == Role::kDet || items[a].role == Role::kStop)) {
+            ++a;
+        }
+        if (a < items.size() && items[a].kind == Item::kPhrase) {
+            const Phrase& o = phrases_[items[a].index];
+            if (!NotEntity(o)) {
+                Entity(o, 1);
+                e.refs.push_back(o.head);
+            }
+        }
+        for (StatedEntity& x : out_.entities) {
+            if (x.action == e.action) {
+                for (std::size_t r : e.refs) x.refs.push_back(r);
+                return;
+            }
+        }
+        out_.entities.push_back(std::move(e));
+    }
+
+    // --- lists under a heading line ("Books:" then "- title", "- author")
+
+    void Bullets() {
+        const std::size_t n = t_.size();
+        for (std::size_t i = 0; i < n; ++i) {
+            const bool last_of_line = i + 1 >= n || t_[i + 1].line != t_[i].line;
+            if (!last_of_line || (marks_after_[i] & kColon) == 0 || phrase_of_[i] < 0) continue;
+            const Phrase& head = phrases_[static_cast<std::size_t>(phrase_of_[i])];
+            const std::size_t line = t_[i].line;
+            std::vector<StatedField> fields;
+            std::vector<const Phrase*> listed;
+            std::size_t j = i + 1;
+            for (std::size_t l = line + 1; l < tt_.lines.size(); ++l) {
+                if (j >= n) break;
+                if (t_[j].line != l) {
+                    if (tt_.lines[l].bullet) break;
+                    continue;  // a blank line
+                }
+                if (!tt_.lines[l].bullet) break;
+                std::size_t end = j;
+                while (end < n && t_[end].line == l) ++end;
+                bool own = false;  // a bullet with its own structure ("- Books: title, author")
+                for (std::size_t x = j; x < end; ++x)
+                    own = own || marks_[x] != 0 || (x + 1 == end && marks_after_[x] != 0);
+                std::size_t first = j;
+                while (first < end && (role_[first] == Role::kDet || role_[first] == Role::kStop)) ++first;
+                if (!own && first < end && phrase_of_[first] >= 0) {
+                    const Phrase& p = phrases_[static_cast<std::size_t>(phrase_of_[first])];
+                    listed.push_back(&p);
+                    StatedField f;
+                    f.tokens = p.words;
+                    fields.push_back(std::move(f));
+                }
+                j = end;
+            }
+            if (listed.empty()) continue;
+            if (NotEntity(head)) {
+                for (const Phrase* p : listed) {
+                    if (!NotEntity(*p)) Entity(*p, 2);
+                }
+                continue;
+            }
+            for (const Phrase* p : listed) {
+                for (std::size_t w = p->first; w < p->last; ++w) out_.field_word[w] = true;
+            }
+            StatedEntity& e = Entity(head, 3);
+            for (StatedField& f : fields) e.fields.push_back(std::move(f));
+        }
+    }
+
+    // --- subjects and objects
+
+    bool HasArticle(std::size_t w) const {
+        const std::string& s = t_[w].norm;
+        for (std::string_view p : {"\xD8\xA7\xD9\x84", "\xD9\x88\xD8\xA7\xD9\x84", "\xD8\xA8\xD8\xA7\xD9\x84",
+                                   "\xD9\x84\xD9\x84", "\xD9\x81\xD8\xA7\xD9\x84", "\xD9\x88\xD9\x84\xD9\x84"}) {
+            if (s.rfind(p, 0) == 0 && model::utf8::Length(s) >= 4) return true;
+        }
+        return false;
+    }
+
+    void FreeNouns() {
+        for (const Phrase& p : phrases_) {
+            if (out_.field_word[p.head] || out_.purpose[p.head] || in_entity_[p.head] >= 0 || NotEntity(p)) continue;
+            if (role_[p.head] != Role::kWord) continue;
+            const Role before = p.has_before ? role_[p.before] : Role::kStop;
+            const bool start = !p.has_before;
+            bool noun = false;
+            if (lang_ == "fr") {
+                const bool verb_before =
+                    p.has_before && (before == Role::kWord || before == Role::kVerb || before == Role::kAction);
+                noun = p.det_before && (p.plural_det || start || verb_before);
+            } else if (lang_ == "en") {
+                const bool plural = IsPluralWord(p.head);
+                const bool after_verb = before == Role::kVerb || before == Role::kAction || before == Role::kManage;
+                noun = (plural && (start || after_verb || before == Role::kWord || before == Role::kStop)) ||
+                       (p.det_before && (start || after_verb));
+            } else {
+                noun = HasArticle(p.first) && (start || before == Role::kWord || before == Role::kVerb ||
+                                               before == Role::kAction || before == Role::kStop);
+            }
+            if (noun) Entity(p, 1);
+        }
+    }
+
+    std::string_view text_;
+    const TokenizedText& tt_;
+    const std::vector<Token>& t_;
+    const std::vector<Mention>& mentions_;
+    const Grammar& g_;
+    std::string lang_;
+    std::vector<std::string> stopwords_;
+    std::vector<std::vector<std::string>> variants_;
+    std::vector<unsigned> marks_, marks_after_;
+    std::vector<Role> role_;
+    std::vector<std::pair<std::size_t, std::size_t>> spans_;
+    std::map<std::size_t, std::string> actions_;
+    std::vector<int> phrase_of_;
+    std::vector<int> in_entity_;
+    std::vector<Phrase> phrases_;
+    Structure out_;
+};
+
+}  // namespace
+
+Structure ReadStructure(std::string_view text, const TokenizedText& tokens, const std::vector<Mention>& mentions,
+                        const Grammar& grammar, std::string_view language, const std::vector<std::string>& stopwords) {
+    Reader reader(text, tokens, mentions, grammar, language);
+    reader.SetStopwords(stopwords);
+    return reader.Go();
+}
+
+}  // namespace dihya::analyze

@@ -1,0 +1,42 @@
+#pragma once
+
+// The sentence structure of a specification: which words the text treats as entities ("manage books, members and
+// loans", "each loan has ...", "members borrow books") and which fields it gives them ("books with title, ISBN and
+// author", "vehicles (plate number, mileage)", "Products:" followed by "- name" lines). Lexicon-independent apart
+// from the grammar words of the language (src/analyze/lexicon/*.yaml, `grammar`).
+
+#include <cstddef>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "analyze/lexicon.hpp"
+#include "analyze/text.hpp"
+
+namespace dihya::analyze {
+
+struct StatedField final {
+    std::vector<std::size_t> tokens;  // the words naming the field, in order (determiners left out)
+    std::vector<std::string> values;  // enum values listed after it ("status (open, closed)")
+};
+
+struct StatedEntity final {
+    std::vector<std::size_t> tokens;  // the words naming the entity (its head word included)
+    std::size_t head = 0;             // the head word (English: the last, French and Arabic: the first)
+    int strength = 0;                 // 3: fields stated, 2: listed / "each X", 1: subject or object
+    std::vector<StatedField> fields;
+    std::vector<std::size_t> refs;  // head tokens of entities this one refers to
+    std::string action;             // set when named by a verb ("can reserve" → Reservation)
+};
+
+struct Structure final {
+    std::vector<StatedEntity> entities;  // in order of the text
+    std::vector<bool> field_word;        // per token: part of a stated field
+    std::vector<bool> purpose;           // per token: describes the product ("an app for a gym"), not an entity
+};
+
+/// Reads `text` (tokenised, with its lexicon mentions) in `language`. Deterministic.
+Structure ReadStructure(std::string_view text, const TokenizedText& tokens, const std::vector<Mention>& mentions,
+                        const Grammar& grammar, std::string_view language, const std::vector<std::string>& stopwords);
+
+}  // namespace dihya::analyze
