@@ -582,7 +582,12 @@ Result<OAuthOutcome> OAuthService::Finish(std::string_view name, const OAuthCall
             d_.log.Warn("oauth sign-in failed",
                         {{"provider", p->name}, {"reason", e.message}, {"request_id", ctx.request_id}});
         }
-        return e;
+        if (!row.return_to) return e;
+        OAuthOutcome back;
+        back.provider = p->name;
+        back.return_to = row.return_to;
+        back.error = std::move(e);
+        return back;
     };
     if (!cb.error.empty()) {
         const std::string code_text = SafeCode(cb.error);
@@ -590,7 +595,7 @@ Result<OAuthOutcome> OAuthService::Finish(std::string_view name, const OAuthCall
                                     (code_text.empty() ? std::string() : " (" + code_text + ")")));
     }
     if (cb.code.empty()) {
-        return MakeError(ErrorCode::kInvalidArgument, "code is missing", {{"code", "is required"}});
+        return fail(MakeError(ErrorCode::kInvalidArgument, "code is missing", {{"code", "is required"}}));
     }
     auto verifier = d_.cipher.Decrypt(row.code_verifier_enc, VerifierAd(state_hash));
     if (!verifier) return MakeError(ErrorCode::kInternal, "cannot read the sign-in state: " + verifier.error().message);
@@ -606,7 +611,7 @@ Result<OAuthOutcome> OAuthService::Finish(std::string_view name, const OAuthCall
         auto user = d_.auth.LoadUser(*row.link_user_id);
         if (!user) return fail(Refused(*p, "the account that started linking no longer exists"));
         if (user->disabled) {
-            return MakeError(ErrorCode::kPermissionDenied, "this account is disabled; contact an administrator");
+            return fail(MakeError(ErrorCode::kPermissionDenied, "this account is disabled; contact an administrator"));
         }
         Principal who;
         who.user_id = user->id;

@@ -71,6 +71,9 @@ struct OAuthOutcome {
     std::optional<TokenPair> tokens;  // a sign-in
     bool linked = false;              // an identity linked to the account that started the flow
     std::optional<std::string> return_to;
+    /// A failure after the flow was recognised, when it has a return_to: the browser goes back there with the
+    /// error in the fragment instead of stopping on an API error page. (Without return_to, Finish fails.)
+    std::optional<Error> error;
 };
 
 /// What the provider sent to the redirect URI.

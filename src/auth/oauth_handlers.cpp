@@ -6,6 +6,7 @@
 #include "auth/middleware.hpp"
 #include "core/crypto.hpp"
 #include "core/dto.hpp"
+#include "core/problem.hpp"
 
 namespace dihya::auth::oauth_dto {
 
@@ -201,7 +202,10 @@ void RegisterOAuth(http::App& app, OAuthService& service) {
              "not linked (409): sign in with its password, then link.\n\n"
              "When the flow was started with `return_to`: 302 there with `#access_token=...&refresh_token=..."
              "&token_type=Bearer&expires_in=...&refresh_expires_in=...` in the fragment (never sent to servers, "
-             "so in no access log); a link ends with `#linked=<provider>`. Otherwise 200 with the tokens, as "
+             "so in no access log); a link ends with `#linked=<provider>`; a failure once the flow is recognised "
+             "(the provider refused, the ID token did not check out, the account is disabled or its email "
+             "unverified, the provider is unreachable) ends with `#error=<problem type>&error_description=..."
+             "&status=<HTTP status>&request_id=...`. Otherwise 200 with the tokens, as "
              "POST /api/v1/auth/login (or `{linked, provider}`).",
          .tag = "auth",
          .params = {{"code", "query", "authorization code from the provider", json::object{{"type", "string"}}},
@@ -210,7 +214,7 @@ void RegisterOAuth(http::App& app, OAuthService& service) {
                     {"error", "query", "the provider's error code when it refused", json::object{{"type", "string"}}}},
          .responses = {{200, "Signed in (no return_to): the tokens; or, for a link, {linked, provider}",
                         json::object{{"oneOf", json::array{dto::Schema<od::SignedIn>(), dto::Schema<od::Linked>()}}}},
-                       {302, "Signed in: to return_to with the tokens in the fragment"},
+                       {302, "To return_to: signed in (tokens in the fragment) or failed (#error=...)"},
                        {400, "Missing code, or unknown, expired or already used state"},
                        {401, "The provider refused, or its answer did not check out (ID token, code, PKCE)"},
                        {403, "Account disabled, or registration closed"},
@@ -226,6 +230,14 @@ void RegisterOAuth(http::App& app, OAuthService& service) {
              cb.browser = CookieValue(req, kFlowCookie);
              auto out = s.Finish(req.path_params["provider"], cb, ContextOf(req));
              if (!out) return Problem(req, out.error());
+             if (out->error) {  // only with a return_to: back to the app, the error in the fragment
+                 const ProblemKind kind = ProblemKindOf(out->error->code);
+                 return Redirect(*out->return_to + "#" +
+                                 FormBody({{"error", std::string(kind.slug)},
+                                           {"error_description", out->error->message},
+                                           {"status", std::to_string(kind.status)},
+                                           {"request_id", ContextOf(req).request_id}}));
+             }
              if (out->linked) {
                  if (out->return_to) return Redirect(*out->return_to + "#linked=" + FormEncode(out->provider));
                  return NoStore(Response::Json(200, dto::Encode(od::Linked{true, out->provider})));

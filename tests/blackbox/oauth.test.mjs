@@ -248,6 +248,28 @@ test('return_to: a path gets the tokens in the fragment; an allowed origin too; 
     }
 });
 
+test('with return_to, a failed sign-in goes back there with #error=… (no tokens), not to an API error page', T, async () => {
+    const denied = await flow({ mode: 'deny', returnTo: '/app/login' });
+    assert.equal(denied.status, 302, denied.text);
+    const loc = denied.headers.get('location');
+    assert.ok(loc.startsWith('/app/login#'), loc);
+    const frag = new URLSearchParams(loc.slice(loc.indexOf('#') + 1));
+    assert.equal(frag.get('error'), 'unauthenticated');
+    assert.equal(frag.get('status'), '401');
+    assert.match(frag.get('error_description'), /did not authorize the sign-in \(access_denied\)/);
+    assert.ok(frag.get('request_id'));
+    assert.ok(!loc.includes('access_token') && !loc.includes('refresh_token'), loc);
+
+    const address = email('rt-unverified');
+    assert.equal((await register(address)).status, 201);
+    const clash = await flow({ user: { sub: subject(), email: address, email_verified: false, name: 'M' }, returnTo: `${kApp}/signed-in` });
+    assert.equal(clash.status, 302, clash.text);
+    const clashLoc = clash.headers.get('location');
+    assert.ok(clashLoc.startsWith(`${kApp}/signed-in#error=conflict&`), clashLoc);
+    assert.equal(new URLSearchParams(clashLoc.slice(clashLoc.indexOf('#') + 1)).get('status'), '409');
+    assert.ok(!clashLoc.includes('access_token'), clashLoc);
+});
+
 test('a password account with the same email is linked when the provider verified the email', T, async () => {
     const address = email('linked');
     const reg = await registerVerified(address);
