@@ -162,6 +162,13 @@ async function pair(t, frontend, backend) {
         assert.ok(readme.includes(needle), `backend/README.md names ${needle}`);
     }
 
+    // Without API_PROXY_TARGET, the front end's dev and preview servers forward /api to the port
+    // the back end listens on by default.
+    const defaultPort = /# http:\/\/(?:localhost|127\.0\.0\.1):(\d+)/.exec(readme)?.[1];
+    const viteConfig = readFileSync(path.join(front, 'vite.config.ts'), 'utf8');
+    assert.ok(defaultPort, 'backend/README.md gives the default address');
+    assert.match(viteConfig, new RegExp(`API_PROXY_TARGET \\?\\? 'http://localhost:${defaultPort}'`));
+
     await Promise.all([
         npmCi(front).then(() => run('npm', ['run', 'build'], { cwd: front, timeout: 120_000, env: npmEnv() })),
         backend === 'express' ? npmCi(back) : Promise.resolve(),
