@@ -4,15 +4,27 @@ import { APP_ID } from '../config';
 const STORAGE_KEY = `${APP_ID}.token`;
 const listeners = new Set<() => void>();
 
-function isExpired(token: string): boolean {
+/** The claims of a JWT, unverified (the API checks the signature; the interface only reads them). */
+function claimsOf(token: string): Record<string, unknown> {
   const payload = token.split('.')[1];
-  if (!payload) return false;
+  if (!payload) return {};
   try {
-    const claims = JSON.parse(atob(payload.replace(/-/g, '+').replace(/_/g, '/'))) as { exp?: unknown };
-    return typeof claims.exp === 'number' && claims.exp * 1000 <= Date.now();
+    const claims: unknown = JSON.parse(atob(payload.replace(/-/g, '+').replace(/_/g, '/')));
+    return claims !== null && typeof claims === 'object' ? (claims as Record<string, unknown>) : {};
   } catch {
-    return false;
+    return {};
   }
+}
+
+function isExpired(token: string): boolean {
+  const { exp } = claimsOf(token);
+  return typeof exp === 'number' && exp * 1000 <= Date.now();
+}
+
+/** The role the API put in the token (its `role` claim), or null. */
+export function tokenRole(token: string | null): string | null {
+  const role = token ? claimsOf(token).role : undefined;
+  return typeof role === 'string' ? role : null;
 }
 
 export function getToken(): string | null {
