@@ -419,6 +419,10 @@ TEST(AnalyzeCorpus, MatchesExpectations) {
         }
         const auto names = EntityNames(a);
         for (const auto& e : want["entities"]) EXPECT_TRUE(Has(names, e.as<std::string>())) << "entity " << e;
+        for (const auto& e : want["absent"]) EXPECT_FALSE(Has(names, e.as<std::string>())) << "no entity " << e;
+        if (want["title"]) {
+            EXPECT_EQ(a.model.title, want["title"].as<std::string>());
+        }
         for (const auto& f : want["features"]) {
             EXPECT_TRUE(Has(a.model.features, f.as<std::string>())) << "feature " << f;
         }
