@@ -318,7 +318,8 @@ private:
             *surface = Surface(text_, T(), *m);
             return m->term->key;
         }
-        if (e.strength < 3 && FieldMention({e.head}) != nullptr) return {};  // "title", "email": a field word
+        // "title", "email": a field word, unless the text relates it ("nurses log shift notes against patients").
+        if (e.strength < 3 && e.refs.empty() && FieldMention({e.head}) != nullptr) return {};
         return NewEntityName(e);
     }
 
@@ -695,7 +696,12 @@ private:
                 const auto same = std::find_if(defaults.begin(), defaults.end(), [&](const FieldSpec& d) {
                     return d.type != "ref" && (d.name == f.name || Contains(f.same_as, d.name));
                 });
-                fields.push_back(same != defaults.end() ? *same : f);
+                FieldSpec chosen = same != defaults.end() ? *same : f;
+                if (!f.values.empty()) {  // the values the text lists win over the lexicon's
+                    chosen.type = "enum";
+                    chosen.values = f.values;
+                }
+                fields.push_back(std::move(chosen));
             }
             const auto displays = [](const FieldSpec& f) {
                 if (f.type != "string" || !f.ref.empty()) return false;
