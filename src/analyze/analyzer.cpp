@@ -580,6 +580,13 @@ private:
             if (m != nullptr && m->first + m->count - 1 == h) AddUnique(names, Alias(m->term->key));
             StatedEntity e;
             e.head = h;
+            std::size_t first = h;  // the phrase around the head ("a dog grooming salon")
+            while (first > 0 && structure_.purpose[first - 1] && T()[first - 1].sentence == T()[h].sentence) --first;
+            std::size_t last = h;
+            while (last + 1 < T().size() && structure_.purpose[last + 1] && T()[last + 1].sentence == T()[h].sentence)
+                ++last;
+            for (std::size_t t = first; t <= last; ++t) e.tokens.push_back(t);
+            AddUnique(names, NewEntityName(e));
             e.tokens = {h};
             AddUnique(names, NewEntityName(e));
             const std::string& norm = T()[h].norm;

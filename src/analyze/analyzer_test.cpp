@@ -432,6 +432,11 @@ TEST(AnalyzeStructure, TitleLabelNamesTheProject) {
 TEST(AnalyzeStructure, TheProductsSubjectIsAnEntityOnlyWithFields) {
     const Analysis a = MustAnalyze("A platform to run a bakery. Each bakery has a name and an opening hour.");
     EXPECT_EQ(TypeOf(a, "Bakery", "opening_hour"), "datetime") << "given fields: an entity after all";
+    const Analysis c =
+        MustAnalyze("An app to manage a dog grooming salon. Owners bring dogs. Each dog has a name and a breed.");
+    EXPECT_FALSE(Has(EntityNames(c), "GroomingSalon"));
+    EXPECT_FALSE(Has(EntityNames(c), "Salon"));
+    EXPECT_TRUE(Has(EntityNames(c), "Dog"));
     const Analysis b = MustAnalyze("Une plateforme pour une école de danse : les élèves, les cours et les salles.");
     EXPECT_FALSE(Has(EntityNames(b), "Ecole"));
     EXPECT_FALSE(Has(EntityNames(b), "School"));
