@@ -500,6 +500,12 @@ TEST(AnalyzeStructure, ContainedPartsAreChildEntities) {
     const Analysis ar = MustAnalyze("تحتوي الرفوف على صناديق. لكل صندوق رمز ووزن.");
     EXPECT_EQ(RefOf(ar, "Snduq", "rfuf"), "Rfuf");
 
+    EXPECT_EQ(RefOf(MustAnalyze("Clients own projects. Each project has a code and a deadline."), "Project", "client"),
+              "Client");
+    EXPECT_EQ(
+        RefOf(MustAnalyze("Les agences possèdent des véhicules. Chaque véhicule a une plaque."), "Vehicle", "agence"),
+        "Agence");
+
     const Analysis verb = MustAnalyze("Nurses log shift notes against patients. Each shift note has a text.");
     EXPECT_EQ(RefOf(verb, "ShiftNote", "patient"), "Patient");
     EXPECT_EQ(RefOf(verb, "ShiftNote", "nurse"), "Nurse");

@@ -365,6 +365,13 @@ private:
     }
 
     bool NotEntity(const Phrase& p) const {
+        // "projects", "applications": a lexicon entity in the plural names things the model keeps.
+        if (IsPluralWord(p.head)) {
+            for (const Mention& m : mentions_) {
+                if (m.first <= p.head && p.head < m.first + m.count && m.term->category == Category::kEntity)
+                    return false;
+            }
+        }
         // Only a generic head word counts: "time entries" and "report templates" may be entities.
         for (std::size_t w : p.words) {
             const std::size_t m = Match(w, g_.not_entities);
