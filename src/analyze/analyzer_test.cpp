@@ -432,6 +432,10 @@ TEST(AnalyzeStructure, TitleLabelNamesTheProject) {
 TEST(AnalyzeStructure, TheProductsSubjectIsAnEntityOnlyWithFields) {
     const Analysis a = MustAnalyze("A platform to run a bakery. Each bakery has a name and an opening hour.");
     EXPECT_EQ(TypeOf(a, "Bakery", "opening_hour"), "datetime") << "given fields: an entity after all";
+    // An initial و right after the verb is a letter of the word (ورشة), not "and".
+    const Analysis w = MustAnalyze("نظام لإدارة ورشة نجارة. لكل طلبية تاريخ وسعر.");
+    EXPECT_EQ(EntityNames(w), std::vector<std::string>{"Order"});
+
     const Analysis c =
         MustAnalyze("An app to manage a dog grooming salon. Owners bring dogs. Each dog has a name and a breed.");
     EXPECT_FALSE(Has(EntityNames(c), "GroomingSalon"));
@@ -479,6 +483,11 @@ TEST(AnalyzeStructure, EnumValuesAreListedNotFields) {
     const Analysis level = MustAnalyze("Chaque nageur a un nom et une catégorie d'âge (poussin, benjamin, minime).");
     EXPECT_EQ(ValuesOf(level, "Nageur", "categorie_age"), (std::vector<std::string>{"poussin", "benjamin", "minime"}));
 
+    const Analysis colon =
+        MustAnalyze("Chaque sortie a une date, un lieu de départ et un niveau : facile, moyen ou dur.");
+    EXPECT_EQ(ValuesOf(colon, "Sortie", "level"), (std::vector<std::string>{"facile", "moyen", "dur"}));
+    EXPECT_EQ(TypeOf(colon, "Sortie", "lieu_depart"), "string");
+
     const Analysis ar = MustAnalyze("لكل مباراة نتيجة (فوز، تعادل، خسارة) وتاريخ.");
     EXPECT_EQ(ValuesOf(ar, "Mbara", "ntija").size(), 3u);
 
@@ -499,6 +508,12 @@ TEST(AnalyzeStructure, ContainedPartsAreChildEntities) {
 
     const Analysis ar = MustAnalyze("تحتوي الرفوف على صناديق. لكل صندوق رمز ووزن.");
     EXPECT_EQ(RefOf(ar, "Snduq", "rfuf"), "Rfuf");
+
+    const Analysis each =
+        MustAnalyze("Each survey contains questions with a wording, a difficulty (easy, hard) and a number of points.");
+    EXPECT_EQ(RefOf(each, "Question", "survey"), "Survey");
+    EXPECT_EQ(TypeOf(each, "Question", "number_of_points"), "int");
+    EXPECT_EQ(ValuesOf(each, "Question", "difficulty"), (std::vector<std::string>{"easy", "hard"}));
 
     EXPECT_EQ(RefOf(MustAnalyze("Clients own projects. Each project has a code and a deadline."), "Project", "client"),
               "Client");

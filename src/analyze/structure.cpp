@@ -344,7 +344,10 @@ private:
         std::size_t i = start;
         while (i < end) {
             if (marks_[i] != 0 && i != start) items.push_back({Item::kMark, Role::kStop, marks_[i], i});
-            if (ConjPrefix(i)) items.push_back({Item::kRole, Role::kConj, 0, i});
+            // "والأعضاء" after a word or a comma: "and"; right after a verb ("لإدارة ورشة") it is a letter of the word.
+            if (ConjPrefix(i) && !items.empty() &&
+                (items.back().kind == Item::kPhrase || items.back().kind == Item::kMark))
+                items.push_back({Item::kRole, Role::kConj, 0, i});
             if (phrase_of_[i] >= 0) {
                 const Phrase& p = phrases_[static_cast<std::size_t>(phrase_of_[i])];
                 items.push_back({Item::kPhrase, Role::kWord, 0, static_cast<std::size_t>(phrase_of_[i])});
@@ -505,7 +508,8 @@ private:
             }
         }
         // "a status: draft, active or closed": the values follow a colon, without determiners.
-        if (k + 1 < items.size() && IsMark(items[k], kColon) && EnumLike(f.tokens)) {
+        if (k + 1 < items.size() && IsMark(items[k], kColon) &&
+            (EnumLike(f.tokens) || ValueList(f, items, k, ColonListEnd(items, k)))) {
             std::size_t v = k + 1;
             std::vector<std::string> values;
             std::size_t end = k;
@@ -546,6 +550,18 @@ private:
             }
         }
         return k;
+    }
+
+    /// The item after the words listed after a colon at items[k] (to the end of the sentence or a determiner).
+    std::size_t ColonListEnd(const std::vector<Item>& items, std::size_t k) const {
+        std::size_t v = k + 1;
+        while (v < items.size()) {
+            const Item& x = items[v];
+            if (x.kind == Item::kPhrase && phrases_[x.index].det_before) break;
+            if (x.kind == Item::kRole && x.role != Role::kConj && x.role != Role::kAdjective) break;
+            ++v;
+        }
+        return v;
     }
 
     /// Whether `field` followed by the word at `join` starts like a typed field ("number of", "nombre de").
@@ -644,7 +660,9 @@ private:
         std::size_t leading = 0;
         for (std::size_t k = 0; k < items.size(); ++k) {
             // The product word may be a stop word too ("an app to run a consultancy").
-            const bool product_word = items[k].kind == Item::kRole && items[k].role == Role::kStop &&
+            // "نظام لإدارة": a product word and a verb of management in one.
+            const bool product_word = items[k].kind == Item::kRole &&
+                                      (items[k].role == Role::kStop || items[k].role == Role::kManage) &&
                                       Match(items[k].index, g_.not_entities) > 0;
             if (items[k].kind != Item::kPhrase && !product_word) continue;
             if (!product_word) {
@@ -697,6 +715,21 @@ private:
             if (IsRole(it, Role::kEach) && k + 1 < items.size() && items[k + 1].kind == Item::kPhrase) {
                 const Phrase& p = phrases_[items[k + 1].index];
                 std::size_t next = k + 2;
+                // "each quiz contains questions with a prompt": the questions are entities of their own.
+                if (next + 1 < items.size() && IsRole(items[next], Role::kContains)) {
+                    std::size_t j = next + 1;
+                    while (j < items.size() && IsRole(items[j], Role::kDet)) ++j;
+                    if (j < items.size() && items[j].kind == Item::kPhrase) {
+                        const Phrase& q = phrases_[items[j].index];
+                        const bool described = j + 1 < items.size() &&
+                                               (IsRole(items[j + 1], Role::kFieldIntro) || IsMark(items[j + 1], kOpen));
+                        if ((q.plural_det || IsPluralWord(q.head) || !q.det_before) && described && !NotEntity(q) &&
+                            !EnumLike(q.words)) {
+                            k = Child(items, k + 1, j);
+                            continue;
+                        }
+                    }
+                }
                 if (next < items.size() && (IsRole(items[next], Role::kHas) || IsRole(items[next], Role::kFieldIntro) ||
                                             IsRole(items[next], Role::kContains) || IsMark(items[next], kColon))) {
                     ++next;
