@@ -515,6 +515,11 @@ TEST(AnalyzeStructure, ContainedPartsAreChildEntities) {
     EXPECT_EQ(TypeOf(each, "Question", "number_of_points"), "int");
     EXPECT_EQ(ValuesOf(each, "Question", "difficulty"), (std::vector<std::string>{"easy", "hard"}));
 
+    const Analysis nouns = MustAnalyze("Volunteers record shifts at shelters. Authors write posts with a title.");
+    EXPECT_EQ(RefOf(nouns, "Shift", "volunteer"), "Volunteer") << "a verb-like word opening a sentence is its subject";
+    EXPECT_EQ(RefOf(nouns, "Shift", "shelter"), "Shelter");
+    EXPECT_EQ(TypeOf(nouns, "Post", "title"), "string") << "a verb-like word after a verb is its object";
+
     EXPECT_EQ(RefOf(MustAnalyze("Clients own projects. Each project has a code and a deadline."), "Project", "client"),
               "Client");
     EXPECT_EQ(

@@ -204,7 +204,14 @@ private:
                     role = Role::kAction;
                     actions_[i] = action;
                 }
-                consider(g_.verbs, Role::kVerb);
+                // A verb's object is a noun ("users write posts"), and so is an English sentence's first word in
+                // -s ("volunteers record shifts"): imperatives take the bare form.
+                const bool sentence_start = i == 0 || t_[i - 1].sentence != t_[i].sentence;
+                const bool after_verb =
+                    i > 0 && !sentence_start &&
+                    (role_[i - 1] == Role::kVerb || role_[i - 1] == Role::kManage || role_[i - 1] == Role::kAction);
+                const bool subject = lang_ == "en" && sentence_start && IsPluralWord(i);
+                if (!after_verb && !subject) consider(g_.verbs, Role::kVerb);
             }
             consider(g_.adjectives, Role::kAdjective);
             if (const Mention* m = MentionAt(i); m != nullptr && m->count > span) {
