@@ -508,6 +508,8 @@ TEST(AnalyzeStructure, ContainedPartsAreChildEntities) {
 
     const Analysis ar = MustAnalyze("تحتوي الرفوف على صناديق. لكل صندوق رمز ووزن.");
     EXPECT_EQ(RefOf(ar, "Snduq", "rfuf"), "Rfuf");
+    const Analysis of_them = MustAnalyze("تحتوي الطلبيات على أصناف لكل منها سعر وكمية.");
+    EXPECT_EQ(TypeOf(of_them, "Category", "price"), "float") << "لكل منها: fields of the part just named";
 
     const Analysis each =
         MustAnalyze("Each survey contains questions with a wording, a difficulty (easy, hard) and a number of points.");

@@ -719,6 +719,22 @@ private:
         std::size_t k = 0;
         while (k < items.size()) {
             const Item& it = items[k];
+            // "تحتوي الإصلاحات على قطع غيار لكل منها سعر": "each of them" gives fields to the entity just named.
+            if (IsRole(it, Role::kEach) && lang_ == "ar" && k + 2 < items.size() && IsRole(items[k + 1], Role::kStop) &&
+                OfThem(items[k + 1].index) && !out_.entities.empty() && items[k + 2].kind == Item::kPhrase) {
+                std::vector<StatedField> fields;
+                const std::size_t next = FieldList(items, k + 2, false, fields);
+                StatedEntity* last = &out_.entities.front();
+                for (StatedEntity& e : out_.entities) {
+                    if (e.head < items[k].index && e.head >= last->head) last = &e;
+                }
+                if (last->head < items[k].index) {
+                    last->strength = std::max(last->strength, fields.empty() ? 2 : 3);
+                    for (StatedField& f : fields) last->fields.push_back(std::move(f));
+                }
+                k = std::max(next, k + 2);
+                continue;
+            }
             if (IsRole(it, Role::kEach) && k + 1 < items.size() && items[k + 1].kind == Item::kPhrase) {
                 const Phrase& p = phrases_[items[k + 1].index];
                 std::size_t next = k + 2;
@@ -874,6 +890,13 @@ private:
             }
             ++k;
         }
+    }
+
+    /// Arabic "منها", "منهم", "منه" (of them, of it).
+    bool OfThem(std::size_t w) const {
+        const std::string& s = t_[w].norm;
+        return s == "\xD9\x85\xD9\x86\xD9\x87\xD8\xA7" || s == "\xD9\x85\xD9\x86\xD9\x87\xD9\x85" ||
+               s == "\xD9\x85\xD9\x86\xD9\x87";
     }
 
     bool ActionWord(std::size_t w) const {
