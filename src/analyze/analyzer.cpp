@@ -149,7 +149,8 @@ private:
             return domains.size();
         };
         for (const Mention& m : mentions_) {
-            if (m.term->category != Category::kDomain || ++per_term[m.term->key + Join(m.term->tokens, " ")] > 3) {
+            if (m.term->category != Category::kDomain || structure_.field_word[m.first] ||
+                ++per_term[m.term->key + Join(m.term->tokens, " ")] > 3) {
                 continue;
             }
             const std::size_t i = index(m.term->key);
@@ -298,6 +299,12 @@ private:
         return model::MakeNames(joined).pascal;
     }
 
+    std::string StatedName(const StatedEntity& e) const {
+        const EntitySpec* spec = nullptr;
+        std::string term, surface;
+        return StatedEntityName(e, &spec, &term, &surface);
+    }
+
     std::string StatedEntityName(const StatedEntity& e, const EntitySpec** spec, std::string* term,
                                  std::string* surface) const {
         *spec = nullptr;
@@ -311,7 +318,8 @@ private:
             *surface = Surface(text_, T(), *m);
             return m->term->key;
         }
-        if (e.strength < 3 && FieldMention({e.head}) != nullptr) return {};  // "title", "email": a field word
+        // "title", "email": a field word, unless the text relates it ("nurses log shift notes against patients").
+        if (e.strength < 3 && e.refs.empty() && FieldMention({e.head}) != nullptr) return {};
         return NewEntityName(e);
     }
 
@@ -326,8 +334,13 @@ private:
 
     std::string FieldName(const std::vector<std::size_t>& tokens) const {
         std::string joined;
-        for (std::size_t t : tokens)
-            joined += (joined.empty() ? "" : " ") + IdentifierWord(T()[t], out_.language, G(), false);
+        for (std::size_t t : tokens) {
+            // "عدد الساعات": a number of hours.
+            const bool count = joined.empty() && tokens.size() > 1 && T()[t].arabic &&
+                               ArabicStem(T()[t].norm) == "\xD8\xB9\xD8\xAF\xD8\xAF";
+            joined += (joined.empty() ? "" : " ") +
+                      (count ? std::string("number of") : IdentifierWord(T()[t], out_.language, G(), false));
+        }
         return model::MakeNames(joined).snake;
     }
 
@@ -352,13 +365,15 @@ private:
         }
         out.type = InferFieldType(words, G());
         if (out.type == "string" && out_.language != "en") out.type = InferFieldType(words, lex_.GrammarOf("en"));
+        if (!f.values.empty()) out.type = "enum";  // "a level (beginner, confirmed)": its values are listed
         if (out.type == "enum") {
             // An enum needs its values: without them a status or type is plain text.
             if (f.values.empty()) out.type = "string";
             out.values = f.values;
         }
         // A field named after an entity refers to it ("each loan has a book and a member").
-        if (const Mention* m = EntityMentionAt(f.tokens.back()); m != nullptr && f.tokens.size() <= 2) {
+        const bool dated = out.type == "date" || out.type == "datetime";  // "date d'inscription" is a date
+        if (const Mention* m = EntityMentionAt(f.tokens.back()); m != nullptr && f.tokens.size() <= 2 && !dated) {
             out.ref = m->term->key;
         }
         return out;
@@ -407,7 +422,16 @@ private:
             }
             ChosenEntity& c = chosen_[i];
             c.strength = std::max(c.strength, e.strength);
+            // "courses (yoga, spinning)" where the text gives courses fields elsewhere: examples, not fields.
+            const bool examples =
+                std::any_of(structure_.entities.begin(), structure_.entities.end(), [&](const StatedEntity& o) {
+                    return &o != &e && o.action.empty() &&
+                           std::any_of(o.fields.begin(), o.fields.end(),
+                                       [](const StatedField& f) { return !f.weak; }) &&
+                           StatedName(o) == name;
+                });
             for (const StatedField& f : e.fields) {
+                if (f.weak && examples) continue;
                 FieldSpec spec_field = StatedFieldSpec(f);
                 if (spec_field.name.empty()) continue;
                 const bool seen = std::any_of(c.stated.begin(), c.stated.end(),
@@ -415,6 +439,22 @@ private:
                 if (!seen) c.stated.push_back(std::move(spec_field));
             }
             for (std::size_t r : e.refs) refs.emplace_back(i, r);
+        }
+        // Words of stated fields: 1 the head of a field in a list of several, 2 another word of a field ("number of
+        // rounds") or a listed value; a lone "with an agent" is left to the lexicon.
+        std::vector<int> listed(T().size(), 0);
+        for (std::size_t t = 0; t < T().size(); ++t) {
+            if (structure_.field_word[t]) listed[t] = 2;
+        }
+        for (const StatedEntity& e : structure_.entities) {
+            for (const StatedField& f : e.fields) {
+                if (f.tokens.empty()) continue;
+                // English puts the head last, but only within the first run of words ("tours to destinations").
+                std::size_t run = 0;
+                while (run + 1 < f.tokens.size() && f.tokens[run + 1] == f.tokens[run] + 1) ++run;
+                const std::size_t head = out_.language == "en" ? f.tokens[run] : f.tokens.front();
+                for (std::size_t t : f.tokens) listed[t] = e.fields.size() < 2 ? 0 : (t == head ? 1 : 2);
+            }
         }
         std::size_t current = chosen_.size() + model::kMaxEntities;  // none
         std::size_t current_token = 0;                               // the entity's mention
@@ -425,8 +465,10 @@ private:
         }
         for (const Mention& m : mentions_) {
             if (m.term->category == Category::kEntity) {
-                // A word describing the product is not an entity of its own.
-                if (structure_.purpose[m.first]) {
+                // A word describing the product is not an entity of its own, nor is a word listed as a field
+                // ("each project has a name and a budget") unless the text makes it an entity elsewhere.
+                if (structure_.purpose[m.first + m.count - 1] || (listed[m.first + m.count - 1] == 1 && !Plural(m)) ||
+                    listed[m.first + m.count - 1] == 2) {
                     current = chosen_.size() + model::kMaxEntities;
                     continue;
                 }
@@ -473,6 +515,7 @@ private:
             for (std::string& r : c.refs) same->refs.push_back(std::move(r));
         }
         chosen_ = std::move(merged);
+        DropNonEntities();
         for (ChosenEntity& c : chosen_) {
             for (FieldSpec& f : c.stated) {
                 if (!f.ref.empty()) f.ref = Alias(f.ref);
@@ -501,6 +544,86 @@ private:
             } else if (!c.surface.empty() && c.spec == nullptr) {
                 Assume("entities." + c.name, "entity \xC2\xAB" + c.surface + "\xC2\xBB named " + c.name);
             }
+        }
+    }
+
+    /// Whether an entity's mention is in the plural ("events with speakers and sponsors": parts, not fields).
+    bool Plural(const Mention& m) const {
+        const Token& t = T()[m.first + m.count - 1];
+        if (t.arabic) {
+            const std::string& w = t.norm;
+            const auto ends = [&](std::string_view e) {
+                return w.size() > e.size() && w.compare(w.size() - e.size(), e.size(), e) == 0;
+            };
+            return model::utf8::Length(w) >= 5 &&
+                   (ends("\xD8\xA7\xD8\xAA") || ends("\xD9\x88\xD9\x86") || ends("\xD9\x8A\xD9\x86"));
+        }
+        return SingularWord(t.norm, out_.language, G()) != t.norm;
+    }
+
+    /// Whether the words at `token` start with one of `list`.
+    bool StartsList(std::size_t token, const Phrases& list) const {
+        std::vector<std::vector<std::string>> words;
+        for (std::size_t t = token; t < T().size() && t < token + 4; ++t) {
+            std::vector<std::string> v = TokenVariants(T()[t]);
+            if (T()[t].arabic) v.push_back(ArabicStem(T()[t].norm));
+            words.push_back(std::move(v));
+        }
+        return std::any_of(list.begin(), list.end(), [&](const auto& p) { return PhraseAt(words, 0, p); });
+    }
+
+    /// The names the product's own subject may take ("an app to manage a library" → Library, "لنادي" → Nadi).
+    std::vector<std::string> PurposeNames() const {
+        std::vector<std::string> names;
+        for (std::size_t h : structure_.purpose_heads) {
+            const Mention* m = EntityMentionAt(h);
+            if (m != nullptr && m->first + m->count - 1 == h) AddUnique(names, Alias(m->term->key));
+            StatedEntity e;
+            e.head = h;
+            std::size_t first = h;  // the phrase around the head ("a dog grooming salon")
+            while (first > 0 && structure_.purpose[first - 1] && T()[first - 1].sentence == T()[h].sentence) --first;
+            std::size_t last = h;
+            while (last + 1 < T().size() && structure_.purpose[last + 1] && T()[last + 1].sentence == T()[h].sentence)
+                ++last;
+            for (std::size_t t = first; t <= last; ++t) e.tokens.push_back(t);
+            AddUnique(names, NewEntityName(e));
+            e.tokens = {h};
+            AddUnique(names, NewEntityName(e));
+            const std::string& norm = T()[h].norm;
+            if (T()[h].arabic && model::utf8::Length(norm) >= 5 &&
+                (norm.rfind("\xD9\x84", 0) == 0 || norm.rfind("\xD8\xA8", 0) == 0)) {
+                AddUnique(names, model::MakeNames(TransliterateArabic(ArabicStem(norm.substr(2)))).pascal);
+            }
+        }
+        return names;
+    }
+
+    /// Leaves out what the text names without making it an entity: the product's own subject ("a platform for a
+    /// diving club") when nothing gives it fields or relations, and people that are roles of the model ("admins
+    /// manage technicians") unless the text gives them fields.
+    void DropNonEntities() {
+        const std::vector<std::string> purpose = PurposeNames();
+        const auto referenced = [&](const std::string& name) {
+            return std::any_of(chosen_.begin(), chosen_.end(), [&](const ChosenEntity& o) {
+                return o.name != name &&
+                       (Contains(o.refs, name) || std::any_of(o.stated.begin(), o.stated.end(),
+                                                              [&](const FieldSpec& f) { return f.ref == name; }));
+            });
+        };
+        std::vector<std::string> dropped;
+        for (const ChosenEntity& c : chosen_) {
+            if (!c.stated.empty() || c.action) continue;
+            const bool role = StartsList(c.first, G().role_words) &&
+                              (c.spec == nullptr || domain_ == nullptr || !Contains(c.spec->domains, domain_->name));
+            const bool subject = Contains(purpose, c.name) && c.refs.empty() && !referenced(c.name);
+            if (role || subject) dropped.push_back(c.name);
+        }
+        if (dropped.empty() || dropped.size() == chosen_.size()) return;
+        std::erase_if(chosen_, [&](const ChosenEntity& c) { return Contains(dropped, c.name); });
+        for (ChosenEntity& c : chosen_)
+            std::erase_if(c.refs, [&](const std::string& r) { return Contains(dropped, r); });
+        for (const std::string& name : dropped) {
+            Assume("entities", Quoted(name) + " describes the product or is a role: not an entity");
         }
     }
 
@@ -580,7 +703,12 @@ private:
                 const auto same = std::find_if(defaults.begin(), defaults.end(), [&](const FieldSpec& d) {
                     return d.type != "ref" && (d.name == f.name || Contains(f.same_as, d.name));
                 });
-                fields.push_back(same != defaults.end() ? *same : f);
+                FieldSpec chosen = same != defaults.end() ? *same : f;
+                if (!f.values.empty()) {  // the values the text lists win over the lexicon's
+                    chosen.type = "enum";
+                    chosen.values = f.values;
+                }
+                fields.push_back(std::move(chosen));
             }
             const auto displays = [](const FieldSpec& f) {
                 if (f.type != "string" || !f.ref.empty()) return false;
@@ -604,6 +732,11 @@ private:
                     FieldSpec plain = f;
                     plain.ref.clear();
                     add(plain, plain.name);
+                    continue;
+                }
+                // "each repair has a mechanic" where mechanics are an entity of the text: a ref.
+                const std::string target = model::MakeNames(f.name).pascal;
+                if (f.type == "string" && f.ref.empty() && target != c.name && IsChosen(target) && add_ref(target)) {
                     continue;
                 }
                 add(f, f.name);
@@ -840,8 +973,9 @@ private:
     }
 
     void Title() {
-        std::string title;
+        std::string title = LimitWords(Trim(structure_.title));
         for (const Mention& m : mentions_) {
+            if (!title.empty()) break;
             if (m.term->category != Category::kNameCue) continue;
             title = TitleAfterCue(m);
             if (!title.empty()) break;

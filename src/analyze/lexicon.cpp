@@ -119,6 +119,9 @@ Grammar ParseGrammar(const YAML::Node& g, const YAML::Node& types) {
             {"adjectives", &out.adjectives},
             {"not_entities", &out.not_entities},
             {"distributive", &out.distributive},
+            {"title_labels", &out.title_labels},
+            {"role_words", &out.role_words},
+            {"contains", &out.contains},
         };
         for (const auto& [key, list] : lists) *list = PhraseList(g[key]);
         if (g["actions"] && g["actions"].IsMap()) {

@@ -83,7 +83,10 @@ struct TypeRule final {
 /// How a language's sentences name entities and fields: the `grammar` and `field_types` sections.
 struct Grammar final {
     Phrases determiners, plural_determiners, conjunctions, each, field_intro, has, manage, belongs, has_many, modals,
-        linkers, verbs, adjectives, not_entities, distributive;
+        linkers, verbs, adjectives, not_entities, distributive,
+        title_labels,  // "Project:" at the start of a line: the title follows
+        role_words,    // people the model knows as roles (admin, user): entities only when given fields
+        contains;      // "projects contain tasks": the second is a child of the first
     std::vector<std::pair<std::string, Phrases>> actions;  // entity → verbs that create one, in file order
     std::map<std::string, std::string> irregular_plurals;  // plural → singular (key forms)
     std::vector<std::string> invariable;                   // words whose singular ends like a plural

@@ -73,6 +73,15 @@ std::string ArabicStem(std::string_view normalized) {
             }
         }
     }
+    // Attached pronouns: "أصحابها" (its owners) → "أصحاب", "ملاحظاتهم" → "ملاحظات". A lone ه or ك is left alone:
+    // ه is also the folded ة ("مهمة") and many nouns end with ك ("اشتراك").
+    for (std::string_view suffix : {"\xD9\x87\xD8\xA7", "\xD9\x87\xD9\x85", "\xD9\x87\xD9\x86", "\xD9\x83\xD9\x85"}) {
+        const std::size_t min = suffix == "\xD9\x87\xD8\xA7" ? 5 : 6;
+        if (Letters(s) >= min && EndsWith(s, suffix)) {
+            s = s.substr(0, s.size() - suffix.size());
+            break;
+        }
+    }
     if (Letters(s) >= 5 && EndsWith(s, kAt)) return s.substr(0, s.size() - kAt.size()) + std::string(kHa);
     if (Letters(s) >= 5 && (EndsWith(s, kUn) || EndsWith(s, kIn))) return s.substr(0, s.size() - kUn.size());
     return s;

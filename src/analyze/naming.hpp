@@ -17,7 +17,8 @@ namespace dihya::analyze {
 std::string SingularWord(std::string_view word, std::string_view language, const Grammar& grammar);
 
 /// An Arabic word in matching form without the prefixes و ف ب ل ك, the article ال (and لل) and the sound plural
-/// endings ات ون ين ("والكتب" → "كتب", "المشتركين" → "مشترك").
+/// endings ات ون ين and the attached pronouns ها هم هن كم ("والكتب" → "كتب", "المشتركين" → "مشترك",
+/// "أصحابها" → "أصحاب").
 std::string ArabicStem(std::string_view normalized);
 
 /// A readable Latin spelling of an Arabic word in matching form ("كتاب" → "kitab"-like "ktab"; "عضو" → "adu").

@@ -26,6 +26,7 @@ enum class Role {
     kManage,
     kBelongs,
     kHasMany,
+    kContains,
     kModal,
     kVerb,
     kAction,
@@ -74,6 +75,7 @@ public:
         Variants();
         Marks();
         Roles();
+        TitleLabel();
         BuildPhrases();
         std::size_t start = 0;
         while (start < n) {
@@ -172,6 +174,7 @@ private:
                     role = r;
                 }
             };
+            consider(g_.contains, Role::kContains);
             consider(g_.has_many, Role::kHasMany);
             consider(g_.belongs, Role::kBelongs);
             consider(g_.each, Role::kEach);
@@ -201,7 +204,14 @@ private:
                     role = Role::kAction;
                     actions_[i] = action;
                 }
-                consider(g_.verbs, Role::kVerb);
+                // A verb's object is a noun ("users write posts"), and so is an English sentence's first word in
+                // -s ("volunteers record shifts"): imperatives take the bare form.
+                const bool sentence_start = i == 0 || t_[i - 1].sentence != t_[i].sentence;
+                const bool after_verb =
+                    i > 0 && !sentence_start &&
+                    (role_[i - 1] == Role::kVerb || role_[i - 1] == Role::kManage || role_[i - 1] == Role::kAction);
+                const bool subject = lang_ == "en" && sentence_start && IsPluralWord(i);
+                if (!after_verb && !subject) consider(g_.verbs, Role::kVerb);
             }
             consider(g_.adjectives, Role::kAdjective);
             if (const Mention* m = MentionAt(i); m != nullptr && m->count > span) {
@@ -222,8 +232,9 @@ private:
                 span = 1;
                 role = Role::kWord;
                 if (grave_a || IsStopword(i)) role = Role::kStop;
+                // Adverbs ("quickly") are not names, but "an hourly rate" is.
                 if (!t_[i].arabic && t_[i].norm.size() > 3 && t_[i].norm.substr(t_[i].norm.size() - 2) == "ly" &&
-                    lang_ == "en") {
+                    lang_ == "en" && !after_det) {
                     role = Role::kStop;
                 }
                 if (t_[i].norm.find_first_not_of("0123456789") == std::string::npos) role = Role::kStop;
@@ -231,6 +242,28 @@ private:
             for (std::size_t j = i; j < i + span && j < n; ++j) role_[j] = role;
             if (span > 1) spans_.push_back({i, span});
             i += span;
+        }
+    }
+
+    /// "Project: TaskFlow. A tool for ..." at the start of a line: the words up to the end of the sentence are the
+    /// project's title, not entities.
+    void TitleLabel() {
+        const std::size_t n = t_.size();
+        for (std::size_t i = 0; i < n; ++i) {
+            if (i > 0 && t_[i - 1].line == t_[i].line) continue;
+            const std::size_t m = Match(i, g_.title_labels);
+            if (m == 0 || i + m >= n || (marks_after_[i + m - 1] & kColon) == 0) continue;
+            const std::size_t first = i + m;
+            if (t_[first].line != t_[i].line) continue;
+            std::size_t last = first;
+            while (last < n && t_[last].sentence == t_[first].sentence) ++last;
+            for (std::size_t w = i; w < last; ++w) {
+                role_[w] = Role::kBreak;
+                out_.purpose[w] = true;
+            }
+            if (out_.title.empty()) {
+                out_.title = std::string(text_.substr(t_[first].begin, t_[last - 1].end - t_[first].begin));
+            }
         }
     }
 
@@ -318,7 +351,10 @@ private:
         std::size_t i = start;
         while (i < end) {
             if (marks_[i] != 0 && i != start) items.push_back({Item::kMark, Role::kStop, marks_[i], i});
-            if (ConjPrefix(i)) items.push_back({Item::kRole, Role::kConj, 0, i});
+            // "والأعضاء" after a word or a comma: "and"; right after a verb ("لإدارة ورشة") it is a letter of the word.
+            if (ConjPrefix(i) && !items.empty() &&
+                (items.back().kind == Item::kPhrase || items.back().kind == Item::kMark))
+                items.push_back({Item::kRole, Role::kConj, 0, i});
             if (phrase_of_[i] >= 0) {
                 const Phrase& p = phrases_[static_cast<std::size_t>(phrase_of_[i])];
                 items.push_back({Item::kPhrase, Role::kWord, 0, static_cast<std::size_t>(phrase_of_[i])});
@@ -339,8 +375,17 @@ private:
     }
 
     bool NotEntity(const Phrase& p) const {
+        // "projects", "applications": a lexicon entity in the plural names things the model keeps.
+        if (IsPluralWord(p.head)) {
+            for (const Mention& m : mentions_) {
+                if (m.first <= p.head && p.head < m.first + m.count && m.term->category == Category::kEntity)
+                    return false;
+            }
+        }
+        // Only a generic head word counts: "time entries" and "report templates" may be entities.
         for (std::size_t w : p.words) {
-            if (Match(w, g_.not_entities) > 0) return true;
+            const std::size_t m = Match(w, g_.not_entities);
+            if (m > 0 && w <= p.head && p.head < w + m) return true;
         }
         // A domain word that is not also an entity ("boutique", "clinic") describes the product.
         bool domain = false;
@@ -393,8 +438,10 @@ private:
                                    out.back().tokens.size() < kMaxFieldWords;
                 if (joins) {
                     const Phrase& q = phrases_[items[k + 1].index];
+                    const bool keep = TypePrefix(out.back().tokens, it.index);  // "number of frames"
                     for (std::size_t w = it.index; w < q.last; ++w) {
-                        if (role_[w] != Role::kStop && role_[w] != Role::kLinker && role_[w] != Role::kDet) {
+                        if ((w == it.index && keep) ||
+                            (role_[w] != Role::kStop && role_[w] != Role::kLinker && role_[w] != Role::kDet)) {
                             out.back().tokens.push_back(w);
                         }
                         out_.field_word[w] = true;
@@ -419,41 +466,137 @@ private:
             f.tokens = p.words;
             for (std::size_t w = p.first; w < p.last; ++w) out_.field_word[w] = true;
             ++k;
-            // "status (open, closed)", "status: open/closed" are the values of an enum.
-            if (k < items.size() && IsMark(items[k], kOpen) && k + 1 < items.size()) {
-                std::size_t v = k;
-                std::vector<std::string> values;
-                bool closed = false;
-                while (++v < items.size()) {
-                    if (IsMark(items[v], kClose)) {
-                        closed = true;
-                        break;
-                    }
-                    if (items[v].kind == Item::kPhrase) {
-                        const Phrase& q = phrases_[items[v].index];
-                        std::string value;
-                        for (std::size_t w : q.words)
-                            value += (value.empty() ? "" : "_") + IdentifierWord(t_[w], lang_, g_, false);
-                        if (!value.empty()) values.push_back(value);
-                    } else if (items[v].kind == Item::kRole && items[v].role != Role::kConj &&
-                               items[v].role != Role::kDet) {
-                        break;
-                    }
-                }
-                if (closed && values.size() >= 2 && EnumLike(f.tokens)) {
-                    f.values = values;
-                    for (std::size_t x = items[k].index; x < items[v].index && x < t_.size(); ++x)
-                        out_.field_word[x] = true;
-                    k = v + 1;
-                } else if (closed) {
-                    // "menu with dishes and drinks (name, price, description)": the fields of the whole.
-                    out.push_back(std::move(f));
-                    return FieldList(items, k + 1, true, out);
-                }
+            bool whole = false;
+            k = Values(items, k, f, whole);
+            if (whole) {
+                // "menu with dishes and drinks (name, price, description)": the fields of the whole.
+                out.push_back(std::move(f));
+                return FieldList(items, k, true, out);
             }
             out.push_back(std::move(f));
         }
         return k;
+    }
+
+    /// The values listed after a field at items[k]: "status (open, closed)", "statut : ouvert, clos". Returns the
+    /// next item; `whole` when a parenthesis lists fields instead (of the whole list before it).
+    std::size_t Values(const std::vector<Item>& items, std::size_t k, StatedField& f, bool& whole) {
+        // "status (open, closed)", "status: open/closed" are the values of an enum.
+        if (k < items.size() && IsMark(items[k], kOpen) && k + 1 < items.size()) {
+            std::size_t v = k;
+            std::vector<std::string> values;
+            bool closed = false;
+            while (++v < items.size()) {
+                if (IsMark(items[v], kClose)) {
+                    closed = true;
+                    break;
+                }
+                if (items[v].kind == Item::kPhrase) {
+                    const Phrase& q = phrases_[items[v].index];
+                    std::string value;
+                    for (std::size_t w : q.words)
+                        value += (value.empty() ? "" : "_") + IdentifierWord(t_[w], lang_, g_, false);
+                    if (!value.empty()) values.push_back(value);
+                } else if (IsRole(items[v], Role::kAdjective)) {
+                    values.push_back(IdentifierWord(t_[items[v].index], lang_, g_, false));
+                } else if (items[v].kind == Item::kRole && items[v].role != Role::kConj &&
+                           items[v].role != Role::kDet) {
+                    break;
+                }
+            }
+            if (closed && values.size() >= 2 && (EnumLike(f.tokens) || ValueList(f, items, k, v))) {
+                f.values = values;
+                for (std::size_t x = items[k].index; x < items[v].index && x < t_.size(); ++x)
+                    out_.field_word[x] = true;
+                k = v + 1;
+            } else if (closed) {
+                whole = true;
+                return k + 1;
+            }
+        }
+        // "a status: draft, active or closed": the values follow a colon, without determiners.
+        if (k + 1 < items.size() && IsMark(items[k], kColon) &&
+            (EnumLike(f.tokens) || ValueList(f, items, k, ColonListEnd(items, k)))) {
+            std::size_t v = k + 1;
+            std::vector<std::string> values;
+            std::size_t end = k;
+            while (v < items.size()) {
+                const Item& x = items[v];
+                if (x.kind == Item::kPhrase) {
+                    const Phrase& q = phrases_[x.index];
+                    if (q.det_before || q.words.size() > 2) break;
+                    std::string value;
+                    for (std::size_t w : q.words)
+                        value += (value.empty() ? "" : "_") + IdentifierWord(t_[w], lang_, g_, false);
+                    values.push_back(value);
+                    end = v;
+                    ++v;
+                    continue;
+                }
+                if (IsRole(x, Role::kAdjective) && (x.index == 0 || role_[x.index - 1] != Role::kDet)) {
+                    values.push_back(IdentifierWord(t_[x.index], lang_, g_, false));  // "ouverte"
+                    end = v;
+                    ++v;
+                    continue;
+                }
+                if (IsMark(x, kClose | kOpen | kColon)) break;
+                if (x.kind == Item::kMark || IsRole(x, Role::kConj)) {
+                    ++v;
+                    continue;
+                }
+                break;
+            }
+            if (values.size() >= 2) {
+                f.values = values;
+                for (std::size_t x = k; x <= end; ++x) {
+                    if (items[x].kind != Item::kPhrase) continue;
+                    const Phrase& q = phrases_[items[x].index];
+                    for (std::size_t w = q.first; w < q.last; ++w) out_.field_word[w] = true;
+                }
+                k = end + 1;
+            }
+        }
+        return k;
+    }
+
+    /// The item after the words listed after a colon at items[k] (to the end of the sentence or a determiner).
+    std::size_t ColonListEnd(const std::vector<Item>& items, std::size_t k) const {
+        std::size_t v = k + 1;
+        while (v < items.size()) {
+            const Item& x = items[v];
+            if (x.kind == Item::kPhrase && phrases_[x.index].det_before) break;
+            if (x.kind == Item::kRole && x.role != Role::kConj && x.role != Role::kAdjective) break;
+            ++v;
+        }
+        return v;
+    }
+
+    /// Whether `field` followed by the word at `join` starts like a typed field ("number of", "nombre de").
+    bool TypePrefix(const std::vector<std::size_t>& field, std::size_t join) const {
+        std::vector<std::vector<std::string>> words;
+        for (std::size_t w : field) words.push_back(variants_[w]);
+        words.push_back(variants_[join]);
+        for (const TypeRule& rule : g_.type_rules) {
+            for (const auto& p : rule.first) {
+                if (p.size() == words.size() && PhraseAt(words, 0, p)) return true;
+            }
+        }
+        return false;
+    }
+
+    /// "a level (beginner, confirmed, instructor)": a field in the singular followed in parentheses by short words
+    /// none of which reads as a field lists its values.
+    bool ValueList(const StatedField& f, const std::vector<Item>& items, std::size_t open, std::size_t close) const {
+        if (f.tokens.empty() || IsPluralWord(f.tokens.back())) return false;
+        for (std::size_t x = open + 1; x < close; ++x) {
+            if (items[x].kind != Item::kPhrase) continue;
+            const Phrase& q = phrases_[items[x].index];
+            if (q.words.size() > 2) return false;
+            StatedField value;
+            value.tokens = q.words;
+            if (FieldLike(value)) return false;
+        }
+        return true;
     }
 
     bool EnumLike(const std::vector<std::size_t>& tokens) const {
@@ -523,36 +666,95 @@ private:
         // "an app for a gym": the first phrase after the product word describes the product.
         std::size_t leading = 0;
         for (std::size_t k = 0; k < items.size(); ++k) {
-            if (items[k].kind != Item::kPhrase) continue;
-            const Phrase& product = phrases_[items[k].index];
-            if (std::none_of(product.words.begin(), product.words.end(),
-                             [&](std::size_t w) { return Match(w, g_.not_entities) > 0; })) {
-                if (++leading > 2) break;  // only the sentence's first phrases may name the product
-                continue;
+            // The product word may be a stop word too ("an app to run a consultancy").
+            // "نظام لإدارة": a product word and a verb of management in one.
+            const bool product_word = items[k].kind == Item::kRole &&
+                                      (items[k].role == Role::kStop || items[k].role == Role::kManage) &&
+                                      Match(items[k].index, g_.not_entities) > 0;
+            if (items[k].kind != Item::kPhrase && !product_word) continue;
+            if (!product_word) {
+                const Phrase& product = phrases_[items[k].index];
+                if (std::none_of(product.words.begin(), product.words.end(),
+                                 [&](std::size_t w) { return Match(w, g_.not_entities) > 0; })) {
+                    if (++leading > 2) break;  // only the sentence's first phrases may name the product
+                    continue;
+                }
+                // "موقعا لنادي الشطرنج": in Arabic the product word and its subject make one phrase.
+                const std::size_t m = Match(product.words.front(), g_.not_entities);
+                if (lang_ == "ar" && m > 0 && product.words.size() > m) {
+                    if (!ActionWord(product.words[m])) {  // "تطبيقا لحجز المواعيد": booking is what it does
+                        out_.purpose[product.words[m]] = true;
+                        out_.purpose_heads.push_back(product.words[m]);
+                    }
+                }
             }
             std::size_t j = k + 1;
+            bool managed = false;  // "an app to manage a library": the library is the product's subject
             while (j < items.size() && items[j].kind == Item::kRole &&
                    (items[j].role == Role::kStop || items[j].role == Role::kDet || items[j].role == Role::kModal ||
-                    items[j].role == Role::kVerb || items[j].role == Role::kLinker)) {
+                    items[j].role == Role::kVerb || items[j].role == Role::kLinker || items[j].role == Role::kManage)) {
+                managed = managed || items[j].role == Role::kManage;
                 ++j;
             }
             if (j >= items.size() || items[j].kind != Item::kPhrase) break;
+            if (managed) {
+                // Only one thing managed, named in the singular: "manage books, members and loans" lists entities.
+                const Phrase& q = phrases_[items[j].index];
+                const bool listed =
+                    j + 1 < items.size() && (IsMark(items[j + 1], kComma) || IsRole(items[j + 1], Role::kConj));
+                const bool plural = q.plural_det || (lang_ != "ar" && IsPluralWord(q.head));
+                if (listed || plural) break;
+            }
             const bool subject = j + 1 < items.size() && items[j + 1].kind == Item::kRole &&
                                  (items[j + 1].role == Role::kModal || items[j + 1].role == Role::kVerb ||
                                   items[j + 1].role == Role::kAction || items[j + 1].role == Role::kHas);
             if (subject) break;
             const Phrase& q = phrases_[items[j].index];
             for (std::size_t w = q.first; w < q.last; ++w) out_.purpose[w] = true;
+            if (!q.plural_det && (lang_ == "ar" || !IsPluralWord(q.head)) && !ActionWord(q.head)) {
+                out_.purpose_heads.push_back(q.head);
+            }
             break;
         }
         std::size_t k = 0;
         while (k < items.size()) {
             const Item& it = items[k];
+            // "تحتوي الإصلاحات على قطع غيار لكل منها سعر": "each of them" gives fields to the entity just named.
+            if (IsRole(it, Role::kEach) && lang_ == "ar" && k + 2 < items.size() && IsRole(items[k + 1], Role::kStop) &&
+                OfThem(items[k + 1].index) && !out_.entities.empty() && items[k + 2].kind == Item::kPhrase) {
+                std::vector<StatedField> fields;
+                const std::size_t next = FieldList(items, k + 2, false, fields);
+                StatedEntity* last = &out_.entities.front();
+                for (StatedEntity& e : out_.entities) {
+                    if (e.head < items[k].index && e.head >= last->head) last = &e;
+                }
+                if (last->head < items[k].index) {
+                    last->strength = std::max(last->strength, fields.empty() ? 2 : 3);
+                    for (StatedField& f : fields) last->fields.push_back(std::move(f));
+                }
+                k = std::max(next, k + 2);
+                continue;
+            }
             if (IsRole(it, Role::kEach) && k + 1 < items.size() && items[k + 1].kind == Item::kPhrase) {
                 const Phrase& p = phrases_[items[k + 1].index];
                 std::size_t next = k + 2;
+                // "each quiz contains questions with a prompt": the questions are entities of their own.
+                if (next + 1 < items.size() && IsRole(items[next], Role::kContains)) {
+                    std::size_t j = next + 1;
+                    while (j < items.size() && IsRole(items[j], Role::kDet)) ++j;
+                    if (j < items.size() && items[j].kind == Item::kPhrase) {
+                        const Phrase& q = phrases_[items[j].index];
+                        const bool described = j + 1 < items.size() &&
+                                               (IsRole(items[j + 1], Role::kFieldIntro) || IsMark(items[j + 1], kOpen));
+                        if ((q.plural_det || IsPluralWord(q.head) || !q.det_before) && described && !NotEntity(q) &&
+                            !EnumLike(q.words)) {
+                            k = Child(items, k + 1, j);
+                            continue;
+                        }
+                    }
+                }
                 if (next < items.size() && (IsRole(items[next], Role::kHas) || IsRole(items[next], Role::kFieldIntro) ||
-                                            IsMark(items[next], kColon))) {
+                                            IsRole(items[next], Role::kContains) || IsMark(items[next], kColon))) {
                     ++next;
                 }
                 std::vector<StatedField> fields;
@@ -562,6 +764,8 @@ private:
                     StatedField first;
                     first.tokens.assign(p.words.begin() + 1, p.words.end());
                     for (std::size_t w : first.tokens) out_.field_word[w] = true;
+                    bool whole = false;
+                    next = Values(items, next, first, whole);  // "لكل مباراة نتيجة (فوز، تعادل)"
                     fields.push_back(std::move(first));
                     named.words = {p.words[0]};
                     named.head = p.words[0];
@@ -575,8 +779,21 @@ private:
                 continue;
             }
             if (IsRole(it, Role::kManage)) {
-                k = std::max(EntityList(items, k + 1, false), k + 1);
+                const std::size_t listed = out_.entities.size();
+                const std::size_t after = EntityList(items, k + 1, false);
+                if (out_.entities.size() == listed + 1 && k > 0) Relate(items, k - 1, out_.entities.back(), after);
+                k = std::max(after, k + 1);
                 continue;
+            }
+            // "تحتوي المشاريع على مهام": the verb first, then the whole, then its parts.
+            if (IsRole(it, Role::kContains) && lang_ == "ar" && k + 1 < items.size() &&
+                items[k + 1].kind == Item::kPhrase) {
+                std::size_t j = k + 2;
+                while (j < items.size() && items[j].kind == Item::kRole && items[j].role == Role::kStop) ++j;
+                if (j < items.size() && items[j].kind == Item::kPhrase) {
+                    k = Child(items, k + 1, j);
+                    continue;
+                }
             }
             if (IsRole(it, Role::kAction)) {
                 Action(items, k);
@@ -596,13 +813,42 @@ private:
             std::vector<StatedField> fields;
             std::size_t after = k + 1;
             bool listed = false;
-            if (IsMark(next, kOpen)) {
+            if ((IsMark(next, kOpen) || IsMark(next, kColon)) && EnumLike(p.words)) {
+                // "status (draft, active)" outside a list of fields: values, not an entity with fields.
+                std::vector<StatedField> values;
+                k = std::max(FieldList(items, k + 2, IsMark(next, kOpen), values), k + 1);
+                for (const StatedField& v : values) {
+                    for (std::size_t w : v.tokens) out_.field_word[w] = true;
+                }
+                continue;
+            }
+            if (IsRole(next, Role::kContains) && !NotEntity(p)) {
+                std::size_t j = k + 2;
+                while (j < items.size() && IsRole(items[j], Role::kDet)) ++j;
+                if (j < items.size() && items[j].kind == Item::kPhrase) {
+                    const Phrase& q = phrases_[items[j].index];
+                    const bool parts =
+                        lang_ == "ar" || q.plural_det || IsPluralWord(q.head) || !phrases_[items[j].index].det_before;
+                    const bool described = j + 1 < items.size() &&
+                                           (IsRole(items[j + 1], Role::kFieldIntro) || IsMark(items[j + 1], kOpen));
+                    if (parts && !NotEntity(q) && !EnumLike(q.words) && (described || !FieldMentionAt(q.head))) {
+                        k = Child(items, k, j);
+                        continue;
+                    }
+                }
+                after = FieldList(items, k + 2, false, fields);  // "each order contains a date and a total"
+                listed = true;
+            } else if (IsMark(next, kOpen)) {
                 if (NotEntity(p)) {
                     ++k;  // "a shop of crafts (pottery, rugs)": examples
                     continue;
                 }
                 after = FieldList(items, k + 2, true, fields);
                 listed = true;
+                if (IsPluralWord(p.head) && !fields.empty() &&
+                    std::none_of(fields.begin(), fields.end(), [&](const StatedField& f) { return FieldLike(f); })) {
+                    for (StatedField& f : fields) f.weak = true;  // "courses (yoga, spinning)": maybe examples
+                }
             } else if (IsMark(next, kColon)) {
                 if (NotEntity(p)) {
                     k = std::max(EntityList(items, k + 2, false), k + 2);
@@ -643,6 +889,80 @@ private:
                 continue;
             }
             ++k;
+        }
+    }
+
+    /// Arabic "منها", "منهم", "منه" (of them, of it).
+    bool OfThem(std::size_t w) const {
+        const std::string& s = t_[w].norm;
+        return s == "\xD9\x85\xD9\x86\xD9\x87\xD8\xA7" || s == "\xD9\x85\xD9\x86\xD9\x87\xD9\x85" ||
+               s == "\xD9\x85\xD9\x86\xD9\x87";
+    }
+
+    bool ActionWord(std::size_t w) const {
+        return std::any_of(g_.actions.begin(), g_.actions.end(), [&](const auto& a) { return Match(w, a.second) > 0; });
+    }
+
+    /// Whether the lexicon knows the word at `w` as a field ("title", "date").
+    bool FieldMentionAt(std::size_t w) const {
+        for (const Mention& m : mentions_) {
+            if (m.first <= w && w < m.first + m.count && m.term->category == Category::kField) return true;
+            if (m.first > w) break;
+        }
+        return false;
+    }
+
+    /// Whether a listed word reads as a field rather than a value or an example: the lexicon knows it as a field or
+    /// its words give it a type.
+    bool FieldLike(const StatedField& f) const {
+        for (std::size_t w : f.tokens) {
+            if (FieldMentionAt(w)) return true;
+        }
+        std::vector<std::vector<std::string>> words;
+        for (std::size_t w : f.tokens) words.push_back(variants_[w]);
+        const std::string type = InferFieldType(words, g_);
+        return type != "string" && type != "bool" && type != "enum";
+    }
+
+    /// "projects contain tasks with a title and a priority": the part (items[q]) is an entity of its own, with the
+    /// fields stated after it, that refers to the whole (items[p]). Returns the next item.
+    std::size_t Child(const std::vector<Item>& items, std::size_t p, std::size_t q) {
+        const Phrase& whole = phrases_[items[p].index];
+        const Phrase& part = phrases_[items[q].index];
+        std::size_t next = q + 1;
+        std::vector<StatedField> fields;
+        if (next < items.size() && IsMark(items[next], kOpen)) {
+            next = FieldList(items, next + 1, true, fields);
+        } else if (next < items.size() && (IsRole(items[next], Role::kFieldIntro) || IsMark(items[next], kColon))) {
+            next = FieldList(items, next + 1, false, fields);
+        }
+        const std::size_t whole_head = whole.head;
+        Entity(whole, 2);
+        Distribute(fields);
+        StatedEntity& e = Entity(part, fields.empty() ? 2 : 3);
+        for (StatedField& f : fields) e.fields.push_back(std::move(f));
+        e.refs.push_back(whole_head);
+        return std::max(next, q + 1);
+    }
+
+    /// "employees log time entries against tasks": a record made by its subject (items[s]) about the thing named
+    /// after a preposition refers to both.
+    void Relate(const std::vector<Item>& items, std::size_t s, StatedEntity& record, std::size_t after) {
+        if (after + 1 >= items.size() || items[s].kind != Item::kPhrase) return;
+        if (!IsRole(items[after], Role::kStop) || items[after + 1].kind != Item::kPhrase) return;
+        const Phrase& subject = phrases_[items[s].index];
+        const Phrase& other = phrases_[items[after + 1].index];
+        if (NotEntity(subject) || NotEntity(other) || !AtClauseStart(subject)) return;
+        const std::size_t record_head = record.head;
+        const std::size_t subject_head = subject.head;
+        const std::size_t other_head = other.head;
+        Entity(subject, 1);
+        Entity(other, 1);
+        for (StatedEntity& e : out_.entities) {
+            if (e.head == record_head && e.action.empty()) {
+                e.refs.push_back(subject_head);
+                e.refs.push_back(other_head);
+            }
         }
     }
 

@@ -18,6 +18,7 @@ namespace dihya::analyze {
 struct StatedField final {
     std::vector<std::size_t> tokens;  // the words naming the field, in order (determiners left out)
     std::vector<std::string> values;  // enum values listed after it ("status (open, closed)")
+    bool weak = false;  // listed in parentheses after a plural noun, none of them field-like: maybe examples
 };
 
 struct StatedEntity final {
@@ -30,9 +31,11 @@ struct StatedEntity final {
 };
 
 struct Structure final {
-    std::vector<StatedEntity> entities;  // in order of the text
-    std::vector<bool> field_word;        // per token: part of a stated field
-    std::vector<bool> purpose;           // per token: describes the product ("an app for a gym"), not an entity
+    std::vector<StatedEntity> entities;      // in order of the text
+    std::vector<bool> field_word;            // per token: part of a stated field
+    std::vector<bool> purpose;               // per token: describes the product ("an app for a gym"), not an entity
+    std::vector<std::size_t> purpose_heads;  // head words of the phrases that describe the product
+    std::string title;                       // after a title label at the start of a line ("Project: TaskFlow")
 };
 
 /// Reads `text` (tokenised, with its lexicon mentions) in `language`. Deterministic.

@@ -157,6 +157,18 @@ std::vector<std::string> ArabicVariants(const std::string& token) {
         const std::string s = stems[i];
         if (StartsWith(s, kAl) && Letters(s) >= 4) AddUnique(stems, s.substr(kAl.size()));
     }
+    // Attached pronouns ها هم هن كم ("أصحابها" → "أصحاب") and the written tanween alef ("تطبيقا" → "تطبيق").
+    for (std::size_t i = 0, n = stems.size(); i < n; ++i) {
+        const std::string s = stems[i];
+        for (std::string_view suffix :
+             {"\xD9\x87\xD8\xA7", "\xD9\x87\xD9\x85", "\xD9\x87\xD9\x86", "\xD9\x83\xD9\x85"}) {
+            const std::size_t min = suffix == "\xD9\x87\xD8\xA7" ? 5 : 6;
+            if (Letters(s) >= min && EndsWith(s, suffix)) AddUnique(stems, s.substr(0, s.size() - suffix.size()));
+        }
+        if (Letters(s) >= 4 && EndsWith(s, "\xD8\xA7") && !EndsWith(s, "\xD9\x87\xD8\xA7")) {
+            AddUnique(stems, s.substr(0, s.size() - 2));
+        }
+    }
     // Sound plurals.
     std::vector<std::string> out = stems;
     for (const std::string& s : stems) {
