@@ -446,6 +446,16 @@ TEST(AnalyzeStructure, TheProductsSubjectIsAnEntityOnlyWithFields) {
     EXPECT_FALSE(Has(EntityNames(b), "School"));
 }
 
+TEST(AnalyzeStructure, ARelativeClauseAfterTheProductNamesActorsNotTheProduct) {
+    const Analysis en = MustAnalyze("We want a portal where volunteers organise clean-ups in parks.");
+    EXPECT_TRUE(Has(EntityNames(en), "Volunteer"));
+    EXPECT_FALSE(Has(EntityNames(en), "WhereVolunteer"));
+    const Analysis fr = MustAnalyze("Une plateforme où les bénévoles organisent des collectes de vêtements.");
+    EXPECT_TRUE(Has(EntityNames(fr), "Benevole"));
+    const Analysis ar = MustAnalyze("منصة حيث ينظم المتطوعون حملات تنظيف.");
+    EXPECT_FALSE(EntityNames(ar).empty());
+}
+
 TEST(AnalyzeStructure, FieldListsMakeFieldsNotEntities) {
     const Analysis en = MustAnalyze("Each campaign has a name, a budget, a start date and an owner.");
     EXPECT_EQ(en.domain, "custom") << "a listed budget does not vote for finance";

@@ -122,6 +122,7 @@ Grammar ParseGrammar(const YAML::Node& g, const YAML::Node& types) {
             {"title_labels", &out.title_labels},
             {"role_words", &out.role_words},
             {"contains", &out.contains},
+            {"relatives", &out.relatives},
         };
         for (const auto& [key, list] : lists) *list = PhraseList(g[key]);
         if (g["actions"] && g["actions"].IsMap()) {

@@ -86,7 +86,8 @@ struct Grammar final {
         linkers, verbs, adjectives, not_entities, distributive,
         title_labels,  // "Project:" at the start of a line: the title follows
         role_words,    // people the model knows as roles (admin, user): entities only when given fields
-        contains;      // "projects contain tasks": the second is a child of the first
+        contains,      // "projects contain tasks": the second is a child of the first
+        relatives;     // "a platform where teachers ...": a clause about actors, not the product's subject
     std::vector<std::pair<std::string, Phrases>> actions;  // entity → verbs that create one, in file order
     std::map<std::string, std::string> irregular_plurals;  // plural → singular (key forms)
     std::vector<std::string> invariable;                   // words whose singular ends like a plural

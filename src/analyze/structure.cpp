@@ -210,10 +210,13 @@ private:
                 const bool after_verb =
                     i > 0 && !sentence_start &&
                     (role_[i - 1] == Role::kVerb || role_[i - 1] == Role::kManage || role_[i - 1] == Role::kAction);
-                const bool subject = lang_ == "en" && sentence_start && IsPluralWord(i);
+                // ... and so is the first word in -s of a relative clause ("a portal where volunteers organise").
+                const bool clause_start = sentence_start || (i > 0 && Match(i - 1, g_.relatives) == 1);
+                const bool subject = lang_ == "en" && clause_start && IsPluralWord(i);
                 if (!after_verb && !subject) consider(g_.verbs, Role::kVerb);
             }
             consider(g_.adjectives, Role::kAdjective);
+            bool known = false;  // a lexicon entity or field
             if (const Mention* m = MentionAt(i); m != nullptr && m->count > span) {
                 const Category c = m->term->category;
                 if (c == Category::kStack || c == Category::kStackContext || c == Category::kNameCue ||
@@ -226,12 +229,21 @@ private:
                 } else if (c == Category::kEntity || c == Category::kField) {
                     role = Role::kWord;
                     span = 0;  // the words stay words
+                    known = true;
                 }
             }
             if (span == 0) {
                 span = 1;
                 role = Role::kWord;
                 if (grave_a || IsStopword(i)) role = Role::kStop;
+                // English: an unknown bare word between a plural noun and another noun is a verb ("volunteers
+                // organise clean-ups"): noun compounds take singular modifiers ("time entries").
+                if (role == Role::kWord && !known && lang_ == "en" && i > 0 && i + 1 < n && !t_[i].arabic &&
+                    t_[i - 1].sentence == t_[i].sentence && t_[i + 1].sentence == t_[i].sentence &&
+                    role_[i - 1] == Role::kWord && marks_[i] == 0 && marks_[i + 1] == 0 && IsPluralWord(i - 1) &&
+                    !IsPluralWord(i) && !IsStopword(i + 1)) {
+                    role = Role::kVerb;
+                }
                 // Adverbs ("quickly") are not names, but "an hourly rate" is.
                 if (!t_[i].arabic && t_[i].norm.size() > 3 && t_[i].norm.substr(t_[i].norm.size() - 2) == "ly" &&
                     lang_ == "en" && !after_det) {
@@ -689,14 +701,16 @@ private:
                 }
             }
             std::size_t j = k + 1;
-            bool managed = false;  // "an app to manage a library": the library is the product's subject
+            bool managed = false;   // "an app to manage a library": the library is the product's subject
+            bool relative = false;  // "a platform where teachers create courses": teachers are actors
             while (j < items.size() && items[j].kind == Item::kRole &&
                    (items[j].role == Role::kStop || items[j].role == Role::kDet || items[j].role == Role::kModal ||
                     items[j].role == Role::kVerb || items[j].role == Role::kLinker || items[j].role == Role::kManage)) {
                 managed = managed || items[j].role == Role::kManage;
+                relative = relative || Match(items[j].index, g_.relatives) > 0;
                 ++j;
             }
-            if (j >= items.size() || items[j].kind != Item::kPhrase) break;
+            if (relative || j >= items.size() || items[j].kind != Item::kPhrase) break;
             if (managed) {
                 // Only one thing managed, named in the singular: "manage books, members and loans" lists entities.
                 const Phrase& q = phrases_[items[j].index];
