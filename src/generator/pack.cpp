@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cctype>
 #include <fstream>
+#include <future>
 #include <iterator>
 #include <set>
 #include <sstream>
@@ -473,10 +474,18 @@ Result<std::vector<Pack>> LoadPacks(const fs::path& packs_dir) {
     }
     if (ec) return MakeError(ErrorCode::kInternal, stacks.string() + ": " + ec.message());
     std::sort(dirs.begin(), dirs.end());
+    // Parsing every template to validate it is most of the start-up: the packs load side by side.
+    std::vector<std::future<Result<Pack>>> loading;
+    loading.reserve(dirs.size());
+    for (const fs::path& dir : dirs) loading.push_back(std::async(std::launch::async, [dir] { return LoadPack(dir); }));
     std::set<std::string> names;
-    for (const fs::path& dir : dirs) {
-        auto pack = LoadPack(dir);
-        if (!pack) return pack.take_error();
+    for (std::size_t i = 0; i < dirs.size(); ++i) {
+        const fs::path& dir = dirs[i];
+        auto pack = loading[i].get();
+        if (!pack) {
+            for (std::size_t j = i + 1; j < loading.size(); ++j) loading[j].wait();
+            return pack.take_error();
+        }
         if (!names.insert(pack->name).second) {
             return MakeError(ErrorCode::kInvalidArgument,
                              (dir / "pack.yaml").string() + ": name: another pack is already named " + pack->name);
