@@ -4,6 +4,8 @@
 #include <array>
 #include <cctype>
 
+#include "core/text.hpp"
+
 namespace dihya {
 
 namespace {
@@ -12,16 +14,10 @@ constexpr std::array<std::string_view, 15> kSensitiveParts = {
     "authorization", "cookie", "password", "passwd",     "secret",    "token",   "api_key", "apikey",
     "api-key",       "code",   "session",  "credential", "signature", "private", "state"};
 
-std::string Lower(std::string_view s) {
-    std::string out(s);
-    std::transform(out.begin(), out.end(), out.begin(), [](unsigned char c) { return std::tolower(c); });
-    return out;
-}
-
 }  // namespace
 
 bool IsSensitiveName(std::string_view name) {
-    const std::string lower = Lower(name);
+    const std::string lower = AsciiLower(name);
     return std::any_of(kSensitiveParts.begin(), kSensitiveParts.end(),
                        [&](std::string_view part) { return lower.find(part) != std::string::npos; });
 }

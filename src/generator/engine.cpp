@@ -15,6 +15,7 @@
 #include <kainjow/mustache.hpp>
 
 #include "core/json_pretty.hpp"
+#include "core/text.hpp"
 
 namespace dihya::generator {
 
@@ -217,13 +218,6 @@ void AddFieldFlags(json::object& field) {
     if (type == "date" || type == "datetime") field["is_temporal"] = true;
 }
 
-std::string Lower(std::string_view s) {
-    std::string out(s);
-    std::transform(out.begin(), out.end(), out.begin(),
-                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-    return out;
-}
-
 std::string Describe(const PlannedFile& f) {
     if (f.pack == nullptr) return "the engine";
     return "pack " + f.pack->name + " (" + f.file->template_path + ")";
@@ -238,7 +232,7 @@ Result<void> CheckPaths(const std::vector<std::pair<std::string, std::string>>& 
         if (const std::string reason = PathProblem(path); !reason.empty()) {
             return MakeError(ErrorCode::kInvalidArgument, who + ": output path " + reason, {{path, reason}});
         }
-        const auto [it, inserted] = seen.emplace(Lower(path), i);
+        const auto [it, inserted] = seen.emplace(AsciiLower(path), i);
         if (!inserted) {
             const auto& [other, other_who] = paths[it->second];
             const std::string how = other == path ? "the same path" : "paths that differ only in case";
@@ -246,7 +240,7 @@ Result<void> CheckPaths(const std::vector<std::pair<std::string, std::string>>& 
                              {{path, "written twice"}});
         }
         for (std::size_t slash = path.find('/'); slash != std::string::npos; slash = path.find('/', slash + 1)) {
-            folders.emplace(Lower(path.substr(0, slash)), i);
+            folders.emplace(AsciiLower(path.substr(0, slash)), i);
         }
     }
     for (const auto& [folder, i] : folders) {

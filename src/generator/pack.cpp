@@ -462,18 +462,25 @@ Result<Pack> LoadPack(const fs::path& dir) {
     return ParsePack(*yaml, yaml_path.string(), read);
 }
 
+std::vector<fs::path> PackFolders(const fs::path& parent) {
+    std::vector<fs::path> dirs;
+    std::error_code ec;
+    for (const auto& entry : fs::directory_iterator(parent, ec)) {
+        std::error_code error;
+        if (entry.is_directory(error) && fs::exists(entry.path() / "pack.yaml", error)) {
+            dirs.push_back(entry.path());
+        }
+    }
+    std::sort(dirs.begin(), dirs.end());
+    return dirs;
+}
+
 Result<std::vector<Pack>> LoadPacks(const fs::path& packs_dir) {
     std::vector<Pack> packs;
     const fs::path stacks = packs_dir / "stacks";
     std::error_code ec;
     if (!fs::is_directory(stacks, ec)) return packs;
-    std::vector<fs::path> dirs;
-    for (const auto& entry : fs::directory_iterator(stacks, ec)) {
-        std::error_code error;
-        if (entry.is_directory(error) && fs::exists(entry.path() / "pack.yaml", error)) dirs.push_back(entry.path());
-    }
-    if (ec) return MakeError(ErrorCode::kInternal, stacks.string() + ": " + ec.message());
-    std::sort(dirs.begin(), dirs.end());
+    const std::vector<fs::path> dirs = PackFolders(stacks);
     // Parsing every template to validate it is most of the start-up: the packs load side by side.
     std::vector<std::future<Result<Pack>>> loading;
     loading.reserve(dirs.size());

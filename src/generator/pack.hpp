@@ -61,6 +61,9 @@ Result<Pack> ParsePack(std::string_view yaml, std::string_view origin, const Pac
 /// folder (symbolic links leading outside are refused).
 Result<Pack> LoadPack(const std::filesystem::path& dir);
 
+/// The pack folders (holding a pack.yaml) directly under `parent`, sorted; none when it is not a folder.
+std::vector<std::filesystem::path> PackFolders(const std::filesystem::path& parent);
+
 /// Loads every pack under `packs_dir`/stacks/*/ (sorted by folder name). A missing folder gives no packs; two packs
 /// with the same name are an error.
 Result<std::vector<Pack>> LoadPacks(const std::filesystem::path& packs_dir);

@@ -41,16 +41,6 @@ bool HasPack(const fs::path& dir) {
     return fs::is_directory(dir, ec) && fs::is_regular_file(dir / "pack.yaml", ec);
 }
 
-std::vector<fs::path> PackDirs(const fs::path& parent) {
-    std::vector<fs::path> dirs;
-    std::error_code ec;
-    for (const auto& entry : fs::directory_iterator(parent, ec)) {
-        if (HasPack(entry.path())) dirs.push_back(entry.path());
-    }
-    std::sort(dirs.begin(), dirs.end());
-    return dirs;
-}
-
 class Linter final {
 public:
     Linter(const model::Vocabulary& vocab, LintReport& report) : vocab_(vocab), report_(report) {}
@@ -329,11 +319,11 @@ Result<LintReport> LintPacks(const fs::path& target, const model::Vocabulary& vo
     if (HasPack(dir)) {
         targets_dirs.push_back(dir);
         const fs::path parent = fs::weakly_canonical(dir, ec).parent_path();
-        for (const fs::path& d : PackDirs(parent)) {
+        for (const fs::path& d : PackFolders(parent)) {
             if (!fs::equivalent(d, dir, ec)) siblings.push_back(d);
         }
     } else if (fs::is_directory(dir / "stacks", ec)) {
-        targets_dirs = PackDirs(dir / "stacks");
+        targets_dirs = PackFolders(dir / "stacks");
         if (targets_dirs.empty()) {
             return MakeError(ErrorCode::kInvalidArgument, (dir / "stacks").string() + ": holds no pack (*/pack.yaml)");
         }

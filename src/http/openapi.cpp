@@ -6,6 +6,8 @@
 
 #include <boost/json.hpp>
 
+#include "core/text.hpp"
+
 namespace dihya::http {
 
 namespace json = boost::json;
@@ -41,11 +43,6 @@ std::string OpenApiPath(const std::string& pattern, std::vector<PathParam>& para
         i = close + 1;
     }
     return out;
-}
-
-std::string Lower(std::string s) {
-    std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return std::tolower(c); });
-    return s;
 }
 
 json::object ProblemResponse(std::string description) {
@@ -144,7 +141,7 @@ json::object BuildOpenApi(const Router& router, const std::vector<TagDoc>& tags,
             route->requires_auth ? json::array{json::object{{"bearerAuth", json::array{}}}} : json::array{};
         auto& item = paths[path];
         if (!item.is_object()) item = json::object{};
-        item.as_object()[Lower(route->method)] = std::move(op);
+        item.as_object()[AsciiLower(route->method)] = std::move(op);
     }
     doc["paths"] = std::move(paths);
 

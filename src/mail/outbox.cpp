@@ -10,17 +10,13 @@
 
 #include "core/clock.hpp"
 #include "core/crypto.hpp"
+#include "core/text.hpp"
 
 namespace dihya::mail {
 
 namespace fs = std::filesystem;
 
 namespace {
-
-std::string Lower(std::string s) {
-    std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-    return s;
-}
 
 /// The address in the message's To: header (Render writes it bare), lower-cased; "" when absent.
 std::string RecipientOf(const fs::path& file) {
@@ -37,7 +33,7 @@ std::string RecipientOf(const fs::path& file) {
                 const auto gt = to.find('>', lt);
                 to = to.substr(lt + 1, gt == std::string::npos ? std::string::npos : gt - lt - 1);
             }
-            return Lower(to);
+            return AsciiLower(to);
         }
     }
     return "";
@@ -106,7 +102,7 @@ Result<void> Outbox::Deliver(const Message& m) {
 Result<std::vector<OutboxItem>> Outbox::AddressedTo(const std::string& email) const {
     std::lock_guard lock(mu_);
     std::vector<OutboxItem> out;
-    const std::string wanted = Lower(email);
+    const std::string wanted = AsciiLower(email);
     for (const fs::path& f : Files(dir_)) {
         if (RecipientOf(f) != wanted) continue;
         auto item = ItemOf(f);
@@ -118,7 +114,7 @@ Result<std::vector<OutboxItem>> Outbox::AddressedTo(const std::string& email) co
 Result<std::size_t> Outbox::EraseAddressedTo(const std::string& email) {
     std::lock_guard lock(mu_);
     std::size_t n = 0;
-    const std::string wanted = Lower(email);
+    const std::string wanted = AsciiLower(email);
     for (const fs::path& f : Files(dir_)) {
         if (RecipientOf(f) != wanted) continue;
         std::error_code ec;

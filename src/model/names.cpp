@@ -7,6 +7,7 @@
 #include <string_view>
 #include <vector>
 
+#include "core/text.hpp"
 #include "model/utf8.hpp"
 
 namespace dihya::model {
@@ -55,17 +56,8 @@ bool IsDigit(char c) {
 bool IsAlnum(char c) {
     return IsUpper(c) || IsLower(c) || IsDigit(c);
 }
-char ToLower(char c) {
-    return IsUpper(c) ? static_cast<char>(c - 'A' + 'a') : c;
-}
 char ToUpper(char c) {
     return IsLower(c) ? static_cast<char>(c - 'a' + 'A') : c;
-}
-
-std::string Lower(std::string_view s) {
-    std::string out(s);
-    std::transform(out.begin(), out.end(), out.begin(), ToLower);
-    return out;
 }
 
 std::string Upper(std::string_view s) {
@@ -222,7 +214,7 @@ std::vector<Word> SplitWords(std::string_view text) {
             if (!boundary) continue;
             const std::string_view raw(ascii.data() + start, k - start);
             Word w;
-            w.lower = Lower(raw);
+            w.lower = AsciiLower(raw);
             w.acronym = raw.size() >= 2 && std::none_of(raw.begin(), raw.end(), IsLower) &&
                         std::any_of(raw.begin(), raw.end(), IsUpper);
             w.hyphen_before = hyphen && start == pos;
@@ -288,7 +280,7 @@ std::string Pluralize(std::string_view english_word) {
     const std::string head(english_word.substr(0, begin));
     const std::string tail(english_word.substr(end));
 
-    const std::string lower = Lower(word);
+    const std::string lower = AsciiLower(word);
     const std::string plural = PluralizeLower(lower);
     const bool all_upper = word.size() >= 2 && std::none_of(word.begin(), word.end(), IsLower);
     if (all_upper) {

@@ -14,6 +14,7 @@
 #include <boost/json/array.hpp>
 #include <boost/json/object.hpp>
 
+#include "core/text.hpp"
 #include "model/reserved_words.hpp"
 #include "model/spec_tree.hpp"
 #include "model/utf8.hpp"
@@ -70,16 +71,6 @@ constexpr std::size_t kMaxReportedIssues = 200;
 
 // --- small string helpers ---------------------------------------------------------------------------------------
 
-char ToLowerAscii(char c) {
-    return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c;
-}
-
-std::string Lower(std::string_view s) {
-    std::string out(s);
-    std::transform(out.begin(), out.end(), out.begin(), ToLowerAscii);
-    return out;
-}
-
 std::string Trim(std::string_view s) {
     const std::size_t b = s.find_first_not_of(" \t\r\n");
     if (b == std::string_view::npos) return {};
@@ -122,12 +113,12 @@ std::size_t Distance(std::string_view a, std::string_view b) {
 template <class Range>
 std::optional<std::string> Closest(std::string_view word, const Range& candidates) {
     if (word.size() > 64) return std::nullopt;
-    const std::string lower = Lower(word);
+    const std::string lower = AsciiLower(word);
     std::optional<std::string> best;
     std::size_t best_distance = 0;
     for (const auto& c : candidates) {
         const std::string_view candidate(c);
-        const std::size_t d = Distance(lower, Lower(candidate));
+        const std::size_t d = Distance(lower, AsciiLower(candidate));
         const std::size_t limit = std::min<std::size_t>(2, std::max<std::size_t>(lower.size(), candidate.size()) / 3);
         if (d > std::max<std::size_t>(limit, 1) || d >= std::max(lower.size(), candidate.size())) continue;
         if (!best || d < best_distance) {
@@ -350,7 +341,7 @@ private:
 
     std::optional<bool> Bool(const SpecNode& n, const std::string& path) {
         if (n.IsScalar() && !n.quoted) {
-            const std::string v = Lower(n.scalar);
+            const std::string v = AsciiLower(n.scalar);
             if (v == "true") return true;
             if (v == "false") return false;
         }
@@ -423,7 +414,7 @@ private:
         if (n == nullptr) return;
         auto text = Text(*n, "domain");
         if (!text) return;
-        const std::string domain = Lower(Trim(*text));
+        const std::string domain = AsciiLower(Trim(*text));
         if (domain == "custom" ||
             std::find(vocab_.domains.begin(), vocab_.domains.end(), domain) != vocab_.domains.end()) {
             model_.domain = domain;
@@ -446,7 +437,7 @@ private:
         }
         std::vector<std::string> locales;
         for (std::size_t i = 0; i < items->size(); ++i) {
-            const std::string code = Lower((*items)[i].text);
+            const std::string code = AsciiLower((*items)[i].text);
             if (std::find(vocab_.locales.begin(), vocab_.locales.end(), code) == vocab_.locales.end()) {
                 Add((*items)[i].line, Index("locales", i),
                     "unknown locale " + Quote(code) + DidYouMean(code, vocab_.locales) +
@@ -499,7 +490,7 @@ private:
         if (!items) return;
         std::vector<std::string> features;
         for (std::size_t i = 0; i < items->size(); ++i) {
-            const std::string feature = Lower((*items)[i].text);
+            const std::string feature = AsciiLower((*items)[i].text);
             if (std::find(vocab_.features.begin(), vocab_.features.end(), feature) == vocab_.features.end()) {
                 Add((*items)[i].line, Index("features", i),
                     "unknown feature " + Quote(feature) + DidYouMean(feature, vocab_.features) +
@@ -537,7 +528,7 @@ private:
             const std::string path = Member("stacks", kind);
             auto text = Text(*v, path);
             if (!text) continue;
-            const std::string value = Lower(Trim(*text));
+            const std::string value = AsciiLower(Trim(*text));
             const std::vector<std::string> allowed = AllowedStacks(kind, true);
             if (std::find(allowed.begin(), allowed.end(), value) == allowed.end()) {
                 Add(v->line, path,
@@ -549,7 +540,7 @@ private:
         }
         const SpecNode* devops = Value(*n, "devops");
         if (devops == nullptr) return;
-        if (devops->IsScalar() && Lower(Trim(devops->scalar)) == "none") {
+        if (devops->IsScalar() && AsciiLower(Trim(devops->scalar)) == "none") {
             model_.stacks.devops.clear();
             return;
         }
@@ -558,7 +549,7 @@ private:
         const std::vector<std::string> allowed = AllowedStacks("devops", false);
         std::vector<std::string> chosen;
         for (std::size_t i = 0; i < items->size(); ++i) {
-            const std::string value = Lower((*items)[i].text);
+            const std::string value = AsciiLower((*items)[i].text);
             if (std::find(allowed.begin(), allowed.end(), value) == allowed.end()) {
                 Add((*items)[i].line, Index("stacks.devops", i),
                     "unknown devops tool " + Quote(value) + StackHint(value, allowed) +
@@ -745,7 +736,7 @@ private:
                 Add(n.line, type_path, "missing: every field needs a type (" + JoinList(kFieldTypeNames) + ")");
             }
         } else if (auto text = Text(*type_node, type_path)) {
-            const std::string written = Lower(Trim(*text));
+            const std::string written = AsciiLower(Trim(*text));
             type = ParseFieldType(written);
             if (!type) {
                 std::string hint = DidYouMean(written, kFieldTypeNames);
@@ -854,7 +845,7 @@ private:
             if (!entity_valid_[i]) continue;
             const Entity& e = model_.entities[i];
             const std::string path = Index("entities", i) + ".name";
-            if (const auto [it, inserted] = by_name.emplace(Lower(e.name), i); !inserted) {
+            if (const auto [it, inserted] = by_name.emplace(AsciiLower(e.name), i); !inserted) {
                 Add(entity_lines_[i], path,
                     "duplicate entity " + Quote(e.name) + " (also entities[" + std::to_string(it->second) + "])");
                 continue;
@@ -897,7 +888,7 @@ private:
         for (const PendingRef& ref : refs_) {
             const std::string wanted = MakeNames(ref.target).pascal;
             const auto it = std::find_if(names.begin(), names.end(), [&](const std::string& n) {
-                return !wanted.empty() && Lower(n) == Lower(wanted);
+                return !wanted.empty() && AsciiLower(n) == AsciiLower(wanted);
             });
             if (it != names.end()) {
                 model_.entities[ref.entity].fields[ref.field].ref = *it;
@@ -1009,7 +1000,7 @@ std::span<const std::string_view> FieldTypeNames() {
 }
 
 bool IsRightToLeft(std::string_view locale) {
-    const std::string language = Lower(locale.substr(0, locale.find_first_of("-_")));
+    const std::string language = AsciiLower(locale.substr(0, locale.find_first_of("-_")));
     return std::find(kRightToLeft.begin(), kRightToLeft.end(), language) != kRightToLeft.end();
 }
 
