@@ -8,6 +8,7 @@
 #include <set>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <utility>
 #include <vector>
 
@@ -103,16 +104,21 @@ struct ChosenEntity {
 
 class Run final {
 public:
-    Run(const Lexicon& lexicon, const model::Vocabulary& vocab, std::string_view text)
-        : lex_(lexicon), vocab_(vocab), text_(text) {}
+    Run(const Lexicon& lexicon, const model::Vocabulary& vocab, std::string_view text, const Budget& budget)
+        : lex_(lexicon), vocab_(vocab), text_(text), budget_(budget) {}
 
     Result<Analysis> Go() {
         tokens_ = Tokenize(text_);
+        if (auto b = budget_.CheckNow(); !b) return b.take_error();
         out_.language = DetectLanguage(tokens_, text_, lex_.Stopwords("fr"), lex_.Stopwords("en"));
         mentions_ = lex_.Find(tokens_, out_.language);
+        IndexMentions();
+        if (auto b = budget_.CheckNow(); !b) return b.take_error();
         structure_ = ReadStructure(text_, tokens_, mentions_, lex_.GrammarOf(out_.language), out_.language,
-                                   lex_.Stopwords(out_.language));
+                                   lex_.Stopwords(out_.language), budget_);
+        if (auto b = budget_.CheckNow(); !b) return b.take_error();
         Entities();
+        if (auto b = budget_.CheckNow(); !b) return b.take_error();
         Domain();
         FinishEntities();
         Locales();
@@ -257,20 +263,33 @@ private:
 
     const Grammar& G() const { return lex_.GrammarOf(out_.language); }
 
-    const Mention* EntityMentionAt(std::size_t token) const {
-        for (const Mention& m : mentions_) {
-            if (m.term->category == Category::kEntity && m.first <= token && token < m.first + m.count) return &m;
+    /// Per token: the first entity mention over it, and the field mentions starting at it (indexes into
+    /// mentions_), so that looking a word up costs the same at any length of text.
+    void IndexMentions() {
+        entity_mention_over_.assign(T().size(), -1);
+        field_mentions_at_.assign(T().size(), {});
+        for (std::size_t k = 0; k < mentions_.size(); ++k) {
+            const Mention& m = mentions_[k];
+            if (m.term->category == Category::kEntity) {
+                for (std::size_t w = m.first; w < m.first + m.count && w < T().size(); ++w) {
+                    if (entity_mention_over_[w] < 0) entity_mention_over_[w] = static_cast<int>(k);
+                }
+            } else if (m.term->category == Category::kField && m.first < T().size()) {
+                field_mentions_at_[m.first].push_back(k);
+            }
         }
-        return nullptr;
+    }
+
+    const Mention* EntityMentionAt(std::size_t token) const {
+        if (token >= entity_mention_over_.size() || entity_mention_over_[token] < 0) return nullptr;
+        return &mentions_[static_cast<std::size_t>(entity_mention_over_[token])];
     }
 
     const Mention* FieldMention(const std::vector<std::size_t>& tokens) const {
-        if (tokens.empty()) return nullptr;
-        for (const Mention& m : mentions_) {
-            if (m.term->category == Category::kField && m.first == tokens.front() &&
-                m.first + m.count == tokens.back() + 1) {
-                return &m;
-            }
+        if (tokens.empty() || tokens.front() >= field_mentions_at_.size()) return nullptr;
+        for (std::size_t k : field_mentions_at_[tokens.front()]) {
+            const Mention& m = mentions_[k];
+            if (m.first + m.count == tokens.back() + 1) return &m;
         }
         return nullptr;
     }
@@ -297,6 +316,12 @@ private:
             joined += (joined.empty() ? "" : " ") + IdentifierWord(T()[words[i]], out_.language, G(), singular);
         }
         return model::MakeNames(joined).pascal;
+    }
+
+    /// Whether the text gives `e` fields of its own (not only examples in parentheses).
+    static bool DescribesFields(const StatedEntity& e) {
+        return e.action.empty() &&
+               std::any_of(e.fields.begin(), e.fields.end(), [](const StatedField& f) { return !f.weak; });
     }
 
     std::string StatedName(const StatedEntity& e) const {
@@ -381,8 +406,12 @@ private:
 
     void Entities() {
         // The text's own structure first: entities it lists, describes or makes act, with the fields it states.
-        std::map<std::size_t, std::string> name_of;             // head token → entity name
-        std::vector<std::pair<std::size_t, std::size_t>> refs;  // (chosen index, head token of the target)
+        std::map<std::size_t, std::string> name_of;              // head token → entity name
+        std::vector<std::pair<std::size_t, std::size_t>> refs;   // (chosen index, head token of the target)
+        std::unordered_map<std::string, int> described_by_name;  // entities given fields (not examples), by name
+        for (const StatedEntity& e : structure_.entities) {
+            if (DescribesFields(e)) ++described_by_name[StatedName(e)];
+        }
         for (const StatedEntity& e : structure_.entities) {
             const EntitySpec* spec = nullptr;
             std::string term;
@@ -423,14 +452,11 @@ private:
             ChosenEntity& c = chosen_[i];
             c.strength = std::max(c.strength, e.strength);
             // "courses (yoga, spinning)" where the text gives courses fields elsewhere: examples, not fields.
+            const auto described = described_by_name.find(name);
             const bool examples =
-                std::any_of(structure_.entities.begin(), structure_.entities.end(), [&](const StatedEntity& o) {
-                    return &o != &e && o.action.empty() &&
-                           std::any_of(o.fields.begin(), o.fields.end(),
-                                       [](const StatedField& f) { return !f.weak; }) &&
-                           StatedName(o) == name;
-                });
+                described != described_by_name.end() && described->second > (DescribesFields(e) ? 1 : 0);
             for (const StatedField& f : e.fields) {
+                if (c.stated.size() >= model::kMaxFieldsPerEntity) break;
                 if (f.weak && examples) continue;
                 FieldSpec spec_field = StatedFieldSpec(f);
                 if (spec_field.name.empty()) continue;
@@ -487,7 +513,9 @@ private:
             }
             last_token = m.first;  // the next field may follow this one
             const FieldSpec* f = lex_.FindField(m.term->key);
-            if (f != nullptr) chosen_[current].extra.push_back(*f);
+            if (f != nullptr && chosen_[current].extra.size() < model::kMaxFieldsPerEntity) {
+                chosen_[current].extra.push_back(*f);
+            }
         }
         std::stable_sort(chosen_.begin(), chosen_.end(),
                          [](const ChosenEntity& a, const ChosenEntity& b) { return a.first < b.first; });
@@ -1163,8 +1191,11 @@ private:
     const Lexicon& lex_;
     const model::Vocabulary& vocab_;
     std::string_view text_;
+    const Budget& budget_;
     TokenizedText tokens_;
     std::vector<Mention> mentions_;
+    std::vector<int> entity_mention_over_;  // see IndexMentions
+    std::vector<std::vector<std::size_t>> field_mentions_at_;
     const DomainSpec* domain_ = nullptr;
     std::vector<ChosenEntity> chosen_;
     Structure structure_;
@@ -1190,7 +1221,7 @@ Result<std::unique_ptr<RuleAnalyzer>> RuleAnalyzer::Create() {
     return std::make_unique<RuleAnalyzer>(std::move(lexicon.value()));
 }
 
-Result<Analysis> RuleAnalyzer::Analyze(std::string_view text, const model::Vocabulary& vocab) {
+Result<Analysis> RuleAnalyzer::Analyze(std::string_view text, const model::Vocabulary& vocab, const Budget& budget) {
     if (Trim(text).empty()) {
         return MakeError(ErrorCode::kInvalidArgument, "text is empty: describe the project to generate",
                          {{"text", "must not be empty"}});
@@ -1202,10 +1233,11 @@ Result<Analysis> RuleAnalyzer::Analyze(std::string_view text, const model::Vocab
             "text too long: " + std::to_string(length) + " characters; the limit is " + std::to_string(kMaxTextLength),
             {{"text", "text too long"}});
     }
-    return Run(lexicon_, vocab, text).Go();
+    return Run(lexicon_, vocab, text, budget).Go();
 }
 
-Result<Analysis> AnalyzePrototypeForm(Analyzer& analyzer, const PrototypeForm& form, const model::Vocabulary& vocab) {
+Result<Analysis> AnalyzePrototypeForm(Analyzer& analyzer, const PrototypeForm& form, const model::Vocabulary& vocab,
+                                      const Budget& budget) {
     std::string text = form.spec;
     std::vector<std::string> parts;
     std::string part;
@@ -1218,7 +1250,7 @@ Result<Analysis> AnalyzePrototypeForm(Analyzer& analyzer, const PrototypeForm& f
         part += c;
     }
     if (!parts.empty() && !Trim(text).empty()) text += "\n\nStack: " + Join(parts, ", ") + ".";
-    auto analysed = analyzer.Analyze(text, vocab);
+    auto analysed = analyzer.Analyze(text, vocab, budget);
     if (!analysed) return analysed;
     Analysis a = std::move(analysed.value());
 

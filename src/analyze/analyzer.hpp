@@ -12,6 +12,7 @@
 #include <boost/json/value.hpp>
 
 #include "analyze/lexicon.hpp"
+#include "core/budget.hpp"
 #include "core/result.hpp"
 #include "model/project_model.hpp"
 
@@ -47,8 +48,12 @@ struct PrototypeForm final {
 class Analyzer {
 public:
     virtual ~Analyzer() = default;
-    /// Errors: kInvalidArgument for an empty or too long text.
-    virtual Result<Analysis> Analyze(std::string_view text, const model::Vocabulary& vocab) = 0;
+    /// Errors: kInvalidArgument for an empty or too long text; kTimeout when `budget` runs out or its client left.
+    virtual Result<Analysis> Analyze(std::string_view text, const model::Vocabulary& vocab, const Budget& budget) = 0;
+    /// Without a deadline (the command line, tests).
+    Result<Analysis> Analyze(std::string_view text, const model::Vocabulary& vocab) {
+        return Analyze(text, vocab, Budget{});
+    }
 };
 
 /// The deterministic engine: lexicons (data) + rules. The same text always gives the same analysis.
@@ -58,7 +63,10 @@ public:
     /// With the lexicons embedded at build time. Errors are kInternal (broken lexicon data).
     static Result<std::unique_ptr<RuleAnalyzer>> Create();
 
-    Result<Analysis> Analyze(std::string_view text, const model::Vocabulary& vocab) override;
+    using Analyzer::Analyze;
+    /// Linear in the length of the text (bench/analyze measures it); checks `budget` between its passes and
+    /// sentences.
+    Result<Analysis> Analyze(std::string_view text, const model::Vocabulary& vocab, const Budget& budget) override;
 
     const Lexicon& lexicon() const { return lexicon_; }
 
@@ -69,7 +77,8 @@ private:
 /// Analyses `form.spec`, takes the technologies of `form.stack` ("react+flask", "vue, django") as named, and
 /// turns on the stacks that `form.type` implies: webapp/web/website (frontend), mobile (mobile app), api/backend
 /// (no frontend), ai/ml (python-ml), blockchain/dapp (solidity), fullstack.
-Result<Analysis> AnalyzePrototypeForm(Analyzer& analyzer, const PrototypeForm& form, const model::Vocabulary& vocab);
+Result<Analysis> AnalyzePrototypeForm(Analyzer& analyzer, const PrototypeForm& form, const model::Vocabulary& vocab,
+                                      const Budget& budget = {});
 
 /// {model (model::ToJson), assumptions: [{field, message}], language, domain, domain_confidence, engine}.
 boost::json::value AnalysisToJson(const Analysis& analysis);

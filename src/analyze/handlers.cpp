@@ -49,15 +49,16 @@ boost::json::value AnalysisSchema() {
                           {"engine", object{{"type", "string"}}}}}};
 }
 
-Result<Analysis> Run(Analyzer& analyzer, const model::Vocabulary& vocabulary, const AnalyzeRequest& req) {
+Result<Analysis> Run(Analyzer& analyzer, const model::Vocabulary& vocabulary, const AnalyzeRequest& req,
+                     const Budget& budget) {
     if (req.text && req.spec) {
         return MakeError(ErrorCode::kInvalidArgument, "send either text or the prototype form's spec, not both",
                          {{"spec", "not allowed together with text"}});
     }
-    if (req.text) return analyzer.Analyze(*req.text, vocabulary);
+    if (req.text) return analyzer.Analyze(*req.text, vocabulary, budget);
     if (req.spec) {
         return AnalyzePrototypeForm(analyzer, PrototypeForm{*req.spec, req.type.value_or(""), req.stack.value_or("")},
-                                    vocabulary);
+                                    vocabulary, budget);
     }
     return MakeError(ErrorCode::kInvalidArgument, "text is required", {{"text", "is required"}});
 }
@@ -73,18 +74,24 @@ void Register(http::App& app, Analyzer& analyzer, const model::Vocabulary& vocab
         .summary = "Understand a free-text specification",
         .description = "French, English or Arabic text → the ProjectModel it describes, the domain recognised and "
                        "every assumption made. Also accepts the prototype's form {spec, type, stack}. "
-                       "Deterministic: the same text always gives the same answer.",
+                       "Deterministic: the same text always gives the same answer. Texts are limited to 100,000 "
+                       "characters; an analysis stops after `limits.analyze_budget_ms` (5 s) from the request's "
+                       "arrival (504) or as soon as its client closes the connection.",
         .tag = "generator",
         .request_schema = dto::Schema<AnalyzeRequest>(),
-        .responses = {{200, "The analysis", AnalysisSchema()}, {400, "Missing, empty or too long text"}},
-        .blocking = true,  // the language-model engine, when configured, waits on its API
+        .responses = {{200, "The analysis", AnalysisSchema()},
+                      {400, "Missing, empty or too long text"},
+                      {503, "The server is busy with other analyses and generations (Retry-After)"},
+                      {504, "The analysis exceeded limits.analyze_budget_ms"}},
+        .work = http::Work::kCompute,  // the language-model engine, when configured, waits on its API
         .handler =
-            [&analyzer, &vocabulary](http::Request& request) {
+            [&analyzer, &vocabulary,
+             limit = std::chrono::milliseconds(app.config.limits.analyze_budget_ms)](http::Request& request) {
                 auto body = http::ParseJsonBody(request);
                 if (!body) return http::Response::Problem(body.error(), request.request_id);
                 auto req = dto::Decode<AnalyzeRequest>(*body);
                 if (!req) return http::Response::Problem(req.error(), request.request_id);
-                auto analysis = Run(analyzer, vocabulary, *req);
+                auto analysis = Run(analyzer, vocabulary, *req, http::BudgetOf(request, limit, "the analysis"));
                 if (!analysis) return http::Response::Problem(analysis.error(), request.request_id);
                 return http::Response::Json(200, AnalysisToJson(*analysis));
             },

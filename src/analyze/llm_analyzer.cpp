@@ -125,8 +125,8 @@ Result<Analysis> LlmAnalyzer::AskModel(std::string_view text, const model::Vocab
     return out;
 }
 
-Result<Analysis> LlmAnalyzer::Analyze(std::string_view text, const model::Vocabulary& vocab) {
-    auto rules = rules_.Analyze(text, vocab);  // validates the text, detects the language; the fallback
+Result<Analysis> LlmAnalyzer::Analyze(std::string_view text, const model::Vocabulary& vocab, const Budget& budget) {
+    auto rules = rules_.Analyze(text, vocab, budget);  // validates the text, detects the language; the fallback
     if (!rules) return rules;
     auto asked = AskModel(text, vocab, *rules);
     if (asked) return asked;

@@ -26,7 +26,8 @@ public:
     LlmAnalyzer(Analyzer& rules, const net::HttpClient& http, Logger& log, LlmOptions options)
         : rules_(rules), http_(http), log_(log), options_(std::move(options)) {}
 
-    Result<Analysis> Analyze(std::string_view text, const model::Vocabulary& vocab) override;
+    using Analyzer::Analyze;
+    Result<Analysis> Analyze(std::string_view text, const model::Vocabulary& vocab, const Budget& budget) override;
 
     /// The system prompt: what a ProjectModel is and which values the vocabulary allows.
     static std::string Prompt(const model::Vocabulary& vocab);

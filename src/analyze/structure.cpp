@@ -2,9 +2,11 @@
 
 #include <algorithm>
 #include <cstddef>
+#include <cstdint>
 #include <map>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <utility>
 #include <vector>
 
@@ -39,6 +41,14 @@ enum Mark : unsigned { kComma = 1, kOpen = 2, kClose = 4, kColon = 8, kSlash = 1
 
 constexpr std::size_t kMaxFieldWords = 5;
 constexpr std::size_t kMaxStatedFields = 40;
+/// Longer sentences are read in pieces (cut at punctuation when there is some): every rule looks within one
+/// sentence, so this bound keeps the whole reading linear in the length of the text.
+constexpr std::size_t kMaxSentenceTokens = 96;
+/// A phrase is a few words ("date de retour prévue"); a run of more words is read as several phrases.
+constexpr std::size_t kMaxPhraseWords = 8;
+
+/// Categories of the lexicon mentions that cover a token (bits).
+enum Covered : unsigned { kCoveredEntity = 1, kCoveredField = 2, kCoveredDomain = 4 };
 
 struct Phrase {
     std::size_t first = 0, last = 0;  // tokens [first, last)
@@ -64,14 +74,21 @@ bool Has(const std::vector<std::string>& list, std::string_view w) {
 class Reader final {
 public:
     Reader(std::string_view text, const TokenizedText& tokens, const std::vector<Mention>& mentions,
-           const Grammar& grammar, std::string_view language)
-        : text_(text), tt_(tokens), t_(tokens.tokens), mentions_(mentions), g_(grammar), lang_(language) {}
+           const Grammar& grammar, std::string_view language, const Budget& budget)
+        : text_(text),
+          tt_(tokens),
+          t_(tokens.tokens),
+          mentions_(mentions),
+          g_(grammar),
+          lang_(language),
+          budget_(budget) {}
 
     Structure Go() {
         const std::size_t n = t_.size();
         out_.field_word.assign(n, false);
         out_.purpose.assign(n, false);
         in_entity_.assign(n, -1);
+        IndexMentions();
         Variants();
         Marks();
         Roles();
@@ -79,8 +96,18 @@ public:
         BuildPhrases();
         std::size_t start = 0;
         while (start < n) {
+            if (!budget_.Check()) return std::move(out_);  // the caller reports the budget
             std::size_t end = start;
-            while (end < n && t_[end].sentence == t_[start].sentence) ++end;
+            while (end < n && t_[end].sentence == t_[start].sentence && end - start < kMaxSentenceTokens) ++end;
+            if (end < n && t_[end].sentence == t_[start].sentence) {
+                // A long sentence: cut after the last punctuation of the piece's second half, if any.
+                for (std::size_t cut = end - 1; cut > start + kMaxSentenceTokens / 2; --cut) {
+                    if (marks_[cut] != 0) {
+                        end = cut;
+                        break;
+                    }
+                }
+            }
             Sentence(start, end);
             start = end;
         }
@@ -93,6 +120,23 @@ public:
 
 private:
     // --- per token
+
+    void IndexMentions() {
+        const std::size_t n = t_.size();
+        mention_at_.assign(n, -1);
+        covered_.assign(n, 0);
+        for (std::size_t k = 0; k < mentions_.size(); ++k) {
+            const Mention& m = mentions_[k];
+            if (m.first < n && mention_at_[m.first] < 0) mention_at_[m.first] = static_cast<int>(k);
+            const unsigned bit = m.term->category == Category::kEntity   ? kCoveredEntity
+                                 : m.term->category == Category::kField  ? kCoveredField
+                                 : m.term->category == Category::kDomain ? kCoveredDomain
+                                                                         : 0U;
+            for (std::size_t w = m.first; w < m.first + m.count && w < n; ++w) covered_[w] |= bit;
+        }
+    }
+
+    bool CoveredBy(std::size_t w, unsigned bits) const { return (covered_[w] & bits) != 0; }
 
     void Variants() {
         for (const Token& tok : t_) {
@@ -150,16 +194,13 @@ private:
     }
 
     const Mention* MentionAt(std::size_t i) const {
-        for (const Mention& m : mentions_) {
-            if (m.first == i) return &m;
-            if (m.first > i) break;
-        }
-        return nullptr;
+        return mention_at_[i] < 0 ? nullptr : &mentions_[static_cast<std::size_t>(mention_at_[i])];
     }
 
     void Roles() {
         const std::size_t n = t_.size();
         role_.assign(n, Role::kWord);
+        span_at_.assign(n, 1);
         std::size_t i = 0;
         while (i < n) {
             const bool after_det = i > 0 && (role_[i - 1] == Role::kDet || role_[i - 1] == Role::kEach) &&
@@ -252,7 +293,7 @@ private:
                 if (t_[i].norm.find_first_not_of("0123456789") == std::string::npos) role = Role::kStop;
             }
             for (std::size_t j = i; j < i + span && j < n; ++j) role_[j] = role;
-            if (span > 1) spans_.push_back({i, span});
+            if (span > 1) span_at_[i] = span;
             i += span;
         }
     }
@@ -313,6 +354,7 @@ private:
                 p.words.push_back(j);
                 const std::size_t next = j + 1;
                 if (next >= n || t_[next].sentence != t_[i].sentence || marks_[next] != 0) break;
+                if (p.words.size() >= kMaxPhraseWords) break;
                 if (lang_ == "en" && IsPluralWord(j) && role_[j] == Role::kWord) break;
                 if (ConjPrefix(next)) break;
                 if (Wordish(next)) {
@@ -374,10 +416,7 @@ private:
                 continue;
             }
             items.push_back({Item::kRole, role_[i], 0, i});
-            std::size_t span = 1;
-            for (const auto& [at, length] : spans_) {
-                if (at == i) span = length;
-            }
+            const std::size_t span = span_at_[i];
             i += span;
         }
         if (end > start && (marks_after_[end - 1] & (kClose | kColon)) != 0) {
@@ -388,35 +427,21 @@ private:
 
     bool NotEntity(const Phrase& p) const {
         // "projects", "applications": a lexicon entity in the plural names things the model keeps.
-        if (IsPluralWord(p.head)) {
-            for (const Mention& m : mentions_) {
-                if (m.first <= p.head && p.head < m.first + m.count && m.term->category == Category::kEntity)
-                    return false;
-            }
-        }
+        if (IsPluralWord(p.head) && CoveredBy(p.head, kCoveredEntity)) return false;
         // Only a generic head word counts: "time entries" and "report templates" may be entities.
         for (std::size_t w : p.words) {
             const std::size_t m = Match(w, g_.not_entities);
             if (m > 0 && w <= p.head && p.head < w + m) return true;
         }
         // A domain word that is not also an entity ("boutique", "clinic") describes the product.
-        bool domain = false;
-        bool entity = false;
-        for (const Mention& m : mentions_) {
-            if (m.first > p.head) break;
-            if (m.first + m.count <= p.head) continue;
-            domain = domain || m.term->category == Category::kDomain;
-            entity = entity || m.term->category == Category::kEntity;
-        }
-        return domain && !entity;
+        return CoveredBy(p.head, kCoveredDomain) && !CoveredBy(p.head, kCoveredEntity);
     }
 
     StatedEntity& Entity(const Phrase& p, int strength) {
-        for (StatedEntity& e : out_.entities) {
-            if (e.head == p.head && e.action.empty()) {
-                e.strength = std::max(e.strength, strength);
-                return e;
-            }
+        if (const auto it = entity_of_head_.find(p.head); it != entity_of_head_.end()) {
+            StatedEntity& e = out_.entities[it->second];
+            e.strength = std::max(e.strength, strength);
+            return e;
         }
         StatedEntity e;
         e.head = p.head;
@@ -424,6 +449,7 @@ private:
             if (role_[w] != Role::kAdjective) e.tokens.push_back(w);
         }
         e.strength = strength;
+        entity_of_head_.emplace(p.head, out_.entities.size());
         out_.entities.push_back(std::move(e));
         for (std::size_t w = p.first; w < p.last; ++w) in_entity_[w] = 1;
         return out_.entities.back();
@@ -611,11 +637,26 @@ private:
         return true;
     }
 
-    bool EnumLike(const std::vector<std::size_t>& tokens) const {
+    /// The type the field-type rules give these words, remembered for runs of consecutive tokens (the same
+    /// phrase is asked about again and again in long lists).
+    const std::string& TypeOf(const std::vector<std::size_t>& tokens) const {
+        const bool run = !tokens.empty() && tokens.size() < 64 && tokens.back() - tokens.front() + 1 == tokens.size() &&
+                         std::is_sorted(tokens.begin(), tokens.end());
+        const std::uint64_t key = run ? (static_cast<std::uint64_t>(tokens.front()) << 6) | tokens.size() : 0;
+        if (run) {
+            if (const auto it = type_of_run_.find(key); it != type_of_run_.end()) return it->second;
+        }
         std::vector<std::vector<std::string>> words;
         for (std::size_t w : tokens) words.push_back(variants_[w]);
-        return InferFieldType(words, g_) == "enum";
+        std::string type = InferFieldType(words, g_);
+        if (!run) {
+            scratch_type_ = std::move(type);
+            return scratch_type_;
+        }
+        return type_of_run_.emplace(key, std::move(type)).first->second;
     }
+
+    bool EnumLike(const std::vector<std::size_t>& tokens) const { return TypeOf(tokens) == "enum"; }
 
     /// Entities from items[k]: "books, members and loans", each maybe with its own fields.
     std::size_t EntityList(const std::vector<Item>& items, std::size_t k, bool paren) {
@@ -661,10 +702,7 @@ private:
         if (lang_ != "fr" || p.det_before || !p.has_before || marks_[p.first] != 0) return true;
         const Role r = role_[p.before];
         if (r == Role::kConj || r == Role::kManage || r == Role::kEach || r == Role::kFieldIntro) return true;
-        for (const Mention& m : mentions_) {
-            if (m.first <= p.head && p.head < m.first + m.count && m.term->category == Category::kEntity) return true;
-        }
-        return t_[p.head].capitalized;
+        return CoveredBy(p.head, kCoveredEntity) || t_[p.head].capitalized;
     }
 
     bool AtClauseStart(const Phrase& p) const {
@@ -738,9 +776,12 @@ private:
                 OfThem(items[k + 1].index) && !out_.entities.empty() && items[k + 2].kind == Item::kPhrase) {
                 std::vector<StatedField> fields;
                 const std::size_t next = FieldList(items, k + 2, false, fields);
-                StatedEntity* last = &out_.entities.front();
-                for (StatedEntity& e : out_.entities) {
-                    if (e.head < items[k].index && e.head >= last->head) last = &e;
+                // The entity just named: among the last ones added (they come in the order of the text, give or take).
+                StatedEntity* last = &out_.entities.back();
+                const std::size_t from = out_.entities.size() > 16 ? out_.entities.size() - 16 : 0;
+                for (std::size_t x = from; x < out_.entities.size(); ++x) {
+                    StatedEntity& e = out_.entities[x];
+                    if (e.head < items[k].index && (last->head >= items[k].index || e.head >= last->head)) last = &e;
                 }
                 if (last->head < items[k].index) {
                     last->strength = std::max(last->strength, fields.empty() ? 2 : 3);
@@ -918,13 +959,7 @@ private:
     }
 
     /// Whether the lexicon knows the word at `w` as a field ("title", "date").
-    bool FieldMentionAt(std::size_t w) const {
-        for (const Mention& m : mentions_) {
-            if (m.first <= w && w < m.first + m.count && m.term->category == Category::kField) return true;
-            if (m.first > w) break;
-        }
-        return false;
-    }
+    bool FieldMentionAt(std::size_t w) const { return CoveredBy(w, kCoveredField); }
 
     /// Whether a listed word reads as a field rather than a value or an example: the lexicon knows it as a field or
     /// its words give it a type.
@@ -932,9 +967,7 @@ private:
         for (std::size_t w : f.tokens) {
             if (FieldMentionAt(w)) return true;
         }
-        std::vector<std::vector<std::string>> words;
-        for (std::size_t w : f.tokens) words.push_back(variants_[w]);
-        const std::string type = InferFieldType(words, g_);
+        const std::string& type = TypeOf(f.tokens);
         return type != "string" && type != "bool" && type != "enum";
     }
 
@@ -972,11 +1005,10 @@ private:
         const std::size_t other_head = other.head;
         Entity(subject, 1);
         Entity(other, 1);
-        for (StatedEntity& e : out_.entities) {
-            if (e.head == record_head && e.action.empty()) {
-                e.refs.push_back(subject_head);
-                e.refs.push_back(other_head);
-            }
+        if (const auto it = entity_of_head_.find(record_head); it != entity_of_head_.end()) {
+            StatedEntity& e = out_.entities[it->second];
+            e.refs.push_back(subject_head);
+            e.refs.push_back(other_head);
         }
     }
 
@@ -1008,12 +1040,14 @@ private:
                 e.refs.push_back(o.head);
             }
         }
-        for (StatedEntity& x : out_.entities) {
-            if (x.action == e.action) {
+        if (const auto it = entity_of_action_.find(e.action); it != entity_of_action_.end()) {
+            StatedEntity& x = out_.entities[it->second];
+            if (x.refs.size() < kMaxStatedFields) {
                 for (std::size_t r : e.refs) x.refs.push_back(r);
-                return;
             }
+            return;
         }
+        entity_of_action_.emplace(e.action, out_.entities.size());
         out_.entities.push_back(std::move(e));
     }
 
@@ -1029,7 +1063,7 @@ private:
             std::vector<StatedField> fields;
             std::vector<const Phrase*> listed;
             std::size_t j = i + 1;
-            for (std::size_t l = line + 1; l < tt_.lines.size(); ++l) {
+            for (std::size_t l = line + 1; l < tt_.lines.size() && fields.size() < kMaxStatedFields; ++l) {
                 if (j >= n) break;
                 if (t_[j].line != l) {
                     if (tt_.lines[l].bullet) break;
@@ -1108,11 +1142,18 @@ private:
     const std::vector<Mention>& mentions_;
     const Grammar& g_;
     std::string lang_;
+    const Budget& budget_;
     std::vector<std::string> stopwords_;
     std::vector<std::vector<std::string>> variants_;
     std::vector<unsigned> marks_, marks_after_;
     std::vector<Role> role_;
-    std::vector<std::pair<std::size_t, std::size_t>> spans_;
+    std::vector<std::size_t> span_at_;  // per token: how many tokens its role spans (1 for single words)
+    std::vector<int> mention_at_;       // per token: the first mention starting there, or -1
+    std::vector<unsigned> covered_;     // per token: Covered bits of the mentions over it
+    mutable std::unordered_map<std::uint64_t, std::string> type_of_run_;  // TypeOf's memory
+    mutable std::string scratch_type_;
+    std::unordered_map<std::size_t, std::size_t> entity_of_head_;    // head token → index in out_.entities
+    std::unordered_map<std::string, std::size_t> entity_of_action_;  // action → index in out_.entities
     std::map<std::size_t, std::string> actions_;
     std::vector<int> phrase_of_;
     std::vector<int> in_entity_;
@@ -1123,8 +1164,9 @@ private:
 }  // namespace
 
 Structure ReadStructure(std::string_view text, const TokenizedText& tokens, const std::vector<Mention>& mentions,
-                        const Grammar& grammar, std::string_view language, const std::vector<std::string>& stopwords) {
-    Reader reader(text, tokens, mentions, grammar, language);
+                        const Grammar& grammar, std::string_view language, const std::vector<std::string>& stopwords,
+                        const Budget& budget) {
+    Reader reader(text, tokens, mentions, grammar, language, budget);
     reader.SetStopwords(stopwords);
     return reader.Go();
 }

@@ -12,6 +12,7 @@
 
 #include "analyze/lexicon.hpp"
 #include "analyze/text.hpp"
+#include "core/budget.hpp"
 
 namespace dihya::analyze {
 
@@ -38,8 +39,11 @@ struct Structure final {
     std::string title;                       // after a title label at the start of a line ("Project: TaskFlow")
 };
 
-/// Reads `text` (tokenised, with its lexicon mentions) in `language`. Deterministic.
+/// Reads `text` (tokenised, with its lexicon mentions) in `language`. Deterministic; linear in the number of tokens
+/// (sentences are read at most kMaxSentenceTokens at a time). Stops early, with a partial structure, when `budget`
+/// runs out: the caller checks the budget again.
 Structure ReadStructure(std::string_view text, const TokenizedText& tokens, const std::vector<Mention>& mentions,
-                        const Grammar& grammar, std::string_view language, const std::vector<std::string>& stopwords);
+                        const Grammar& grammar, std::string_view language, const std::vector<std::string>& stopwords,
+                        const Budget& budget = {});
 
 }  // namespace dihya::analyze

@@ -196,6 +196,7 @@ namespace dihya::auth {
 namespace json = boost::json;
 using http::Request;
 using http::Response;
+using http::Work;
 
 namespace {
 
@@ -272,13 +273,17 @@ void Register(http::App& app, AuthService& service, SigningKeys& keys) {
            .summary = "Create an account",
            .description = "Password rule: at least 12 characters or a passphrase of four words, not a common "
                           "password. A verification link is mailed. `consent.policy_version` must be the current "
-                          "version (GET /api/v1/catalog → privacy.policy_version).",
+                          "version (GET /api/v1/catalog → privacy.policy_version). An address that already has "
+                          "an account gets the same answer (nothing tells the caller it exists) and its owner is "
+                          "mailed a sign-in and password-reset link instead. `display_name` is one line of text: "
+                          "control characters and bidirectional overrides are refused.",
            .tag = "auth",
            .request_schema = dto::Schema<d::RegisterRequest>(),
            .responses = {{201, "The account", user_schema},
-                         {400, "Invalid email, weak password, missing consent"},
-                         {409, "An account with this email exists"}},
-           .blocking = true,
+                         {400,
+                          "Invalid email, weak password, missing consent, display name with control or "
+                          "bidirectional override characters"}},
+           .work = Work::kAuth,
            .handler = [&s](Request& req) {
                auto in = Body<d::RegisterRequest>(req);
                if (!in) return Problem(req, in.error());
@@ -327,7 +332,7 @@ void Register(http::App& app, AuthService& service, SigningKeys& keys) {
                          {401, "Wrong email or password"},
                          {403, "Account disabled or email not verified"},
                          {429, "Too many failures; see Retry-After"}},
-           .blocking = true,
+           .work = Work::kAuth,
            .handler = [&s](Request& req) {
                auto in = Body<d::LoginRequest>(req);
                if (!in) return Problem(req, in.error());
@@ -393,7 +398,7 @@ void Register(http::App& app, AuthService& service, SigningKeys& keys) {
            .tag = "auth",
            .request_schema = dto::Schema<d::ResetConfirmRequest>(),
            .responses = {{204, "Changed"}, {400, "Invalid token or weak password"}},
-           .blocking = true,
+           .work = Work::kAuth,
            .handler = [&s](Request& req) {
                auto in = Body<d::ResetConfirmRequest>(req);
                if (!in) return Problem(req, in.error());
@@ -465,7 +470,7 @@ void Register(http::App& app, AuthService& service, SigningKeys& keys) {
            .request_schema = dto::Schema<d::ChangePasswordRequest>(),
            .responses = {{204, "Changed"}, {400, "Weak password"}, {403, "Wrong current password"}},
            .requires_auth = true,
-           .blocking = true,
+           .work = Work::kAuth,
            .handler = [&s](Request& req) {
                auto in = Body<d::ChangePasswordRequest>(req);
                if (!in) return Problem(req, in.error());

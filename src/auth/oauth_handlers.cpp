@@ -64,6 +64,7 @@ namespace json = boost::json;
 namespace od = oauth_dto;
 using http::Request;
 using http::Response;
+using http::Work;
 
 namespace {
 
@@ -171,7 +172,7 @@ void RegisterOAuth(http::App& app, OAuthService& service) {
                          {401, "link=true without a valid access token"},
                          {404, "No such provider"},
                          {503, "The provider's discovery document cannot be had"}},
-           .blocking = true,
+           .work = Work::kAuth,
            .handler = [&s](Request& req) {
                std::optional<Principal> link;
                if (const auto l = Param(req, "link"); l && (*l == "true" || *l == "1")) link = PrincipalOf(req);
@@ -221,7 +222,7 @@ void RegisterOAuth(http::App& app, OAuthService& service) {
                        {404, "No such provider"},
                        {409, "An account with this email exists and the provider did not verify the email"},
                        {503, "The provider cannot be reached"}},
-         .blocking = true,
+         .work = Work::kAuth,
          .handler = [&s](Request& req) {
              OAuthCallback cb;
              cb.code = Param(req, "code").value_or("");

@@ -170,6 +170,13 @@ const std::vector<KeyInfo>& Keys() {
         lim("max_connections", &LimitsConfig::max_connections, 1, 1'000'000, "open connections in all");
         lim("max_connections_per_ip", &LimitsConfig::max_connections_per_ip, 1, 1'000'000, "per client address");
         lim("shutdown_grace_ms", &LimitsConfig::shutdown_grace_ms, 0, 600'000, "time given to in-flight requests");
+        lim("compute_threads", &LimitsConfig::compute_threads, 0, 256,
+            "threads for analysis, generation and archives (0 = half the cores)");
+        lim("compute_queue", &LimitsConfig::compute_queue, 0, 100'000,
+            "heavy requests allowed to wait for those threads before 503 (0 = 8 per thread)");
+        lim("auth_threads", &LimitsConfig::auth_threads, 0, 256, "threads for password hashing (0 = the cores)");
+        lim("analyze_budget_ms", &LimitsConfig::analyze_budget_ms, 100, 600'000,
+            "longest analysis of free text per request (504 past it)");
         k.push_back({"rate_limit.enabled", "per-IP token bucket on /api routes",
                      [](Config& c, const RawValue& r) -> std::optional<std::string> {
                          auto b = r.is_list ? std::nullopt : ParseBool(r.items[0]);
@@ -250,11 +257,11 @@ const std::vector<KeyInfo>& Keys() {
         auth_int("reset_token_ttl_seconds", &AuthConfig::reset_token_ttl_seconds, 60, 7 * 86400,
                  "lifetime of a password reset link");
         auth_int("throttle_free_failures", &AuthConfig::throttle_free_failures, 1, 1000,
-                 "failed logins of an account before back-off starts");
+                 "failed logins of one client on one account before back-off starts");
         auth_int("throttle_base_delay_ms", &AuthConfig::throttle_base_delay_ms, 1, 3'600'000,
                  "first back-off after a failed login; doubles with each further failure");
         auth_int("throttle_lock_after", &AuthConfig::throttle_lock_after, 1, 10'000,
-                 "failed logins that lock an account temporarily");
+                 "failed logins of one client on one account that lock that client out of it a while");
         auth_int("throttle_lock_seconds", &AuthConfig::throttle_lock_seconds, 1, 7 * 86400, "length of that lock");
         auth_int("throttle_ip_free_failures", &AuthConfig::throttle_ip_free_failures, 1, 100'000,
                  "failed logins from one client address before back-off starts");

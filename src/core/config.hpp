@@ -21,6 +21,16 @@ struct LimitsConfig {
     std::int64_t max_connections = 10'000;
     std::int64_t max_connections_per_ip = 256;
     std::int64_t shutdown_grace_ms = 30'000;
+    /// CPU-heavy requests (analysis, generation, archives) run on their own pool of this many threads at a lower
+    /// CPU priority, so they never hold up sign-in or /healthz; 0 → half the cores (at least one).
+    std::int64_t compute_threads = 0;
+    /// Heavy requests waiting for that pool beyond this many get 503 + Retry-After; 0 → 8 per compute thread.
+    std::int64_t compute_queue = 0;
+    /// Password hashing (sign-in, registration, password changes) has its own pool; 0 → the number of cores.
+    std::int64_t auth_threads = 0;
+    /// Longest time one request may spend analysing free text (from its arrival); past it the analysis stops with
+    /// 504. Analyses also stop when their client closes the connection.
+    std::int64_t analyze_budget_ms = 5'000;
 };
 
 struct RateLimitConfig {
@@ -43,9 +53,9 @@ struct AuthConfig {
     bool require_verified_email = false;
     std::int64_t verify_token_ttl_seconds = 48 * 3600;
     std::int64_t reset_token_ttl_seconds = 3600;
-    std::int64_t throttle_free_failures = 5;     // failures before back-off starts (per account)
+    std::int64_t throttle_free_failures = 5;     // failures before back-off starts (per client and account)
     std::int64_t throttle_base_delay_ms = 1000;  // first back-off; doubles with each failure
-    std::int64_t throttle_lock_after = 10;       // failures that lock the account temporarily
+    std::int64_t throttle_lock_after = 10;       // failures that lock that client out of that account a while
     std::int64_t throttle_lock_seconds = 900;
     std::int64_t throttle_ip_free_failures = 20;  // per client address (covers many accounts)
 };

@@ -33,6 +33,7 @@ BOOST_DESCRIBE_STRUCT(EraseRequest, (), (password))
 namespace json = boost::json;
 using http::Request;
 using http::Response;
+using http::Work;
 
 namespace {
 
@@ -149,7 +150,7 @@ void Register(http::App& app, GdprService& service) {
          .request_schema = dto::Schema<EraseRequest>(),
          .responses = {{204, "Erased"}, {400, "Password missing"}, {403, "Wrong password"}, {409, "Last admin"}},
          .requires_auth = true,
-         .blocking = true,
+         .work = Work::kAuth,
          .handler = [&s](Request& req) {
              EraseRequest in;
              if (!req.body.empty()) {

@@ -29,8 +29,9 @@ namespace dihya::generator {
 namespace {
 
 Result<model::ProjectModel> ModelOf(const GenerateRequest& req, analyze::Analyzer& analyzer,
-                                    const model::Vocabulary& vocabulary) {
-    auto resolved = ResolveSpec({req.model, req.text, req.spec, req.type, req.stack}, analyzer, vocabulary);
+                                    const model::Vocabulary& vocabulary, Budget budget) {
+    auto resolved =
+        ResolveSpec({req.model, req.text, req.spec, req.type, req.stack, std::move(budget)}, analyzer, vocabulary);
     if (!resolved) return resolved.take_error();
     return std::move(resolved->model);
 }
@@ -53,10 +54,13 @@ void Register(http::App& app, const Engine& engine, analyze::Analyzer& analyzer,
         .responses = {{200, "The project archive",
                        boost::json::object{{"type", "string"}, {"contentMediaType", "application/zip"}},
                        "application/zip"},
-                      {400, "Invalid model or text, or a stack without a pack"}},
-        .blocking = true,  // rendering and compressing: CPU work for the worker pool
+                      {400, "Invalid model or text, or a stack without a pack"},
+                      {503, "The server is busy with other analyses and generations (Retry-After)"},
+                      {504, "The analysis of the text exceeded limits.analyze_budget_ms"}},
+        .work = http::Work::kCompute,  // rendering and compressing: CPU work for the worker pool
         .handler =
-            [&engine, &analyzer, &vocabulary](http::Request& request) {
+            [&engine, &analyzer, &vocabulary,
+             limit = std::chrono::milliseconds(app.config.limits.analyze_budget_ms)](http::Request& request) {
                 const std::string format_name = request.QueryParam("format").value_or("zip");
                 auto format = ParseArchiveFormat(format_name);
                 if (!format) {
@@ -69,7 +73,7 @@ void Register(http::App& app, const Engine& engine, analyze::Analyzer& analyzer,
                 if (!body) return http::Response::Problem(body.error(), request.request_id);
                 auto req = dto::Decode<GenerateRequest>(*body);
                 if (!req) return http::Response::Problem(req.error(), request.request_id);
-                auto m = ModelOf(*req, analyzer, vocabulary);
+                auto m = ModelOf(*req, analyzer, vocabulary, http::BudgetOf(request, limit, "the analysis"));
                 if (!m) return http::Response::Problem(m.error(), request.request_id);
                 auto tree = engine.Render(*m);
                 if (!tree) return http::Response::Problem(tree.error(), request.request_id);

@@ -14,10 +14,10 @@ Result<ResolvedSpec> ResolveSpec(const SpecInput& input, analyze::Analyzer& anal
         if (!m) return m.take_error();
         return ResolvedSpec{std::move(*m), {}, std::nullopt};
     }
-    auto analysis = input.text
-                        ? analyzer.Analyze(*input.text, vocabulary)
-                        : analyze::AnalyzePrototypeForm(
-                              analyzer, {*input.spec, input.type.value_or(""), input.stack.value_or("")}, vocabulary);
+    auto analysis = input.text ? analyzer.Analyze(*input.text, vocabulary, input.budget)
+                               : analyze::AnalyzePrototypeForm(
+                                     analyzer, {*input.spec, input.type.value_or(""), input.stack.value_or("")},
+                                     vocabulary, input.budget);
     if (!analysis) return analysis.take_error();
     return ResolvedSpec{std::move(analysis->model), std::move(analysis->assumptions),
                         input.text ? input.text : input.spec};

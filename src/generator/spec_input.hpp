@@ -11,6 +11,7 @@
 #include <boost/json/value.hpp>
 
 #include "analyze/analyzer.hpp"
+#include "core/budget.hpp"
 #include "core/dto.hpp"
 #include "core/result.hpp"
 #include "model/project_model.hpp"
@@ -23,6 +24,7 @@ struct SpecInput {
     std::optional<std::string> spec;          // the prototype's form: the text ...
     std::optional<std::string> type;          // ... what kind of application ...
     std::optional<std::string> stack;         // ... and which technologies
+    Budget budget;                            // for the analysis of text or spec (none: no deadline)
 };
 
 struct ResolvedSpec {

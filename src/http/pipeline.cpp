@@ -33,9 +33,9 @@ Response Pipeline::Handle(Request& request) {
     return response;
 }
 
-bool Pipeline::IsBlocking(const Request& request) const {
+Work Pipeline::WorkOf(const Request& request) const {
     const Match match = router_.Find(request.method, request.path);
-    return match.route != nullptr && match.route->blocking;
+    return match.route != nullptr ? match.route->work : Work::kInline;
 }
 
 void Pipeline::Finish(Request& request, Response& response) {

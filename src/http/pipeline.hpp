@@ -16,8 +16,8 @@ public:
     Pipeline(Router& router, Logger& log) : router_(router), log_(log) {}
     void Use(std::unique_ptr<Middleware> middleware) { chain_.push_back(std::move(middleware)); }
     Response Handle(Request& request);
-    /// True when the route `request` goes to is marked blocking (run it on the worker pool).
-    bool IsBlocking(const Request& request) const;
+    /// Where the handler of the route `request` goes to runs (kInline when no route matches).
+    Work WorkOf(const Request& request) const;
     /// Runs only the response side of the chain: for answers the server makes itself
     /// (413, 431, 400 on malformed requests), so they carry ids, headers and get logged.
     void Finish(Request& request, Response& response);

@@ -30,6 +30,14 @@ struct ParamDoc {
     bool required = false;
 };
 
+/// Where a route's handler runs.
+enum class Work {
+    kInline,   ///< on the I/O thread: quick work only
+    kAuth,     ///< password hashing: its own pool, never queued behind analyses or generations
+    kCompute,  ///< analysis, generation, archives, remote calls: a bounded pool at a lower CPU priority; the request
+               ///< carries a cancel flag set when its client goes away
+};
+
 /// A route and its documentation: one description gives the OpenAPI operation.
 /// Path parameters: `{name}` (one segment), `{name:int}`, `{name:uuid}`, `{name*}` (rest of path).
 struct Route {
@@ -44,9 +52,8 @@ struct Route {
     std::vector<ResponseDoc> responses;
     bool requires_auth = false;  // guests get 401 before the handler runs (services still check permissions)
     bool hidden = false;         // not in the OpenAPI document (static assets)
-    /// The handler does long CPU work (password hashing, generation, archives): it runs on the worker pool, not
-    /// on an I/O thread, so other connections are served meanwhile.
-    bool blocking = false;
+    /// Long work runs off the I/O threads, so other connections are served meanwhile.
+    Work work = Work::kInline;
     Handler handler;
 };
 

@@ -1,6 +1,8 @@
 #include "http/server.hpp"
 
+#include <algorithm>
 #include <atomic>
+#include <cerrno>
 #include <csignal>
 #include <ctime>
 #include <mutex>
@@ -15,6 +17,9 @@
 #include <boost/beast/http.hpp>
 #include <boost/beast/ssl.hpp>
 #include <boost/url/parse.hpp>
+#include <sys/resource.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 #include "core/problem.hpp"
 #include "http/middleware/request_id.hpp"
@@ -83,6 +88,59 @@ const std::string& HttpDate() {
     return text;
 }
 
+unsigned Cores() {
+    return std::max(1u, std::thread::hardware_concurrency());
+}
+
+std::size_t ComputeThreads(const Config& c) {
+    if (c.limits.compute_threads > 0) return static_cast<std::size_t>(c.limits.compute_threads);
+    return std::max<std::size_t>(1, Cores() / 2);
+}
+
+/// Threads for CPU-heavy handlers, at nice +10: while they are busy, the kernel still gives the I/O threads and
+/// the password-hashing pool the CPU first, so sign-in and /healthz never wait behind an analysis.
+class ComputePool final {
+public:
+    explicit ComputePool(std::size_t n) : guard_(asio::make_work_guard(ioc_)) {
+        for (std::size_t i = 0; i < n; ++i) {
+            threads_.emplace_back([this] {
+                ::setpriority(PRIO_PROCESS, static_cast<id_t>(::gettid()), 10);  // this thread only (Linux)
+                ioc_.run();
+            });
+        }
+    }
+    ~ComputePool() { Join(); }
+    ComputePool(const ComputePool&) = delete;
+    ComputePool& operator=(const ComputePool&) = delete;
+
+    asio::io_context::executor_type executor() { return ioc_.get_executor(); }
+    std::int64_t threads() const { return static_cast<std::int64_t>(threads_.size()); }
+    /// Lets the queued work finish, then stops the threads.
+    void Join() {
+        guard_.reset();
+        for (auto& t : threads_) {
+            if (t.joinable()) t.join();
+        }
+    }
+
+private:
+    asio::io_context ioc_;
+    asio::executor_work_guard<asio::io_context::executor_type> guard_;
+    std::vector<std::thread> threads_;
+};
+
+/// Waits until the client's side of the connection is readable: end of stream or an error means the client went
+/// away while its request was being handled elsewhere, and `cancelled` is set. Bytes of a pipelined next request
+/// end the watch without cancelling. The caller cancels the wait when the handler is done.
+asio::awaitable<void> WatchClientGone(std::shared_ptr<ConnBase> conn, std::shared_ptr<std::atomic<bool>> cancelled) {
+    auto& socket = conn->Tcp().socket();
+    auto [ec] = co_await socket.async_wait(tcp::socket::wait_read, kTuple);
+    if (ec == asio::error::operation_aborted) co_return;
+    char byte = 0;
+    const ssize_t n = ::recv(socket.native_handle(), &byte, 1, MSG_PEEK | MSG_DONTWAIT);
+    if (ec || n == 0 || (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK)) cancelled->store(true);
+}
+
 }  // namespace
 
 struct Server::Impl {
@@ -94,7 +152,10 @@ struct Server::Impl {
           threads(c.io_threads > 0 ? static_cast<int>(c.io_threads)
                                    : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()))),
           ioc(threads),
-          workers(std::max(2u, std::thread::hardware_concurrency())),
+          auth_pool(static_cast<std::size_t>(c.limits.auth_threads > 0 ? c.limits.auth_threads : Cores())),
+          compute(ComputeThreads(c)),
+          compute_queue(
+              static_cast<std::int64_t>(c.limits.compute_queue > 0 ? c.limits.compute_queue : 8 * compute.threads())),
           strand(asio::make_strand(ioc)),
           acceptor(strand),
           signals(strand, SIGINT, SIGTERM),
@@ -106,7 +167,10 @@ struct Server::Impl {
     Metrics& metrics;
     int threads;
     asio::io_context ioc;
-    asio::thread_pool workers;                             // blocking handlers (Route::blocking)
+    asio::thread_pool auth_pool;  // Work::kAuth: password hashing
+    ComputePool compute;          // Work::kCompute: analysis, generation, archives (lower CPU priority)
+    const std::int64_t compute_queue;
+    std::atomic<std::int64_t> compute_waiting{0};
     asio::strand<asio::io_context::executor_type> strand;  // acceptor, signals, shutdown
     tcp::acceptor acceptor;
     asio::signal_set signals;
@@ -121,6 +185,7 @@ struct Server::Impl {
     std::atomic<bool> stopped{false};
 
     asio::awaitable<void> Accept();
+    asio::awaitable<Response> Dispatch(std::shared_ptr<ConnBase> conn, Request& request);
     template <class S>
     asio::awaitable<void> Session(std::shared_ptr<Conn<S>> conn);
     asio::awaitable<void> Reject(tcp::socket socket, std::string why);
@@ -452,22 +517,54 @@ asio::awaitable<void> Server::Impl::Session(std::shared_ptr<Conn<S>> conn) {
             co_await Refuse(conn, request, 400, "Bad request", "the request target is not a valid path");
             break;
         }
-
-        Response response;
-        if (pipeline.IsBlocking(request)) {
-            // (Not a conditional expression: GCC 12 miscompiles co_await inside ?:.)
-            response = co_await asio::co_spawn(
-                workers, [&]() -> asio::awaitable<Response> { co_return pipeline.Handle(request); },
-                asio::use_awaitable);
-        } else {
-            response = pipeline.Handle(request);
+        // RFC 9112 §3.2: one Host field line, and HTTP/1.1 requests must have it.
+        const auto hosts =
+            std::count_if(req.begin(), req.end(), [](const auto& f) { return f.name() == bhttp::field::host; });
+        if (hosts > 1 || (hosts == 0 && req.version() >= 11)) {
+            co_await Refuse(conn, request, 400, "Bad request",
+                            hosts > 1 ? "more than one Host header" : "an HTTP/1.1 request needs a Host header");
+            break;
         }
+
+        Response response = co_await Dispatch(conn, request);
         const bool keep_alive = req.keep_alive() && !response.close && !draining;
         if (!keep_alive) response.headers.Set("Connection", "close");
         if (!co_await Write(*conn, request, response, req.version(), keep_alive)) break;
         if (!keep_alive) break;
     }
     Release(conn);
+}
+
+asio::awaitable<Response> Server::Impl::Dispatch(std::shared_ptr<ConnBase> conn, Request& request) {
+    const Work work = pipeline.WorkOf(request);
+    if (work == Work::kInline) co_return pipeline.Handle(request);
+    if (work == Work::kAuth) {
+        co_return co_await asio::co_spawn(
+            auth_pool, [&]() -> asio::awaitable<Response> { co_return pipeline.Handle(request); }, asio::use_awaitable);
+    }
+    // Work::kCompute: bounded waiting, lower priority, stopped when the client leaves.
+    if (compute_waiting.fetch_add(1) >= compute_queue + compute.threads()) {
+        compute_waiting.fetch_sub(1);
+        Error busy = MakeError(ErrorCode::kUnavailable,
+                               "the server is busy with other analyses and generations; retry in a moment");
+        busy.retry_after = 1;
+        Response r = Response::Problem(busy, request.request_id);
+        pipeline.Finish(request, r);
+        co_return r;
+    }
+    auto cancelled = std::make_shared<std::atomic<bool>>(false);
+    request.cancelled = cancelled;
+    const bool watch = dynamic_cast<Conn<PlainStream>*>(conn.get()) != nullptr;  // TLS: bytes are records, not EOF
+    if (watch) asio::co_spawn(conn->Tcp().get_executor(), WatchClientGone(conn, cancelled), asio::detached);
+    Response response = co_await asio::co_spawn(
+        compute.executor(), [&]() -> asio::awaitable<Response> { co_return pipeline.Handle(request); },
+        asio::use_awaitable);
+    compute_waiting.fetch_sub(1);
+    if (watch) {
+        boost::system::error_code ec;
+        conn->Tcp().socket().cancel(ec);  // ends the watch
+    }
+    co_return response;
 }
 
 Server::Server(const Config& config, Pipeline& pipeline, Logger& log, Metrics& metrics)
@@ -548,7 +645,8 @@ void Server::Run() {
     for (int i = 1; i < impl.threads; ++i) pool.emplace_back([&impl] { impl.ioc.run(); });
     impl.ioc.run();
     for (auto& t : pool) t.join();
-    impl.workers.join();
+    impl.auth_pool.join();
+    impl.compute.Join();
 }
 
 }  // namespace dihya::http

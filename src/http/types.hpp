@@ -1,8 +1,10 @@
 #pragma once
 
+#include <atomic>
 #include <chrono>
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -11,6 +13,7 @@
 
 #include <boost/json/value.hpp>
 
+#include "core/budget.hpp"
 #include "core/result.hpp"
 
 namespace dihya::http {
@@ -45,6 +48,8 @@ struct Request {
     std::string remote_ip;
     bool tls = false;
     std::chrono::steady_clock::time_point received_at = std::chrono::steady_clock::now();
+    /// Set (by the server) when the client closes its connection while a Work::kCompute handler runs.
+    std::shared_ptr<const std::atomic<bool>> cancelled;
 
     // Filled by the server and router.
     std::string request_id;
@@ -69,6 +74,11 @@ struct Response {
     static Response Problem(int status, std::string_view title, std::string_view detail, std::string_view request_id);
     static Response Empty(int status);
 };
+
+/// The budget of long work done for `request`: `limit` from its arrival, stopped early when its client leaves.
+inline Budget BudgetOf(const Request& request, std::chrono::milliseconds limit, std::string what) {
+    return Budget(request.received_at, limit, request.cancelled, std::move(what));
+}
 
 /// Parses a JSON body; a malformed or non-object body is a kInvalidArgument with the position.
 Result<boost::json::value> ParseJsonBody(const Request& request);

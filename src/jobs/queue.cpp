@@ -1,8 +1,13 @@
 #include "jobs/queue.hpp"
 
+#include <algorithm>
 #include <array>
+#include <fstream>
+#include <sstream>
 
 #include <boost/json.hpp>
+#include <sys/resource.h>
+#include <unistd.h>
 
 #include "core/crypto.hpp"
 #include "jobs/embedded.hpp"
@@ -120,8 +125,61 @@ private:
 
 }  // namespace
 
+namespace {
+
+std::string ReadFirstLine(const std::string& path) {
+    std::ifstream in(path);
+    std::string line;
+    std::getline(in, line);
+    return line;
+}
+
+/// Field 22 of /proc/<pid>/stat (start time in clock ticks since boot), or "" when there is no such process.
+std::string StartTicks(const std::string& pid) {
+    const std::string stat = ReadFirstLine("/proc/" + pid + "/stat");
+    const auto close = stat.rfind(')');  // the command name may hold spaces and parentheses
+    if (close == std::string::npos) return "";
+    std::istringstream rest(stat.substr(close + 2));
+    std::string field;
+    for (int i = 3; i <= 22 && rest >> field; ++i) {
+        if (i == 22) return field;
+    }
+    return "";
+}
+
+std::string HostAndBoot() {
+    char host[256] = {};
+    ::gethostname(host, sizeof host - 1);
+    return "host=" + std::string(host) + ";boot=" + ReadFirstLine("/proc/sys/kernel/random/boot_id") + ";";
+}
+
+std::string NodeField(const std::string& id, std::string_view name) {
+    const std::string key = std::string(name) + "=";
+    auto at = id.find(key);
+    if (at == std::string::npos) return "";
+    at += key.size();
+    return id.substr(at, id.find(';', at) - at);
+}
+
+}  // namespace
+
+std::string ProcessNodeId() {
+    const std::string pid = std::to_string(::getpid());
+    return HostAndBoot() + "pid=" + pid + ";start=" + StartTicks(pid);
+}
+
+bool NodeIsGone(const std::string& node_id) {
+    if (node_id.rfind(HostAndBoot(), 0) != 0) return false;
+    const std::string pid = NodeField(node_id, "pid");
+    if (pid.empty() || pid.find_first_not_of("0123456789") != std::string::npos) return false;
+    const std::string start = StartTicks(pid);
+    return start.empty() || start != NodeField(node_id, "start");
+}
+
 Queue::Queue(storage::Db& db, const Clock& clock, Logger& log, QueueOptions options)
-    : db_(db), clock_(clock), log_(log), options_(options) {}
+    : db_(db), clock_(clock), log_(log), options_(std::move(options)) {
+    if (options_.node_id.empty()) options_.node_id = ProcessNodeId();
+}
 
 Queue::~Queue() {
     Stop();
@@ -140,10 +198,14 @@ void Queue::Notify(const Job& job) {
 }
 
 void Queue::Start() {
+    if (auto released = ReleaseJobsOfDeadNodes(); !released) {
+        log_.Warn("cannot look for jobs of stopped nodes", {{"error", released.error().message}});
+    }
     std::lock_guard lock(mu_);
     if (!workers_.empty()) return;
     stopping_ = false;
     for (int i = 0; i < options_.workers; ++i) workers_.emplace_back([this] { Worker(); });
+    heartbeat_ = std::thread([this] { Heartbeat(); });
 }
 
 void Queue::Stop() {
@@ -154,6 +216,51 @@ void Queue::Stop() {
     cv_.notify_all();
     for (auto& t : workers_) t.join();
     workers_.clear();
+    if (heartbeat_.joinable()) heartbeat_.join();
+}
+
+Result<int> Queue::ReleaseJobsOfDeadNodes() {
+    std::string pattern;
+    for (char c : HostAndBoot()) {
+        if (c == '%' || c == '_' || c == '!') pattern += '!';
+        pattern += c;
+    }
+    const std::array<Value, 1> p{pattern + "%"};
+    auto rows = db_.Query(Q()["running_on_host"], p);
+    if (!rows) return rows.take_error();
+    int released = 0;
+    for (std::size_t i = 0; i < rows->size(); ++i) {
+        const std::string owner = rows->GetText(i, "lease_owner").value_or("");
+        if (owner == options_.node_id || !NodeIsGone(owner)) continue;
+        const std::string id = rows->GetText(i, "id").value_or("");
+        const std::array<Value, 3> r{id, FormatTime(TimePoint{}), owner};  // an expired lease: claimable now
+        auto n = db_.Execute(Q()["release"], r);
+        if (!n) return n.take_error();
+        if (*n > 0) {
+            ++released;
+            log_.Info("job given back: the process running it is gone", {{"job", id}});
+        }
+    }
+    if (released > 0) {
+        std::lock_guard lock(mu_);
+        ++wakeups_;
+    }
+    cv_.notify_all();
+    return released;
+}
+
+void Queue::Heartbeat() {
+    const auto every = std::chrono::milliseconds(std::max<std::int64_t>(100, options_.lease_seconds * 1000 / 3));
+    std::unique_lock lock(mu_);
+    while (!cv_.wait_for(lock, every, [&] { return stopping_; })) {
+        lock.unlock();
+        const std::array<Value, 2> p{options_.node_id,
+                                     FormatTime(clock_.Now() + std::chrono::seconds(options_.lease_seconds))};
+        if (auto r = db_.Execute(Q()["renew_owned"], p); !r) {
+            log_.Warn("cannot renew job leases", {{"error", r.error().message}});
+        }
+        lock.lock();
+    }
 }
 
 Result<Job> Queue::Enqueue(const std::string& kind, const std::string& owner_id, const std::string& subject_id,
@@ -274,7 +381,7 @@ Result<std::optional<Job>> Queue::Claim() {
         if (!next) return next.take_error();
         if (next->empty()) return Ok();
         const std::string id = next->GetText(0, "id").value_or("");
-        const std::array<Value, 3> c{id, now, lease};
+        const std::array<Value, 4> c{id, now, lease, options_.node_id};
         auto updated = s.Execute(Q()["claim"], c);
         if (!updated) return updated.take_error();
         if (*updated == 0) return Ok();
@@ -331,6 +438,9 @@ Result<int> Queue::RunPending() {
 }
 
 void Queue::Worker() {
+    // Background jobs (generations, exports) are CPU work nobody waits on interactively: at nice +10 (this thread
+    // only, on Linux) they leave the CPU to requests first.
+    ::setpriority(PRIO_PROCESS, static_cast<id_t>(::gettid()), 10);
     std::uint64_t seen = 0;
     for (;;) {
         {

@@ -64,10 +64,23 @@ using Handler = std::function<Result<boost::json::value>(const Job& job, Progres
 
 struct QueueOptions {
     int workers = 2;
-    std::int64_t lease_seconds = 120;
+    /// A running job's lease; the node renews it every third of it while the job runs (heartbeat), so a job whose
+    /// node died is taken again within this time. A node restarted on the same machine gives its dead
+    /// predecessor's jobs back at once (it checks that process is gone).
+    std::int64_t lease_seconds = 30;
     std::int64_t max_attempts = 3;
     std::int64_t poll_ms = 1000;  // how often idle workers look for jobs enqueued by other nodes
+    /// Who holds the leases this queue takes; empty → this process (ProcessNodeId()).
+    std::string node_id;
 };
+
+/// "host=<hostname>;boot=<kernel boot id>;pid=<pid>;start=<process start time in clock ticks>": names this
+/// process uniquely across machines, reboots and reused process ids.
+std::string ProcessNodeId();
+
+/// Whether the process a node id names is known to be gone: it names this machine and boot, and no process with
+/// that id and start time runs. False for other machines (their leases run out instead).
+bool NodeIsGone(const std::string& node_id);
 
 class Queue final {
 public:
@@ -109,8 +122,13 @@ public:
     /// Runs queued jobs on the calling thread until none is left; returns how many ran (tests, CLI).
     Result<int> RunPending();
 
+    /// Gives back the running jobs whose lease holder is a dead process of this machine (Start does it first).
+    /// Returns how many.
+    Result<int> ReleaseJobsOfDeadNodes();
+
 private:
     Result<std::optional<Job>> Claim();
+    void Heartbeat();
     void Run(Job job);
     void Worker();
     void Notify(const Job& job);
@@ -127,6 +145,7 @@ private:
     bool stopping_ = false;
     std::uint64_t wakeups_ = 0;
     std::vector<std::thread> workers_;
+    std::thread heartbeat_;
 };
 
 }  // namespace dihya::jobs

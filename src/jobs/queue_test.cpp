@@ -127,6 +127,39 @@ TEST_F(JobsTest, AJobOfADeadNodeIsTakenAgainAfterItsLease) {
     EXPECT_EQ((*q.Find(a->id))->attempts, 2);
 }
 
+TEST_F(JobsTest, AJobOfADeadProcessOnThisMachineIsGivenBackAtOnce) {
+    Queue q(*db_, clock_, log_, {.workers = 1, .lease_seconds = 600, .max_attempts = 3});
+    int runs = 0;
+    q.Handle("once", [&](const Job&, Progress&) -> Result<boost::json::value> {
+        ++runs;
+        return boost::json::value();
+    });
+    const std::string me = ProcessNodeId();
+    ASSERT_NE(me.find(";pid="), std::string::npos);
+    EXPECT_FALSE(NodeIsGone(me));
+    // This machine, this pid, another start time: a process that ended and whose pid was given to us.
+    const std::string dead = me.substr(0, me.find(";start=")) + ";start=1";
+    EXPECT_TRUE(NodeIsGone(dead));
+    const std::string elsewhere = "host=elsewhere;boot=0;pid=1;start=1";
+    EXPECT_FALSE(NodeIsGone(elsewhere)) << "another machine's processes are not ours to judge";
+    auto a = q.Enqueue("once", "u", "", nullptr);
+    auto b = q.Enqueue("once", "u", "", nullptr);
+    const std::string later = FormatTime(clock_.Now() + std::chrono::seconds(600));
+    for (const auto& [id, owner] : {std::pair{a->id, dead}, std::pair{b->id, elsewhere}}) {
+        const std::array<storage::Value, 3> p{id, later, owner};
+        ASSERT_TRUE(db_->Execute("UPDATE jobs SET status = 'running', attempts = 1, lease_until = $2, "
+                                 "lease_owner = $3 WHERE id = $1",
+                                 p)
+                        .ok());
+    }
+    EXPECT_EQ(*q.RunPending(), 0) << "both leases hold";
+    EXPECT_EQ(*q.ReleaseJobsOfDeadNodes(), 1);
+    EXPECT_EQ(*q.RunPending(), 1);
+    EXPECT_EQ(runs, 1);
+    EXPECT_EQ((*q.Find(a->id))->status, "succeeded");
+    EXPECT_EQ((*q.Find(b->id))->status, "running") << "waits for its lease";
+}
+
 TEST_F(JobsTest, WorkersOfTwoNodesRunEachJobOnce) {
     auto other = test_db_.Open();
     ASSERT_TRUE(other.ok());

@@ -237,6 +237,7 @@ namespace dihya::projects {
 namespace json = boost::json;
 using http::Request;
 using http::Response;
+using http::Work;
 
 namespace {
 
@@ -520,6 +521,7 @@ void Register(http::App& app, ProjectsService& service) {
     app.tags.push_back({"projects", "Saved specifications and their generations (owner only; admins may read)"});
     auto& r = app.router;
     ProjectsService& s = service;
+    const auto limit = std::chrono::milliseconds(app.config.limits.analyze_budget_ms);
     const json::value project_schema = dto::Schema<d::ProjectDto>();
     const json::value generation_schema = dto::Schema<d::GenerationDto>();
     const std::string limits =
@@ -550,14 +552,15 @@ void Register(http::App& app, ProjectsService& service) {
                          {403, "Your role may not save projects"},
                          {409, "Idempotency-Key reused with another body, or too many projects"}},
            .requires_auth = true,
-           .blocking = true,
-           .handler = [&s](Request& req) {
+           .work = Work::kCompute,
+           .handler = [&s, limit](Request& req) {
                auto body = http::ParseJsonBody(req);
                if (!body) return Problem(req, body.error());
                auto in = dto::Decode<d::ProjectRequest>(*body);
                if (!in) return Problem(req, in.error());
                auto input = InputOf(*in);
                if (!input) return Problem(req, input.error());
+               input->spec.budget = http::BudgetOf(req, limit, "the analysis");
                std::optional<IdempotencyKey> key;
                if (auto k = req.headers.Get("Idempotency-Key")) {
                    key = IdempotencyKey{std::string(*k), crypto::Sha256Hex(json::serialize(*body))};
@@ -642,12 +645,13 @@ void Register(http::App& app, ProjectsService& service) {
                          {409, "Changed by another request meanwhile"},
                          {412, "If-Match names an older version"}},
            .requires_auth = true,
-           .blocking = true,
-           .handler = [&s](Request& req) {
+           .work = Work::kCompute,
+           .handler = [&s, limit](Request& req) {
                auto in = Body<d::ProjectRequest>(req);
                if (!in) return Problem(req, in.error());
                auto input = InputOf(*in);
                if (!input) return Problem(req, input.error());
+               input->spec.budget = http::BudgetOf(req, limit, "the analysis");
                auto p = s.Replace(auth::PrincipalOf(req), req.path_params["id"], *input, IfMatchVersion(req),
                                   auth::ContextOf(req));
                if (!p) return Problem(req, p.error());
@@ -674,12 +678,12 @@ void Register(http::App& app, ProjectsService& service) {
                          {409, "Changed by another request meanwhile"},
                          {412, "If-Match names an older version"}},
            .requires_auth = true,
-           .blocking = true,
-           .handler = [&s](Request& req) {
+           .work = Work::kCompute,
+           .handler = [&s, limit](Request& req) {
                auto body = http::ParseJsonBody(req);
                if (!body) return Problem(req, body.error());
                auto p = s.Patch(auth::PrincipalOf(req), req.path_params["id"], body->as_object(), IfMatchVersion(req),
-                                auth::ContextOf(req));
+                                auth::ContextOf(req), http::BudgetOf(req, limit, "the analysis"));
                if (!p) return Problem(req, p.error());
                return ProjectResponse(200, *p);
            }});
@@ -836,7 +840,7 @@ void Register(http::App& app, ProjectsService& service) {
                          {404, "No such project or generation"},
                          {409, "The generation has not succeeded"}},
            .requires_auth = true,
-           .blocking = true,
+           .work = Work::kCompute,
            .handler = [&s](Request& req) {
                auto format = generator::ParseArchiveFormat(req.QueryParam("format").value_or("zip"));
                if (!format) {

@@ -377,7 +377,8 @@ Result<Project> ProjectsService::Replace(const Principal& who, const std::string
 }
 
 Result<Project> ProjectsService::Patch(const Principal& who, const std::string& id, const ProjectPatch& patch,
-                                       std::optional<std::int64_t> if_match, const RequestContext& ctx) {
+                                       std::optional<std::int64_t> if_match, const RequestContext& ctx,
+                                       const Budget& budget) {
     auto current = Load(who, id, true);
     if (!current) return current.take_error();
     if (if_match && *if_match != current->version) return Stale(current->version, *if_match);
@@ -415,6 +416,7 @@ Result<Project> ProjectsService::Patch(const Principal& who, const std::string& 
     if (const auto* text = patch.if_contains("text")) {
         generator::SpecInput in;
         in.text = std::string(text->as_string());
+        in.budget = budget;
         auto resolved = generator::ResolveSpec(in, d_.analyzer, d_.vocabulary);
         if (!resolved) return resolved.take_error();
         spec = model::ToSpec(resolved->model);

@@ -139,8 +139,9 @@ public:
     /// A concurrent change between reading and writing is a kConflict.
     Result<Project> Replace(const auth::Principal& who, const std::string& id, const ProjectInput& input,
                             std::optional<std::int64_t> if_match, const RequestContext& ctx);
+    /// `budget` bounds the analysis of a patched `text`.
     Result<Project> Patch(const auth::Principal& who, const std::string& id, const ProjectPatch& patch,
-                          std::optional<std::int64_t> if_match, const RequestContext& ctx);
+                          std::optional<std::int64_t> if_match, const RequestContext& ctx, const Budget& budget = {});
     /// Also deletes the project's generations and their files.
     Result<void> Delete(const auth::Principal& who, const std::string& id, std::optional<std::int64_t> if_match,
                         const RequestContext& ctx);

@@ -23,6 +23,7 @@ void AccessLogMiddleware::OnResponse(const Request& request, Response& response)
     fields["duration_ms"] = seconds * 1000.0;
     fields["bytes"] = response.body.size();
     fields["remote"] = TruncateIp(request.remote_ip).value_or("-");  // an address is personal data: its /24 or /48
+    if (request.cancelled && request.cancelled->load()) fields["client_gone"] = true;  // left before the answer
     log_.Info("request", fields);
 }
 

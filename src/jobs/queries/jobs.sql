@@ -25,11 +25,20 @@ SELECT id FROM jobs WHERE status = 'queued' OR (status = 'running' AND lease_unt
 LIMIT 1 FOR UPDATE SKIP LOCKED;
 
 -- name: claim
-UPDATE jobs SET status = 'running', attempts = attempts + 1, started_at = $2, lease_until = $3
+UPDATE jobs SET status = 'running', attempts = attempts + 1, started_at = $2, lease_until = $3, lease_owner = $4
 WHERE id = $1 AND (status = 'queued' OR (status = 'running' AND lease_until < $2));
+
+-- name: running_on_host
+SELECT id, lease_owner FROM jobs WHERE status = 'running' AND lease_owner LIKE $1 ESCAPE '!';
+
+-- name: release
+UPDATE jobs SET lease_until = $2 WHERE id = $1 AND status = 'running' AND lease_owner = $3;
 
 -- name: renew
 UPDATE jobs SET lease_until = $2 WHERE id = $1 AND status = 'running';
+
+-- name: renew_owned
+UPDATE jobs SET lease_until = $2 WHERE status = 'running' AND lease_owner = $1;
 
 -- name: progress
 UPDATE jobs SET step = $2, progress_done = $3, progress_total = $4, lease_until = $5 WHERE id = $1 AND status = 'running';

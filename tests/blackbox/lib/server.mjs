@@ -125,11 +125,12 @@ export function parseLogLines(text) {
  *   dev     pass --dev (default true)
  *   t       a node:test context: the server is killed when that test ends (otherwise when
  *           the file's tests are done)
+ *   dataDir an existing data directory to serve (a restart); it is left in place at cleanup
  */
-export async function startServer({ config, env, args = [], dev = true, t } = {}) {
+export async function startServer({ config, env, args = [], dev = true, t, dataDir: reuse } = {}) {
     const bin = dihyaBin();
     const dir = makeTempDir('dihya-bb-');
-    const dataDir = path.join(dir, 'data');
+    const dataDir = reuse ?? path.join(dir, 'data');
     const argv = ['serve', '--listen', '127.0.0.1:0', '--data-dir', dataDir];
     if (dev) argv.push('--dev');
     let configFile;
