@@ -2,6 +2,8 @@
 
 #include <cstdlib>
 #include <memory>
+#include <string>
+#include <string_view>
 
 #include <boost/json.hpp>
 #include <jwt.h>
@@ -80,7 +82,76 @@ Bn BnFrom(const json::object& jwk, std::string_view field) {
     return Bn(BN_bin2bn(U(*raw), static_cast<int>(raw->size()), nullptr));
 }
 
+bool Base64UrlChar(char c) {
+    return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_';
+}
+
+int Base64UrlValue(char c) {
+    if (c >= 'A' && c <= 'Z') return c - 'A';
+    if (c >= 'a' && c <= 'z') return c - 'a' + 26;
+    if (c >= '0' && c <= '9') return c - '0' + 52;
+    return c == '-' ? 62 : 63;
+}
+
+/// Unpadded base64url whose last character carries no stray bits: exactly one spelling per byte string.
+bool CanonicalBase64Url(std::string_view part) {
+    if (part.empty() || part.size() % 4 == 1) return false;
+    for (char c : part) {
+        if (!Base64UrlChar(c)) return false;
+    }
+    const int last = Base64UrlValue(part.back());
+    if (part.size() % 4 == 2) return (last & 0x0F) == 0;
+    if (part.size() % 4 == 3) return (last & 0x03) == 0;
+    return true;
+}
+
+/// Half the order of P-256, big-endian: an ES256 signature's S above it has a low twin n - S.
+constexpr unsigned char kP256HalfOrder[32] = {0x7F, 0xFF, 0xFF, 0xFF, 0x80, 0x00, 0x00, 0x00, 0x7F, 0xFF, 0xFF,
+                                              0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xDE, 0x73, 0x7D, 0x56, 0xD3, 0x8B,
+                                              0xCF, 0x42, 0x79, 0xDC, 0xE5, 0x61, 0x7E, 0x31, 0x92, 0xA8};
+constexpr unsigned char kP256Order[32] = {0xFF, 0xFF, 0xFF, 0xFF, 0x00, 0x00, 0x00, 0x00, 0xFF, 0xFF, 0xFF,
+                                          0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xBC, 0xE6, 0xFA, 0xAD, 0xA7, 0x17,
+                                          0x9E, 0x84, 0xF3, 0xB9, 0xCA, 0xC2, 0xFC, 0x63, 0x25, 0x51};
+
+bool HighS(std::string_view signature) {
+    const std::string_view s = signature.substr(32, 32);
+    return std::string_view(reinterpret_cast<const char*>(kP256HalfOrder), 32) < s;  // NOLINT: byte-wise compare
+}
+
+/// The low-S twin of a 64-byte ES256 signature (R, n - S).
+std::string LowSTwin(std::string_view signature) {
+    std::string out(signature);
+    int borrow = 0;
+    for (int i = 31; i >= 0; --i) {
+        int d = static_cast<int>(kP256Order[i]) - static_cast<unsigned char>(signature[32 + i]) - borrow;
+        borrow = d < 0 ? 1 : 0;
+        if (d < 0) d += 256;
+        out[32 + static_cast<std::size_t>(i)] = static_cast<char>(d);
+    }
+    return out;
+}
+
 }  // namespace
+
+Result<void> CheckCompactJws(std::string_view token) {
+    const auto first = token.find('.');
+    const auto second = first == std::string_view::npos ? first : token.find('.', first + 1);
+    if (second == std::string_view::npos || token.find('.', second + 1) != std::string_view::npos) {
+        return Invalid("not a compact JWS (header.payload.signature)");
+    }
+    for (std::string_view part :
+         {token.substr(0, first), token.substr(first + 1, second - first - 1), token.substr(second + 1)}) {
+        if (!CanonicalBase64Url(part)) return Invalid("not canonical unpadded base64url");
+    }
+    return Ok();
+}
+
+Result<void> RequireLowS(std::string_view token) {
+    auto signature = crypto::Base64UrlDecode(token.substr(token.rfind('.') + 1));
+    if (!signature || signature->size() != 64) return Invalid("an ES256 signature is 64 bytes");
+    if (HighS(*signature)) return Invalid("not the canonical (low-S) signature");
+    return Ok();
+}
 
 Result<json::object> PeekJwtHeader(std::string_view token) {
     const auto dot = token.find('.');
@@ -96,6 +167,8 @@ Result<json::object> PeekJwtHeader(std::string_view token) {
 }
 
 Result<json::object> VerifyJwt(std::string_view token, std::string_view alg, std::string_view public_pem) {
+    if (token.size() > 16 * 1024) return Invalid("too long");
+    if (auto canonical = CheckCompactJws(token); !canonical) return canonical.take_error();
     auto header = PeekJwtHeader(token);
     if (!header) return header.take_error();
     const auto* h_alg = header->if_contains("alg");
@@ -131,7 +204,14 @@ Result<std::string> SignJwt(const json::object& claims, std::string_view alg, st
     }
     std::unique_ptr<char, CharFree> out(jwt_encode_str(jwt.get()));
     if (!out) return MakeError(ErrorCode::kInternal, "cannot sign a token");
-    return std::string(out.get());
+    std::string token(out.get());
+    if (alg == "ES256") {
+        const auto dot = token.rfind('.');
+        auto signature = crypto::Base64UrlDecode(std::string_view(token).substr(dot + 1));
+        if (!signature || signature->size() != 64) return MakeError(ErrorCode::kInternal, "cannot sign a token");
+        if (HighS(*signature)) token = token.substr(0, dot + 1) + crypto::Base64UrlEncode(LowSTwin(*signature));
+    }
+    return token;
 }
 
 Result<void> CheckClaims(const json::object& claims, const ClaimChecks& checks) {

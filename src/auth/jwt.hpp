@@ -13,14 +13,23 @@
 
 namespace dihya::auth {
 
+/// Whether `token` is a compact JWS in its one canonical spelling: three non-empty parts of unpadded base64url
+/// ([A-Za-z0-9_-] only, no '=', unused trailing bits zero), no fourth part or trailing '.'. kUnauthenticated.
+Result<void> CheckCompactJws(std::string_view token);
+
+/// ES256 signatures of our own tokens are low-S (S ≤ n/2; SignJwt writes them so): the high-S twin of a valid
+/// signature is refused, so one token has one spelling. kUnauthenticated.
+Result<void> RequireLowS(std::string_view token);
+
 /// The token's decoded header, without verifying anything (to choose the key by `kid`).
 Result<boost::json::object> PeekJwtHeader(std::string_view token);
 
-/// Verifies the signature with `public_pem` under exactly `alg` ("ES256" or "RS256") and returns the claims.
+/// Verifies the signature with `public_pem` under exactly `alg` ("ES256" or "RS256") and returns the claims;
+/// non-canonical spellings (CheckCompactJws) are refused first.
 /// Time, issuer and audience are the caller's checks (CheckClaims).
 Result<boost::json::object> VerifyJwt(std::string_view token, std::string_view alg, std::string_view public_pem);
 
-/// Signs `claims` with `private_pem` under `alg`, with `kid` in the header.
+/// Signs `claims` with `private_pem` under `alg`, with `kid` in the header (ES256: a low-S signature).
 Result<std::string> SignJwt(const boost::json::object& claims, std::string_view alg, std::string_view kid,
                             std::string_view private_pem);
 

@@ -149,7 +149,22 @@ std::string PermissionsMarkdown() {
         "\nGuest-role accounts also act on their own account (`own` rows above): profile, consents, export and "
         "erasure are everyone's rights.\n"
         "\nAdmin safeguards: the last active admin cannot be demoted, disabled or erased; admins cannot change "
-        "their own role or disable themselves through the admin API.\n";
+        "their own role or disable themselves through the admin API.\n"
+        "\n## Sign-in throttling\n\n"
+        "Failed sign-ins are counted per client address *and* account, and per client address across accounts "
+        "(keys are keyed hashes, never the address or email). After `auth.throttle_free_failures` failures of one "
+        "client on one account, each further attempt from that client on that account waits an exponentially "
+        "growing delay (from `auth.throttle_base_delay_ms`), then is refused for `auth.throttle_lock_seconds` "
+        "after `auth.throttle_lock_after` failures: 429 with Retry-After. A client that guesses across many "
+        "accounts meets the same back-off after `auth.throttle_ip_free_failures` failures. The account's owner, "
+        "signing in from another address, is never slowed or locked out by a stranger's guesses; a successful "
+        "sign-in clears that client's count for the account, and a password reset clears every count of the "
+        "account. Unknown emails are throttled the same way and cost the same Argon2 verification, so timing "
+        "does not reveal which addresses have accounts; registering an address that has an account answers as "
+        "for a new one and mails the owner instead.\n"
+        "\nThe trade-off: an attacker with many addresses gets the free failures once per address; the password "
+        "policy (12+ characters or a four-word passphrase, not a common password) and Argon2id's cost are what "
+        "bound such distributed guessing.\n";
     return out;
 }
 

@@ -336,6 +336,15 @@ Result<void> AccountsRepository::ClearThrottle(S& s, const std::string& key) con
     return Void(storage::Execute(s, Q()["clear_throttle"], key));
 }
 
+Result<void> AccountsRepository::ClearThrottlePrefix(S& s, const std::string& prefix) const {
+    std::string pattern;
+    for (char c : prefix) {
+        if (c == '%' || c == '_' || c == '!') pattern += '!';
+        pattern += c;
+    }
+    return Void(storage::Execute(s, Q()["clear_throttle_prefix"], pattern + "%"));
+}
+
 Result<std::int64_t> AccountsRepository::PurgeThrottle(S& s, const std::string& before) const {
     return storage::Execute(s, Q()["purge_throttle"], before);
 }

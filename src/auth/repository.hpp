@@ -184,6 +184,8 @@ public:
     Result<std::optional<ThrottleRow>> GetThrottle(S& s, const std::string& key) const;
     Result<void> PutThrottle(S& s, const std::string& key, const ThrottleRow& row) const;
     Result<void> ClearThrottle(S& s, const std::string& key) const;
+    /// Deletes every throttle entry whose key starts with `prefix`.
+    Result<void> ClearThrottlePrefix(S& s, const std::string& prefix) const;
     Result<std::int64_t> PurgeThrottle(S& s, const std::string& before) const;
 
     Result<std::vector<SigningKeyRow>> ListSigningKeys(S& s, const std::string& now) const;

@@ -5,6 +5,7 @@
 
 #include <boost/json.hpp>
 
+#include "auth/display_text.hpp"
 #include "auth/password_policy.hpp"
 #include "auth/permissions.hpp"
 
@@ -16,6 +17,16 @@ namespace {
 
 constexpr std::string_view kApiKeyPrefix = "dih_";
 constexpr std::int64_t kTicketSeconds = 60;
+constexpr std::size_t kMaxDisplayNameBytes = 200;
+
+/// Throttle keys: sign-in failures per account and client ("login:<email index>|ip:<address index>"), per client
+/// ("ip:<address index>"), and wrong current passwords of a signed-in user ("confirm:<user id>").
+std::string LoginThrottlePrefix(const std::string& email_index) {
+    return "login:" + email_index + "|";
+}
+std::string ConfirmThrottleKey(const std::string& user_id) {
+    return "confirm:" + user_id;
+}
 constexpr std::string_view kVerify = "verify_email";
 constexpr std::string_view kReset = "reset_password";
 
@@ -57,33 +68,54 @@ struct MailText {
     std::string_view body;  // {name}, {link}, {hours}
 };
 
+constexpr std::string_view kAccountExists = "account_exists";
+
 MailText TextFor(std::string_view purpose, std::string_view locale) {
-    const bool verify = purpose == kVerify;
+    const int which = purpose == kVerify ? 0 : purpose == kReset ? 1 : 2;
     if (locale.rfind("fr", 0) == 0) {
-        return verify
-                   ? MailText{"Confirmez votre adresse e-mail",
-                              "Bonjour {name},\n\nPour confirmer votre adresse, ouvrez ce lien (valable {hours} h) :\n"
-                              "{link}\n\nSi vous n'avez pas créé de compte, ignorez ce message.\n"}
-                   : MailText{"Réinitialiser votre mot de passe",
-                              "Bonjour {name},\n\nPour choisir un nouveau mot de passe, ouvrez ce lien (valable "
-                              "{hours} h) :\n{link}\n\nSi vous n'avez rien demandé, ignorez ce message : votre mot de "
-                              "passe reste le même.\n"};
+        static constexpr MailText kFr[] = {
+            {"Confirmez votre adresse e-mail",
+             "Bonjour {name},\n\nPour confirmer votre adresse, ouvrez ce lien (valable {hours} h) :\n"
+             "{link}\n\nSi vous n'avez pas créé de compte, ignorez ce message.\n"},
+            {"Réinitialiser votre mot de passe",
+             "Bonjour {name},\n\nPour choisir un nouveau mot de passe, ouvrez ce lien (valable "
+             "{hours} h) :\n{link}\n\nSi vous n'avez rien demandé, ignorez ce message : votre mot de "
+             "passe reste le même.\n"},
+            {"Vous avez déjà un compte",
+             "Bonjour {name},\n\nQuelqu'un (vous, peut-être) a voulu créer un compte avec cette adresse, qui en a "
+             "déjà un. Aucun compte n'a été créé. Pour vous connecter ou choisir un nouveau mot de passe :\n"
+             "{link}\n\nSi ce n'était pas vous, ignorez ce message : rien n'a changé.\n"},
+        };
+        return kFr[which];
     }
     if (locale.rfind("ar", 0) == 0) {
-        return verify ? MailText{"تأكيد عنوان بريدك الإلكتروني",
-                                 "مرحبًا {name}،\n\nلتأكيد عنوانك، افتح هذا الرابط (صالح لمدة {hours} ساعة):\n{link}\n\n"
-                                 "إذا لم تنشئ حسابًا، تجاهل هذه الرسالة.\n"}
-                      : MailText{"إعادة تعيين كلمة المرور",
-                                 "مرحبًا {name}،\n\nلاختيار كلمة مرور جديدة، افتح هذا الرابط (صالح لمدة {hours} ساعة):\n"
-                                 "{link}\n\nإذا لم تطلب ذلك، تجاهل هذه الرسالة: تبقى كلمة مرورك كما هي.\n"};
+        static constexpr MailText kAr[] = {
+            {"تأكيد عنوان بريدك الإلكتروني",
+             "مرحبًا {name}،\n\nلتأكيد عنوانك، افتح هذا الرابط (صالح لمدة {hours} ساعة):\n{link}\n\n"
+             "إذا لم تنشئ حسابًا، تجاهل هذه الرسالة.\n"},
+            {"إعادة تعيين كلمة المرور",
+             "مرحبًا {name}،\n\nلاختيار كلمة مرور جديدة، افتح هذا الرابط (صالح لمدة {hours} ساعة):\n"
+             "{link}\n\nإذا لم تطلب ذلك، تجاهل هذه الرسالة: تبقى كلمة مرورك كما هي.\n"},
+            {"لديك حساب بالفعل",
+             "مرحبًا {name}،\n\nحاول أحدهم (ربما أنت) إنشاء حساب بهذا العنوان، وله حساب بالفعل. لم يُنشأ أي حساب. "
+             "لتسجيل الدخول أو اختيار كلمة مرور جديدة:\n{link}\n\nإذا لم تكن أنت، تجاهل هذه الرسالة: لم يتغير "
+             "شيء.\n"},
+        };
+        return kAr[which];
     }
-    return verify
-               ? MailText{"Confirm your email address",
-                          "Hello {name},\n\nTo confirm your address, open this link (valid for {hours} h):\n{link}\n\n"
-                          "If you did not create an account, ignore this message.\n"}
-               : MailText{"Reset your password",
-                          "Hello {name},\n\nTo choose a new password, open this link (valid for {hours} h):\n{link}\n\n"
-                          "If you did not ask for this, ignore this message: your password stays as it is.\n"};
+    static constexpr MailText kEn[] = {
+        {"Confirm your email address",
+         "Hello {name},\n\nTo confirm your address, open this link (valid for {hours} h):\n{link}\n\n"
+         "If you did not create an account, ignore this message.\n"},
+        {"Reset your password",
+         "Hello {name},\n\nTo choose a new password, open this link (valid for {hours} h):\n{link}\n\n"
+         "If you did not ask for this, ignore this message: your password stays as it is.\n"},
+        {"You already have an account",
+         "Hello {name},\n\nSomeone (you, perhaps) tried to create an account with this address, which already has "
+         "one. No account was created. To sign in or choose a new password:\n{link}\n\n"
+         "If this was not you, ignore this message: nothing has changed.\n"},
+    };
+    return kEn[which];
 }
 
 std::string Replace(std::string s, std::string_view key, const std::string& value) {
@@ -166,10 +198,13 @@ void AuthService::MailToken(const User& user, const std::string& purpose, const 
     const MailText t = TextFor(purpose, user.locale);
     const std::int64_t ttl =
         purpose == kVerify ? d_.config.verify_token_ttl_seconds : d_.config.reset_token_ttl_seconds;
-    const std::string page = purpose == kVerify ? "/account/verify" : "/account/reset";
+    const std::string page = purpose == kVerify ? "/account/verify" : "/account/reset";  // account_exists: reset
     // The token travels in the fragment: browsers do not send it to servers, so it is in no access log.
     const std::string link = d_.public_url + page + "#token=" + token;
-    std::string body = Replace(std::string(t.body), "{name}", user.display_name.value_or(user.email));
+    // Names stored before display texts were checked are cleaned here too: a mail body gets one plain line.
+    std::string name = user.display_name ? CleanDisplayText(*user.display_name, kMaxDisplayNameBytes) : "";
+    if (name.empty()) name = user.email;
+    std::string body = Replace(std::string(t.body), "{name}", name);
     body = Replace(body, "{link}", link);
     body = Replace(body, "{hours}", std::to_string(std::max<std::int64_t>(1, ttl / 3600)));
     d_.mailer.Send({user.email, std::string(t.subject), body, purpose});
@@ -180,9 +215,8 @@ Result<User> AuthService::Create(const NewAccount& a, Role role, bool verified, 
     auto email = NormaliseEmail(a.email);
     if (!email) return email.take_error();
     if (auto p = CheckPassword(a.password, *email); !p) return p.take_error();
-    if (a.display_name && (a.display_name->empty() || a.display_name->size() > 200)) {
-        return MakeError(ErrorCode::kInvalidArgument, "display_name must be 1 to 200 bytes",
-                         {{"display_name", "must be 1 to 200 bytes"}});
+    if (a.display_name) {
+        if (auto r = CheckDisplayText("display_name", *a.display_name, kMaxDisplayNameBytes); !r) return r.take_error();
     }
     const std::string locale = a.locale.value_or("en");
     if (!ValidLocale(locale)) {
@@ -209,12 +243,35 @@ Result<User> AuthService::Create(const NewAccount& a, Role role, bool verified, 
     row.updated_at = now;
     row.password_changed_at = now;
     std::string verify_token;
+    std::optional<User> owner;  // self-registration with an address that has an account: its owner is told
+    std::string owner_token;
+    const bool self_registration = action == "auth.register";
     auto r = d_.db.Transaction([&](storage::Session& s) -> Result<void> {
         auto existing = repo_.FindUserByEmail(s, d_.cipher.BlindIndexes("email", *email));
         if (!existing) return existing.take_error();
-        if (*existing) {
+        if (*existing && !self_registration) {
             return MakeError(ErrorCode::kAlreadyExists, "an account with this email already exists",
                              {{"email", "is already registered"}});
+        }
+        if (*existing) {
+            // The caller gets the same answer as for a new address (the password was hashed either way); the
+            // owner gets a mail with a sign-in and password-reset link, unless the account is disabled.
+            const UserRow& found = **existing;
+            if (auto a = Audit(s, "", "auth.register_existing", found.id, ctx); !a) return a;
+            if (found.disabled_at) return Ok();
+            auto u = Decrypt(found);
+            if (!u) return u.take_error();
+            if (auto d = repo_.DropUserTokens(s, u->id, std::string(kReset)); !d) return d;
+            owner_token = crypto::RandomToken();
+            const std::string expires =
+                FormatTime(d_.clock.Now() + std::chrono::seconds(d_.config.reset_token_ttl_seconds));
+            if (auto t =
+                    repo_.InsertUserToken(s, crypto::Sha256Hex(owner_token), u->id, std::string(kReset), now, expires);
+                !t) {
+                return t;
+            }
+            owner = std::move(*u);
+            return Ok();
         }
         if (auto ins = repo_.InsertUser(s, row); !ins) return ins;
         if (a.consent) {
@@ -241,6 +298,7 @@ Result<User> AuthService::Create(const NewAccount& a, Role role, bool verified, 
     if (!r) return r.take_error();
     auto user = Decrypt(row);
     if (!user) return user.take_error();
+    if (owner) MailToken(*owner, std::string(kAccountExists), owner_token);
     if (!verify_token.empty()) MailToken(*user, std::string(kVerify), verify_token);
     return user;
 }
@@ -389,8 +447,10 @@ Result<TokenPair> AuthService::Login(const std::string& email_in, const std::str
         return Unauthenticated();
     }
     if (password.size() > 1024) return Unauthenticated();
-    const std::string account_key = "acct:" + d_.cipher.BlindIndex("email", *email);
+    // Failures count per client and account (so a stranger's guesses never lock the owner out) and per client
+    // across accounts (docs/permissions.md, "Sign-in throttling").
     const std::string ip_key = "ip:" + d_.cipher.BlindIndex("ip", ctx.ip);
+    const std::string account_key = LoginThrottlePrefix(d_.cipher.BlindIndex("email", *email)) + ip_key;
 
     // 1. Throttle and look up (read); 2. hash outside any transaction; 3. record the outcome (write).
     std::optional<UserRow> row;
@@ -572,7 +632,10 @@ Result<void> AuthService::ResetPassword(const std::string& token, const std::str
         if (auto r = repo_.UpdatePassword(s, user_id, *hash, Now()); !r) return r;
         (void)repo_.SetVerified(s, user_id, Now());  // the link proved the mailbox
         if (auto r = repo_.RevokeUserSessions(s, user_id, "", Now(), "password reset"); !r) return r.take_error();
-        if (auto r = repo_.ClearThrottle(s, "acct:" + d_.cipher.BlindIndex("email", u->email)); !r) return r;
+        for (const std::string& index : d_.cipher.BlindIndexes("email", u->email)) {
+            if (auto r = repo_.ClearThrottlePrefix(s, LoginThrottlePrefix(index)); !r) return r;
+        }
+        if (auto r = repo_.ClearThrottle(s, ConfirmThrottleKey(user_id)); !r) return r;
         return Audit(s, user_id, "auth.password_reset", user_id, ctx);
     });
 }
@@ -588,7 +651,7 @@ Result<void> AuthService::ConfirmPassword(const Principal& who, const std::strin
             if (!found) return found.take_error();
             if (!*found) return MakeError(ErrorCode::kNotFound, "no such user");
             row = std::move(*found);
-            key = "acct:" + row->email_index;
+            key = ConfirmThrottleKey(row->id);
             auto th = CheckThrottle(s, key);
             if (!th) return th.take_error();
             t = *th;
@@ -647,10 +710,10 @@ Result<User> AuthService::GetMe(const Principal& who) {
 
 Result<User> AuthService::UpdateMe(const Principal& who, const ProfilePatch& patch, const RequestContext& ctx) {
     if (auto a = Authorize(who, Action::kAccountWrite); !a) return a.take_error();
-    if (patch.display_name && *patch.display_name &&
-        ((*patch.display_name)->empty() || (*patch.display_name)->size() > 200)) {
-        return MakeError(ErrorCode::kInvalidArgument, "display_name must be 1 to 200 bytes",
-                         {{"display_name", "must be 1 to 200 bytes"}});
+    if (patch.display_name && *patch.display_name) {
+        if (auto r = CheckDisplayText("display_name", **patch.display_name, kMaxDisplayNameBytes); !r) {
+            return r.take_error();
+        }
     }
     if (patch.locale && !ValidLocale(*patch.locale)) {
         return MakeError(ErrorCode::kInvalidArgument, "locale must be a language tag such as fr, en or ar",
@@ -1134,8 +1197,9 @@ Result<TokenPair> AuthService::LoginWithIdentity(const ExternalIdentity& id, con
                 row.id = crypto::NewUuid();
                 row.email_enc = d_.cipher.Encrypt(*email, EmailAd(row.id));
                 row.email_index = d_.cipher.BlindIndex("email", *email);
-                if (id.display_name && !id.display_name->empty()) {
-                    row.display_name_enc = d_.cipher.Encrypt(id.display_name->substr(0, 200), NameAd(row.id));
+                if (id.display_name) {
+                    const std::string name = CleanDisplayText(*id.display_name, kMaxDisplayNameBytes);
+                    if (!name.empty()) row.display_name_enc = d_.cipher.Encrypt(name, NameAd(row.id));
                 }
                 row.locale = id.locale && ValidLocale(*id.locale) ? *id.locale : "en";
                 if (id.avatar_url && ValidHttpUrl(*id.avatar_url)) row.avatar_url = id.avatar_url;

@@ -41,7 +41,24 @@ TEST_F(AccountsTest, RegisterValidatesAndStoresPersonalDataEncrypted) {
     EXPECT_EQ(u->email, "ada@example.org");
     EXPECT_EQ(u->role, "user");
     EXPECT_FALSE(u->email_verified);
-    EXPECT_EQ(service_->Register(Account("ADA@example.org"), ctx_).error().code, ErrorCode::kAlreadyExists);
+    // The same address again: an answer like the first (nothing says the address has an account), no second
+    // account, and the owner is mailed a sign-in and reset link.
+    auto again = service_->Register(Account("ADA@example.org"), ctx_);
+    ASSERT_TRUE(again.ok()) << again.error().message;
+    EXPECT_EQ(again->email, "ada@example.org");
+    EXPECT_NE(again->id, u->id);
+    EXPECT_EQ(mail_.sent().back().to, "ada@example.org");
+    EXPECT_NE(mail_.sent().back().text.find("/account/reset#token="), std::string::npos);
+    EXPECT_EQ(service_->CreateUser(Account("ADA@example.org"), Role::kUser, ctx_).error().code,
+              ErrorCode::kAlreadyExists)
+        << "an administrator creating an account is told";
+    for (const char* name : {"Eve\r\nBcc: x@example.org", "Eve\xE2\x80\xAE", "\t", ""}) {
+        NewAccount bad = Account("eve@example.org");
+        bad.display_name = name;
+        auto r = service_->Register(bad, ctx_);
+        ASSERT_FALSE(r.ok()) << name;
+        EXPECT_TRUE(r.error().details.contains("display_name"));
+    }
 
     auto rows = db_->Query("SELECT email_enc, email_index, display_name_enc, password_hash FROM users");
     ASSERT_TRUE(rows.ok());

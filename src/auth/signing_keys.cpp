@@ -126,6 +126,8 @@ Result<json::object> SigningKeys::Verify(std::string_view token, std::string_vie
             return it->second.claims;
         }
     }
+    if (auto canonical = CheckCompactJws(token); !canonical) return canonical.take_error();
+    if (auto low = RequireLowS(token); !low) return low.take_error();
     auto header = PeekJwtHeader(token);
     if (!header) return header.take_error();
     const auto* alg = header->if_contains("alg");

@@ -8,6 +8,7 @@
 #include <fcntl.h>
 #include <unistd.h>
 
+#include "core/files.hpp"
 #include "core/ids.hpp"
 #include "storage/migrations.hpp"
 
@@ -89,8 +90,7 @@ Result<void> EnsureSecret(Config& config, std::string& note) {
             return Ok();
         }
     }
-    std::error_code ec;
-    std::filesystem::create_directories(config.data_dir, ec);
+    if (auto dir = MakePrivateDir(config.data_dir); !dir) return dir;
     config.secret = RandomHex(32);
     const int fd = ::open(file.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);  // NOLINT: owner-only from the start
     if (fd < 0) return MakeError(ErrorCode::kUnavailable, "cannot write " + file.string());
@@ -105,12 +105,7 @@ Result<void> EnsureSecret(Config& config, std::string& note) {
 Result<std::unique_ptr<storage::Db>> OpenAndMigrate(const Config& config, Logger& log) {
     const std::string url = config.EffectiveDatabaseUrl();
     if (url.rfind("sqlite:", 0) == 0 && config.database_url.empty()) {
-        std::error_code ec;
-        std::filesystem::create_directories(config.data_dir, ec);
-        if (ec) {
-            return MakeError(ErrorCode::kUnavailable,
-                             "cannot create the data directory " + config.data_dir + ": " + ec.message());
-        }
+        if (auto dir = MakePrivateDir(config.data_dir); !dir) return dir.take_error();
     }
     auto db = storage::OpenDatabase(url);
     if (!db) return db.take_error();

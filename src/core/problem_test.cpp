@@ -41,6 +41,11 @@ TEST(Redact, SensitiveNamesAndQueries) {
               "limit=5&token=[redacted]&password=[redacted]&cursor=q");
     EXPECT_EQ(RedactQuery("code=xyz"), "code=[redacted]");
     EXPECT_EQ(RedactQuery(""), "");
+    // An allow-list: credentials with harmless-looking names and personal search text are redacted too.
+    EXPECT_EQ(RedactQuery("ticket=t1&key=k2&q=ada%40example.org&format=zip"),
+              "ticket=[redacted]&key=[redacted]&q=[redacted]&format=zip");
+    EXPECT_EQ(RedactQuery("eyJhbGciOiJFUzI1NiJ9&limit=2"), "[redacted]&limit=2");
+    EXPECT_EQ(RedactQuery("limit=" + std::string(100, '9')), "limit=" + std::string(64, '9') + "...");
 }
 
 }  // namespace

@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "auth/permissions.hpp"
+#include "core/files.hpp"
 #include "core/json_pretty.hpp"
 #include "generator/archive.hpp"
 
@@ -19,8 +20,8 @@ using auth::Authorize;
 namespace {
 
 Result<void> WritePrivateFile(const std::filesystem::path& path, const std::string& bytes) {
+    if (auto dir = MakePrivateDir(path.parent_path()); !dir) return dir;
     std::error_code ec;
-    std::filesystem::create_directories(path.parent_path(), ec);
     const std::string tmp = path.string() + ".part";
     const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);  // NOLINT: owner-only from the start
     if (fd < 0) return MakeError(ErrorCode::kUnavailable, "cannot write the export archive");

@@ -10,6 +10,7 @@
 
 #include "core/clock.hpp"
 #include "core/crypto.hpp"
+#include "core/files.hpp"
 #include "core/text.hpp"
 
 namespace dihya::mail {
@@ -80,10 +81,7 @@ Outbox::Outbox(fs::path dir, std::string from, std::chrono::hours keep)
 Result<void> Outbox::Deliver(const Message& m) {
     {
         std::lock_guard lock(mu_);
-        std::error_code ec;
-        fs::create_directories(dir_, ec);
-        if (ec)
-            return MakeError(ErrorCode::kUnavailable, "outbox: cannot create " + dir_.string() + ": " + ec.message());
+        if (auto dir = MakePrivateDir(dir_); !dir) return dir;
         std::string stamp = FormatTime(std::chrono::system_clock::now());
         std::replace(stamp.begin(), stamp.end(), ':', '-');
         const auto path = dir_ / (stamp + "-" + m.kind + "-" + crypto::RandomToken(6) + ".eml");

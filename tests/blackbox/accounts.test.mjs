@@ -37,7 +37,16 @@ test('register → verification mail over SMTP → verify → sign in → profil
     const user = await register(srv, email, { display_name: 'Ada' });
     assert.equal(user.email, email);
     assert.equal(user.email_verified, false);
-    assertProblem(await api(srv, '/api/v1/auth/register', { method: 'POST', body: { email: 'ADA.lovelace@example.org', password: kPassword, consent: kConsent } }), 409);
+    // The same address again: the same answer as for a new one (no account enumeration); the owner is mailed.
+    const again = await api(srv, '/api/v1/auth/register', { method: 'POST', body: { email: 'ADA.lovelace@example.org', password: kPassword, consent: kConsent, display_name: 'Ada' } });
+    assert.equal(again.status, 201, again.text);
+    assert.deepEqual(Object.keys(again.json).sort(), Object.keys(user).sort());
+    assert.equal(again.json.email, email);
+    assert.equal(again.json.email_verified, false);
+    assert.notEqual(again.json.id, user.id);
+    const exists = await smtp.waitFor((m) => m.to === email && /already have an account/i.test(m.subject));
+    assert.match(exists.text, /https:\/\/dihya\.test\/account\/reset#token=/);
+    assert.ok(!exists.text.includes(kPassword));
 
     const mail = await smtp.waitFor((m) => m.to === email && /confirm/i.test(m.subject));
     assert.equal(mail.from, 'no-reply@dihya.test');
@@ -70,6 +79,44 @@ test('register → verification mail over SMTP → verify → sign in → profil
     assert.equal(cleared.json.display_name, undefined);
     assertProblem(await api(srv, '/api/v1/users/me', { method: 'PATCH', token: tokens.access_token, body: { role: 'admin' } }), 400);
     assertProblem(await api(srv, '/api/v1/users/me', { method: 'PATCH', token: tokens.access_token, body: { avatar_url: 'javascript:x' } }), 400);
+});
+
+test('display names refuse line breaks, control and bidi-override characters; mails carry one plain line', T, async () => {
+    const email = 'mallory.names@example.org';
+    secrets.add(email);
+    const hostile = [
+        'Eve\r\n\r\nClick https://evil.example/login to keep your account',
+        'Eve\nBcc: victim@example.org',
+        'Eve\u0000',
+        'Eve \u202Egnp.exe',
+        'Eve\u2066x\u2069',
+        'Eve\u2028next line',
+        '\u200B',
+        '   ',
+    ];
+    for (const display_name of hostile) {
+        const r = await api(srv, '/api/v1/auth/register', {
+            method: 'POST',
+            body: { email, password: kPassword, consent: kConsent, display_name },
+        });
+        const doc = assertProblem(r, 400);
+        assert.ok(doc.errors.some((e) => e.field === 'display_name'), r.text);
+        assert.ok(!r.text.includes('evil.example') && !r.text.includes('gnp'), 'the refused text is not echoed');
+    }
+    // Arabic with its marks, accents and emoji with joiners are names.
+    const fine = await register(srv, email, { display_name: 'مريم \u200F Zoë 👩\u200D💻' });
+    assert.equal(fine.display_name, 'مريم \u200F Zoë 👩\u200D💻');
+    const mail = await smtp.waitFor((m) => m.to === email && /confirm/i.test(m.subject));
+    assert.ok(mail.text.split('\n')[0].includes('مريم'), mail.text);
+    assert.equal((await api(srv, '/api/v1/auth/verify-email', { method: 'POST', body: { token: tokenOf(mail) } })).status, 204);
+    const tokens = await login(srv, email);
+    secrets.add(tokens.access_token);
+    for (const display_name of hostile) {
+        const r = await api(srv, '/api/v1/users/me', { method: 'PATCH', token: tokens.access_token, body: { display_name } });
+        assertProblem(r, 400);
+    }
+    const me = await api(srv, '/api/v1/users/me', { token: tokens.access_token });
+    assert.equal(me.json.display_name, 'مريم \u200F Zoë 👩\u200D💻');
 });
 
 test('password change ends the other sessions; reset by mail ends them all', T, async () => {

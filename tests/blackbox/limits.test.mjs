@@ -167,6 +167,8 @@ const kMalformed = {
     'conflicting Content-Length': 'POST /api/v1/analyze HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 5\r\nContent-Length: 6\r\n\r\nhello!',
     'bad chunk size': 'POST /api/v1/analyze HTTP/1.1\r\nHost: 127.0.0.1\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\nhello\r\n0\r\n\r\n',
     'NUL in a header': 'GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Bad: a\0b\r\n\r\n',
+    'two Host headers (RFC 9112 §3.2)': 'GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\nHost: evil.example\r\n\r\n',
+    'HTTP/1.1 without Host': 'GET /healthz HTTP/1.1\r\nAccept: */*\r\n\r\n',
 };
 
 for (const [name, data] of Object.entries(kMalformed)) {

@@ -30,6 +30,10 @@ test('requests full of secrets get answered', T, async () => {
         secret: secret('query secret'),
         api_key: secret('query api_key'),
         PASSWORD: secret('query PASSWORD (upper case)'),
+        ticket: secret('query ticket (the WebSocket/SSE credential)'),
+        key: secret('query key'),
+        q: secret('query search text (may name a person)'),
+        id_hint: secret('query parameter nobody declared'),
         page: 'visible-marker',
     });
     const rid = randomUUID();
@@ -43,6 +47,9 @@ test('requests full of secrets get answered', T, async () => {
     });
     // Credentials in a query string are refused (400) before anything else; the access line is written all the same.
     assert.equal(res.status, 400);
+    // The realtime ticket is the one credential allowed in a URL: accepted or not, never logged.
+    res = await request(`${srv.url}/api/v1/catalog?ticket=${secret('ticket on an allowed request')}&key=${secret('key on an allowed request')}&limit=3`);
+    assert.ok(res.status < 500, `status ${res.status}`);
 
     // 2. JSON bodies with passwords: wrong method, unknown route, invalid JSON.
     res = await request(`${srv.url}/api/v1/catalog`, {

@@ -9,7 +9,7 @@ import { createHmac, createPublicKey, generateKeyPairSync, sign as signData } fr
 import { test } from 'node:test';
 
 import { api, kFastAuth, kPassword, login, signUp } from './lib/accounts.mjs';
-import { assertProblem } from './lib/http.mjs';
+import { assertProblem, request } from './lib/http.mjs';
 import { backend, freshDatabase } from './lib/pg.mjs';
 import { startServer } from './lib/server.mjs';
 
@@ -142,6 +142,42 @@ test(`[${backend}] guests are limited to public operations`, T, async () => {
     assertProblem(await api(srv, '/api/v1/admin/users', { token: alice.token }), 403);
 });
 
+test(`[${backend}] one token has one spelling: non-canonical encodings are refused`, T, async () => {
+    const [h, p, sig] = parts(alice.token);
+    const raw = Buffer.from(sig, 'base64url');
+    assert.equal(raw.length, 64);
+    const n = BigInt('0xFFFFFFFF00000000FFFFFFFFFFFFFFFFBCE6FAADA7179E84F3B9CAC2FC632551');
+    const s = BigInt('0x' + raw.subarray(32).toString('hex'));
+    assert.ok(s <= n / 2n, 'our signatures are low-S');
+    const twin = Buffer.concat([raw.subarray(0, 32), Buffer.from((n - s).toString(16).padStart(64, '0'), 'hex')]);
+    const last = sig[sig.length - 1];
+    const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
+    const strayBits = alphabet[alphabet.indexOf(last) | 1]; // 86 characters: the last one's low 4 bits are unused
+    const variants = {
+        'high-S twin': `${h}.${p}.${twin.toString('base64url')}`,
+        'padding': `${h}.${p}.${sig}==`,
+        'standard alphabet': await (async () => {
+            // A token whose signature has a '-' or '_' (most do), spelled with '+' and '/'.
+            for (let i = 0; i < 30; i++) {
+                const t = i === 0 ? alice.token : (await login(srv, 'alice@example.org')).access_token;
+                secrets.add(t);
+                const q = parts(t);
+                if (/[-_]/.test(q[2])) return `${q[0]}.${q[1]}.${q[2].replaceAll('-', '+').replaceAll('_', '/')}`;
+            }
+            throw new Error('no signature with - or _ in 30 tokens');
+        })(),
+        'trailing dot': `${alice.token}.`,
+        'stray bits': `${h}.${p}.${sig.slice(0, -1)}${strayBits}`,
+        'padded header': `${h}==.${p}.${sig}`,
+    };
+    for (const [what, token] of Object.entries(variants)) {
+        assert.notEqual(token, alice.token, what);
+        const r = await api(srv, '/api/v1/users/me', { token });
+        assert.equal(r.status, 401, `${what}: ${r.status} ${r.text}`);
+    }
+    assert.equal((await api(srv, '/api/v1/users/me', { token: alice.token })).status, 200, 'the canonical token still works');
+});
+
 test(`[${backend}] brute force meets the throttle (known and unknown accounts)`, T, async () => {
     for (const email of ['bob@example.org', 'nobody-here@example.org']) {
         let throttled;
@@ -155,6 +191,18 @@ test(`[${backend}] brute force meets the throttle (known and unknown accounts)`,
         assertProblem(await api(srv, '/api/v1/auth/login', { method: 'POST', body: { email, password: kPassword } }), 429);
     }
     assert.equal((await api(srv, '/api/v1/users/me', { token: bob.token })).status, 200, 'existing sessions keep working');
+    // The owner, from another address, is not locked out by a stranger's guesses.
+    const owner = await request(`${srv.url}/api/v1/auth/login`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ email: 'bob@example.org', password: kPassword }),
+        localAddress: '127.0.0.2',
+    });
+    assert.equal(owner.status, 200, owner.text);
+    secrets.add(owner.json().access_token);
+    secrets.add(owner.json().refresh_token);
+    // ... while the guesser stays throttled, on that account and on others.
+    assertProblem(await api(srv, '/api/v1/auth/login', { method: 'POST', body: { email: 'bob@example.org', password: kPassword } }), 429);
 });
 
 test(`[${backend}] no password, token or email appears in the logs`, T, async () => {

@@ -136,6 +136,9 @@ ON CONFLICT (throttle_key) DO UPDATE SET failures = $2, last_failure_at = $3, bl
 -- name: clear_throttle
 DELETE FROM login_throttle WHERE throttle_key = $1;
 
+-- name: clear_throttle_prefix
+DELETE FROM login_throttle WHERE throttle_key LIKE $1 ESCAPE '!';
+
 -- name: purge_throttle
 DELETE FROM login_throttle WHERE last_failure_at < $1 AND (blocked_until IS NULL OR blocked_until < $1);
 

@@ -12,6 +12,8 @@
 
 #include <sqlite3.h>
 
+#include "core/files.hpp"
+
 namespace dihya::storage::sqlite {
 
 namespace {
@@ -440,11 +442,17 @@ Result<std::unique_ptr<Db>> OpenSqliteDatabase(const std::string& path, const Db
     if (opts.pool_size == 0) opts.pool_size = 1;
     bool memory = path == kMemoryPath;
     if (!memory) {
+        // The database holds password hashes, keys and specs: its directory 0700, the file and its -wal and -shm
+        // journals 0600 (SQLite gives the journals the database file's mode), whatever the umask.
         std::filesystem::path parent = std::filesystem::path(path).parent_path();
-        std::error_code ec;
-        if (!parent.empty()) std::filesystem::create_directories(parent, ec);
-        if (ec) {
-            return MakeError(ErrorCode::kUnavailable, "sqlite: cannot create the database directory: " + ec.message());
+        if (!parent.empty()) {
+            std::error_code ec;
+            const bool existed = std::filesystem::exists(parent, ec);
+            if (auto dir = existed ? Ok() : MakePrivateDir(parent); !dir) return dir.take_error();
+        }
+        if (auto file = CreatePrivateFile(path); !file) return file.take_error();
+        for (const char* suffix : {"", "-wal", "-shm", "-journal"}) {
+            if (auto file = MakePrivateFile(path + suffix); !file) return file.take_error();
         }
     }
     auto writer = Connection::Open(path, true, opts.busy_timeout_ms);
