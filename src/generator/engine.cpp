@@ -95,18 +95,27 @@ std::string NoEscape(const std::string& s) {
     return s;
 }
 
-/// A context that refuses partials: `{{> name}}` would otherwise render a model string as a template.
+/// Partials a pack may include: its libraries' ("library/name" → the template, standalone tags stripped).
+using Partials = std::map<std::string, mustache::data, std::less<>>;
+
+/// A context whose partials come only from the pack's libraries: `{{> name}}` never looks a name up in the model
+/// (which would render a model string as a template). An unknown partial is remembered for the error.
 class Context final : public mustache::context<std::string> {
 public:
-    explicit Context(const mustache::data* base) : mustache::context<std::string>(base) {}
+    Context(const mustache::data* base, const Partials* partials)
+        : mustache::context<std::string>(base), partials_(partials) {}
 
     const mustache::data* get_partial(const std::string& name) const override {
+        if (partials_ != nullptr) {
+            if (const auto it = partials_->find(name); it != partials_->end()) return &it->second;
+        }
         partial_ = name;
         return nullptr;
     }
     const std::string& partial() const { return partial_; }
 
 private:
+    const Partials* partials_;
     mutable std::string partial_;
 };
 
@@ -220,6 +229,9 @@ void AddFieldFlags(json::object& field) {
 
 std::string Describe(const PlannedFile& f) {
     if (f.pack == nullptr) return "the engine";
+    if (!f.file->library.empty()) {
+        return "pack " + f.pack->name + " (library " + f.file->library + ": " + f.file->template_path + ")";
+    }
     return "pack " + f.pack->name + " (" + f.file->template_path + ")";
 }
 
@@ -255,12 +267,13 @@ Result<void> CheckPaths(const std::vector<std::pair<std::string, std::string>>& 
 }
 
 Result<std::string> RenderText(TemplatePool& pool, const std::string& text, const mustache::data& base,
-                               const mustache::data& overlay, bool escape, const std::string& who) {
+                               const mustache::data& overlay, bool escape, const std::string& who,
+                               const Partials* partials = nullptr) {
     auto parsed = pool.Take(text);
     mustache::mustache& tmpl = parsed->tmpl;
     if (!tmpl.is_valid()) return MakeError(ErrorCode::kInvalidArgument, who + ": " + tmpl.error_message());
     tmpl.set_custom_escape(escape ? EscapeHtml : NoEscape);
-    Context ctx(&base);
+    Context ctx(&base, partials);
     ctx.push(&overlay);
     std::string out = tmpl.render(ctx);
     for (auto at = out.find(kStandaloneMark); at != std::string::npos; at = out.find(kStandaloneMark, at)) {
@@ -269,7 +282,8 @@ Result<std::string> RenderText(TemplatePool& pool, const std::string& text, cons
     if (!tmpl.is_valid()) return MakeError(ErrorCode::kInvalidArgument, who + ": " + tmpl.error_message());
     if (!ctx.partial().empty()) {
         return MakeError(ErrorCode::kInvalidArgument,
-                         who + ": partials are not supported ({{> " + ctx.partial() + "}})");
+                         who + ": no partial " + ctx.partial() + " ({{> " + ctx.partial() +
+                             "}}): partials come from the libraries the pack uses, as {{> library/name}}");
     }
     pool.Give(text, std::move(parsed));  // only templates that rendered cleanly go back
     return out;
@@ -347,9 +361,26 @@ bool Holds(const Condition& condition, const json::value& context) {
     return HoldsIn(condition, empty, context.is_object() ? context.get_object() : empty);
 }
 
+struct Engine::PartialsByPack {
+    std::map<const Pack*, Partials> map;
+    auto find(const Pack* p) const { return map.find(p); }
+    auto end() const { return map.end(); }
+};
+
 Engine::Engine(std::vector<Pack> packs, EngineOptions options)
-    : packs_(std::move(packs)), options_(std::move(options)), templates_(std::make_unique<TemplatePool>()) {
+    : packs_(std::move(packs)),
+      options_(std::move(options)),
+      templates_(std::make_unique<TemplatePool>()),
+      partials_(std::make_unique<PartialsByPack>()) {
     if (options_.generator_version.empty()) options_.generator_version = std::string(kBuildVersion);
+    for (const Pack& pack : packs_) {
+        if (pack.partials.empty() || pack.kind == "library") continue;
+        Partials& own = partials_->map[&pack];
+        for (const auto& [name, content] : pack.partials) {
+            own.emplace(name,
+                        mustache::data(mustache::partial([text = StripStandaloneTags(content)] { return text; })));
+        }
+    }
 }
 
 Engine::~Engine() = default;
@@ -473,7 +504,14 @@ Result<Plan> Engine::MakePlan(const model::ProjectModel& model) const {
               [](const PlannedFile& a, const PlannedFile& b) { return a.path < b.path; });
 
     json::array packs;
-    for (const Pack* p : plan.packs) packs.push_back(json::object{{"name", p->name}, {"version", p->version}});
+    std::set<std::pair<std::string, std::string>> libraries;
+    for (const Pack* p : plan.packs) {
+        packs.push_back(json::object{{"name", p->name}, {"version", p->version}});
+        libraries.insert(p->libraries.begin(), p->libraries.end());
+    }
+    for (const auto& [name, version] : libraries) {
+        packs.push_back(json::object{{"name", name}, {"version", version}, {"kind", "library"}});
+    }
     plan.answers = json::object{
         {"model", model::ToSpec(model)},
         {"packs", std::move(packs)},
@@ -501,8 +539,9 @@ Result<Tree> Engine::RenderPlan(const Plan& plan, const std::function<void(std::
             out.content = f.file->content;
             out.executable = f.file->executable;
         } else {
-            auto text =
-                RenderText(*templates_, f.file->content, base, ToData(Overlay(f, plan.context)), true, Describe(f));
+            const auto partials = partials_->find(f.pack);
+            auto text = RenderText(*templates_, f.file->content, base, ToData(Overlay(f, plan.context)), true,
+                                   Describe(f), partials == partials_->end() ? nullptr : &partials->second);
             if (!text) return text.take_error();
             out.content = std::move(*text);
             out.executable = f.file->executable;
@@ -549,6 +588,12 @@ std::string StripStandaloneTags(std::string_view text) {
             const std::string_view core = body.substr(first, body.find_last_not_of(" \t") - first + 1);
             const bool one_tag = core.size() >= 5 && core.substr(0, 2) == "{{" &&
                                  core.substr(core.size() - 2) == "}}" && core.find("{{", 2) == std::string_view::npos;
+            if (one_tag && core[2] == '>') {
+                // A partial alone on its line: the partial's own lines replace the line (its indentation is its own).
+                out += core;
+                pos = end;
+                continue;
+            }
             if (one_tag && std::string_view("#^/!").find(core[2]) != std::string_view::npos) {
                 // The line goes; the tag stays, with a mark outside its section so that kainjow never sees an
                 // empty line with a section tag (its own, partial, standalone rule) — RenderText removes the marks.

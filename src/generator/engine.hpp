@@ -91,6 +91,8 @@ private:
     EngineOptions options_;
     /// Parsed templates kept between renders (parsing was most of a generation's time).
     std::unique_ptr<TemplatePool> templates_;
+    struct PartialsByPack;
+    std::unique_ptr<PartialsByPack> partials_;
 };
 
 /// The template context of a model (docs/packs.md "Template context"), without `entity` and `pack`.

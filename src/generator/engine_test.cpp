@@ -69,6 +69,91 @@ Result<Tree> RenderWith(std::vector<Pack> packs, std::string_view spec = kClinic
     return engine.Render(Model(spec));
 }
 
+Pack CommonLibrary(std::string version = "1.4.0") {
+    return MakePack(R"(name: common
+version: )" + version + R"(
+kind: library
+partials:
+  banner: banner.mustache
+files:
+  - {template: messages.mustache, path: i18n/messages.txt}
+  - {template: entity.mustache, path: "models/{{entity.names.kebab}}.txt", each: entities}
+  - {template: auth.mustache, path: auth.txt, when: features.auth}
+)",
+                    {{"banner.mustache", "{{#entities}}* {{name}}\n{{/entities}}"},
+                     {"messages.mustache", "{{title}} by {{pack.name}}"},
+                     {"entity.mustache", "{{entity.name}}"},
+                     {"auth.mustache", "auth"}});
+}
+
+TEST(GeneratorEngine, PacksShareFilesAndPartialsThroughLibraries) {
+    std::vector<Pack> packs{WebPack(),
+                            ApiPack(R"(uses:
+  - {library: common, version: ^1.2.0, into: shared}
+)",
+                                    {}),
+                            CommonLibrary()};
+    // The api pack also includes the library's partial.
+    packs[1].files[0].content = "# {{title}}\n{{> common/banner}}\nend\n";
+    ASSERT_TRUE(ResolveLibraries(packs).ok());
+    EXPECT_EQ(packs[1].libraries, (std::vector<std::pair<std::string, std::string>>{{"common", "1.4.0"}}));
+    const Engine engine(std::move(packs), EngineOptions{"9.9.9"});
+    auto tree = engine.Render(Model(kClinic));
+    ASSERT_TRUE(tree.ok()) << tree.error().message;
+    const auto files = Files(*tree);
+    EXPECT_EQ(files.at("shared/i18n/messages.txt"), "Clinic Booking by api") << "the using pack renders it";
+    EXPECT_EQ(files.at("shared/models/patient.txt"), "Patient");
+    EXPECT_EQ(files.at("README.md"), "# Clinic Booking\n* Patient\n* Appointment\nend\n");
+    const auto answers = boost::json::parse(files.at(".dihya/answers.json"));
+    bool recorded = false;
+    for (const auto& p : answers.at("packs").as_array()) {
+        recorded = recorded || (p.at("name") == "common" && p.at("version") == "1.4.0" && p.at("kind") == "library");
+    }
+    EXPECT_TRUE(recorded) << files.at(".dihya/answers.json");
+    // A library alone renders nothing: it is not a stack.
+    EXPECT_EQ(files.count("i18n/messages.txt"), 0u);
+}
+
+TEST(GeneratorEngine, LibraryUsesAreChecked) {
+    const auto error = [](std::string uses, std::string version = "1.4.0") {
+        std::vector<Pack> packs{ApiPack(uses, {}), CommonLibrary(version)};
+        auto r = ResolveLibraries(packs);
+        EXPECT_FALSE(r.ok()) << uses;
+        return r.ok() ? std::string() : r.error().message;
+    };
+    EXPECT_NE(error("uses: [{library: nowhere}]\n").find("no library pack named nowhere"), std::string::npos);
+    EXPECT_NE(error("uses: [{library: common, version: ^2.0.0}]\n").find("common 1.4.0 does not meet ^2.0.0"),
+              std::string::npos);
+    EXPECT_NE(error("uses: [{library: common, version: ~1.3.0}]\n").find("does not meet"), std::string::npos);
+    EXPECT_NE(error("uses: [{library: common, files: [nope.mustache]}]\n").find("has no file nope.mustache"),
+              std::string::npos);
+    std::vector<Pack> packs{WebPack(), ApiPack("uses: [{library: web}]\n", {})};
+    auto r = ResolveLibraries(packs);
+    ASSERT_FALSE(r.ok());
+    EXPECT_NE(r.error().message.find("not a library"), std::string::npos);
+    // Only the files named are taken.
+    std::vector<Pack> some{ApiPack("uses: [{library: common, files: [messages.mustache]}]\n", {}), CommonLibrary()};
+    ASSERT_TRUE(ResolveLibraries(some).ok());
+    EXPECT_EQ(std::count_if(some[0].files.begin(), some[0].files.end(),
+                            [](const PackFile& f) { return f.library == "common"; }),
+              1);
+    EXPECT_TRUE(VersionSatisfies("1.4.0", ">=1.0.0"));
+    EXPECT_TRUE(VersionSatisfies("0.3.1", "^0.3.0"));
+    EXPECT_FALSE(VersionSatisfies("0.4.0", "^0.3.0"));
+    EXPECT_TRUE(VersionSatisfies("1.4.0", ""));
+    EXPECT_TRUE(VersionSatisfies("1.4.0", "1.4.0"));
+    EXPECT_FALSE(VersionSatisfies("1.4.1", "1.4.0"));
+}
+
+TEST(GeneratorEngine, AnUnknownPartialNamesItself) {
+    std::vector<Pack> packs{WebPack(), ApiPack()};
+    packs[1].files[0].content = "{{> common/banner}}";
+    const Engine engine(std::move(packs));
+    auto tree = engine.Render(Model(kClinic));
+    ASSERT_FALSE(tree.ok());
+    EXPECT_NE(tree.error().message.find("no partial common/banner"), std::string::npos) << tree.error().message;
+}
+
 TEST(GeneratorEngine, RendersEachEntityAndAnswers) {
     std::vector<std::pair<std::size_t, std::size_t>> steps;
     const Engine engine({WebPack(), ApiPack()}, EngineOptions{"9.9.9"});
@@ -337,7 +422,7 @@ TEST(GeneratorEngine, TemplateErrorsNameThePack) {
     partial.files[0].content = "{{> name}}";
     auto refused = RenderWith({std::move(partial)});
     ASSERT_FALSE(refused.ok());
-    EXPECT_NE(refused.error().message.find("partials are not supported"), std::string::npos);
+    EXPECT_NE(refused.error().message.find("no partial name"), std::string::npos);
 }
 
 TEST(GeneratorEngine, RawFilesAndModes) {

@@ -1,6 +1,7 @@
 #include "generator/pack.hpp"
 
 #include <algorithm>
+#include <array>
 #include <cctype>
 #include <fstream>
 #include <future>
@@ -124,7 +125,6 @@ std::string TemplateProblem(const std::string& text) {
         }
         return message;
     }
-    if (text.find("{{>") != std::string::npos) return "partials ({{> name}}) are not supported";
     return "";
 }
 
@@ -342,6 +342,146 @@ Result<Condition> ParseCondition(std::string_view text) {
     return c;
 }
 
+namespace {
+
+/// The requirement without its operator (>=, ^, ~, =).
+std::string_view RequirementVersion(std::string_view req) {
+    for (std::string_view op : {">=", "^", "~", "="}) {
+        if (req.rfind(op, 0) == 0) return req.substr(op.size());
+    }
+    return req;
+}
+
+bool ValidRequirement(std::string_view req) {
+    return req.empty() || req == "*" || IsSemver(Trim(RequirementVersion(req)));
+}
+
+void ParseUses(const YAML::Node& node, Problems& problems, std::vector<PackUse>& out) {
+    if (!node) return;
+    if (!node.IsSequence()) {
+        problems.Add("uses", node, "must be a list of {library, version, into, files}");
+        return;
+    }
+    for (std::size_t i = 0; i < node.size(); ++i) {
+        const YAML::Node entry = node[i];
+        const std::string field = "uses[" + std::to_string(i) + "]";
+        if (!entry.IsMap()) {
+            problems.Add(field, entry, "must be a mapping like {library: web-common, version: ^1.0.0}");
+            continue;
+        }
+        PackUse use;
+        use.line = entry.Mark().line + 1;
+        for (const auto& kv : entry) {
+            const std::string key = kv.first.Scalar();
+            const std::string sub = field + "." + key;
+            const auto scalar = ScalarOf(kv.second);
+            if (key == "library") {
+                if (!scalar || !IsSlug(*scalar)) {
+                    problems.Add(sub, kv.second, "must be a pack name like web-common");
+                } else {
+                    use.library = *scalar;
+                }
+            } else if (key == "version") {
+                if (!scalar || !ValidRequirement(*scalar)) {
+                    problems.Add(sub, kv.second, "must be a version requirement like ^1.0.0, ~1.2.0, >=1.0.0 or 1.0.0");
+                } else {
+                    use.version = *scalar;
+                }
+            } else if (key == "into") {
+                std::string into = scalar.value_or("");
+                while (!into.empty() && into.back() == '/') into.pop_back();
+                if (const std::string reason = PathProblem(into); !scalar || !reason.empty()) {
+                    problems.Add(sub, kv.second, scalar ? reason : "must be a relative folder");
+                } else {
+                    use.into = into;
+                }
+            } else if (key == "files") {
+                if (!kv.second.IsSequence()) {
+                    problems.Add(sub, kv.second, "must be a list of the library's template paths");
+                    continue;
+                }
+                for (const auto& f : kv.second) {
+                    const auto name = ScalarOf(f);
+                    if (!name || name->empty()) {
+                        problems.Add(sub, f, "must name template paths of the library");
+                    } else {
+                        use.files.push_back(*name);
+                    }
+                }
+            } else {
+                problems.Add(sub, kv.first, "unknown key (expected library, version, into, files)");
+            }
+        }
+        if (use.library.empty() && !entry["library"]) problems.Add(field + ".library", entry, "is required");
+        out.push_back(std::move(use));
+    }
+}
+
+void ParsePartials(const YAML::Node& node, const PackReader& read, Problems& problems,
+                   std::map<std::string, std::string>& out, std::vector<std::string>& templates) {
+    if (!node) return;
+    if (!node.IsMap()) {
+        problems.Add("partials", node, "must be a mapping of partial names to template paths");
+        return;
+    }
+    for (const auto& kv : node) {
+        const std::string name = kv.first.Scalar();
+        const std::string field = "partials." + name;
+        const auto path = ScalarOf(kv.second);
+        if (!IsSlug(name)) {
+            problems.Add(field, kv.first, "a partial name must match [a-z0-9-]+");
+            continue;
+        }
+        if (!path || path->empty()) {
+            problems.Add(field, kv.second, "must be the path of a template in the library");
+            continue;
+        }
+        const auto content = read(*path);
+        if (!content) {
+            problems.Add(field, kv.second, "template not found (or not a regular file inside the pack): " + *path);
+            continue;
+        }
+        if (content->find("{{>") != std::string::npos) {
+            problems.Add(field, kv.second, "a partial cannot include another partial ({{> ...}})");
+            continue;
+        }
+        out[name] = *content;
+        templates.push_back(*path);
+    }
+}
+
+/// MAJOR.MINOR.PATCH of a semantic version (prerelease and build ignored); nullopt when it is not one.
+std::optional<std::array<long, 3>> VersionParts(std::string_view v) {
+    if (!IsSemver(v)) return std::nullopt;
+    std::array<long, 3> out{};
+    std::size_t at = 0;
+    for (long& part : out) {
+        part = 0;
+        while (at < v.size() && v[at] >= '0' && v[at] <= '9') part = part * 10 + (v[at++] - '0');
+        ++at;  // the dot
+    }
+    return out;
+}
+
+}  // namespace
+
+bool VersionSatisfies(std::string_view version, std::string_view requirement) {
+    const std::string req = Trim(requirement);
+    if (req.empty() || req == "*") return true;
+    const std::string_view rest = RequirementVersion(req);
+    const std::string_view op = std::string_view(req).substr(0, req.size() - rest.size());
+    const auto have = VersionParts(version);
+    const auto want = VersionParts(Trim(rest));
+    if (!have || !want) return false;
+    if (op.empty() || op == "=") return *have == *want;
+    if (*have < *want) return false;
+    if (op == ">=") return true;
+    if (op == "~") return (*have)[0] == (*want)[0] && (*have)[1] == (*want)[1];
+    // ^: the same major version (for 0.x, the same minor).
+    if ((*want)[0] == 0) return (*have)[0] == 0 && (*have)[1] == (*want)[1];
+    return (*have)[0] == (*want)[0];
+}
+
 Result<Pack> ParsePack(std::string_view yaml, std::string_view origin, const PackReader& read) {
     Problems problems(origin);
     YAML::Node root;
@@ -372,13 +512,13 @@ Result<Pack> ParsePack(std::string_view yaml, std::string_view origin, const Pac
         return true;
     };
     for (const auto& kv : root) {
-        static constexpr std::string_view kKeys[] = {"name", "version", "kind",     "title",      "provides",
-                                                     "root", "files",   "requires", "description"};
+        static constexpr std::string_view kKeys[] = {"name",  "version",  "kind",        "title", "provides", "root",
+                                                     "files", "requires", "description", "uses",  "partials"};
         const std::string key = kv.first.Scalar();
         if (std::find(std::begin(kKeys), std::end(kKeys), key) == std::end(kKeys)) {
-            problems.Add(
-                key, kv.first,
-                "unknown key (expected name, version, kind, title, description, provides, requires, root, files)");
+            problems.Add(key, kv.first,
+                         "unknown key (expected name, version, kind, title, description, provides, requires, root, "
+                         "uses, partials, files)");
         }
     }
     if (string_field("name", pack.name, true) && !IsSlug(pack.name)) {
@@ -387,8 +527,9 @@ Result<Pack> ParsePack(std::string_view yaml, std::string_view origin, const Pac
     if (string_field("version", pack.version, true) && !IsSemver(pack.version)) {
         problems.Add("version", root["version"], "must be a semantic version like 1.0.0, not \"" + pack.version + "\"");
     }
-    if (string_field("kind", pack.kind, true) && pack.kind != "stack" && pack.kind != "domain") {
-        problems.Add("kind", root["kind"], "must be stack or domain");
+    if (string_field("kind", pack.kind, true) && pack.kind != "stack" && pack.kind != "domain" &&
+        pack.kind != "library") {
+        problems.Add("kind", root["kind"], "must be stack, domain or library");
     }
     string_field("title", pack.title, false);
     if (string_field("root", pack.root, false)) {
@@ -425,8 +566,22 @@ Result<Pack> ParsePack(std::string_view yaml, std::string_view origin, const Pac
     } else if (pack.kind == "stack" && root["provides"].IsMap() && root["provides"].size() != 1) {
         problems.Add("provides", root["provides"], "must name exactly one stack");
     }
+    if (pack.kind == "library" && (root["provides"] || root["requires"] || root["root"] || root["uses"])) {
+        problems.Add(root["provides"]   ? "provides"
+                     : root["requires"] ? "requires"
+                     : root["root"]     ? "root"
+                                        : "uses",
+                     1, "a library has no provides, requires, root or uses: the packs that use it decide");
+    }
+    ParseUses(root["uses"], problems, pack.uses);
+    ParsePartials(root["partials"], read, problems, pack.partials, pack.partial_templates);
+    if (pack.kind != "library" && root["partials"]) {
+        problems.Add("partials", root["partials"], "only a library (kind: library) offers partials");
+    }
     const YAML::Node files = root["files"];
-    if (!files) {
+    if (!files && pack.kind == "library") {
+        // A library may offer partials only.
+    } else if (!files) {
         problems.Add("files", 1, "is required");
     } else if (!files.IsSequence()) {
         problems.Add("files", files, "must be a list");
@@ -477,10 +632,12 @@ std::vector<fs::path> PackFolders(const fs::path& parent) {
 
 Result<std::vector<Pack>> LoadPacks(const fs::path& packs_dir) {
     std::vector<Pack> packs;
-    const fs::path stacks = packs_dir / "stacks";
+    std::vector<fs::path> dirs;
     std::error_code ec;
-    if (!fs::is_directory(stacks, ec)) return packs;
-    const std::vector<fs::path> dirs = PackFolders(stacks);
+    for (const char* folder : {"stacks", "libraries"}) {
+        if (!fs::is_directory(packs_dir / folder, ec)) continue;
+        for (fs::path& dir : PackFolders(packs_dir / folder)) dirs.push_back(std::move(dir));
+    }
     // Parsing every template to validate it is most of the start-up: the packs load side by side.
     std::vector<std::future<Result<Pack>>> loading;
     loading.reserve(dirs.size());
@@ -499,7 +656,71 @@ Result<std::vector<Pack>> LoadPacks(const fs::path& packs_dir) {
         }
         packs.push_back(std::move(pack.value()));
     }
+    if (auto resolved = ResolveLibraries(packs); !resolved) return resolved.take_error();
     return packs;
+}
+
+Result<void> ResolveLibraries(std::vector<Pack>& packs) {
+    std::map<std::string, std::size_t> by_name;
+    for (std::size_t i = 0; i < packs.size(); ++i) by_name.emplace(packs[i].name, i);
+    for (Pack& pack : packs) {
+        if (pack.uses.empty() || !pack.libraries.empty()) continue;
+        for (std::size_t u = 0; u < pack.uses.size(); ++u) {
+            const PackUse& use = pack.uses[u];
+            const std::string where =
+                pack.origin + ":" + std::to_string(use.line) + ": uses[" + std::to_string(u) + "]";
+            const auto fail = [&](const std::string& field, const std::string& why) {
+                return MakeError(ErrorCode::kInvalidArgument, where + "." + field + ": " + why,
+                                 {{"uses[" + std::to_string(u) + "]." + field, why}});
+            };
+            const auto it = by_name.find(use.library);
+            if (it == by_name.end()) return fail("library", "no library pack named " + use.library + " is installed");
+            const Pack& lib = packs[it->second];
+            if (lib.kind != "library")
+                return fail("library", use.library + " is a " + lib.kind + " pack, not a library");
+            if (!VersionSatisfies(lib.version, use.version)) {
+                return fail("version", use.library + " " + lib.version + " does not meet " + use.version);
+            }
+            for (const std::string& wanted : use.files) {
+                const bool found = std::any_of(lib.files.begin(), lib.files.end(),
+                                               [&](const PackFile& f) { return f.template_path == wanted; });
+                if (!found) return fail("files", use.library + " has no file " + wanted);
+            }
+            for (const PackFile& f : lib.files) {
+                if (!use.files.empty() &&
+                    std::find(use.files.begin(), use.files.end(), f.template_path) == use.files.end()) {
+                    continue;
+                }
+                PackFile copy = f;
+                copy.library = lib.name;
+                if (!use.into.empty()) copy.path = use.into + "/" + copy.path;
+                pack.files.push_back(std::move(copy));
+            }
+            for (const auto& [name, content] : lib.partials) pack.partials[lib.name + "/" + name] = content;
+            pack.libraries.emplace_back(lib.name, lib.version);
+        }
+    }
+    // Every partial a template names must come from a library its pack uses.
+    for (const Pack& pack : packs) {
+        if (pack.kind == "library") continue;
+        for (const PackFile& f : pack.files) {
+            if (f.raw) continue;
+            for (auto at = f.content.find("{{>"); at != std::string::npos; at = f.content.find("{{>", at + 3)) {
+                const auto close = f.content.find("}}", at);
+                if (close == std::string::npos) break;
+                const std::string name = Trim(std::string_view(f.content).substr(at + 3, close - at - 3));
+                if (pack.partials.contains(name)) continue;
+                const std::string where =
+                    f.library.empty() ? f.template_path : "library " + f.library + ": " + f.template_path;
+                return MakeError(ErrorCode::kInvalidArgument,
+                                 pack.origin + ":" + std::to_string(f.line) + ": " + where + ": no partial " + name +
+                                     " ({{> " + name + "}}): partials come from the libraries the pack uses, as " +
+                                     "{{> library/name}}",
+                                 {{"files", where + ": no partial " + name}});
+            }
+        }
+    }
+    return Ok();
 }
 
 }  // namespace dihya::generator

@@ -34,18 +34,35 @@ struct PackFile {
     bool executable = false;  // `mode: 755`
     std::string content;      // the template (or raw bytes)
     int line = 0;             // of the entry in pack.yaml, 1-based
+    std::string library;      // the library pack it comes from ("" for the pack's own files)
+};
+
+/// `uses:` entry of a pack: a library pack whose files (and partials) it takes.
+struct PackUse {
+    std::string library;             // the library pack's name
+    std::string version;             // a requirement: "" (any), "1.2.0" (exact), "^1.2.0", "~1.2.0", ">=1.2.0"
+    std::string into;                // output folder, under the pack's root, for the library's files ("" = root)
+    std::vector<std::string> files;  // template paths of the library to take; empty = all of them
+    int line = 0;
 };
 
 struct Pack {
     std::string name;
     std::string version;
-    std::string kind;  // "stack" | "domain"
+    std::string kind;  // "stack" | "domain" | "library"
     std::string title;
     std::map<std::string, std::string> provides;  // stack kind → value
     std::map<std::string, std::string> required;  // `requires`: stacks that must be chosen with this one
     std::string root;                             // "" or a relative folder
     std::vector<PackFile> files;
     std::string origin;  // where it came from (folder), for messages
+    std::vector<PackUse> uses;
+    /// Library packs: partial name → template, usable as `{{> library/name}}` by the packs that use the library.
+    /// After ResolveLibraries, a using pack holds its libraries' partials under "library/name".
+    std::map<std::string, std::string> partials;
+    std::vector<std::string> partial_templates;  // the template paths of a library's own partials
+    /// After ResolveLibraries: the libraries this pack took files or partials from, with their versions.
+    std::vector<std::pair<std::string, std::string>> libraries;
 };
 
 /// Reads a file of the pack, by its path relative to the pack folder; nullopt when it is missing or not a regular
@@ -64,9 +81,19 @@ Result<Pack> LoadPack(const std::filesystem::path& dir);
 /// The pack folders (holding a pack.yaml) directly under `parent`, sorted; none when it is not a folder.
 std::vector<std::filesystem::path> PackFolders(const std::filesystem::path& parent);
 
-/// Loads every pack under `packs_dir`/stacks/*/ (sorted by folder name). A missing folder gives no packs; two packs
-/// with the same name are an error.
+/// Loads every pack under `packs_dir`/stacks/*/ and `packs_dir`/libraries/*/ (sorted by folder name) and resolves
+/// the libraries they use (ResolveLibraries). A missing folder gives no packs; two packs with the same name are an
+/// error.
 Result<std::vector<Pack>> LoadPacks(const std::filesystem::path& packs_dir);
+
+/// Gives every pack with `uses` the files of its libraries (output paths under `into`, the library's conditions
+/// and `each` kept, `library` set) and their partials, and records the libraries' versions. Errors name the pack.yaml
+/// and line: an unknown library, a version requirement the installed library does not meet, a named file the
+/// library does not have, a library that uses another, or a pack that uses a pack that is not a library.
+Result<void> ResolveLibraries(std::vector<Pack>& packs);
+
+/// Whether `version` meets `requirement` ("" any, "1.2.0" exact, "^1.2.0", "~1.2.0", ">=1.2.0").
+bool VersionSatisfies(std::string_view version, std::string_view requirement);
 
 /// Parses one `when` condition ("features.auth", "!rtl", "stacks.backend == express").
 Result<Condition> ParseCondition(std::string_view text);

@@ -178,6 +178,8 @@ private:
     void CheckUnused(const Pack& pack, const fs::path& dir) {
         std::set<std::string> used{"pack.yaml"};
         for (const PackFile& f : pack.files) used.insert(fs::path(f.template_path).lexically_normal().generic_string());
+        for (const std::string& t : pack.partial_templates)
+            used.insert(fs::path(t).lexically_normal().generic_string());
         std::error_code ec;
         std::vector<std::string> unused;
         for (auto it = fs::recursive_directory_iterator(dir, ec); !ec && it != fs::recursive_directory_iterator();
@@ -318,12 +320,17 @@ Result<LintReport> LintPacks(const fs::path& target, const model::Vocabulary& vo
     std::vector<fs::path> siblings;
     if (HasPack(dir)) {
         targets_dirs.push_back(dir);
+        // The packs beside it, and those of the packs folder it is in (stacks/ and libraries/).
         const fs::path parent = fs::weakly_canonical(dir, ec).parent_path();
-        for (const fs::path& d : PackFolders(parent)) {
-            if (!fs::equivalent(d, dir, ec)) siblings.push_back(d);
+        std::set<fs::path> seen{fs::weakly_canonical(dir, ec)};
+        for (const fs::path& folder : {parent, parent.parent_path() / "stacks", parent.parent_path() / "libraries"}) {
+            for (const fs::path& d : PackFolders(folder)) {
+                if (seen.insert(fs::weakly_canonical(d, ec)).second) siblings.push_back(d);
+            }
         }
     } else if (fs::is_directory(dir / "stacks", ec)) {
         targets_dirs = PackFolders(dir / "stacks");
+        for (const fs::path& d : PackFolders(dir / "libraries")) targets_dirs.push_back(d);
         if (targets_dirs.empty()) {
             return MakeError(ErrorCode::kInvalidArgument, (dir / "stacks").string() + ": holds no pack (*/pack.yaml)");
         }
@@ -366,6 +373,15 @@ Result<LintReport> LintPacks(const fs::path& target, const model::Vocabulary& vo
     }
     for (const Pack& p : all) {
         if (targets.contains(p.name)) linter.CheckRequires(p, all);
+    }
+    // Libraries: each use names an installed library of a fitting version and files it has.
+    if (auto resolved = ResolveLibraries(all); !resolved) {
+        // "<pack.yaml>:<line>: <field>: <reason>": split at the first ": " after the line number.
+        const std::string& m = resolved.error().message;
+        const auto yaml = m.find(".yaml:");
+        const auto colon = yaml == std::string::npos ? std::string::npos : m.find(": ", yaml + 6);
+        linter.Error(colon == std::string::npos ? "" : m.substr(0, colon), "",
+                     colon == std::string::npos ? m : m.substr(colon + 2));
     }
     // Render only when every target loaded cleanly; otherwise the render errors would repeat the load errors.
     if (report.errors() == 0) linter.RenderSamples(all, targets);

@@ -52,6 +52,34 @@ TEST(GeneratorPackLint, ACleanPackHasNoFindingsAndIsRendered) {
     EXPECT_GE(report->renders, 2u);  // the full and the minimal sample
 }
 
+TEST(GeneratorPackLint, LibrariesAreLintedWithThePacksThatUseThem) {
+    TempDir dir;
+    const std::string uses = std::string(kApi) + "uses:\n  - {library: common, version: ^1.0.0, into: shared}\n";
+    WritePack(dir.path(), "api", uses,
+              {{"package.json.mustache", kPackageJson}, {"route.js.mustache", "{{> common/head}}\n" + kRoute}});
+    const auto lib = dir.path() / "libraries" / "common";
+    WriteText(lib / "pack.yaml",
+              "name: common\nversion: 1.1.0\nkind: library\npartials: {head: head.mustache}\nfiles:\n"
+              "  - {template: util.js, path: util.js, raw: true}\n");
+    WriteText(lib / "head.mustache", "// generated for {{name}}");
+    WriteText(lib / "util.js", "export const x = 1;\n");
+    auto report = LintPacks(dir.path(), TestVocabulary());
+    ASSERT_TRUE(report.ok()) << report.error().message;
+    EXPECT_TRUE(report->findings.empty()) << All(*report);
+    EXPECT_EQ(report->packs, (std::vector<std::string>{"api 1.0.0", "common 1.1.0"}));
+    // The pack alone (its folder): the library comes from the packs folder it is in.
+    auto alone = LintPacks(dir.path() / "stacks" / "api", TestVocabulary());
+    ASSERT_TRUE(alone.ok());
+    EXPECT_TRUE(alone->findings.empty()) << All(*alone);
+
+    WriteText(lib / "pack.yaml",
+              "name: common\nversion: 2.0.0\nkind: library\npartials: {head: head.mustache}\nfiles:\n"
+              "  - {template: util.js, path: util.js, raw: true}\n");
+    auto stale = LintPacks(dir.path(), TestVocabulary());
+    ASSERT_TRUE(stale.ok());
+    EXPECT_NE(All(*stale).find("common 2.0.0 does not meet ^1.0.0"), std::string::npos) << All(*stale);
+}
+
 TEST(GeneratorPackLint, ABrokenSectionNamesTheTemplateAndLine) {
     TempDir dir;
     WritePack(dir.path(), "api", kApi,

@@ -153,7 +153,7 @@ files:
     path: "{{#x}}"
 )",
                               {{"a.mustache", "a"}, {"bad.mustache", "{{#items}}unclosed"}});
-    EXPECT_NE(e.details.at("kind").find("pack.yaml:3: must be stack or domain"), std::string::npos);
+    EXPECT_NE(e.details.at("kind").find("pack.yaml:3: must be stack, domain or library"), std::string::npos);
     EXPECT_NE(e.details.at("files[0].each").find("pack.yaml:8: must be \"entities\""), std::string::npos);
     EXPECT_NE(e.details.at("files[1].when").find("pack.yaml:11: bad condition"), std::string::npos);
     EXPECT_NE(e.details.at("files[2].when").find("pack.yaml:14: bad condition"), std::string::npos);
