@@ -125,6 +125,7 @@ public:
         Roles();
         Features();
         Stacks();
+        SupportedFeatures();
         Title();
         model_.description = CutUtf8(Trim(text_), kMaxDescription);
         return Validate();
@@ -871,6 +872,18 @@ private:
             if (o.term->category == Category::kStackContext) return true;
             return o.term->category == Category::kStack && !lex_.stacks()[o.term->stack].ambiguous;
         });
+    }
+
+    /// Features the chosen stacks' packs do not implement are left out, with an assumption naming the stacks that
+    /// do: free text is taken as far as it can be generated, never silently.
+    void SupportedFeatures() {
+        const auto unsupported = vocab_.UnsupportedFeatures(model_.features, model_.stacks.ByKind());
+        for (const auto& [feature, stack] : unsupported) {
+            if (std::find(model_.features.begin(), model_.features.end(), feature) == model_.features.end()) continue;
+            std::erase(model_.features, feature);
+            Assume("features", feature + " left out: stacks." + stack.first + " = " + stack.second +
+                                   " does not implement it (" + vocab_.SupportOf(feature) + ")");
+        }
     }
 
     void Stacks() {

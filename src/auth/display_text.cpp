@@ -9,8 +9,8 @@ namespace dihya::auth {
 namespace {
 
 bool Blank(char32_t cp) {
-    return cp == U' ' || cp == 0xA0 || cp == 0x3000 || (cp >= 0x2000 && cp <= 0x200A) || cp == 0x202F ||
-           cp == 0x205F || cp == 0x200E || cp == 0x200F || cp == 0x061C || cp == 0x200C || cp == 0x200D;
+    return cp == U' ' || cp == 0xA0 || cp == 0x3000 || (cp >= 0x2000 && cp <= 0x200A) || cp == 0x202F || cp == 0x205F ||
+           cp == 0x200E || cp == 0x200F || cp == 0x061C || cp == 0x200C || cp == 0x200D;
 }
 
 std::string CodeName(char32_t cp) {

@@ -1,5 +1,7 @@
 #include "catalog/catalog.hpp"
 
+#include <algorithm>
+
 #include <yaml-cpp/yaml.h>
 
 #include "core/dto.hpp"
@@ -60,9 +62,22 @@ Result<Catalog> ParseCatalog(std::string_view yaml, std::string_view origin) {
     auto domains = Items(root, origin, "domains");
     if (!domains) return domains.take_error();
     c.domains = std::move(*domains);
-    auto features = Items(root, origin, "features");
-    if (!features) return features.take_error();
-    c.features = std::move(*features);
+    const YAML::Node features = root["features"];
+    if (!features || !features.IsSequence()) return Bad(origin, root, "features", "must be a list");
+    for (const auto& item : features) {
+        if (!item.IsMap() || !item["name"]) return Bad(origin, item, "features", "items need a name");
+        Feature f{item["name"].as<std::string>(), item["title"] ? item["title"].as<std::string>() : "", {}, {}};
+        if (item["kinds"]) {
+            auto kinds = Names(item["kinds"], origin, "features." + f.name + ".kinds");
+            if (!kinds) return kinds.take_error();
+            for (const std::string& k : *kinds) {
+                if (!c.stacks.contains(k))
+                    return Bad(origin, item, "features." + f.name + ".kinds", "unknown kind " + k);
+            }
+            f.kinds = std::move(*kinds);
+        }
+        c.features.push_back(std::move(f));
+    }
     auto types = Names(root["field_types"], origin, "field_types");
     if (!types) return types.take_error();
     c.field_types = std::move(*types);
@@ -72,11 +87,33 @@ Result<Catalog> ParseCatalog(std::string_view yaml, std::string_view origin) {
     return c;
 }
 
+void AddPacks(Catalog& catalog, const std::vector<generator::Pack>& packs) {
+    for (const generator::Pack& p : packs) {
+        catalog.packs.push_back({p.name, p.version, p.kind});
+        if (p.kind != "stack" || p.provides.empty()) continue;
+        const auto& [kind, value] = *p.provides.begin();
+        for (Feature& f : catalog.features) {
+            if (std::find(f.kinds.begin(), f.kinds.end(), kind) == f.kinds.end()) continue;
+            if (std::find(p.features.begin(), p.features.end(), f.name) == p.features.end()) continue;
+            auto& values = f.supported_by[kind];
+            if (std::find(values.begin(), values.end(), value) == values.end()) values.push_back(value);
+        }
+    }
+    for (Feature& f : catalog.features) {
+        for (auto& [kind, values] : f.supported_by) std::sort(values.begin(), values.end());
+    }
+    catalog.packs_known = true;
+}
+
 model::Vocabulary ToVocabulary(const Catalog& catalog) {
     model::Vocabulary v;
     v.stacks = catalog.stacks;
     for (const auto& d : catalog.domains) v.domains.push_back(d.name);
-    for (const auto& f : catalog.features) v.features.push_back(f.name);
+    for (const auto& f : catalog.features) {
+        v.features.push_back(f.name);
+        if (!f.kinds.empty()) v.feature_kinds[f.name] = f.kinds;
+        if (catalog.packs_known) v.feature_support[f.name] = f.supported_by;
+    }
     v.locales = catalog.locales;
     return v;
 }

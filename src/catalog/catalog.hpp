@@ -8,6 +8,7 @@
 #include <boost/describe.hpp>
 
 #include "core/result.hpp"
+#include "generator/pack.hpp"
 #include "http/app.hpp"
 #include "model/project_model.hpp"
 
@@ -19,6 +20,16 @@ struct NamedItem {
 };
 BOOST_DESCRIBE_STRUCT(NamedItem, (), (name, title))
 
+/// A feature a specification may ask for, the stack kinds it concerns, and (from the installed packs) which stacks
+/// implement it.
+struct Feature {
+    std::string name;
+    std::string title;
+    std::vector<std::string> kinds;
+    std::map<std::string, std::vector<std::string>> supported_by;  // kind → stacks whose pack implements it
+};
+BOOST_DESCRIBE_STRUCT(Feature, (), (name, title, kinds, supported_by))
+
 struct PackInfo {
     std::string name;
     std::string version;
@@ -29,10 +40,11 @@ BOOST_DESCRIBE_STRUCT(PackInfo, (), (name, version, kind))
 struct Catalog {
     std::map<std::string, std::vector<std::string>> stacks;
     std::vector<NamedItem> domains;
-    std::vector<NamedItem> features;
+    std::vector<Feature> features;
     std::vector<std::string> field_types;
     std::vector<std::string> locales;
     std::vector<PackInfo> packs;
+    bool packs_known = false;  // AddPacks was called (not encoded)
 };
 BOOST_DESCRIBE_STRUCT(Catalog, (), (stacks, domains, features, field_types, locales, packs))
 
@@ -41,6 +53,10 @@ Result<Catalog> ParseCatalog(std::string_view yaml, std::string_view origin);
 
 /// The built-in catalog.
 Result<Catalog> BuiltinCatalog();
+
+/// Fills each feature's supported_by and the packs list from the installed packs: a stack pack implements the
+/// features its pack.yaml lists under `features`.
+void AddPacks(Catalog& catalog, const std::vector<generator::Pack>& packs);
 
 /// What a specification may name, for model validation and analysis.
 model::Vocabulary ToVocabulary(const Catalog& catalog);

@@ -1,5 +1,7 @@
 #include "catalog/catalog.hpp"
 
+#include <algorithm>
+
 #include <gtest/gtest.h>
 
 namespace dihya::catalog {
@@ -15,6 +17,37 @@ TEST(Catalog, BuiltinListsTheModelVocabulary) {
     ASSERT_FALSE(c->features.empty());
     EXPECT_EQ(c->features.front().title, "Accounts, login and roles");
     EXPECT_EQ(c->locales.front(), "fr");
+}
+
+TEST(Catalog, FeaturesSaySupportedByFromThePacks) {
+    auto c = BuiltinCatalog();
+    ASSERT_TRUE(c.ok());
+    generator::Pack react;
+    react.name = "react";
+    react.version = "1.0.0";
+    react.kind = "stack";
+    react.provides = {{"frontend", "react"}};
+    react.features = {"auth", "seo"};
+    generator::Pack django = react;
+    django.name = "django";
+    django.provides = {{"backend", "django"}};
+    django.features = {"auth", "seo"};  // seo concerns front ends only: not counted for a back end
+    AddPacks(*c, {react, django});
+    const auto feature = [&](std::string_view name) {
+        return *std::find_if(c->features.begin(), c->features.end(), [&](const Feature& f) { return f.name == name; });
+    };
+    EXPECT_EQ(feature("auth").supported_by.at("frontend"), std::vector<std::string>{"react"});
+    EXPECT_EQ(feature("auth").supported_by.at("backend"), std::vector<std::string>{"django"});
+    EXPECT_FALSE(feature("seo").supported_by.contains("backend"));
+    EXPECT_TRUE(feature("search").supported_by.empty());
+    EXPECT_EQ(c->packs.size(), 2u);
+    const auto vocab = ToVocabulary(*c);
+    const auto unsupported =
+        vocab.UnsupportedFeatures({"auth", "search"}, {{"frontend", {"react"}}, {"backend", {"none"}}});
+    ASSERT_EQ(unsupported.size(), 1u);
+    EXPECT_EQ(unsupported[0].first, "search");
+    EXPECT_EQ(unsupported[0].second, (std::pair<std::string, std::string>{"frontend", "react"}));
+    EXPECT_EQ(vocab.SupportOf("auth"), "auth is implemented by: backend django; frontend react");
 }
 
 TEST(Catalog, ErrorsNameFileLineAndField) {

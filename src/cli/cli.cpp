@@ -355,8 +355,10 @@ int LoadGenerator(std::string_view command, std::ostream& err, Generator& out) {
         err << "dihya " << command << ": " << packs.error().message << "\n";
         return kFailure;
     }
+    catalog::AddPacks(*cat, *packs);
     out.vocabulary = catalog::ToVocabulary(*cat);
-    out.engine = std::make_unique<generator::Engine>(std::move(*packs));
+    out.engine = std::make_unique<generator::Engine>(std::move(*packs),
+                                                     generator::EngineOptions{"", out.vocabulary.feature_kinds});
     return kOk;
 }
 
@@ -582,6 +584,11 @@ int Analyze(const std::vector<std::string>& args, std::ostream& out, std::ostrea
     if (!cat || !analyzer) {
         err << "dihya analyze: " << (!cat ? cat.error().message : analyzer.error().message) << "\n";
         return kFailure;
+    }
+    // With the installed packs, the analysis leaves out (and says so) the features the chosen stacks do not
+    // implement, as generation would.
+    if (auto config = LoadConfig(ConfigSources{}); config) {
+        if (auto packs = generator::LoadPacks(config->packs_dir); packs) catalog::AddPacks(*cat, *packs);
     }
     const model::Vocabulary vocabulary = catalog::ToVocabulary(*cat);
     if (structured) {

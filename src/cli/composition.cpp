@@ -130,8 +130,10 @@ Result<void> RegisterModules(Composition& c) {
         c.active_analyzer = c.llm.get();
     }
     if (!packs) return packs.take_error();
-    for (const auto& p : *packs) c.catalog.packs.push_back({p.name, p.version, p.kind});
-    c.engine = std::make_unique<generator::Engine>(std::move(*packs));
+    catalog::AddPacks(c.catalog, *packs);
+    c.vocabulary = catalog::ToVocabulary(c.catalog);  // now with the features the packs implement
+    c.engine = std::make_unique<generator::Engine>(std::move(*packs),
+                                                   generator::EngineOptions{"", c.vocabulary.feature_kinds});
     c.projects = std::make_unique<projects::ProjectsService>(
         projects::ProjectsDeps{c.db, *c.services.jobs, *c.engine, *c.active_analyzer, c.vocabulary,
                                *c.services.audit_sink, c.services.clock, c.log});

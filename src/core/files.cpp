@@ -13,7 +13,8 @@ namespace dihya {
 Result<void> MakePrivateDir(const std::filesystem::path& dir) {
     std::error_code ec;
     std::filesystem::create_directories(dir, ec);
-    if (ec) return MakeError(ErrorCode::kUnavailable, "cannot create the directory " + dir.string() + ": " + ec.message());
+    if (ec)
+        return MakeError(ErrorCode::kUnavailable, "cannot create the directory " + dir.string() + ": " + ec.message());
     if (::chmod(dir.c_str(), 0700) != 0) {
         return MakeError(ErrorCode::kUnavailable,
                          "cannot make " + dir.string() + " private (chmod 0700): " + std::strerror(errno));

@@ -466,6 +466,8 @@ Result<Plan> Engine::MakePlan(const model::ProjectModel& model) const {
         }
     }
 
+    if (auto features = CheckFeatures(model, plan.packs); !features) return features.take_error();
+
     plan.context = MakeContext(model, options_.generator_version);
     // Output paths see the context without the (large) list of entities; `entity` is there for `each: entities`.
     json::object path_context;
@@ -518,6 +520,36 @@ Result<Plan> Engine::MakePlan(const model::ProjectModel& model) const {
         {"generator", json::object{{"name", "dihya"}, {"version", options_.generator_version}}},
     };
     return plan;
+}
+
+Result<void> Engine::CheckFeatures(const model::ProjectModel& model, const std::vector<const Pack*>& chosen) const {
+    std::string message;
+    std::map<std::string, std::string> details;
+    for (const std::string& feature : model.features) {
+        const auto kinds = options_.feature_kinds.find(feature);
+        if (kinds == options_.feature_kinds.end()) continue;
+        for (const Pack* pack : chosen) {
+            if (pack->provides.empty()) continue;
+            const auto& [kind, value] = *pack->provides.begin();
+            if (std::find(kinds->second.begin(), kinds->second.end(), kind) == kinds->second.end()) continue;
+            if (std::find(pack->features.begin(), pack->features.end(), feature) != pack->features.end()) continue;
+            std::string others;
+            for (const Pack& p : packs_) {
+                const auto provided = p.provides.find(kind);
+                if (provided == p.provides.end() || p.kind != "stack") continue;
+                if (std::find(p.features.begin(), p.features.end(), feature) == p.features.end()) continue;
+                others += (others.empty() ? "" : ", ") + provided->second;
+            }
+            message += std::string(message.empty() ? "" : "; ") + feature + " is not implemented by stacks." + kind +
+                       " = " + value + " (pack " + pack->name + " " + pack->version + "): " +
+                       (others.empty() ? "no installed " + kind + " pack implements it yet"
+                                       : "choose a " + kind + " among " + others) +
+                       ", or remove " + feature + " from features";
+            details.emplace("features", feature + " is not implemented by " + value);
+        }
+    }
+    if (message.empty()) return Ok();
+    return MakeError(ErrorCode::kInvalidArgument, message, std::move(details));
 }
 
 Result<Tree> Engine::RenderPlan(const Plan& plan, const std::function<void(std::size_t, std::size_t)>& progress) const {

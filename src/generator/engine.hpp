@@ -4,6 +4,7 @@
 
 #include <cstddef>
 #include <functional>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -59,6 +60,9 @@ public:
 
 struct EngineOptions {
     std::string generator_version;  // empty: this build's version
+    /// feature → the stack kinds it concerns (the catalog's): a chosen pack of such a kind must list the feature
+    /// under `features` or the plan fails naming it. Empty: features are not checked.
+    std::map<std::string, std::vector<std::string>> feature_kinds;
 };
 
 class TemplatePool;
@@ -87,6 +91,8 @@ public:
                         std::function<void(std::size_t done, std::size_t total)> progress = {}) const;
 
 private:
+    Result<void> CheckFeatures(const model::ProjectModel& model, const std::vector<const Pack*>& chosen) const;
+
     std::vector<Pack> packs_;
     EngineOptions options_;
     /// Parsed templates kept between renders (parsing was most of a generation's time).

@@ -145,6 +145,32 @@ TEST(GeneratorEngine, LibraryUsesAreChecked) {
     EXPECT_FALSE(VersionSatisfies("1.4.1", "1.4.0"));
 }
 
+TEST(GeneratorEngine, FeaturesNoChosenPackImplementsAreRefusedNamingTheStacksThatDo) {
+    const EngineOptions options{"9.9.9", {{"auth", {"frontend", "backend"}}, {"search", {"frontend", "backend"}}}};
+    auto web = WebPack();
+    web.features = {"auth", "search"};
+    auto api = ApiPack();
+    api.features = {"auth"};
+    auto other = MakePack(
+        "name: other-api\nversion: 1.0.0\nkind: stack\nprovides: {backend: flask}\n"
+        "features: [auth, search]\nfiles: []\n");
+    const Engine engine({web, api, other}, options);
+    EXPECT_TRUE(engine.Render(Model(kClinic)).ok()) << "auth is implemented by both chosen packs";
+    auto refused = engine.Render(
+        Model(std::string(kClinic).replace(kClinic.find("features: [auth]"), 16, "features: [auth, search]")));
+    ASSERT_FALSE(refused.ok());
+    EXPECT_EQ(refused.error().message,
+              "search is not implemented by stacks.backend = express (pack api 2.1.0): choose a backend among "
+              "flask, or remove search from features");
+    EXPECT_TRUE(refused.error().details.contains("features"));
+    // Without the catalog's kinds, nothing is checked.
+    const Engine unchecked({web, api});
+    EXPECT_TRUE(unchecked
+                    .Render(Model(
+                        std::string(kClinic).replace(kClinic.find("features: [auth]"), 16, "features: [auth, search]")))
+                    .ok());
+}
+
 TEST(GeneratorEngine, AnUnknownPartialNamesItself) {
     std::vector<Pack> packs{WebPack(), ApiPack()};
     packs[1].files[0].content = "{{> common/banner}}";

@@ -512,13 +512,14 @@ Result<Pack> ParsePack(std::string_view yaml, std::string_view origin, const Pac
         return true;
     };
     for (const auto& kv : root) {
-        static constexpr std::string_view kKeys[] = {"name",  "version",  "kind",        "title", "provides", "root",
-                                                     "files", "requires", "description", "uses",  "partials"};
+        static constexpr std::string_view kKeys[] = {"name",        "version", "kind",     "title",
+                                                     "provides",    "root",    "files",    "requires",
+                                                     "description", "uses",    "partials", "features"};
         const std::string key = kv.first.Scalar();
         if (std::find(std::begin(kKeys), std::end(kKeys), key) == std::end(kKeys)) {
             problems.Add(key, kv.first,
                          "unknown key (expected name, version, kind, title, description, provides, requires, root, "
-                         "uses, partials, files)");
+                         "features, uses, partials, files)");
         }
     }
     if (string_field("name", pack.name, true) && !IsSlug(pack.name)) {
@@ -574,6 +575,20 @@ Result<Pack> ParsePack(std::string_view yaml, std::string_view origin, const Pac
                      1, "a library has no provides, requires, root or uses: the packs that use it decide");
     }
     ParseUses(root["uses"], problems, pack.uses);
+    if (const YAML::Node features = root["features"]; features) {
+        if (!features.IsSequence()) {
+            problems.Add("features", features, "must be a list of the catalog features the pack implements");
+        } else {
+            for (const auto& f : features) {
+                const auto name = ScalarOf(f);
+                if (!name || !IsSlug(*name)) {
+                    problems.Add("features", f, "must be feature names like auth, search");
+                } else {
+                    pack.features.push_back(*name);
+                }
+            }
+        }
+    }
     ParsePartials(root["partials"], read, problems, pack.partials, pack.partial_templates);
     if (pack.kind != "library" && root["partials"]) {
         problems.Add("partials", root["partials"], "only a library (kind: library) offers partials");

@@ -57,6 +57,9 @@ struct Pack {
     std::vector<PackFile> files;
     std::string origin;  // where it came from (folder), for messages
     std::vector<PackUse> uses;
+    /// The catalog features this pack implements (`features:`); a stack pack of a kind a feature concerns must
+    /// list it, or generation refuses the feature.
+    std::vector<std::string> features;
     /// Library packs: partial name → template, usable as `{{> library/name}}` by the packs that use the library.
     /// After ResolveLibraries, a using pack holds its libraries' partials under "library/name".
     std::map<std::string, std::string> partials;

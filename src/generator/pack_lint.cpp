@@ -63,6 +63,7 @@ public:
         CountTemplates(*pack);
         CheckUnused(*pack, dir);
         CheckProvides(*pack);
+        CheckFeatures(*pack);
         return std::move(pack.value());
     }
 
@@ -192,6 +193,15 @@ private:
         std::sort(unused.begin(), unused.end());
         for (const std::string& relative : unused) {
             Warning((dir / relative).string(), "not used: no files[] entry of pack.yaml names it");
+        }
+    }
+
+    void CheckFeatures(const Pack& pack) {
+        for (const std::string& f : pack.features) {
+            if (std::find(vocab_.features.begin(), vocab_.features.end(), f) != vocab_.features.end()) continue;
+            std::string known;
+            for (const std::string& k : vocab_.features) known += (known.empty() ? "" : ", ") + k;
+            Error(pack.origin, "features", "'" + f + "' is not a catalog feature (known: " + known + ")");
         }
     }
 

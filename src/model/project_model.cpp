@@ -1144,4 +1144,43 @@ boost::json::value ToSpec(const ProjectModel& m) {
     return root;
 }
 
+std::vector<std::pair<std::string, std::pair<std::string, std::string>>> Vocabulary::UnsupportedFeatures(
+    const std::vector<std::string>& features, const std::map<std::string, std::vector<std::string>>& stacks) const {
+    std::vector<std::pair<std::string, std::pair<std::string, std::string>>> out;
+    if (feature_support.empty()) return out;
+    for (const std::string& feature : features) {
+        const auto kinds = feature_kinds.find(feature);
+        if (kinds == feature_kinds.end()) continue;
+        const auto support = feature_support.find(feature);
+        for (const std::string& kind : kinds->second) {
+            const auto chosen = stacks.find(kind);
+            if (chosen == stacks.end()) continue;
+            for (const std::string& value : chosen->second) {
+                if (value.empty() || value == "none") continue;
+                bool ok = false;
+                if (support != feature_support.end()) {
+                    const auto by_kind = support->second.find(kind);
+                    ok = by_kind != support->second.end() &&
+                         std::find(by_kind->second.begin(), by_kind->second.end(), value) != by_kind->second.end();
+                }
+                if (!ok) out.push_back({feature, {kind, value}});
+            }
+        }
+    }
+    return out;
+}
+
+std::string Vocabulary::SupportOf(const std::string& feature) const {
+    const auto support = feature_support.find(feature);
+    std::string out;
+    if (support != feature_support.end()) {
+        for (const auto& [kind, values] : support->second) {
+            if (values.empty()) continue;
+            out += (out.empty() ? "" : "; ") + kind;
+            for (std::size_t i = 0; i < values.size(); ++i) out += (i == 0 ? " " : ", ") + values[i];
+        }
+    }
+    return feature + (out.empty() ? " is implemented by no installed pack yet" : " is implemented by: " + out);
+}
+
 }  // namespace dihya::model

@@ -50,6 +50,12 @@ struct Stacks {
     std::string frontend = "react", backend = "express", mobile = "none", ai = "none";
     std::vector<std::string> devops{"docker", "compose", "github-actions"};
     std::string blockchain = "none";
+
+    /// kind → the chosen values (one for the single-valued kinds, "none" included).
+    std::map<std::string, std::vector<std::string>> ByKind() const {
+        return {{"frontend", {frontend}}, {"backend", {backend}},      {"mobile", {mobile}}, {"ai", {ai}},
+                {"devops", devops},       {"blockchain", {blockchain}}};
+    }
 };
 
 struct ProjectModel {
@@ -71,6 +77,19 @@ struct Vocabulary {
     std::vector<std::string> domains;                        // "custom" is always allowed
     std::vector<std::string> features;
     std::vector<std::string> locales;  // ISO 639-1 codes
+    /// feature → the stack kinds it concerns (auth: frontend, backend, mobile); a feature missing here concerns
+    /// no stack (nothing is checked).
+    std::map<std::string, std::vector<std::string>> feature_kinds;
+    /// feature → kind → the stacks whose installed pack implements it. Empty when the packs are not known (then
+    /// nothing is checked either).
+    std::map<std::string, std::map<std::string, std::vector<std::string>>> feature_support;
+
+    /// The features of `features` that a chosen stack of `stacks` does not implement, with that stack
+    /// ("search" → {"backend", "django"}); empty when feature_support is empty.
+    std::vector<std::pair<std::string, std::pair<std::string, std::string>>> UnsupportedFeatures(
+        const std::vector<std::string>& features, const std::map<std::string, std::vector<std::string>>& stacks) const;
+    /// "search is implemented by: backend express, flask; frontend react" (or "by no installed pack").
+    std::string SupportOf(const std::string& feature) const;
 };
 
 /// Limits of a specification.
