@@ -857,6 +857,16 @@ private:
             features.push_back("i18n");
             Assume("features", "several languages: added i18n");
         }
+        std::vector<std::string> files;
+        for (const model::Entity& e : model_.entities) {
+            for (const model::Field& f : e.fields) {
+                if (f.type == model::FieldType::kFile) files.push_back(e.name + "." + f.name);
+            }
+        }
+        if (!files.empty() && !Contains(features, "uploads")) {
+            features.push_back("uploads");
+            Assume("features", "files to keep (" + Join(files, ", ") + "): added uploads");
+        }
         model_.features = std::move(features);
     }
 
@@ -883,6 +893,16 @@ private:
             std::erase(model_.features, feature);
             Assume("features", feature + " left out: stacks." + stack.first + " = " + stack.second +
                                    " does not implement it (" + vocab_.SupportOf(feature) + ")");
+            if (feature != "uploads") continue;
+            // Without uploads, a file is kept as a link to it.
+            for (model::Entity& e : model_.entities) {
+                for (model::Field& f : e.fields) {
+                    if (f.type != model::FieldType::kFile) continue;
+                    f.type = model::FieldType::kUrl;
+                    Assume("entities." + e.name + "." + f.name,
+                           "a link (url) instead of an uploaded file: uploads left out");
+                }
+            }
         }
     }
 

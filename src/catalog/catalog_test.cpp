@@ -13,7 +13,7 @@ TEST(Catalog, BuiltinListsTheModelVocabulary) {
     for (const char* kind : {"frontend", "backend", "mobile", "ai", "devops", "blockchain"}) {
         EXPECT_EQ(c->stacks.count(kind), 1u) << kind;
     }
-    EXPECT_EQ(c->field_types.size(), 11u);
+    EXPECT_EQ(c->field_types.size(), 12u);
     ASSERT_FALSE(c->features.empty());
     EXPECT_EQ(c->features.front().title, "Accounts, login and roles");
     EXPECT_EQ(c->locales.front(), "fr");

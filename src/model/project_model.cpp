@@ -24,7 +24,7 @@ namespace dihya::model {
 namespace {
 
 constexpr auto kFieldTypeNames = std::to_array<std::string_view>(
-    {"string", "text", "int", "float", "bool", "date", "datetime", "email", "url", "enum", "ref"});
+    {"string", "text", "int", "float", "bool", "date", "datetime", "email", "url", "enum", "ref", "file"});
 
 constexpr auto kTopKeys = std::to_array<std::string_view>(
     {"name", "title", "description", "domain", "locales", "roles", "features", "entities", "stacks"});
@@ -47,7 +47,8 @@ constexpr auto kTypeAliases = std::to_array<Alias>({
     {"boolean", "bool"},      {"timestamp", "datetime"}, {"time", "datetime"},  {"date_time", "datetime"},
     {"link", "url"},          {"uri", "url"},          {"mail", "email"},       {"choice", "enum"},
     {"select", "enum"},       {"reference", "ref"},    {"relation", "ref"},     {"foreign_key", "ref"},
-    {"textarea", "text"},     {"long_text", "text"},
+    {"textarea", "text"},     {"long_text", "text"},     {"upload", "file"},      {"attachment", "file"},
+    {"image", "file"},        {"blob", "file"},
 });
 // clang-format on
 
@@ -757,6 +758,13 @@ private:
             if (auto b = Bool(*v, Member(path, "unique"))) f.unique = *b;
         }
         f.description = Description(n, path);
+        if (type == FieldType::kFile) {
+            if (f.unique) Add(n.line, Member(path, "unique"), "a file field cannot be unique");
+            if (f.required) {
+                Add(n.line, Member(path, "required"),
+                    "a file is uploaded once its row exists (PUT to the field's URL): a file field cannot be required");
+            }
+        }
 
         const SpecNode* values = n.Find("values");
         const SpecNode* ref = n.Find("ref");
@@ -857,6 +865,17 @@ private:
             }
         }
 
+        // Files are uploads: the feature says so and turns on the upload routes.
+        const bool uploads =
+            std::find(model_.features.begin(), model_.features.end(), "uploads") != model_.features.end();
+        for (std::size_t i = 0; i < model_.entities.size() && !uploads; ++i) {
+            const Entity& e = model_.entities[i];
+            for (std::size_t j = 0; j < e.fields.size(); ++j) {
+                if (e.fields[j].type != FieldType::kFile) continue;
+                Add(field_lines_[i][j], Index(Index("entities", i) + ".fields", j) + ".type",
+                    "a file field needs the uploads feature: add uploads to features");
+            }
+        }
         // Duplicate fields and foreign-key columns that clash with fields.
         for (std::size_t i = 0; i < model_.entities.size(); ++i) {
             const Entity& e = model_.entities[i];

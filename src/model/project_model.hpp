@@ -18,7 +18,7 @@
 
 namespace dihya::model {
 
-enum class FieldType { kString, kText, kInt, kFloat, kBool, kDate, kDatetime, kEmail, kUrl, kEnum, kRef };
+enum class FieldType { kString, kText, kInt, kFloat, kBool, kDate, kDatetime, kEmail, kUrl, kEnum, kRef, kFile };
 
 /// "string", "text", ... as written in specifications.
 std::string_view FieldTypeName(FieldType type);

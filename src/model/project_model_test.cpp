@@ -21,7 +21,7 @@ Vocabulary TestVocabulary() {
         {"blockchain", {"solidity", "none"}},
     };
     v.domains = {"health", "education", "commerce", "legal", "custom"};
-    v.features = {"auth", "i18n", "seo", "notifications", "search"};
+    v.features = {"auth", "i18n", "seo", "notifications", "search", "uploads"};
     v.locales = {"fr", "en", "ar"};
     return v;
 }
@@ -348,8 +348,24 @@ TEST(ModelJson, ToJsonSpellsEverythingOut) {
     EXPECT_FALSE(IsRightToLeft("fr"));
 }
 
+TEST(ModelParse, FileFieldsAreUploads) {
+    const std::string base = "title: Docs\nentities:\n  - name: Report\n    fields:\n      - {name: scan, type: file";
+    auto without = ParseModel(base + "}\n", "m.yaml", TestVocabulary());
+    ASSERT_FALSE(without.ok());
+    EXPECT_NE(without.error().message.find("needs the uploads feature"), std::string::npos) << without.error().message;
+    EXPECT_TRUE(without.error().details.contains("entities[0].fields[0].type"));
+    auto with = ParseModel("features: [uploads]\n" + base + "}\n", "m.yaml", TestVocabulary());
+    ASSERT_TRUE(with.ok()) << with.error().message;
+    EXPECT_EQ(with->entities[0].fields[0].type, FieldType::kFile);
+    auto required =
+        ParseModel("features: [uploads]\n" + base + ", required: true, unique: true}\n", "m.yaml", TestVocabulary());
+    ASSERT_FALSE(required.ok());
+    EXPECT_TRUE(required.error().details.contains("entities[0].fields[0].required"));
+    EXPECT_TRUE(required.error().details.contains("entities[0].fields[0].unique"));
+}
+
 TEST(ModelParse, FieldTypeNamesRoundTrip) {
-    ASSERT_EQ(FieldTypeNames().size(), 11u);
+    ASSERT_EQ(FieldTypeNames().size(), 12u);
     for (const auto name : FieldTypeNames()) {
         const auto type = ParseFieldType(name);
         ASSERT_TRUE(type.has_value()) << name;
@@ -461,7 +477,7 @@ entities:
     const Error e = Fail(kSpec);
     EXPECT_EQ(e.message,
               "spec.yaml:6: entities[0].fields[1].type: unknown type 'integer'; did you mean 'int'? (allowed: string, "
-              "text, int, float, bool, date, datetime, email, url, enum, ref)");
+              "text, int, float, bool, date, datetime, email, url, enum, ref, file)");
     ExpectOneError("name: demo\nentities:\n  - name: Task\n    fields:\n      - {name: a, type: strng}\n",
                    "spec.yaml:5", "entities[0].fields[0].type", "did you mean 'string'?");
 }
