@@ -9,7 +9,7 @@ CMAKE_FLAGS ?=
 # Paths relative to the checkout in ccache's keys: clones and worktrees share cached objects.
 export CCACHE_BASEDIR ?= $(CURDIR)
 
-.PHONY: all run test build bootstrap unit sanitize bench bench-http bench-generate bench-auth bench-tools openapi format lint tidy clean
+.PHONY: all run test build bootstrap unit sanitize fuzz fuzz-long bench bench-http bench-generate bench-auth bench-tools openapi format lint tidy clean
 
 all: build
 
@@ -30,13 +30,28 @@ run: build
 test: build
 	cd $(BUILD) && ctest --output-on-failure --timeout 600 -j $(JOBS)
 
-## Unit and storage tests built with AddressSanitizer + UndefinedBehaviorSanitizer.
+FUZZ_REPLAYS = fuzz_http_request fuzz_json_dto fuzz_spec fuzz_analyze fuzz_pack fuzz_archive fuzz_jwt
+
+## Unit and storage tests, and the fuzz corpora replayed, built with AddressSanitizer + UndefinedBehaviorSanitizer.
 sanitize: bootstrap
 	cmake -G Ninja -S . -B $(ASAN_BUILD) -DCMAKE_BUILD_TYPE=Debug -DDIHYA_UNIT_ONLY=ON \
 	    -DDIHYA_SANITIZE=address,undefined -DDIHYA_WERROR=$(WERROR) $(CMAKE_FLAGS)
-	cmake --build $(ASAN_BUILD) -j $(JOBS) --target dihya_unit_tests
+	cmake --build $(ASAN_BUILD) -j $(JOBS) --target dihya_unit_tests $(FUZZ_REPLAYS)
 	cd $(ASAN_BUILD) && ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
 	    ctest --output-on-failure --timeout 600 -j $(JOBS)
+
+## libFuzzer targets (clang, ASan + UBSan) for every parser of outside input, FUZZ_SECONDS each (docs/security.md).
+FUZZ_BUILD   ?= build-fuzz
+FUZZ_SECONDS ?= 20
+fuzz: bootstrap
+	cmake -G Ninja -S . -B $(FUZZ_BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo -DDIHYA_FUZZ=ON \
+	    -DCMAKE_C_COMPILER=clang -DCMAKE_CXX_COMPILER=clang++ -DDIHYA_WERROR=$(WERROR) $(CMAKE_FLAGS)
+	cmake --build $(FUZZ_BUILD) -j $(JOBS)
+	scripts/fuzz $(FUZZ_BUILD) $(FUZZ_SECONDS)
+
+## The same, 10 minutes per target.
+fuzz-long:
+	$(MAKE) fuzz FUZZ_SECONDS=600
 
 ## Benchmarks with a peer in the same run (results: docs/performance.md): all of them, one after the other.
 bench: bench-tools
@@ -74,4 +89,4 @@ tidy: $(BUILD)/build.ninja
 	git ls-files 'src/*.cpp' | xargs -P $(JOBS) -n 1 clang-tidy -p $(BUILD) --quiet --extra-arg=-Wno-unknown-warning-option
 
 clean:
-	rm -rf $(BUILD) $(ASAN_BUILD)
+	rm -rf $(BUILD) $(ASAN_BUILD) $(FUZZ_BUILD)

@@ -287,8 +287,9 @@ Result<Lexicon> Lexicon::Load(const FileSource& files) {
         Index& borrowed = lex.borrowed_indexes_[language];
         if (language != "en") {
             for (Term t : lex.languages_["en"].terms) {
+                const auto& stopwords = ll.stopwords;  // (a structured binding is not captured by clang 14)
                 const bool clash = std::any_of(t.tokens.begin(), t.tokens.end(),
-                                               [&](const std::string& w) { return Contains(ll.stopwords, w); });
+                                               [&](const std::string& w) { return Contains(stopwords, w); });
                 if (clash || t.category == Category::kStack) continue;  // stacks are already in every language
                 t.primary = false;
                 borrowed.terms.push_back(std::move(t));
@@ -385,7 +386,9 @@ std::vector<Mention> Lexicon::Find(const TokenizedText& text, std::string_view l
         }
         // Within a category the lowest cost wins (a word as written beats a word read as a plural or with a
         // prefix stripped); different categories may all hold (e.g. "patient" is an entity and a role).
-        for (const auto& [term, cost] : candidates) {
+        for (const auto& candidate : candidates) {
+            const Term* term = candidate.first;
+            const std::size_t cost = candidate.second;
             const bool beaten = std::any_of(candidates.begin(), candidates.end(), [&](const auto& other) {
                 return other.first->category == term->category && other.second < cost;
             });

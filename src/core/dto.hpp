@@ -54,6 +54,13 @@ struct Title {
 
 namespace detail {
 
+/// Whether `d` is a whole number that an int64 holds (checked before any cast: casting inf, NaN or 1e400 is
+/// undefined behaviour).
+inline bool IntegralDouble(double d) {
+    return d >= -9223372036854775808.0 && d < 9223372036854775808.0 &&
+           d == static_cast<double>(static_cast<std::int64_t>(d));
+}
+
 template <class T>
 struct IsOptional : std::false_type {};
 template <class T>
@@ -143,7 +150,7 @@ void DecodeInto(const boost::json::value& v, T& out, const std::string& path, co
             out = static_cast<T>(v.as_int64());
         } else if (v.is_uint64() && v.as_uint64() <= static_cast<std::uint64_t>(INT64_MAX)) {
             out = static_cast<T>(v.as_uint64());
-        } else if (v.is_double() && v.as_double() == static_cast<double>(static_cast<std::int64_t>(v.as_double()))) {
+        } else if (v.is_double() && IntegralDouble(v.as_double())) {
             out = static_cast<T>(v.as_double());
         } else {
             errors[path] = "must be an integer, not " + TypeName(v);

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <clocale>
 #include <cstring>
 #include <memory>
 #include <set>
@@ -12,6 +13,7 @@
 #include <archive.h>
 #include <archive_entry.h>
 #include <fcntl.h>
+#include <locale.h>
 #include <sodium.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -296,7 +298,46 @@ Result<ArchiveFormat> ParseArchiveFormat(std::string_view name) {
                      {{"format", "must be zip or tar.gz"}});
 }
 
+namespace {
+
+/// libarchive converts entry names through the thread's character set: under the "C" locale a name with letters
+/// outside ASCII cannot be converted and its writers crash (a NULL name). Writing runs in C.UTF-8 on this thread
+/// only (uselocale), so every UTF-8 name is written as it is.
+class Utf8Locale final {
+public:
+    Utf8Locale() : utf8_(::newlocale(LC_CTYPE_MASK, "C.UTF-8", static_cast<locale_t>(nullptr))) {
+        if (utf8_ != static_cast<locale_t>(nullptr)) previous_ = ::uselocale(utf8_);
+    }
+    ~Utf8Locale() {
+        if (utf8_ == static_cast<locale_t>(nullptr)) return;
+        ::uselocale(previous_);
+        ::freelocale(utf8_);
+    }
+    Utf8Locale(const Utf8Locale&) = delete;
+    Utf8Locale& operator=(const Utf8Locale&) = delete;
+    bool ok() const { return utf8_ != static_cast<locale_t>(nullptr); }
+
+private:
+    locale_t utf8_;
+    locale_t previous_ = static_cast<locale_t>(nullptr);
+};
+
+bool Ascii(std::string_view s) {
+    return std::all_of(s.begin(), s.end(), [](char c) { return static_cast<unsigned char>(c) < 0x80; });
+}
+
+}  // namespace
+
 Result<Archive> WriteArchive(const Tree& tree, ArchiveFormat format, const ArchiveOptions& options) {
+    const Utf8Locale locale;
+    if (!locale.ok()) {
+        const bool ascii = Ascii(options.prefix) && std::all_of(tree.files.begin(), tree.files.end(),
+                                                                [](const GeneratedFile& f) { return Ascii(f.path); });
+        if (!ascii) {
+            return MakeError(ErrorCode::kInternal,
+                             "this system has no C.UTF-8 locale: file names outside ASCII cannot be archived");
+        }
+    }
     if (!options.prefix.empty()) {
         if (const std::string reason = PathProblem(options.prefix); !reason.empty()) {
             return MakeError(ErrorCode::kInvalidArgument, "archive prefix " + reason, {{"prefix", reason}});
@@ -313,11 +354,13 @@ Result<Archive> WriteArchive(const Tree& tree, ArchiveFormat format, const Archi
     if (format == ArchiveFormat::kZip) {
         if (archive_write_set_format_zip(a.get()) != ARCHIVE_OK ||
             archive_write_set_format_option(a.get(), "zip", "compression", "deflate") != ARCHIVE_OK ||
-            archive_write_set_format_option(a.get(), "zip", "experimental", nullptr) != ARCHIVE_OK) {
+            archive_write_set_format_option(a.get(), "zip", "experimental", nullptr) != ARCHIVE_OK ||
+            archive_write_set_format_option(a.get(), "zip", "hdrcharset", "UTF-8") != ARCHIVE_OK) {
             return ArchiveError(a.get(), "zip");
         }
     } else {
         if (archive_write_set_format_pax_restricted(a.get()) != ARCHIVE_OK ||
+            archive_write_set_format_option(a.get(), "pax", "hdrcharset", "UTF-8") != ARCHIVE_OK ||
             archive_write_add_filter_gzip(a.get()) != ARCHIVE_OK ||
             archive_write_set_filter_option(a.get(), "gzip", "timestamp", nullptr) != ARCHIVE_OK) {
             return ArchiveError(a.get(), "tar.gz");

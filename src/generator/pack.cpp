@@ -14,6 +14,8 @@
 #include <kainjow/mustache.hpp>
 #include <yaml-cpp/yaml.h>
 
+#include "model/utf8.hpp"
+
 namespace dihya::generator {
 
 namespace fs = std::filesystem;
@@ -280,6 +282,7 @@ std::string PathProblem(std::string_view path) {
     if (path.empty()) return "is empty";
     if (path.size() > 1024) return "is longer than 1024 bytes";
     if (path.front() == '/') return "must be relative, not absolute: " + std::string(path);
+    if (model::utf8::FindInvalid(path) != std::string_view::npos) return "must be UTF-8";
     for (char c : path) {
         if (c == '\\') return "must not contain a backslash: " + std::string(path);
         if (c == '\0') return "must not contain a NUL character";

@@ -16,13 +16,13 @@
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <boost/beast/ssl.hpp>
-#include <boost/url/parse.hpp>
 #include <sys/resource.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
 #include "core/problem.hpp"
 #include "http/middleware/request_id.hpp"
+#include "http/target.hpp"
 
 namespace dihya::http {
 
@@ -35,6 +35,7 @@ namespace {
 
 constexpr auto kTuple = asio::experimental::as_tuple(asio::use_awaitable);
 constexpr std::size_t kMaxDrainBytes = 1 << 20;
+constexpr std::size_t kIdleReadBytes = 1024;
 
 /// A client connection. Members are touched only on the connection's strand.
 struct ConnBase {
@@ -57,21 +58,6 @@ using PlainStream = beast::tcp_stream;
 using TlsStream = beast::ssl_stream<beast::tcp_stream>;
 template <class S>
 constexpr bool kIsTls = std::is_same_v<S, TlsStream>;
-
-std::string DecodePath(std::string_view target, std::string& query, bool& ok) {
-    ok = true;
-    const auto q = target.find('?');
-    query = q == std::string_view::npos ? "" : std::string(target.substr(q + 1));
-    const std::string_view raw = target.substr(0, q);
-    auto parsed = boost::urls::parse_origin_form(target);
-    if (!parsed || raw.empty() || raw.front() != '/') {
-        ok = false;
-        return std::string(raw);
-    }
-    std::string path = parsed->path();  // percent-decoded
-    if (path.find('\0') != std::string::npos) ok = false;
-    return path;
-}
 
 /// RFC 9110 IMF-fixdate of now, formatted once per second per thread.
 const std::string& HttpDate() {
@@ -414,7 +400,10 @@ asio::awaitable<void> Server::Impl::Session(std::shared_ptr<Conn<S>> conn) {
             if (draining) break;
             conn->idle = true;
             conn->Tcp().expires_after(first ? header_timeout : idle_timeout);
-            auto [ec, n] = co_await conn->stream.async_read_some(buffer.prepare(4096), kTuple);
+            // An idle connection holds a small buffer: what the last request needed (up to a whole body) is given
+            // back, and most requests fit in one small read anyway.
+            buffer.shrink_to_fit();
+            auto [ec, n] = co_await conn->stream.async_read_some(buffer.prepare(kIdleReadBytes), kTuple);
             conn->idle = false;
             if (ec) break;
             buffer.commit(n);
@@ -507,8 +496,10 @@ asio::awaitable<void> Server::Impl::Session(std::shared_ptr<Conn<S>> conn) {
         auto req = parser.release();
         request.method = std::string(req.method_string());
         request.target = std::string(req.target());
-        bool path_ok = true;
-        request.path = DecodePath(request.target, request.query, path_ok);
+        Target target = ParseTarget(request.target);
+        const bool path_ok = target.ok;
+        request.path = std::move(target.path);
+        request.query = std::move(target.query);
         for (const auto& field : req) {
             request.headers.Add(std::string(field.name_string()), std::string(field.value()));
         }
