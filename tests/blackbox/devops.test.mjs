@@ -13,7 +13,8 @@
 //   rendered as the nginx image's entrypoint does (envsubst) and served by Debian's nginx, which resolves the
 //   backend's compose name through a small DNS server standing for Docker's, as compose would wire it.
 // What is not rehearsed: the base images themselves, `USER`, and `pip install` (Debian's python3-flask and
-// gunicorn, or python3-fastapi and python3-uvicorn, stand in for the packages of requirements.txt).
+// gunicorn, python3-fastapi and python3-uvicorn, or python3-django, python3-jwt and gunicorn stand in for the
+// packages of requirements.txt).
 
 import assert from 'node:assert/strict';
 import { execFile, spawn } from 'node:child_process';
@@ -75,6 +76,8 @@ const kProjects = {
     'flask-no-auth': ['--set', 'stacks.frontend=none', '--set', 'stacks.backend=flask', '--set', 'features='],
     'react-fastapi': ['--set', 'stacks.backend=fastapi'],
     'fastapi-no-auth': ['--set', 'stacks.frontend=none', '--set', 'stacks.backend=fastapi', '--set', 'features='],
+    'vue-django': ['--set', 'stacks.backend=django', '--set', 'stacks.frontend=vue'],
+    'django-no-auth': ['--set', 'stacks.frontend=none', '--set', 'stacks.backend=django', '--set', 'features='],
     'react-only': ['--set', 'stacks.backend=none'],
 };
 const projects = {};
@@ -388,7 +391,7 @@ describe('generated devops files', () => {
                 assert.equal('JWT_SECRET' in compose.services.backend.environment, auth);
                 if (auth) {
                     assert.ok('FRONT_DESK_PASSWORD' in compose.services.backend.environment);
-                    const code = walk(root).filter((f) => /^backend\/(src|app)\/auth\.(js|py)$/.test(f));
+                    const code = walk(root).filter((f) => /^backend\/(src|app|api)\/auth\.(js|py)$/.test(f));
                     assert.equal(code.length, 1);
                     assert.match(read(root, code[0]), /_PASSWORD/, 'the backend reads <ROLE>_PASSWORD');
                 }
@@ -501,6 +504,27 @@ describe('generated devops files', () => {
                     assert.equal(cmd[cmd.indexOf('--workers') + 1], '1', 'one process: the store is in memory');
                     assert.notEqual(oneStep(final, 'USER').content, 'root');
                 }
+                if (stack === 'django') {
+                    const cmd = oneStep(final, 'CMD').json;
+                    assert.deepEqual(cmd.slice(0, 2), ['sh', '-c']);
+                    const [migrate, serve] = cmd[2].split(' && ');
+                    assert.equal(migrate, 'python manage.py migrate --noinput', 'the migrations run before the server');
+                    const gunicorn = serve.split(' ');
+                    assert.deepEqual(gunicorn.slice(0, 3), ['exec', 'gunicorn', 'config.wsgi']);
+                    assert.equal(gunicorn[gunicorn.indexOf('--bind') + 1], `0.0.0.0:${port}`);
+                    assert.match(read(context, 'requirements.txt'), /^gunicorn\b/m);
+                    assert.match(read(context, 'requirements.txt'), /^Django\b/m);
+                    assert.match(read(context, 'config/wsgi.py'), /^application = get_wsgi_application\(\)$/m);
+                    assert.ok(existsSync(path.join(context, 'manage.py')));
+                    assert.equal(stageEnv(final).SQLITE_PATH, '/app/data/db.sqlite3');
+                    assert.match(oneStep(final, 'VOLUME').content, /"\/app\/data"/);
+                    assert.notEqual(oneStep(final, 'USER').content, 'root');
+                    if (existsSync(path.join(root, 'compose.yaml'))) {
+                        const compose = parseYaml(read(root, 'compose.yaml'));
+                        assert.deepEqual(compose.services.backend.volumes, ['backend-data:/app/data']);
+                        assert.ok('backend-data' in compose.volumes);
+                    }
+                }
                 if (stack === 'react') {
                     assert.equal(stages.length, 2);
                     assert.equal(port, 80);
@@ -521,6 +545,9 @@ describe('generated devops files', () => {
         assert.doesNotMatch(read(projects.express, 'README.md'), /frontend/);
         assert.doesNotMatch(read(projects['flask-no-auth'], '.env.example'), /JWT_SECRET/);
         assert.doesNotMatch(read(projects['fastapi-no-auth'], '.env.example'), /JWT_SECRET/);
+        assert.doesNotMatch(read(projects['django-no-auth'], '.env.example'), /JWT_SECRET/);
+        assert.match(read(projects['django-no-auth'], '.env.example'), /^DATABASE_URL=$/m);
+        assert.match(read(projects['vue-django'], 'frontend/vite.config.ts'), /'http:\/\/localhost:8000'/);
     });
 });
 
@@ -554,6 +581,17 @@ async function rehearseBackend(root, name, extraEnv) {
         assert.deepEqual(skipped.map((c) => c.split(' ').slice(0, 2).join(' ')), ['pip install', 'useradd --system']);
         cmd = cmd.map((a) => (a.startsWith('0.0.0.0:') ? `127.0.0.1:${port}` : a));
         cmd[0] = '/usr/bin/gunicorn';
+    } else if (cmd[0] === 'sh' && /manage\.py migrate/.test(cmd[2])) {
+        // Django: Debian's python3-django, python3-jwt and gunicorn stand in for `pip install -r requirements.txt`;
+        // the image's data folder (RUN mkdir -p /app/data) is made in the rehearsed image.
+        assert.deepEqual(skipped.map((c) => c.split(' ').slice(0, 2).join(' ')), ['pip install', 'useradd --system']);
+        assert.match(skipped[1], /mkdir -p \/app\/data && chown app \/app\/data$/);
+        mkdirSync(path.join(image, 'app/data'), { recursive: true });
+        runEnv.SQLITE_PATH = path.join(image, runEnv.SQLITE_PATH);
+        const script = cmd[2].replace(/^python /, '/usr/bin/python3 ').replace(' exec gunicorn ', ' exec /usr/bin/gunicorn ')
+            .replace('0.0.0.0:8000', `127.0.0.1:${port}`);
+        assert.notEqual(script, cmd[2]);
+        cmd = ['sh', '-c', script];
     } else if (cmd[0] === 'uvicorn') {
         // Debian's python3-uvicorn and python3-fastapi stand in for `pip install -r requirements.txt`.
         assert.deepEqual(skipped.map((c) => c.split(' ').slice(0, 2).join(' ')), ['pip install', 'useradd --system']);
@@ -565,6 +603,7 @@ async function rehearseBackend(root, name, extraEnv) {
     }
     const proc = await start(cmd[0], cmd.slice(1), { cwd: app, env: runEnv, ready: /API listening|Listening at|Uvicorn running on/ });
     let health = oneStep(stages[0], 'HEALTHCHECK').json;
+    proc.image = image;
     if (health[0] === 'python') health = ['/usr/bin/python3', ...health.slice(1).map((a) => a.replace(/:(5000|8000)\//, `:${port}/`))];
     return { proc, port, env: runEnv, health, app };
 }
@@ -738,6 +777,48 @@ describe('image rehearsals', () => {
         assert.deepEqual(await openapi.json(), readJson(root, 'backend/openapi.json'));
         await stop(backend.proc);
         assert.notEqual(await exitCode(backend.health[0], backend.health.slice(1)), 0);
+    });
+
+    test('django: the image migrates, then gunicorn serves the app; the data volume keeps the rows across a restart', T, async () => {
+        const root = projects['vue-django'];
+        const credentials = { JWT_SECRET: 'd'.repeat(64), ADMIN_PASSWORD: 'correct horse' };
+        let backend = await rehearseBackend(root, 'vue-django', credentials);
+        let api = `http://127.0.0.1:${backend.port}`;
+        assert.match(backend.proc.output(), /Applying api\.0001_initial\.\.\. OK/);
+        assert.equal(await exitCode(backend.health[0], backend.health.slice(1)), 0, 'healthy');
+        assert.ok(!existsSync(path.join(backend.app, 'api/tests')), 'the tests stay out of the image');
+        assert.ok(existsSync(path.join(backend.proc.image, 'app/data/db.sqlite3')), 'the database is in the volume');
+        const dev = await fetch(`${api}/api/auth/login`, {
+            method: 'POST', headers: { 'content-type': 'application/json' },
+            body: JSON.stringify({ email: 'front_desk@example.com', password: 'front_desk-password' }),
+        });
+        assert.equal(dev.status, 401, 'production mode: no development passwords');
+        await createPatient(api, await login(api, 'admin@example.com', 'correct horse'));
+        for (let i = 0; i < 5; i++) {
+            const list = await (await fetch(`${api}/api/patients`)).json();
+            assert.equal(list.total, 1, 'every worker reads the same database');
+        }
+        await stop(backend.proc);
+
+        // The container replaced, the volume kept (.dockerignore keeps data/ out of the image's files): the
+        // migrations find nothing to do and the row is there.
+        backend = await rehearseBackend(root, 'vue-django', credentials);
+        api = `http://127.0.0.1:${backend.port}`;
+        assert.match(backend.proc.output(), /No migrations to apply/);
+        const list = await (await fetch(`${api}/api/patients`)).json();
+        assert.equal(list.total, 1);
+        assert.equal(list.items[0].full_name, 'Ada Lovelace');
+        await stop(backend.proc);
+        assert.notEqual(await exitCode(backend.health[0], backend.health.slice(1)), 0);
+    });
+
+    test('django without auth starts in production mode without any secret', T, async () => {
+        const backend = await rehearseBackend(projects['django-no-auth'], 'django-no-auth', {});
+        const r = await fetch(`http://127.0.0.1:${backend.port}/api/patients`, {
+            method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ full_name: 'Ada' }),
+        });
+        assert.equal(r.status, 201);
+        await stop(backend.proc);
     });
 
     test('fastapi without auth starts in production mode without any secret', T, async () => {

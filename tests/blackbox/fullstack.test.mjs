@@ -1,5 +1,5 @@
-// A generated front end against a generated back end, for real: for react+express, vue+flask and
-// svelte+fastapi (each pack once), `dihya generate` writes one project from the same spec (auth
+// A generated front end against a generated back end, for real: for react+express, vue+flask,
+// svelte+fastapi and react+django (each pack at least once), `dihya generate` writes one project from the same spec (auth
 // with two roles, two entities with a required string, an int, an enum, a date and a ref between
 // them, fr/en/ar); the front end is installed (npm ci) and built (npm run build), the back end is
 // started as its README says (production mode, JWT secret and passwords from the environment),
@@ -133,6 +133,13 @@ const kBackends = {
         env: { APP_ENV: 'production' },
         ready: /Uvicorn running on http:\/\/127\.0\.0\.1:\d+/,
     }),
+    // Its README's deployment: the migrations, then gunicorn (here on a SQLite file of its own).
+    django: (port, back) => ({
+        prepare: ['/usr/bin/python3', ['manage.py', 'migrate', '--noinput']],
+        cmd: '/usr/bin/gunicorn', args: ['config.wsgi', '--bind', `127.0.0.1:${port}`, '--workers', '2'],
+        env: { APP_ENV: 'production', SQLITE_PATH: path.join(back, 'fullstack.sqlite3') },
+        ready: /Listening at: http:\/\/127\.0\.0\.1:\d+/,
+    }),
 };
 
 /// Resolves the next response to `method` on a path ending with `suffix` (an /api path).
@@ -176,7 +183,8 @@ async function pair(t, frontend, backend) {
 
     const passwords = { [admin]: `a-${randomBytes(9).toString('base64url')}`, [other]: `o-${randomBytes(9).toString('base64url')}` };
     const apiPort = await freePort();
-    const how = kBackends[backend](apiPort);
+    const how = kBackends[backend](apiPort, back);
+    if (how.prepare) await run(how.prepare[0], how.prepare[1], { cwd: back, env: { ...process.env, ...how.env }, timeout: 120_000 });
     await start(t, backend, how.cmd, how.args, {
         cwd: back,
         ready: how.ready,
@@ -399,3 +407,5 @@ test('vue front end + flask back end: sign in, create, list, edit, errors, delet
     (t) => pair(t, 'vue', 'flask'));
 test('svelte front end + fastapi back end: sign in, create, list, edit, errors, delete, Arabic, roles', T,
     (t) => pair(t, 'svelte', 'fastapi'));
+test('react front end + django back end: sign in, create, list, edit, errors, delete, Arabic, roles', T,
+    (t) => pair(t, 'react', 'django'));

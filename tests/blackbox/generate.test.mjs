@@ -4,13 +4,13 @@
 
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, test } from 'node:test';
 import { promisify } from 'node:util';
 
-import { runDihya } from './lib/server.mjs';
+import { repoRoot, runDihya } from './lib/server.mjs';
 
 const run = promisify(execFile);
 const T = { timeout: 300_000 };
@@ -167,9 +167,14 @@ test('archives are reproducible: same spec and packs → same bytes and SHA-256'
 test('a stack without a pack is a clear error (exit 2) naming it', T, async () => {
     const spec = path.join(dir, 'nopack.yaml');
     writeFileSync(spec, specs['clinic.yaml']);
-    const r = await runDihya(['generate', spec, '--zip', path.join(dir, 'x.zip'), '--set', 'stacks.backend=django']);
+    // The installed packs without the django pack.
+    const packs = path.join(dir, 'packs-without-django');
+    cpSync(process.env.DIHYA_PACKS_DIR || path.join(repoRoot, 'packs'), packs, { recursive: true });
+    rmSync(path.join(packs, 'stacks/django'), { recursive: true, force: true });
+    const r = await runDihya(['generate', spec, '--zip', path.join(dir, 'x.zip'), '--set', 'stacks.backend=django'],
+        { env: { DIHYA_PACKS_DIR: packs } });
     assert.equal(r.code, 2);
-    assert.match(r.stderr, /stacks\.backend = django/);
+    assert.match(r.stderr, /no template pack for stacks\.backend = django; packs exist for .*backend: express, fastapi, flask;/);
     assert.ok(!existsSync(path.join(dir, 'x.zip')), 'nothing is written on error');
 
     const k8s = await runDihya(['generate', spec, '--zip', path.join(dir, 'x.zip'), '--set', 'stacks.devops=docker,kubernetes']);

@@ -1,0 +1,41 @@
+"""How the API's resources and their fields are described (see ``api/resources.py``)."""
+from dataclasses import dataclass, field
+
+FIELD_TYPES = (
+    "string", "text", "int", "float", "bool", "date", "datetime", "email", "url", "enum", "ref",
+)
+
+
+@dataclass(frozen=True)
+class Field:
+    name: str
+    type: str
+    required: bool = False
+    unique: bool = False
+    values: tuple = ()  # allowed values of an enum field
+    ref: str = ""  # name of the resource a ref field points to
+
+    def __post_init__(self):
+        object.__setattr__(self, "values", tuple(self.values))
+        if self.type not in FIELD_TYPES:
+            raise ValueError(f"unknown field type {self.type!r} for field {self.name!r}")
+
+    @property
+    def attname(self):
+        """The model attribute holding the value: the id column ``<name>_id`` for a ref."""
+        return f"{self.name}_id" if self.type == "ref" else self.name
+
+
+@dataclass(frozen=True)
+class Resource:
+    name: str
+    route: str
+    model: type
+    fields: tuple = field(default_factory=tuple)
+
+    def __post_init__(self):
+        object.__setattr__(self, "fields", tuple(self.fields))
+
+    @property
+    def field_names(self):
+        return [f.name for f in self.fields]
