@@ -13,12 +13,15 @@
 //   every configMapRef and claim exists, the Ingress sends /api to the backend and / to the front end;
 // - every .tf file is parsed by HashiCorp's HCL parser (@cdktf/hcl2json); each service has a module, every var.,
 //   local., module. and resource reference is declared, module arguments are the module's variables (and its
-//   required ones are given); `terraform fmt -check` when terraform is installed;
+//   required ones are given); `terraform fmt -check` when terraform is installed; every resource attribute and
+//   block against the provider's schema when @cdktf/provider-kubernetes is installed (its generated code lists
+//   them; 164 MB, so it is optional: TF_KUBERNETES_PROVIDER_LIB may point at its lib/ folder instead);
 // - ci.yml, with the new jobs, passes actionlint.
 
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -384,6 +387,67 @@ function checkReferences(tf, where) {
     return moduleRefs;
 }
 
+// --- The kubernetes provider's schema, from @cdktf/provider-kubernetes (optional) --------------------------------
+
+/// The lib/ folder of @cdktf/provider-kubernetes, or null when it is not installed.
+function providerLib() {
+    if (process.env.TF_KUBERNETES_PROVIDER_LIB) return process.env.TF_KUBERNETES_PROVIDER_LIB;
+    try {
+        return path.dirname(createRequire(path.join(repoRoot, 'package.json')).resolve('@cdktf/provider-kubernetes'));
+    } catch {
+        return null;
+    }
+}
+
+/// The attributes and blocks of a resource type, as a tree {name: subtree | null}, read from the provider's
+/// generated code: each block has a function <block>ToTerraform(struct) returning {attribute: ..., block: ...}.
+function providerSchema(lib, folder) {
+    const functions = {};
+    let top;
+    const entries = (body) => Object.fromEntries([...body.matchAll(/^\s+(\w+): (.*)$/gm)].map(([, key, expr]) => {
+        const child = /(?:listMapper\()?(\w+)ToTerraform[,)(]/.exec(expr)?.[1];
+        return [key, child && !/^(string|number|boolean|hash)/.test(child) ? child : null];
+    }));
+    const scan = (d) => {
+        for (const f of readdirSync(d, { withFileTypes: true })) {
+            const file = path.join(d, f.name);
+            if (f.isDirectory()) scan(file);
+            if (!f.name.endsWith('.js')) continue;
+            const text = readFileSync(file, 'utf8');
+            for (const [, name, body] of text.matchAll(/function (\w+)ToTerraform\(struct\) \{([\s\S]*?)\n\}/g)) {
+                const ret = /return \{([\s\S]*?)\n {4}\};/.exec(body);
+                if (ret) functions[name] = entries(ret[1]);
+            }
+            const synth = /synthesizeAttributes\(\) \{\s*return \{([\s\S]*?)\n {8}\};/.exec(text);
+            if (synth && f.name === 'index.js' && d === path.join(lib, folder)) top = entries(synth[1]);
+        }
+    };
+    scan(path.join(lib, folder));
+    assert.ok(top, `${folder}: the resource's attributes`);
+    const tree = (keys, depth = 0) => (keys && depth < 20
+        ? Object.fromEntries(Object.entries(keys).map(([k, child]) => [k, child ? tree(functions[child], depth + 1) : null]))
+        : null);
+    return tree(top);
+}
+
+/// Names in a parsed resource body that the schema does not have (dynamic blocks are checked by their content).
+function unknownAttributes(value, schema, where) {
+    if (!schema || value === null || typeof value !== 'object') return [];
+    if (Array.isArray(value)) return value.flatMap((v) => unknownAttributes(v, schema, where));
+    const out = [];
+    for (const [k, v] of Object.entries(value)) {
+        if (['count', 'for_each', 'depends_on', 'lifecycle', 'provider'].includes(k)) continue;
+        if (k === 'dynamic') {
+            for (const [name, blocks] of Object.entries(v)) {
+                if (!(name in schema)) out.push(`${where}.${name}`);
+                else out.push(...blocks.flatMap((b) => unknownAttributes(b.content, schema[name], `${where}.${name}`)));
+            }
+        } else if (!(k in schema)) out.push(`${where}.${k}`);
+        else out.push(...unknownAttributes(v, schema[k], `${where}.${k}`));
+    }
+    return out;
+}
+
 describe('terraform pack', () => {
     for (const name of Object.keys(kProjects)) {
         test(`${name}: every .tf file parses; a module per service; references, arguments and ports agree`, T, async () => {
@@ -429,6 +493,31 @@ describe('terraform pack', () => {
                 assert.match(read(root, 'README.md'), /create secret generic backend-secrets/);
                 if (p.auth) assert.deepEqual(tf.variable.roles[0].default, ['admin', 'front_desk']);
             }
+        });
+
+        test(`${name}: every resource attribute and block is in the kubernetes provider's schema`, T, async (t) => {
+            const lib = providerLib();
+            if (!lib) {
+                t.skip('@cdktf/provider-kubernetes is not installed');
+                return;
+            }
+            const root = path.join(projects[name].root, 'deploy/terraform');
+            const problems = [];
+            for (const folder of [root, path.join(root, 'modules/service')]) {
+                const tf = await parseFolder(folder);
+                for (const [type, byName] of Object.entries(tf.resource)) {
+                    const dirName = type.replace(/^kubernetes_/, '').replaceAll('_', '-');
+                    assert.ok(existsSync(path.join(lib, dirName)), `${type} is a resource of the provider`);
+                    const schema = providerSchema(lib, dirName);
+                    for (const [n, body] of Object.entries(byName)) problems.push(...unknownAttributes(body, schema, `${type}.${n}`));
+                }
+                const providerText = readFileSync(path.join(lib, 'provider/index.js'), 'utf8');
+                const providerKeys = new Set([...providerText.matchAll(/^\s+(\w+): cdktf\./gm)].map((m) => m[1]));
+                for (const [, blocks] of Object.entries(tf.provider)) {
+                    for (const b of blocks) for (const k of Object.keys(b)) if (!providerKeys.has(k)) problems.push(`provider.${k}`);
+                }
+            }
+            assert.deepEqual(problems, []);
         });
 
         test(`${name}: the .tf files are formatted as terraform fmt writes them`, T, async (t) => {
