@@ -3,8 +3,9 @@
 // (npm, JavaScript) without warnings, and its own node --test suite passes on the in-process EVM
 // (@ethereumjs/vm). Then the suite is shown to catch broken access checks: contracts edited to let an outsider
 // write, or anyone grant roles, make it fail, naming the tests that caught it.
-// Not run here: a deployment to a real network (no Ethereum node is reachable); `npm run deploy` is only
-// checked to refuse to start without its settings.
+// The project's suite also runs its deploy script through JSON-RPC against the same in-process EVM. Not run
+// here: a deployment to a real network (no Ethereum node is reachable); `npm run deploy` is only checked to
+// refuse to start without its settings.
 
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
@@ -95,7 +96,8 @@ test('a YAML spec (three roles, every field type, unique, required enum and ref,
     assert.ok(clinic.answers.packs.some((p) => p.name === 'solidity'));
     for (const f of ['README.md', 'package.json', 'package-lock.json', '.gitignore', 'contracts/Registry.sol',
         'contracts/records/RecordsBase.sol', 'contracts/records/PatientRecords.sol', 'contracts/records/AppointmentRecords.sol',
-        'scripts/compile.mjs', 'scripts/deploy.mjs', 'test/registry.test.mjs', 'test/patient.test.mjs', 'test/appointment.test.mjs']) {
+        'scripts/compile.mjs', 'scripts/deploy.mjs', 'test/registry.test.mjs', 'test/deploy.test.mjs', 'test/rpc-node.mjs',
+        'test/patient.test.mjs', 'test/appointment.test.mjs']) {
         assert.ok(existsSync(path.join(clinic.chain, f)), f);
     }
     const registry = readFileSync(path.join(clinic.chain, 'contracts/Registry.sol'), 'utf8');
@@ -124,8 +126,9 @@ test('a YAML spec (three roles, every field type, unique, required enum and ref,
     const s = summary(tested.output);
     assert.equal(tested.code, 0, tested.output.slice(-6000));
     assert.equal(s.fail, 0);
-    // registry: 7; per entity: CRUD, outsider, admin-only delete, not found, required, unique (Patient), refs (Appointment).
-    assert.ok(s.pass >= 7 + 6 + 6, `${s.pass} tests passed\n${tested.output.slice(-3000)}`);
+    // registry: 7; deploy: 2; per entity: CRUD, outsider, admin-only delete, not found, required, unique (Patient),
+    // refs (Appointment).
+    assert.ok(s.pass >= 7 + 2 + 6 + 6, `${s.pass} tests passed\n${tested.output.slice(-3000)}`);
 });
 
 test('free text (a library) with --set stacks.blockchain=solidity → contracts whose own suite passes', T, async () => {
