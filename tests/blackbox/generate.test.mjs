@@ -177,7 +177,14 @@ test('a stack without a pack is a clear error (exit 2) naming it', T, async () =
     assert.match(r.stderr, /no template pack for stacks\.backend = django; packs exist for .*backend: express, fastapi, flask;/);
     assert.ok(!existsSync(path.join(dir, 'x.zip')), 'nothing is written on error');
 
-    const k8s = await runDihya(['generate', spec, '--zip', path.join(dir, 'x.zip'), '--set', 'stacks.devops=docker,kubernetes']);
+    // The packs installed, less kubernetes: a devops tool without a pack.
+    const packs = path.join(dir, 'packs-without-kubernetes');
+    cpSync(process.env.DIHYA_PACKS_DIR ?? path.join(repoRoot, 'packs'), packs, {
+        recursive: true,
+        filter: (src) => !src.split(path.sep).join('/').endsWith('/stacks/kubernetes'),
+    });
+    const k8s = await runDihya(['generate', spec, '--zip', path.join(dir, 'x.zip'), '--set', 'stacks.devops=docker,kubernetes'],
+        { env: { DIHYA_PACKS_DIR: packs } });
     assert.equal(k8s.code, 2);
     assert.match(k8s.stderr, /no template pack for stacks\.devops\[1\] = kubernetes; packs exist for .*devops: compose, docker, github-actions/);
     const compose = await runDihya(['generate', spec, '--zip', path.join(dir, 'x.zip'), '--set', 'stacks.devops=compose']);
