@@ -1,6 +1,7 @@
 /**
- * The database, through knex: a SQLite file by default (data/app.sqlite, or SQLITE_FILE), PostgreSQL when
- * DATABASE_URL is a postgresql:// URL. The schema is kept by the migrations in migrations/, applied at start.
+ * The database, through knex: a SQLite file by default (data/app.sqlite, or SQLITE_FILE, or app.sqlite in
+ * DATA_DIR), PostgreSQL when DATABASE_URL is a postgresql:// URL. The schema is kept by the migrations in
+ * migrations/, applied at start.
  */
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
@@ -32,9 +33,10 @@ const pgTypes = {
   },
 };
 
-/** Reads DATABASE_URL and SQLITE_FILE. */
+/** Reads DATABASE_URL, else SQLITE_FILE, else DATA_DIR (a folder for app.sqlite, e.g. a mounted volume). */
 export function settingsFromEnv(env = process.env) {
-  return { url: env.DATABASE_URL || undefined, file: env.SQLITE_FILE || undefined };
+  const file = env.SQLITE_FILE || (env.DATA_DIR ? path.join(env.DATA_DIR, 'app.sqlite') : undefined);
+  return { url: env.DATABASE_URL || undefined, file };
 }
 
 /**
