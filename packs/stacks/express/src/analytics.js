@@ -1,7 +1,7 @@
 import { Router } from 'express';
 import { badRequest } from './errors.js';
 
-export const MAX_PATH_LENGTH = 2048;
+export const MAX_PATH_LENGTH = 512; // short enough for the unique index on (day, path)
 export const DEFAULT_DAYS = 30;
 export const MAX_DAYS = 366;
 
@@ -10,11 +10,14 @@ const today = (now = new Date()) => now.toISOString().slice(0, 10);
 /** The path of a page, without its query string or fragment (which may hold personal data). */
 function pagePath(body) {
   const raw = body?.path;
-  if (typeof raw !== 'string' || !raw.startsWith('/') || raw.length > MAX_PATH_LENGTH) {
-    const message = `must be the path of a page, starting with / (at most ${MAX_PATH_LENGTH} characters)`;
-    throw badRequest('Validation failed', [{ field: 'path', message }]);
-  }
-  return raw.split(/[?#]/, 1)[0];
+  const path = typeof raw === 'string' ? raw.split(/[?#]/, 1)[0] : undefined;
+  let message;
+  if (typeof path !== 'string' || !path.startsWith('/')) message = 'must be the path of a page, starting with /';
+  else if (path.length > MAX_PATH_LENGTH) message = `must be at most ${MAX_PATH_LENGTH} characters`;
+  // eslint-disable-next-line no-control-regex
+  else if (/[\u0000-\u001f\u007f]/.test(path)) message = 'must not contain control characters';
+  if (message) throw badRequest('Validation failed', [{ field: 'path', message }]);
+  return path;
 }
 
 /**

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { Router } from 'express';
 import { parseId, parsePagination } from '../crud.js';
-import { HttpError, badRequest, notFound } from '../errors.js';
+import { HttpError, badRequest, conflict, notFound } from '../errors.js';
 import { ADMIN_ROLE } from '../roles.js';
 import { formatDateTime } from '../store.js';
 import { validateBody } from '../validation.js';
@@ -59,7 +59,7 @@ function webhookSecretFromEnv() {
  *   POST /api/payments {amount, currency, description}  → 201 {id, status: "pending", amount, currency, checkout_url}
  *   GET  /api/payments (administrator)                  → the payments, paged like lists, newest first
  *   GET  /api/payments/{id} (administrator or its payer) → one payment
- *   POST /api/payments/webhook (signed by the provider)  → 204, the payment's status updated
+ *   POST /api/payments/webhook (signed by the provider)  → the payment, its status updated
  */
 export class Payments {
   /** @param {import('knex').Knex} db */
@@ -85,7 +85,11 @@ export class Payments {
     return this.db('payments').where({ id }).first();
   }
 
-  /** `POST /api/payments/webhook`, with the raw body (see createApp). */
+  /**
+   * `POST /api/payments/webhook`, with the raw body (see createApp): the payment's outcome. The same event
+   * again gets the payment as it is (providers repeat their calls); another outcome for a settled payment is a
+   * 409.
+   */
   webhook = async (req, res) => {
     const rawBody = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
     const event = await this.provider.parseWebhook(rawBody, req.headers);
@@ -94,13 +98,13 @@ export class Payments {
       event.paymentId !== undefined ? { id: event.paymentId } : { provider: this.provider.name, reference: event.reference };
     const record = await this.db('payments').where(which).first();
     if (!record) throw notFound('No such payment');
-    // Providers repeat their calls: a payment that is no longer pending keeps its outcome.
-    if (record.status === 'pending') {
+    if (record.status !== event.status) {
+      if (record.status !== 'pending') throw conflict(`Payment ${record.id} is already ${record.status}`);
       await this.db('payments')
-        .where({ id: record.id })
+        .where({ id: record.id, status: 'pending' })
         .update({ status: event.status, updated_at: new Date().toISOString() });
     }
-    res.status(204).end();
+    return res.json(toPayment(await this.db('payments').where({ id: record.id }).first()));
   };
 
   /** The routes but the webhook; `guards.signedIn` and `guards.admin` protect them. */

@@ -20,7 +20,7 @@ export class PaymentProvider {
   /**
    * Checks that a webhook call comes from the provider (its signature over the raw body), and reads it.
    * Resolves with `{paymentId, status}` or `{reference, status}` (status 'succeeded' or 'failed'), or null for
-   * an event that does not settle a payment (it is acknowledged and ignored); throws an HttpError 401 when the
+   * an event that does not settle a payment (it is acknowledged with a 204 and ignored); throws an HttpError 401 when the
    * signature is missing or wrong and 400 when the body is not an event.
    */
   // eslint-disable-next-line no-unused-vars
