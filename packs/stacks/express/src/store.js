@@ -29,6 +29,8 @@ export function formatDateTime(value) {
 /** A value of the API as stored in the database. */
 function toColumn(field, value) {
   if (value === null || value === undefined) return null;
+  // An uploaded file's description (src/uploads.js): {name, type, size}, as JSON text.
+  if (field.type === 'file') return JSON.stringify({ name: value.name, type: value.type, size: value.size });
   // Stored as ISO 8601 in UTC: a timestamp with time zone in PostgreSQL, text that sorts by time in SQLite.
   if (field.type === 'datetime') return parseDateTime(value).toISOString();
   return value;
@@ -53,9 +55,20 @@ function fromColumn(field, value) {
   }
 }
 
+/** A file field's value in rows: null, or {name, type, size, url} (the file itself is at the url). */
+function fileValue(resource, id, field, value) {
+  if (value === null || value === undefined) return null;
+  const { name, type, size } = JSON.parse(value);
+  return { name, type, size, url: `${resource.route}/${id}/${field.name}` };
+}
+
 export function toRow(resource, record) {
-  const row = { id: Number(record.id) };
-  for (const field of resource.fields) row[field.name] = fromColumn(field, record[field.name]);
+  const id = Number(record.id);
+  const row = { id };
+  for (const field of resource.fields) {
+    const value = record[field.name];
+    row[field.name] = field.type === 'file' ? fileValue(resource, id, field, value) : fromColumn(field, value);
+  }
   return row;
 }
 

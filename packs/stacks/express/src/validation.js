@@ -63,7 +63,7 @@ export function checkField(field, value) {
  * Checks a request body against the fields of a resource.
  * Returns `{ data, errors }`: `data` holds the accepted values (missing optional fields become
  * null), `errors` lists `{ field, message }`. With `partial` (PATCH) only the fields present in
- * the body are checked and returned.
+ * the body are checked and returned. File fields are not set through JSON bodies: their values are ignored.
  */
 export function validateBody(resource, body, { partial = false } = {}) {
   const errors = [];
@@ -73,6 +73,8 @@ export function validateBody(resource, body, { partial = false } = {}) {
     if (key !== 'id' && !known.has(key)) errors.push({ field: key, message: 'is not a known field' });
   }
   for (const field of resource.fields) {
+    // A file is sent on its own URL (PUT <route>/{id}/<field>): in a JSON body it is ignored.
+    if (field.type === 'file') continue;
     if (partial && !Object.hasOwn(body, field.name)) continue;
     const value = body[field.name];
     if (value === undefined || value === null || value === '') {
