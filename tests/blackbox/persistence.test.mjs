@@ -1,7 +1,8 @@
-// A generated Express back end keeps its data in a real database: generated with every back-end feature,
-// installed (npm ci, cached per lock file) and started as its README says (`node src/server.js`, production
-// mode), it migrates its database, takes rows through the API, is killed (SIGKILL), and started again on the
-// same database finds the rows there, its ids going on and its foreign keys enforced. On SQLite (the default
+// A generated Express back end keeps its data in a real database (and its uploaded files on disk): generated
+// with every back-end feature, installed (npm ci, cached per lock file) and started as its README says
+// (`node src/server.js`, production mode), it migrates its database, takes rows and a file through the API, is
+// killed (SIGKILL), and started again on the same database finds them there, its ids going on and its
+// constraints enforced. On SQLite (the default
 // file data/app.sqlite) always; on PostgreSQL when DIHYA_TEST_PG_URL_FILE names the harness's URL file
 // (tests/pg/pg-harness, ctest's blackbox.pg.persistence), where the project's own test suite runs too.
 
@@ -34,7 +35,7 @@ const noPostgres = postgresUrl() ? false : 'no PostgreSQL here: set DIHYA_TEST_P
 
 const spec = [
     'title: Library Shelf',
-    'features: [auth, search, admin, notifications, realtime, payments, analytics]',
+    'features: [auth, search, uploads, admin, notifications, realtime, payments, analytics]',
     'roles: [librarian, reader]',
     'entities:',
     '  - name: Author',
@@ -51,6 +52,7 @@ const spec = [
     '      - {name: available, type: bool, required: true}',
     '      - {name: genre, type: enum, values: [novel, poetry, essay]}',
     '      - {name: author, type: ref, ref: Author, required: true}',
+    '      - {name: cover, type: file}',
     '',
 ].join('\n');
 
@@ -147,8 +149,14 @@ async function survivesRestart(env) {
     });
     assert.equal(book.status, 201, JSON.stringify(book.json));
     assert.equal(book.json.published_at, '1985-03-01T09:15:00.500Z');
+    const cover = Buffer.concat([Buffer.from([0xff, 0xd8, 0xff, 0xe0]), Buffer.from('a cover')]);
+    const uploaded = await fetch(`${first.base}/api/books/${book.json.id}/cover`, {
+        method: 'PUT', body: cover, headers: { authorization: `Bearer ${token}`, 'content-type': 'image/jpeg' },
+    });
+    assert.equal(uploaded.status, 200, await uploaded.clone().text());
     const patched = await call(first.base, 'PATCH', `/api/books/${book.json.id}`, { token, body: { available: false } });
     assert.equal(patched.status, 200);
+    assert.equal(patched.json.cover.size, cover.length);
     const pageview = await call(first.base, 'POST', '/api/analytics/pageview', { body: { path: '/books' } });
     assert.equal(pageview.status, 204);
     const before = {
@@ -158,7 +166,7 @@ async function survivesRestart(env) {
         analytics: (await call(first.base, 'GET', '/api/analytics', { token })).json,
     };
     assert.equal(before.books.total, 1);
-    assert.equal(before.notifications.total, 3);
+    assert.equal(before.notifications.total, 4);
     await stop(first.proc, 'SIGKILL');
 
     const second = await startBackend(env);
@@ -167,6 +175,9 @@ async function survivesRestart(env) {
     assert.deepEqual((await call(second.base, 'GET', '/api/authors')).json, before.authors);
     assert.deepEqual((await call(second.base, 'GET', '/api/books')).json, before.books);
     assert.deepEqual((await call(second.base, 'GET', `/api/books/${book.json.id}`)).json, { ...patched.json });
+    const coverAgain = await fetch(`${second.base}/api/books/${book.json.id}/cover`);
+    assert.equal(coverAgain.status, 200);
+    assert.deepEqual(Buffer.from(await coverAgain.arrayBuffer()), cover);
     assert.deepEqual((await call(second.base, 'GET', '/api/notifications', { token })).json, before.notifications);
     assert.deepEqual((await call(second.base, 'GET', '/api/analytics', { token })).json, before.analytics);
 
@@ -186,6 +197,7 @@ async function survivesRestart(env) {
 test('SQLite (data/app.sqlite): rows written through the API are there after a kill and a restart', T, async () => {
     await survivesRestart({});
     assert.ok(existsSync(path.join(backend, 'data/app.sqlite')), 'the default database file');
+    assert.ok(existsSync(path.join(backend, 'uploads/books')), 'the default upload folder');
 });
 
 test('PostgreSQL (DATABASE_URL): rows written through the API are there after a kill and a restart', { ...T, skip: noPostgres }, async () => {
