@@ -1,6 +1,6 @@
 import { Router } from 'express';
 import { badRequest, conflict, notFound } from './errors.js';
-import { constraintViolation } from './store.js';
+import { MAX_ID, constraintViolation } from './store.js';
 import { validateBody } from './validation.js';
 
 export const DEFAULT_LIMIT = 50;
@@ -10,7 +10,7 @@ export const MAX_SEARCH_LENGTH = 255;
 function parseQueryInteger(query, name, fallback, min) {
   const raw = query[name];
   if (raw === undefined || raw === '') return fallback;
-  if (typeof raw !== 'string' || !/^\d+$/.test(raw) || Number(raw) < min) {
+  if (typeof raw !== 'string' || !/^\d+$/.test(raw) || Number(raw) < min || !Number.isSafeInteger(Number(raw))) {
     const message = `must be an integer greater than or equal to ${min}`;
     throw badRequest(`Invalid query parameter ${name}`, [{ field: name, message }]);
   }
@@ -27,15 +27,16 @@ export function parsePagination(query) {
 function parseSearch(query) {
   const raw = query.q;
   if (raw === undefined) return undefined;
-  if (typeof raw !== 'string' || raw.length > MAX_SEARCH_LENGTH) {
-    const message = `must be a single text of at most ${MAX_SEARCH_LENGTH} characters`;
+  if (typeof raw !== 'string' || raw.length > MAX_SEARCH_LENGTH || raw.includes('\u0000')) {
+    const message = `must be a single text of at most ${MAX_SEARCH_LENGTH} characters, without U+0000`;
     throw badRequest('Invalid query parameter q', [{ field: 'q', message }]);
   }
   return raw.trim() || undefined;
 }
 
+/** A row id from a URL, or undefined (also beyond the largest id a table can have). */
 export function parseId(raw) {
-  return /^[1-9]\d{0,15}$/.test(raw) ? Number(raw) : undefined;
+  return /^[1-9]\d{0,9}$/.test(raw) && Number(raw) <= MAX_ID ? Number(raw) : undefined;
 }
 
 /**

@@ -3,22 +3,14 @@
  * `date` as YYYY-MM-DD, `datetime` as RFC 3339 in UTC, booleans, numbers, `ref` as the referenced id.
  */
 import { isPostgres } from './db.js';
+import { parseDateTime } from './validation.js';
+
+/** Ids are 32-bit integers (the tables' `increments` column): a larger one names no row. */
+export const MAX_ID = 2 ** 31 - 1;
+const isId = (id) => Number.isSafeInteger(id) && id >= 1 && id <= MAX_ID;
 
 /** The field types that `?q=` searches. */
 export const SEARCHED_TYPES = new Set(['string', 'text', 'email', 'url', 'enum']);
-
-const DATETIME = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.(\d+))?)?(Z|([+-])(\d{2}):(\d{2}))$/i;
-
-/** A validated ISO 8601 date-time with a time zone as a Date (fractions of a millisecond are dropped). */
-export function parseDateTime(value) {
-  const [, year, month, day, hour, minute, second = '0', fraction = '', zone, sign, zoneHours, zoneMinutes] =
-    DATETIME.exec(value);
-  const date = new Date(0);
-  date.setUTCFullYear(Number(year), Number(month) - 1, Number(day));
-  date.setUTCHours(Number(hour), Number(minute), Number(second), Number(fraction.padEnd(3, '0').slice(0, 3)));
-  const offsetMinutes = zone.toUpperCase() === 'Z' ? 0 : (sign === '-' ? -1 : 1) * (Number(zoneHours) * 60 + Number(zoneMinutes));
-  return new Date(date.getTime() - offsetMinutes * 60_000);
-}
 
 /** RFC 3339 in UTC, with milliseconds only when there are some: 2024-01-31T09:30:00Z. */
 export function formatDateTime(value) {
@@ -141,6 +133,7 @@ export class Store {
   }
 
   async get(resource, id) {
+    if (!isId(id)) return undefined;
     const record = await this.db(resource.table).select(this.#columns(resource)).where({ id }).first();
     return record ? toRow(resource, record) : undefined;
   }
@@ -151,6 +144,7 @@ export class Store {
   }
 
   async exists(table, id) {
+    if (!isId(id)) return false;
     return Boolean(await this.db(table).select('id').where({ id }).first());
   }
 

@@ -3,7 +3,7 @@ import { Router } from 'express';
 import { parseId, parsePagination } from '../crud.js';
 import { HttpError, badRequest, conflict, notFound } from '../errors.js';
 import { ADMIN_ROLE } from '../roles.js';
-import { formatDateTime } from '../store.js';
+import { MAX_ID, formatDateTime } from '../store.js';
 import { validateBody } from '../validation.js';
 import { TestProvider } from './test-provider.js';
 
@@ -96,7 +96,7 @@ export class Payments {
     if (!event) return res.status(204).end(); // an event of the provider that settles no payment
     const which =
       event.paymentId !== undefined ? { id: event.paymentId } : { provider: this.provider.name, reference: event.reference };
-    const record = await this.db('payments').where(which).first();
+    const record = which.id > MAX_ID ? undefined : await this.db('payments').where(which).first();
     if (!record) throw notFound('No such payment');
     if (record.status !== event.status) {
       if (record.status !== 'pending') throw conflict(`Payment ${record.id} is already ${record.status}`);
