@@ -20,6 +20,7 @@ import { after, test } from 'node:test';
 import { promisify } from 'node:util';
 
 import { openBrowser } from './lib/browser.mjs';
+import { npmCi } from './lib/npm.mjs';
 import { runDihya } from './lib/server.mjs';
 
 const run = promisify(execFile);
@@ -109,12 +110,6 @@ const npmEnv = () => {
     delete env.NODE_TEST_CONTEXT;
     return env;
 };
-
-async function npmCi(cwd) {
-    await run('npm', ['ci', '--no-audit', '--no-fund', '--prefer-offline', '--loglevel=error'], {
-        cwd, timeout: 120_000, env: npmEnv(),
-    });
-}
 
 /// How each back end is started: the command of its README, on `port`, in production mode.
 const kBackends = {

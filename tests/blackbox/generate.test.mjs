@@ -10,6 +10,7 @@ import path from 'node:path';
 import { after, test } from 'node:test';
 import { promisify } from 'node:util';
 
+import { npmCi } from './lib/npm.mjs';
 import { repoRoot, runDihya } from './lib/server.mjs';
 
 const run = promisify(execFile);
@@ -76,10 +77,8 @@ async function generateAndTest(name) {
     assert.ok(existsSync(path.join(out, 'backend/README.md')), 'the project says how to run and test it');
     assert.ok(existsSync(path.join(out, 'backend/Dockerfile')), 'and how to build its image');
     const backend = path.join(out, 'backend');
-    // npm ci: the pack's package-lock.json must agree with its package.json.
-    await run('npm', ['ci', '--no-audit', '--no-fund', '--prefer-offline', '--loglevel=error'], {
-        cwd: backend, timeout: 240_000,
-    });
+    // npm ci: the pack's package-lock.json must agree with its package.json (installed once per lock file).
+    await npmCi(backend);
     // The generated suite reports to us, not to this test runner: drop the runner's context.
     const env = { ...process.env };
     delete env.NODE_TEST_CONTEXT;

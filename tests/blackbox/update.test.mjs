@@ -10,6 +10,7 @@ import path from 'node:path';
 import { after, test } from 'node:test';
 import { promisify } from 'node:util';
 
+import { npmCi } from './lib/npm.mjs';
 import { runDihya } from './lib/server.mjs';
 
 const run = promisify(execFile);
@@ -66,9 +67,7 @@ function writeSpec(name, spec) {
 }
 
 async function npmTest(backend) {
-    await run('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline', '--loglevel=error'], {
-        cwd: backend, timeout: 240_000,
-    });
+    await npmCi(backend);
     // The generated suite reports to us, not to this test runner: drop the runner's context.
     const env = { ...process.env };
     delete env.NODE_TEST_CONTEXT;

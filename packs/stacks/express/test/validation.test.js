@@ -3,15 +3,21 @@ import { describe, test } from 'node:test';
 import { MAX_LENGTH, checkField, validateBody } from '../src/validation.js';
 
 const cases = {
-  string: { valid: ['x', 'a'.repeat(MAX_LENGTH.string)], invalid: [1, true, 'a'.repeat(MAX_LENGTH.string + 1)] },
-  text: { valid: ['long text\nwith lines'], invalid: [42, 'a'.repeat(MAX_LENGTH.text + 1)] },
+  string: { valid: ['x', 'a'.repeat(MAX_LENGTH.string)], invalid: [1, true, 'a'.repeat(MAX_LENGTH.string + 1), 'a\u0000b'] },
+  text: { valid: ['long text\nwith lines'], invalid: [42, 'a'.repeat(MAX_LENGTH.text + 1), '\u0000'] },
   int: { valid: [0, -3, 42], invalid: [1.5, '1', Number.NaN] },
   float: { valid: [0, 1.5, -2], invalid: ['1.5', Number.POSITIVE_INFINITY] },
   bool: { valid: [true, false], invalid: ['true', 0] },
-  date: { valid: ['2024-02-29'], invalid: ['2023-02-29', '2024-1-5', '2024-01-05T00:00:00Z', 20240105] },
+  date: {
+    valid: ['2024-02-29', '0001-01-01', '0099-12-31', '9999-12-31'],
+    invalid: ['2023-02-29', '2024-1-5', '2024-01-05T00:00:00Z', 20240105, '0000-01-01'],
+  },
   datetime: {
-    valid: ['2024-01-31T09:30:00Z', '2024-01-31T09:30:00.123+02:00', '2024-01-31T09:30Z'],
-    invalid: ['2024-01-31', '2024-01-31T25:00:00Z', '2024-01-31T09:30:00', 'yesterday'],
+    valid: ['2024-01-31T09:30:00Z', '2024-01-31T09:30:00.123+02:00', '2024-01-31T09:30Z', '0001-01-01T00:30:00-01:00'],
+    invalid: [
+      '2024-01-31', '2024-01-31T25:00:00Z', '2024-01-31T09:30:00', 'yesterday',
+      '0001-01-01T00:30:00+01:00', '9999-12-31T23:30:00-01:00', // before year 1 or after 9999 in UTC
+    ],
   },
   email: { valid: ['someone@example.com'], invalid: ['someone', 'a b@example.com', 7] },
   url: { valid: ['https://example.com/x?y=1', 'http://localhost:3000'], invalid: ['ftp://example.com', 'example.com', 1] },
