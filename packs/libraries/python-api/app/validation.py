@@ -1,7 +1,7 @@
 """Validation of request bodies from the field types of a resource."""
 import math
 import re
-from datetime import date
+from datetime import date, datetime, timedelta
 from urllib.parse import urlsplit
 
 MAX_LENGTH = {"string": 255, "text": 10_000, "email": 254, "url": 2048}
@@ -9,8 +9,8 @@ MAX_SAFE_INTEGER = 2**53 - 1  # keeps ids and integers exact for JavaScript clie
 
 _DATE = re.compile(r"([0-9]{4})-([0-9]{2})-([0-9]{2})")
 _DATETIME = re.compile(
-    r"([0-9]{4}-[0-9]{2}-[0-9]{2})T([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9](\.[0-9]{1,9})?)?"
-    r"(Z|[+-]([01][0-9]|2[0-3]):[0-5][0-9])"
+    r"(([0-9]{4})-([0-9]{2})-([0-9]{2}))T([01][0-9]|2[0-3]):([0-5][0-9])(?::([0-5][0-9])(?:\.([0-9]{1,9}))?)?"
+    r"(Z|([+-])([01][0-9]|2[0-3]):([0-5][0-9]))"
 )
 _EMAIL = re.compile(r"[^\s@]+@[^\s@]+\.[^\s@]+")
 
@@ -57,9 +57,27 @@ def _check_date(value, field):
     return "must be a date in the form YYYY-MM-DD"
 
 
-def _check_datetime(value, field):
+def parse_datetime(value):
+    """An ISO 8601 date-time with a time zone → a naive ``datetime`` in UTC, or None when
+    ``value`` is not one (or is outside the years 1 to 9999 once in UTC)."""
     match = isinstance(value, str) and _DATETIME.fullmatch(value)
-    if match and _is_calendar_date(match.group(1)):
+    if not match or not _is_calendar_date(match.group(1)):
+        return None
+    year, month, day, hour, minute = (int(match.group(n)) for n in range(2, 7))
+    second = int(match.group(7) or 0)
+    microsecond = int((match.group(8) or "").ljust(6, "0")[:6])
+    try:
+        result = datetime(year, month, day, hour, minute, second, microsecond)
+        if match.group(9) != "Z":
+            offset = timedelta(hours=int(match.group(11)), minutes=int(match.group(12)))
+            result = result - offset if match.group(10) == "+" else result + offset
+    except OverflowError:
+        return None
+    return result
+
+
+def _check_datetime(value, field):
+    if parse_datetime(value) is not None:
         return None
     return "must be an ISO 8601 date-time with a time zone, e.g. 2024-01-31T09:30:00Z"
 
