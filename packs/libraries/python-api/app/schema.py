@@ -34,3 +34,9 @@ class Resource:
     @property
     def field_names(self):
         return [f.name for f in self.fields]
+
+    @property
+    def segment(self):
+        """The last segment of the route (``/api/time-entries`` → ``time-entries``): how live
+        events and notifications name the resource."""
+        return self.route.rsplit("/", 1)[-1]

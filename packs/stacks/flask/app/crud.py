@@ -5,12 +5,19 @@ from flask import Blueprint, request, url_for
 from . import bodies
 
 
-def json_object():
-    """The request body, which must be a JSON object of at most ``bodies.MAX_BODY_BYTES``."""
+def raw_body():
+    """The request body's bytes, 413 beyond ``bodies.MAX_BODY_BYTES``."""
     if (request.content_length or 0) > bodies.MAX_BODY_BYTES:
         raise bodies.too_large()
     raw = request.stream.read(bodies.MAX_BODY_BYTES + 1)  # also when sent without a length
-    return bodies.json_object(raw, request.content_type)
+    if len(raw) > bodies.MAX_BODY_BYTES:
+        raise bodies.too_large()
+    return raw
+
+
+def json_object():
+    """The request body, which must be a JSON object of at most ``bodies.MAX_BODY_BYTES``."""
+    return bodies.json_object(raw_body(), request.content_type)
 
 
 def _open(view):
