@@ -1,5 +1,5 @@
 // The catalog features of the Python back ends over real HTTP: a spec asking for search, admin, notifications,
-// realtime, payments and analytics is generated for flask (under gunicorn) and fastapi (under uvicorn), both in
+// realtime, payments, analytics and uploads is generated for flask (under gunicorn) and fastapi (under uvicorn), both in
 // production mode. Live events arrive on a Server-Sent Events stream opened with a ticket while rows are written
 // (a real streaming response, not a test client), and the same requests on the features' routes get the same answers
 // from both back ends (timestamps and checkout URLs compared by shape).
@@ -26,13 +26,14 @@ after(async () => {
 
 const spec = [
     'title: Clinic Booking',
-    'features: [auth, search, admin, notifications, realtime, payments, analytics]',
+    'features: [auth, search, admin, notifications, realtime, payments, analytics, uploads]',
     'roles: [admin, doctor]',
     'entities:',
     '  - name: Patient',
     '    fields:',
     '      - {name: full_name, type: string, required: true}',
     '      - {name: email, type: email, unique: true}',
+    '      - {name: photo, type: file}',
     '  - name: Visit',
     '    fields:',
     '      - {name: starts_at, type: datetime, required: true}',
@@ -44,7 +45,7 @@ const kSecret = 'w'.repeat(40);
 // A heartbeat every second: a server thread notices a closed stream within a second (gunicorn then stops at once).
 const kEnv = {
     APP_ENV: 'production', JWT_SECRET: 'f'.repeat(64), ADMIN_PASSWORD: 'correct horse', DOCTOR_PASSWORD: 'doctor pw',
-    PAYMENT_WEBHOOK_SECRET: kSecret, EVENTS_HEARTBEAT_SECONDS: '1',
+    PAYMENT_WEBHOOK_SECRET: kSecret, EVENTS_HEARTBEAT_SECONDS: '1', UPLOAD_DIR: path.join(dir, 'uploads'),
 };
 
 async function generate(backend) {
@@ -223,6 +224,27 @@ test('flask and fastapi answer the features\' routes identically', T, async () =
         assert.equal(a.type, b.type, what);
         assert.deepEqual(normalise(a.json), normalise(b.json), what);
     }
+    // An uploaded file: stored, answered in the row, sent back byte for byte.
+    const png = Buffer.concat([Buffer.from('89504e470d0a1a0a', 'hex'), Buffer.alloc(300, 7)]);
+    const uploads = await Promise.all(['flask', 'fastapi'].map(async (name) => {
+        const { base, doctor } = servers_[name];
+        const put = await fetch(`${base}/api/patients/2/photo`, {
+            method: 'PUT', body: png, headers: { authorization: `Bearer ${doctor}`, 'content-type': 'image/png', 'x-filename': 'gr%C3%A2ce.png' },
+        });
+        const refused = await fetch(`${base}/api/patients/2/photo`, {
+            method: 'PUT', body: Buffer.from('%PDF-1.4'), headers: { authorization: `Bearer ${doctor}`, 'content-type': 'image/png' },
+        });
+        const get = await fetch(`${base}/api/patients/2/photo`);
+        return { put: put.status, row: await put.json(), refused: refused.status, get: get.status, bytes: Buffer.from(await get.arrayBuffer()),
+            type: get.headers.get('content-type'), disposition: get.headers.get('content-disposition') };
+    }));
+    assert.deepEqual(uploads[0], uploads[1]);
+    assert.deepEqual([uploads[0].put, uploads[0].refused, uploads[0].get], [200, 415, 200]);
+    assert.deepEqual(uploads[0].row.photo, { name: 'grâce.png', type: 'image/png', size: png.length, url: '/api/patients/2/photo' });
+    assert.ok(uploads[0].bytes.equals(png));
+    assert.equal(uploads[0].type, 'image/png');
+    assert.match(uploads[0].disposition, /^inline; filename="gr_ce\.png"; filename\*=UTF-8''gr%C3%A2ce\.png$/);
+
     const report = await call(servers_.flask.base, 'GET', '/api/analytics', { token: servers_.flask.admin });
     assert.deepEqual(report.json.days.map(({ path: p, views }) => [p, views]), [['/patients', 2]]);
     const payment = await call(servers_.fastapi.base, 'GET', '/api/payments/1', { token: servers_.fastapi.admin });

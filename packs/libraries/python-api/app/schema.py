@@ -2,7 +2,7 @@
 from dataclasses import dataclass, field
 
 FIELD_TYPES = (
-    "string", "text", "int", "float", "bool", "date", "datetime", "email", "url", "enum", "ref",
+    "string", "text", "int", "float", "bool", "date", "datetime", "email", "url", "enum", "ref", "file",
 )
 
 
@@ -34,6 +34,11 @@ class Resource:
     @property
     def field_names(self):
         return [f.name for f in self.fields]
+
+    @property
+    def file_fields(self):
+        """The fields of type ``file``: uploaded, not written in JSON bodies."""
+        return [f for f in self.fields if f.type == "file"]
 
     @property
     def segment(self):

@@ -54,13 +54,14 @@ class ResourceService:
     called only once the row is known to exist (an unknown id is 404 whatever the body).
     ``changes``, when given, is told of every write inside its transaction
     (``changes.record(conn, resource, action, id)``) and may return a function to call once the
-    transaction is committed."""
+    transaction is committed. ``files`` (``app/uploads.py``) stores the files of ``file`` fields."""
 
-    def __init__(self, resource, store, changes=None, search=False):
+    def __init__(self, resource, store, changes=None, search=False, files=None):
         self.resource = resource
         self.store = store
         self.changes = changes
         self.search = search
+        self.files = files
 
     # -- reading ---------------------------------------------------------------------------
 
@@ -105,13 +106,76 @@ class ResourceService:
         row_id = parse_id(raw_id, self.resource.name)
 
         def work(conn):
-            if not self.store.has(conn, self.resource, row_id):
+            values = self.store.raw(conn, self.resource, row_id)
+            if values is None:
                 raise not_found(f"{self.resource.name} {raw_id} not found")
             self._check_unreferenced(conn, row_id)
             self.store.delete(conn, self.resource, row_id)
-            return None, self._record(conn, "deleted", row_id)
+            return values, self._record(conn, "deleted", row_id)
 
-        self._write(work, lambda conn: self._check_unreferenced(conn, row_id))
+        values = self._write(work, lambda conn: self._check_unreferenced(conn, row_id))
+        for field in self.resource.file_fields:
+            meta = self.store.file_of(values, field)
+            if meta:
+                self.files.remove(meta)
+
+    # -- files -----------------------------------------------------------------------------
+
+    def _file_field(self, name):
+        field = next((f for f in self.resource.file_fields if f.name == name), None)
+        if field is None:
+            raise not_found(f"{self.resource.name} has no file field {name}")
+        return field
+
+    def put_file(self, raw_id, field_name, data, content_type, filename=None):
+        """``PUT <route>/{id}/<field>``: stores the file (replacing the previous one); returns
+        the row."""
+        field = self._file_field(field_name)
+        row_id = self.get(raw_id)["id"]
+        media_type = self.files.check(data, content_type)
+        meta = self.files.save(self.resource, data, media_type, self.files.name(filename, field.name, media_type))
+        try:
+            row, previous = self._replace_file(row_id, field, meta)
+        except BaseException:
+            self.files.remove(meta)
+            raise
+        if previous:
+            self.files.remove(previous)
+        return row
+
+    def get_file(self, raw_id, field_name):
+        """``GET <route>/{id}/<field>``: ``(bytes, response headers)``."""
+        field = self._file_field(field_name)
+        row_id = parse_id(raw_id, self.resource.name)
+        with self.store.connect() as conn:
+            values = self.store.raw(conn, self.resource, row_id)
+        meta = values and self.store.file_of(values, field)
+        if not meta:
+            raise not_found(f"{self.resource.name} {raw_id} has no {field.name}")
+        return self.files.read(meta), self.files.headers(meta)
+
+    def delete_file(self, raw_id, field_name):
+        """``DELETE <route>/{id}/<field>``."""
+        field = self._file_field(field_name)
+        row_id = self.get(raw_id)["id"]
+        _, previous = self._replace_file(row_id, field, None)
+        if not previous:
+            raise not_found(f"{self.resource.name} {raw_id} has no {field.name}")
+        self.files.remove(previous)
+
+    def _replace_file(self, row_id, field, meta):
+        def work(conn):
+            values = self.store.raw(conn, self.resource, row_id)
+            if values is None:  # deleted meanwhile
+                raise not_found(f"{self.resource.name} {row_id} not found")
+            previous = self.store.file_of(values, field)
+            self.store.set_file(conn, self.resource, row_id, field, meta)
+            if previous is None and meta is None:
+                return (None, None), None
+            row = self.store.get(conn, self.resource, row_id)
+            return (row, previous), self._record(conn, "updated", row_id)
+
+        return self._write(work, lambda conn: None)
 
     # -- helpers ---------------------------------------------------------------------------
 

@@ -5,6 +5,7 @@ Rows travel as dicts of JSON values, ``id`` first and then the fields in their d
 as the id of the referenced row. Every method takes the connection to work on, so that the
 caller decides what one transaction covers (``with store.begin() as conn: ...``).
 """
+import json
 from datetime import date, timezone
 
 import sqlalchemy as sa
@@ -67,11 +68,35 @@ class Store:
 
     @staticmethod
     def to_json(resource, values):
-        """A database row → the resource's JSON object."""
+        """A database row → the resource's JSON object (a file as ``{name, type, size, url}``)."""
         row = {"id": values["id"]}
         for field in resource.fields:
-            row[field.name] = _to_json(field, values[field.name])
+            if field.type == "file":
+                meta = Store.file_of(values, field)
+                row[field.name] = meta and {
+                    "name": meta["name"], "type": meta["type"], "size": meta["size"],
+                    "url": f"{resource.route}/{values['id']}/{field.name}",
+                }
+            else:
+                row[field.name] = _to_json(field, values[field.name])
         return row
+
+    @staticmethod
+    def file_of(values, field):
+        """What a row keeps of its ``field`` file (``{name, type, size, key}``), or None."""
+        text = values[field.name]
+        return json.loads(text) if text else None
+
+    def raw(self, conn, resource, row_id):
+        """A row as its columns, or None."""
+        table = self.table(resource)
+        return conn.execute(sa.select(table).where(table.c.id == row_id)).mappings().first()
+
+    def set_file(self, conn, resource, row_id, field, meta):
+        """Keeps ``meta`` (or None) as the row's ``field`` file."""
+        table = self.table(resource)
+        value = json.dumps(meta, separators=(",", ":")) if meta else None
+        return conn.execute(table.update().where(table.c.id == row_id).values({field.name: value})).rowcount > 0
 
     @staticmethod
     def to_database(resource, data):

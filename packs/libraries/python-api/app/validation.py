@@ -140,7 +140,8 @@ def validate_body(resource, body, partial=False):
 
     Returns ``(data, errors)``: ``data`` holds the accepted values (missing optional fields
     become None), ``errors`` lists ``{"field", "message"}``. With ``partial`` (PATCH) only the
-    fields present in the body are checked and returned.
+    fields present in the body are checked and returned. Files are uploaded on their own URL:
+    a ``file`` field in a body is ignored, like ``id``.
     """
     errors = []
     data = {}
@@ -149,7 +150,7 @@ def validate_body(resource, body, partial=False):
         if key != "id" and key not in known:
             errors.append({"field": key, "message": "is not a known field"})
     for field in resource.fields:
-        if partial and field.name not in body:
+        if field.type == "file" or (partial and field.name not in body):
             continue
         value = body.get(field.name)
         if value is None or value == "":

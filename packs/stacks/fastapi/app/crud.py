@@ -1,5 +1,5 @@
-"""REST routes for one resource (list, get, create, replace, update, delete) as a FastAPI router
-in front of its service (``app/service.py``).
+"""REST routes for one resource (list, get, create, replace, update, delete, and the files of its
+``file`` fields) as a FastAPI router in front of its service (``app/service.py``).
 
 The routes are plain functions: FastAPI runs them in its thread pool, where the database calls
 may block. Request bodies are read (asynchronously, at most ``bodies.MAX_BODY_BYTES``) by the
@@ -23,17 +23,28 @@ class RequestBody:
         return bodies.json_object(self.raw, self.content_type)
 
 
-async def request_body(request: Request):
-    """A dependency: the request's body, 413 beyond ``bodies.MAX_BODY_BYTES``."""
+async def read_body(request, limit=bodies.MAX_BODY_BYTES, too_large=bodies.too_large):
+    """The request's body; ``too_large()`` is raised beyond ``limit`` bytes (413)."""
     declared = request.headers.get("content-length", "")
-    if declared.isdigit() and int(declared) > bodies.MAX_BODY_BYTES:
-        raise bodies.too_large()
-    raw = b""
+    if declared.isdigit() and int(declared) > limit:
+        raise too_large()
+    raw = bytearray()
     async for chunk in request.stream():
         raw += chunk
-        if len(raw) > bodies.MAX_BODY_BYTES:
-            raise bodies.too_large()
-    return RequestBody(raw, request.headers.get("content-type", ""))
+        if len(raw) > limit:
+            raise too_large()
+    return RequestBody(bytes(raw), request.headers.get("content-type", ""))
+
+
+async def request_body(request: Request):
+    """A dependency: the request's body, 413 beyond ``bodies.MAX_BODY_BYTES``."""
+    return await read_body(request)
+
+
+async def upload_body(request: Request):
+    """A dependency: an uploaded file, 413 beyond ``UPLOAD_MAX_BYTES``."""
+    files = request.app.state.core.files
+    return await read_body(request, files.max_bytes, files.too_large)
 
 
 def crud_router(service, *, protect_write=(), protect_delete=()):
@@ -72,5 +83,22 @@ def crud_router(service, *, protect_write=(), protect_delete=()):
     def delete_row(row_id: str):
         service.delete(row_id)
         return Response(status_code=204)
+
+    if resource.file_fields:
+
+        @router.put("/{row_id}/{field_name}", dependencies=write_guards)
+        def put_file(row_id: str, field_name: str, request: Request, body: RequestBody = Depends(upload_body)):
+            row = service.put_file(row_id, field_name, body.raw, body.content_type, request.headers.get("X-Filename"))
+            return JSONResponse(row)
+
+        @router.get("/{row_id}/{field_name}")
+        def get_file(row_id: str, field_name: str):
+            data, headers = service.get_file(row_id, field_name)
+            return Response(data, headers=headers)
+
+        @router.delete("/{row_id}/{field_name}", dependencies=write_guards)
+        def delete_file(row_id: str, field_name: str):
+            service.delete_file(row_id, field_name)
+            return Response(status_code=204)
 
     return router

@@ -1,17 +1,17 @@
-"""REST routes for one resource (list, get, create, replace, update, delete) as a Flask blueprint
-in front of its service (``app/service.py``)."""
-from flask import Blueprint, request, url_for
+"""REST routes for one resource (list, get, create, replace, update, delete, and the files of its
+``file`` fields) as a Flask blueprint in front of its service (``app/service.py``)."""
+from flask import Blueprint, Response, request, url_for
 
 from . import bodies
 
 
-def raw_body():
-    """The request body's bytes, 413 beyond ``bodies.MAX_BODY_BYTES``."""
-    if (request.content_length or 0) > bodies.MAX_BODY_BYTES:
-        raise bodies.too_large()
-    raw = request.stream.read(bodies.MAX_BODY_BYTES + 1)  # also when sent without a length
-    if len(raw) > bodies.MAX_BODY_BYTES:
-        raise bodies.too_large()
+def raw_body(limit=bodies.MAX_BODY_BYTES, too_large=bodies.too_large):
+    """The request body's bytes; ``too_large()`` is raised beyond ``limit`` bytes (413)."""
+    if (request.content_length or 0) > limit:
+        raise too_large()
+    raw = request.stream.read(limit + 1)  # also when sent without a length
+    if len(raw) > limit:
+        raise too_large()
     return raw
 
 
@@ -61,5 +61,25 @@ def crud_blueprint(service, *, protect_write=_open, protect_delete=_open):
     def delete_row(row_id):
         service.delete(row_id)
         return "", 204
+
+    if resource.file_fields:
+        files = service.files
+
+        @blueprint.put("/<row_id>/<field_name>")
+        @protect_write
+        def put_file(row_id, field_name):
+            data = raw_body(files.max_bytes, files.too_large)
+            return service.put_file(row_id, field_name, data, request.content_type, request.headers.get("X-Filename"))
+
+        @blueprint.get("/<row_id>/<field_name>")
+        def get_file(row_id, field_name):
+            data, headers = service.get_file(row_id, field_name)
+            return Response(data, headers=headers)
+
+        @blueprint.delete("/<row_id>/<field_name>")
+        @protect_write
+        def delete_file(row_id, field_name):
+            service.delete_file(row_id, field_name)
+            return "", 204
 
     return blueprint
