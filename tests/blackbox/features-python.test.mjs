@@ -174,7 +174,7 @@ function normalise(value) {
     if (Array.isArray(value)) return value.map(normalise);
     if (value && typeof value === 'object') {
         return Object.fromEntries(Object.entries(value).map(([k, v]) => {
-            if ((k === 'created_at' || k === 'updated_at') && /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/.test(v)) return [k, '<time>'];
+            if ((k === 'created_at' || k === 'updated_at') && /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d{3})?Z$/.test(v)) return [k, '<time>'];
             if (k === 'checkout_url' && v.startsWith('https://checkout.invalid/test/')) return [k, '<checkout>'];
             if (k === 'day' && /^\d{4}-\d\d-\d\d$/.test(v)) return [k, '<day>'];
             return [k, normalise(v)];

@@ -134,7 +134,7 @@ async function survivesARestart(framework, backend, env) {
         token, body: { title: 'The Dispossessed', added_at: '2024-03-01T10:15:00+01:00', price: 9.5, author: author.json.id },
     });
     assert.equal(book.status, 201, JSON.stringify(book.json));
-    assert.equal(book.json.added_at, '2024-03-01T09:15:00.000Z');
+    assert.equal(book.json.added_at, '2024-03-01T09:15:00Z');
     const removed = await call(server.base, 'POST', '/api/books', { token, body: { title: 'Gone', author: author.json.id } });
     assert.equal((await call(server.base, 'DELETE', `/api/books/${removed.json.id}`, { token })).status, 204);
     await stop(server.proc);

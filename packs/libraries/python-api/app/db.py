@@ -1,6 +1,7 @@
 """The database connection and its migrations (SQLAlchemy 1.4 Core, Alembic).
 
-A SQLite file by default: ``data/app.db`` beside ``app/``, or the file named by ``SQLITE_FILE``.
+A SQLite file by default: the file named by ``SQLITE_FILE``, else ``app.db`` in ``DATA_DIR``
+(the data volume the kubernetes and terraform packs mount), else ``data/app.db`` beside ``app/``.
 PostgreSQL when ``DATABASE_URL`` is ``postgresql://...`` (``postgres://`` is accepted too), through
 psycopg2. The schema is the one of ``app/tables.py``; the migrations in ``app/migrations/versions/``
 create and change it, and ``migrate()`` applies those not applied yet (at start, and with
@@ -16,7 +17,6 @@ from alembic.config import Config
 APP_DIR = Path(__file__).resolve().parent
 BASE_DIR = APP_DIR.parent
 MIGRATIONS_DIR = APP_DIR / "migrations"
-DEFAULT_SQLITE_FILE = BASE_DIR / "data" / "app.db"
 
 
 def database_url(env=None):
@@ -27,8 +27,14 @@ def database_url(env=None):
         if url.startswith("postgres://"):
             url = "postgresql://" + url[len("postgres://"):]
         return url
-    path = Path(env.get("SQLITE_FILE") or DEFAULT_SQLITE_FILE).expanduser().resolve()
+    path = Path(env.get("SQLITE_FILE") or data_dir(env) / "app.db").expanduser().resolve()
     return f"sqlite:///{path}"
+
+
+def data_dir(env=None):
+    """Where the application keeps its files: ``DATA_DIR``, else ``data/`` beside ``app/``."""
+    env = os.environ if env is None else env
+    return Path(env.get("DATA_DIR") or BASE_DIR / "data")
 
 
 def _sqlite_file(url):

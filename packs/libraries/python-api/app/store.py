@@ -1,8 +1,8 @@
 """The rows of the resources in the database (SQLAlchemy Core, tables of ``app/tables.py``).
 
 Rows travel as dicts of JSON values, ``id`` first and then the fields in their declared order:
-``date`` as ``YYYY-MM-DD``, ``datetime`` as RFC 3339 in UTC with milliseconds (``2024-01-31T09:30:00.000Z``), ``ref``
-as the id of the referenced row. Every method takes the connection to work on, so that the
+``date`` as ``YYYY-MM-DD``, ``datetime`` as RFC 3339 in UTC (``2024-01-31T09:30:00Z``, with milliseconds when there are
+some), ``ref`` as the id of the referenced row. Every method takes the connection to work on, so that the
 caller decides what one transaction covers (``with store.begin() as conn: ...``).
 """
 import json
@@ -18,11 +18,12 @@ TEXTUAL_TYPES = ("string", "text", "email", "url", "enum")
 
 
 def format_datetime(value):
-    """A datetime (naive in UTC, or aware) → RFC 3339 in UTC with milliseconds, as JavaScript's
-    ``Date.toISOString()`` writes it: ``2024-01-31T09:30:00.000Z``."""
+    """A datetime (naive in UTC, or aware) → RFC 3339 in UTC: ``2024-01-31T09:30:00Z``, with
+    milliseconds when there are some (``2024-01-31T09:30:00.120Z``)."""
     if value.tzinfo is not None:
         value = value.astimezone(timezone.utc).replace(tzinfo=None)
-    return value.isoformat(timespec="milliseconds") + "Z"
+    timespec = "milliseconds" if value.microsecond // 1000 else "seconds"
+    return value.isoformat(timespec=timespec) + "Z"
 
 
 def _to_json(field, value):
