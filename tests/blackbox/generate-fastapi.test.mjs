@@ -99,11 +99,14 @@ async function stop(proc) {
     await exited;
 }
 
+/// A new SQLite file for one server: each server starts with an empty database.
+const freshDatabase = (port) => ({ SQLITE_FILE: path.join(dir, `server-${port}.db`) });
+
 /// The generated FastAPI app under uvicorn, as its README says to run it (here in production mode).
 async function uvicorn(backend, env) {
     const port = await freePort();
     const proc = await start(python, ['-m', 'uvicorn', '--factory', 'app:create_app', '--host', '127.0.0.1',
-        '--port', String(port)], { cwd: backend, env, ready: /Uvicorn running on/ });
+        '--port', String(port)], { cwd: backend, env: { ...env, ...freshDatabase(port) }, ready: /Uvicorn running on/ });
     return { proc, base: `http://127.0.0.1:${port}` };
 }
 
@@ -208,7 +211,7 @@ test('the fastapi and flask packs serve the same API: same requests, same answer
     const fastapi = await uvicorn(clinic.backend, kEnv);
     const port = await freePort();
     const gunicorn = await start('/usr/bin/gunicorn', ['--bind', `127.0.0.1:${port}`, '--workers', '1', 'app:create_app()'],
-        { cwd: flask.backend, env: kEnv, ready: /Listening at/ });
+        { cwd: flask.backend, env: { ...kEnv, ...freshDatabase(port) }, ready: /Listening at/ });
     const bases = { fastapi: fastapi.base, flask: `http://127.0.0.1:${port}` };
     const tokens = {};
     for (const [name, base] of Object.entries(bases)) {

@@ -6,42 +6,13 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import JSONResponse
 from starlette.routing import Match
 
-PROBLEM_MIMETYPE = "application/problem+json"
-
-
-class ApiError(Exception):
-    """An error that becomes an HTTP problem response."""
-
-    def __init__(self, status, detail, errors=None, headers=None):
-        super().__init__(detail)
-        self.status = status
-        self.detail = detail
-        self.errors = errors
-        self.headers = headers or {}
-
-
-def bad_request(detail, errors=None):
-    return ApiError(400, detail, errors)
-
-
-def not_found(detail="Resource not found"):
-    return ApiError(404, detail)
-
-
-def conflict(detail, errors=None):
-    return ApiError(409, detail, errors)
+from .problems import PROBLEM_MIMETYPE, ApiError, problem_body
 
 
 def problem(status, detail, errors=None, headers=None):
     """A problem details response: ``{type, title, status, detail[, errors]}``."""
-    try:
-        title = HTTPStatus(status).phrase
-    except ValueError:
-        title = "Error"
-    body = {"type": "about:blank", "title": title, "status": status, "detail": detail}
-    if errors is not None:
-        body["errors"] = errors
-    return JSONResponse(body, status_code=status, headers=headers, media_type=PROBLEM_MIMETYPE)
+    return JSONResponse(problem_body(status, detail, errors), status_code=status, headers=headers,
+                        media_type=PROBLEM_MIMETYPE)
 
 
 def _allowed_methods(request):
