@@ -1,9 +1,28 @@
 import type { Payload, Row } from './api/client';
-import type { EntityDef, FieldDef } from './entities/types';
+import type { EntityDef, FieldDef, FieldType } from './entities/types';
 
 /** What a form control holds: text for inputs and selects, a boolean for checkboxes. */
 export type FormValue = string | boolean;
 export type FormValues = Record<string, FormValue>;
+
+/** The <input> type of the fields edited with a plain input (text is a textarea, enum and ref selects, bool a checkbox). */
+export const INPUT_TYPES: Partial<Record<FieldType, string>> = {
+  string: 'text',
+  int: 'number',
+  float: 'number',
+  date: 'date',
+  datetime: 'datetime-local',
+  email: 'email',
+  url: 'url',
+};
+
+/** The API's length limits. */
+export const MAX_LENGTH: Partial<Record<FieldType, number>> = { string: 255, text: 10000, email: 254, url: 2048 };
+
+/** The `step` of a number input: whole numbers for int, any for float. */
+export function inputStep(field: FieldDef): number | 'any' | undefined {
+  return field.type === 'int' ? 1 : field.type === 'float' ? 'any' : undefined;
+}
 
 const pad = (value: number) => String(value).padStart(2, '0');
 

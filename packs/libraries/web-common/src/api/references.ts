@@ -1,4 +1,4 @@
-import { resourceApi, type Row } from '../api/client';
+import { resourceApi, type Row } from './client';
 import { entityByName } from '../entities';
 import type { EntityDef, FieldDef } from '../entities/types';
 import { rowLabel } from '../fields';
