@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { EntityDef } from './entities/types';
-import { formatValue, fromFormValue, toFormValues, toLocalDateTime, toPayload } from './fields';
+import { formatValue, fromFormValue, isSearchable, toFormValues, toLocalDateTime, toPayload } from './fields';
 
 const entity: EntityDef = {
   name: 'Sample',
@@ -64,5 +64,12 @@ describe('formatValue', () => {
     expect(formatValue(entity.fields[1], 1234, 'en', words)).toBe('1,234');
     expect(formatValue(entity.fields[4], '2024-01-31', 'en', words)).toBe('Jan 31, 2024');
     expect(formatValue(entity.fields[0], null, 'en', words)).toBe('—');
+  });
+});
+
+describe('search', () => {
+  it('knows which entities have text to search in', () => {
+    expect(isSearchable(entity)).toBe(true);
+    expect(isSearchable({ ...entity, fields: entity.fields.filter((field) => field.type !== 'string') })).toBe(false);
   });
 });

@@ -73,6 +73,14 @@ export function toPayload(entity: EntityDef, values: FormValues): Payload {
   );
 }
 
+/** A day (YYYY-MM-DD) as text for `locale`, e.g. "Jan 31, 2024". */
+export function formatDay(day: string, locale: string): string {
+  const date = new Date(`${day}T00:00:00Z`);
+  return Number.isNaN(date.getTime())
+    ? day
+    : new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeZone: 'UTC' }).format(date);
+}
+
 /** A value as text for a table cell, formatted for `locale`. */
 export function formatValue(
   field: FieldDef,
@@ -87,12 +95,8 @@ export function formatValue(
     case 'int':
     case 'float':
       return typeof value === 'number' ? new Intl.NumberFormat(locale).format(value) : String(value);
-    case 'date': {
-      const date = new Date(`${String(value)}T00:00:00Z`);
-      return Number.isNaN(date.getTime())
-        ? String(value)
-        : new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeZone: 'UTC' }).format(date);
-    }
+    case 'date':
+      return formatDay(String(value), locale);
     case 'datetime': {
       const date = new Date(String(value));
       return Number.isNaN(date.getTime())
@@ -104,12 +108,19 @@ export function formatValue(
   }
 }
 
+/** The field types the API searches in (`?q=`). */
+export const SEARCHED_TYPES: ReadonlySet<FieldType> = new Set<FieldType>(['string', 'text', 'email', 'url', 'enum']);
+
+/** Whether `?q=` can find anything in `entity`: it has a field the API searches in. */
+export function isSearchable(entity: EntityDef): boolean {
+  return entity.fields.some((field) => SEARCHED_TYPES.has(field.type));
+}
+
 /** A short label for a row: its first non-empty text field, else "#id". */
 export function rowLabel(entity: EntityDef | undefined, row: Row): string {
-  const textual = new Set(['string', 'email', 'url', 'enum', 'text']);
   for (const field of entity?.fields ?? []) {
     const value = row[field.name];
-    if (textual.has(field.type) && typeof value === 'string' && value !== '') return value;
+    if (SEARCHED_TYPES.has(field.type) && typeof value === 'string' && value !== '') return value;
   }
   return `#${row.id}`;
 }
