@@ -1,9 +1,8 @@
-import { fireEvent, screen, waitFor } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
 import { entities } from '../entities';
 import type { EntityDef } from '../entities/types';
 import { isSearchable, SEARCHED_TYPES } from '../fields';
-import { mockApi, queriesOf, samples } from '../test/fixtures';
+import { fireEvent, mockApi, queriesOf, samples, screen, waitFor } from '../test/fixtures';
 import { renderApp, t } from '../test/renderApp';
 
 /** Part of the sample row's first searched field, in capitals: the search finds the row again. */
@@ -23,17 +22,17 @@ describe('search', () => {
       renderApp(entity.path);
       expect(await screen.findAllByRole('row')).toHaveLength(2);
       const box = screen.getByRole('searchbox', { name: t('search.label') });
-      fireEvent.change(box, { target: { value: 'no such text' } });
-      fireEvent.submit(screen.getByRole('search'));
+      await fireEvent.input(box, { target: { value: 'no such text' } });
+      await fireEvent.submit(screen.getByRole('search'));
       expect(await screen.findByText(t('search.none', { q: 'no such text' }))).toBeTruthy();
       expect(queriesOf(fetchMock, entity.route).at(-1)?.get('q')).toBe('no such text');
 
       // The sample row's text is found again; clearing the search lists everything.
-      fireEvent.change(box, { target: { value: needle(entity) } });
-      fireEvent.submit(screen.getByRole('search'));
+      await fireEvent.input(box, { target: { value: needle(entity) } });
+      await fireEvent.submit(screen.getByRole('search'));
       await waitFor(() => expect(queriesOf(fetchMock, entity.route).at(-1)?.get('q')).toBe(needle(entity)));
       expect(await screen.findAllByRole('row')).toHaveLength(2);
-      fireEvent.click(screen.getByRole('button', { name: t('search.clear') }));
+      await fireEvent.click(screen.getByRole('button', { name: t('search.clear') }));
       await waitFor(() => expect(queriesOf(fetchMock, entity.route).at(-1)?.has('q')).toBe(false));
       expect(await screen.findAllByRole('row')).toHaveLength(2);
     },

@@ -1,7 +1,6 @@
-import { fireEvent, screen, waitFor, within } from '@testing-library/svelte';
 import { describe, expect, it } from 'vitest';
 import { entities } from '../entities';
-import { mockApi } from '../test/fixtures';
+import { fireEvent, mockApi, screen, waitFor, within } from '../test/fixtures';
 import { renderApp, t } from '../test/renderApp';
 
 describe('page views', () => {
