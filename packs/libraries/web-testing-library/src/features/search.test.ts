@@ -1,21 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { entities } from '../entities';
-import type { EntityDef } from '../entities/types';
-import { isSearchable, SEARCHED_TYPES } from '../fields';
-import { fireEvent, mockApi, queriesOf, samples, screen, waitFor } from '../test/fixtures';
+import { fireEvent, mockApi, queriesOf, searchCases, searchNeedle, screen, waitFor } from '../test/fixtures';
 import { renderApp, t } from '../test/renderApp';
 
-/** Part of the sample row's first searched field, in capitals: the search finds the row again. */
-function needle(entity: EntityDef): string {
-  const field = entity.fields.find((candidate) => SEARCHED_TYPES.has(candidate.type))!;
-  return String(samples[entity.route][field.name]).slice(0, 4).toUpperCase();
-}
-
 describe('search', () => {
-  const searchable = entities.filter(isSearchable);
-  const others = entities.filter((entity) => !isSearchable(entity));
+  const { searchable, others } = searchCases();
 
-  it.each(searchable.map((entity) => [entity.pluralTitle, entity] as const))(
+  it.each(searchable)(
     'searches the %s with ?q= and shows what matches',
     async (_title, entity) => {
       const { fetchMock } = mockApi();
@@ -28,9 +18,9 @@ describe('search', () => {
       expect(queriesOf(fetchMock, entity.route).at(-1)?.get('q')).toBe('no such text');
 
       // The sample row's text is found again; clearing the search lists everything.
-      await fireEvent.input(box, { target: { value: needle(entity) } });
+      await fireEvent.input(box, { target: { value: searchNeedle(entity) } });
       await fireEvent.submit(screen.getByRole('search'));
-      await waitFor(() => expect(queriesOf(fetchMock, entity.route).at(-1)?.get('q')).toBe(needle(entity)));
+      await waitFor(() => expect(queriesOf(fetchMock, entity.route).at(-1)?.get('q')).toBe(searchNeedle(entity)));
       expect(await screen.findAllByRole('row')).toHaveLength(2);
       await fireEvent.click(screen.getByRole('button', { name: t('search.clear') }));
       await waitFor(() => expect(queriesOf(fetchMock, entity.route).at(-1)?.has('q')).toBe(false));
@@ -38,7 +28,7 @@ describe('search', () => {
     },
   );
 
-  it.each(searchable.map((entity) => [entity.pluralTitle, entity] as const))(
+  it.each(searchable)(
     'opens the %s with the search of the address',
     async (_title, entity) => {
       const { fetchMock } = mockApi();

@@ -1,7 +1,7 @@
 import { useEffect, useState, useSyncExternalStore } from 'react';
 import { ErrorMessage } from '../components/ErrorMessage';
 import { useI18n } from '../i18n/I18nContext';
-import { describeNotification, isUnread, notifications } from './notifications';
+import { bellLabel, describeNotification, isUnread, notifications } from './notifications';
 
 const getState = () => notifications.state;
 
@@ -20,9 +20,7 @@ export function NotificationBell() {
     setOpen(!open);
   }
 
-  const label = state.unread
-    ? `${t('notifications.title')} (${t('notifications.unread', { count: state.unread })})`
-    : t('notifications.title');
+  const label = bellLabel(state.unread, t);
   return (
     <div className="notifications">
       <button

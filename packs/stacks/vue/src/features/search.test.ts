@@ -1,25 +1,15 @@
 import { describe, expect, it, vi } from 'vitest';
-import { entities } from '../entities';
-import type { EntityDef } from '../entities/types';
-import { isSearchable, SEARCHED_TYPES } from '../fields';
-import { byText, findBy, mockApi, queriesOf, samples, typeInto } from '../test/fixtures';
+import { byText, findBy, mockApi, queriesOf, searchCases, searchNeedle, typeInto } from '../test/fixtures';
 import { renderApp, t } from '../test/renderApp';
 
 function searchForm(root: Element) {
   return root.querySelector<HTMLFormElement>('form[role="search"]');
 }
 
-/** Part of the sample row's first searched field, in capitals: the search finds the row again. */
-function needle(entity: EntityDef): string {
-  const field = entity.fields.find((candidate) => SEARCHED_TYPES.has(candidate.type))!;
-  return String(samples[entity.route][field.name]).slice(0, 4).toUpperCase();
-}
-
 describe('search', () => {
-  const searchable = entities.filter(isSearchable);
-  const others = entities.filter((entity) => !isSearchable(entity));
+  const { searchable, others } = searchCases();
 
-  it.each(searchable.map((entity) => [entity.pluralTitle, entity] as const))(
+  it.each(searchable)(
     'searches the %s with ?q= and shows what matches',
     async (_title, entity) => {
       const { fetchMock } = mockApi();
@@ -34,17 +24,17 @@ describe('search', () => {
       expect(queriesOf(fetchMock, entity.route).at(-1)?.get('q')).toBe('no such text');
 
       // The sample row's text is found again; clearing the search lists everything.
-      await typeInto(box, needle(entity));
+      await typeInto(box, searchNeedle(entity));
       searchForm(root)!.requestSubmit();
       await findBy(() => root.querySelector('tbody tr'));
-      expect(queriesOf(fetchMock, entity.route).at(-1)?.get('q')).toBe(needle(entity));
+      expect(queriesOf(fetchMock, entity.route).at(-1)?.get('q')).toBe(searchNeedle(entity));
       byText(root, 'button', t('search.clear'))!.click();
       await vi.waitFor(() => expect(queriesOf(fetchMock, entity.route).at(-1)?.has('q')).toBe(false));
       expect(router.currentRoute.value.query.q).toBeUndefined();
     },
   );
 
-  it.each(searchable.map((entity) => [entity.pluralTitle, entity] as const))(
+  it.each(searchable)(
     'opens the %s with the search of the address',
     async (_title, entity) => {
       const { fetchMock } = mockApi();
