@@ -71,10 +71,6 @@ const en = {
   'payments.pending': 'Pending',
   'payments.succeeded': 'Paid',
   'payments.failed': 'Failed',
-  'upload.current': 'Current file',
-  'upload.choose': 'Choose a file',
-  'upload.uploading': 'Uploading…',
-  'upload.none': 'No file',
 };
 
 export type MessageKey = keyof typeof en;
@@ -152,10 +148,6 @@ const fr: Messages = {
   'payments.pending': 'En attente',
   'payments.succeeded': 'Payé',
   'payments.failed': 'Échoué',
-  'upload.current': 'Fichier actuel',
-  'upload.choose': 'Choisir un fichier',
-  'upload.uploading': 'Envoi en cours…',
-  'upload.none': 'Aucun fichier',
 };
 
 const ar: Messages = {
@@ -230,10 +222,6 @@ const ar: Messages = {
   'payments.pending': 'قيد الانتظار',
   'payments.succeeded': 'مدفوعة',
   'payments.failed': 'فشلت',
-  'upload.current': 'الملف الحالي',
-  'upload.choose': 'اختر ملفًا',
-  'upload.uploading': 'جارٍ الرفع…',
-  'upload.none': 'لا يوجد ملف',
 };
 
 const es: Messages = {
@@ -308,10 +296,6 @@ const es: Messages = {
   'payments.pending': 'Pendiente',
   'payments.succeeded': 'Pagado',
   'payments.failed': 'Fallido',
-  'upload.current': 'Archivo actual',
-  'upload.choose': 'Elegir un archivo',
-  'upload.uploading': 'Subiendo…',
-  'upload.none': 'Ningún archivo',
 };
 
 const de: Messages = {
@@ -386,10 +370,6 @@ const de: Messages = {
   'payments.pending': 'Ausstehend',
   'payments.succeeded': 'Bezahlt',
   'payments.failed': 'Fehlgeschlagen',
-  'upload.current': 'Aktuelle Datei',
-  'upload.choose': 'Datei auswählen',
-  'upload.uploading': 'Wird hochgeladen…',
-  'upload.none': 'Keine Datei',
 };
 
 const dictionaries: Record<string, Messages> = { en, fr, ar, es, de };
