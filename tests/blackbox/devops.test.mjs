@@ -336,8 +336,10 @@ describe('generated devops files', () => {
         assert.deepEqual(answers.model.stacks.devops, ['docker', 'compose', 'github-actions']);
         assert.equal(answers.model.stacks.frontend, 'react');
         assert.equal(answers.model.stacks.backend, 'express');
-        assert.deepEqual(answers.packs.map((p) => p.name).sort(),
+        assert.deepEqual(answers.packs.filter((p) => p.kind !== 'library').map((p) => p.name).sort(),
             ['compose', 'docker', 'express', 'github-actions', 'react']);
+        // The library packs the stack packs use are recorded beside them.
+        assert.ok(answers.packs.some((p) => p.kind === 'library' && p.name === 'web-common'), JSON.stringify(answers.packs));
     });
 
     for (const name of Object.keys(kProjects)) {

@@ -1,5 +1,5 @@
-import type { FieldDef, FieldType } from '../entities/types';
-import type { FormValue } from '../fields';
+import type { FieldDef } from '../entities/types';
+import { INPUT_TYPES, inputStep, MAX_LENGTH, type FormValue } from '../fields';
 import { useI18n } from '../i18n/I18nContext';
 import { useReferenceOptions } from './references';
 
@@ -9,20 +9,6 @@ interface FieldInputProps {
   error?: string;
   onChange(value: FormValue): void;
 }
-
-/** The <input> type of the fields edited with a plain input. */
-const INPUT_TYPES: Partial<Record<FieldType, string>> = {
-  string: 'text',
-  int: 'number',
-  float: 'number',
-  date: 'date',
-  datetime: 'datetime-local',
-  email: 'email',
-  url: 'url',
-};
-
-/** The API's length limits. */
-const MAX_LENGTH: Partial<Record<FieldType, number>> = { string: 255, text: 10000, email: 254, url: 2048 };
 
 interface ControlProps {
   id: string;
@@ -86,7 +72,7 @@ function Control({ id, field, value, describedBy, onChange }: ControlProps) {
         <input
           {...common}
           type={INPUT_TYPES[field.type] ?? 'text'}
-          step={field.type === 'int' ? 1 : field.type === 'float' ? 'any' : undefined}
+          step={inputStep(field)}
           maxLength={MAX_LENGTH[field.type]}
           onChange={(event) => onChange(event.target.value)}
         />

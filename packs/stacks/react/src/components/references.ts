@@ -1,23 +1,6 @@
 import { useEffect, useState } from 'react';
-import { resourceApi, type Row } from '../api/client';
-import { entityByName } from '../entities';
+import { loadOptions, loadReferenceLabels, type Option } from '../api/references';
 import type { EntityDef, FieldDef } from '../entities/types';
-import { rowLabel } from '../fields';
-
-export interface Option {
-  id: number;
-  label: string;
-}
-
-/** The API returns at most 200 rows a page: enough to pick from in a select. */
-const OPTION_LIMIT = 200;
-
-async function loadOptions(field: FieldDef): Promise<Option[]> {
-  if (!field.refRoute) return [];
-  const target = entityByName(field.ref ?? '');
-  const page = await resourceApi<Row>(field.refRoute).list({ limit: OPTION_LIMIT });
-  return page.items.map((row) => ({ id: row.id, label: rowLabel(target, row) }));
-}
 
 /** The rows a ref field can point at, as options (empty while loading or on error). */
 export function useReferenceOptions(field: FieldDef): Option[] {
@@ -40,13 +23,7 @@ export function useReferenceLabels(entity: EntityDef): Record<string, Map<number
   const [labels, setLabels] = useState<Record<string, Map<number, string>>>({});
   useEffect(() => {
     let active = true;
-    const refFields = entity.fields.filter((field) => field.type === 'ref');
-    Promise.all(
-      refFields.map(async (field) => {
-        const options = await loadOptions(field).catch(() => []);
-        return [field.name, new Map(options.map((option) => [option.id, option.label]))] as const;
-      }),
-    ).then((entries) => active && setLabels(Object.fromEntries(entries)));
+    loadReferenceLabels(entity).then((loaded) => active && setLabels(loaded));
     return () => {
       active = false;
     };

@@ -1,9 +1,6 @@
 import { createContext, useCallback, useContext, useEffect, useMemo, useState, type ReactNode } from 'react';
-import { APP_ID } from '../config';
-import { DEFAULT_LOCALE, LOCALES, type LocaleInfo } from './locales';
+import { initialLocale, isRtl, LOCALE_STORAGE_KEY, LOCALES, supportedLocale, type LocaleInfo } from './locales';
 import { translate, type MessageKey } from './messages';
-
-const STORAGE_KEY = `${APP_ID}.locale`;
 
 export interface I18n {
   locale: string;
@@ -15,26 +12,9 @@ export interface I18n {
 
 const I18nContext = createContext<I18n | null>(null);
 
-function supported(code: string | null | undefined): string | undefined {
-  if (!code) return undefined;
-  const exact = LOCALES.find((info) => info.code === code);
-  return (exact ?? LOCALES.find((info) => info.code === code.split('-')[0]))?.code;
-}
-
-/** The saved choice, else the browser's first supported language, else the default. */
-function initialLocale(): string {
-  const saved = supported(localStorage.getItem(STORAGE_KEY));
-  if (saved) return saved;
-  for (const language of navigator.languages ?? []) {
-    const match = supported(language);
-    if (match) return match;
-  }
-  return DEFAULT_LOCALE;
-}
-
 export function I18nProvider({ locale: fixedLocale, children }: { locale?: string; children: ReactNode }) {
-  const [locale, setLocaleState] = useState(() => supported(fixedLocale) ?? initialLocale());
-  const dir = LOCALES.find((info) => info.code === locale)?.rtl ? 'rtl' : 'ltr';
+  const [locale, setLocaleState] = useState(() => supportedLocale(fixedLocale) ?? initialLocale());
+  const dir = isRtl(locale) ? 'rtl' : 'ltr';
 
   useEffect(() => {
     document.documentElement.lang = locale;
@@ -42,9 +22,9 @@ export function I18nProvider({ locale: fixedLocale, children }: { locale?: strin
   }, [locale, dir]);
 
   const setLocale = useCallback((code: string) => {
-    const next = supported(code);
+    const next = supportedLocale(code);
     if (!next) return;
-    localStorage.setItem(STORAGE_KEY, next);
+    localStorage.setItem(LOCALE_STORAGE_KEY, next);
     setLocaleState(next);
   }, []);
 

@@ -1,25 +1,5 @@
-import { APP_ID } from '../config';
-import { DEFAULT_LOCALE, LOCALES, type LocaleInfo } from './locales';
+import { initialLocale, isRtl, LOCALE_STORAGE_KEY, LOCALES, supportedLocale, type LocaleInfo } from './locales';
 import { translate, type MessageKey } from './messages';
-
-const STORAGE_KEY = `${APP_ID}.locale`;
-
-function supported(code: string | null | undefined): string | undefined {
-  if (!code) return undefined;
-  const exact = LOCALES.find((info) => info.code === code);
-  return (exact ?? LOCALES.find((info) => info.code === code.split('-')[0]))?.code;
-}
-
-/** The saved choice, else the browser's first supported language, else the default. */
-function initialLocale(): string {
-  const saved = supported(localStorage.getItem(STORAGE_KEY));
-  if (saved) return saved;
-  for (const language of navigator.languages ?? []) {
-    const match = supported(language);
-    if (match) return match;
-  }
-  return DEFAULT_LOCALE;
-}
 
 const state = $state({ locale: initialLocale() });
 
@@ -29,14 +9,14 @@ export const i18n = {
     return state.locale;
   },
   get dir(): 'ltr' | 'rtl' {
-    return LOCALES.find((info) => info.code === state.locale)?.rtl ? 'rtl' : 'ltr';
+    return isRtl(state.locale) ? 'rtl' : 'ltr';
   },
   locales: LOCALES as readonly LocaleInfo[],
   /** Switches language; the choice is remembered unless `remember` is false. */
   setLocale(code: string, remember = true): void {
-    const next = supported(code);
+    const next = supportedLocale(code);
     if (!next) return;
-    if (remember) localStorage.setItem(STORAGE_KEY, next);
+    if (remember) localStorage.setItem(LOCALE_STORAGE_KEY, next);
     state.locale = next;
   },
   t(key: MessageKey, params?: Record<string, string | number>): string {

@@ -1,9 +1,6 @@
 import { computed, inject, ref, watch, type App, type ComputedRef, type InjectionKey, type Ref } from 'vue';
-import { APP_ID } from '../config';
-import { DEFAULT_LOCALE, LOCALES, type LocaleInfo } from './locales';
+import { initialLocale, isRtl, LOCALE_STORAGE_KEY, LOCALES, supportedLocale, type LocaleInfo } from './locales';
 import { translate, type MessageKey } from './messages';
-
-const STORAGE_KEY = `${APP_ID}.locale`;
 
 export interface I18n {
   /** The current language; reading it in a template re-renders on change. */
@@ -16,38 +13,21 @@ export interface I18n {
 
 const I18N_KEY: InjectionKey<I18n> = Symbol('i18n');
 
-function supported(code: string | null | undefined): string | undefined {
-  if (!code) return undefined;
-  const exact = LOCALES.find((info) => info.code === code);
-  return (exact ?? LOCALES.find((info) => info.code === code.split('-')[0]))?.code;
-}
-
-/** The saved choice, else the browser's first supported language, else the default. */
-function initialLocale(): string {
-  const saved = supported(localStorage.getItem(STORAGE_KEY));
-  if (saved) return saved;
-  for (const language of navigator.languages ?? []) {
-    const match = supported(language);
-    if (match) return match;
-  }
-  return DEFAULT_LOCALE;
-}
-
 /**
  * The i18n plugin: `app.use(createI18n())`. `locale` fixes the starting language (tests);
  * otherwise it is the saved choice or the browser's. Keeps <html lang dir> in step.
  */
 export function createI18n(locale?: string) {
-  const current = ref(supported(locale) ?? initialLocale());
-  const dir = computed(() => (LOCALES.find((info) => info.code === current.value)?.rtl ? 'rtl' : 'ltr'));
+  const current = ref(supportedLocale(locale) ?? initialLocale());
+  const dir = computed(() => (isRtl(current.value) ? 'rtl' : 'ltr'));
   const i18n: I18n = {
     locale: current,
     dir,
     locales: LOCALES,
     setLocale(code) {
-      const next = supported(code);
+      const next = supportedLocale(code);
       if (!next) return;
-      localStorage.setItem(STORAGE_KEY, next);
+      localStorage.setItem(LOCALE_STORAGE_KEY, next);
       current.value = next;
     },
     t: (key, params) => translate(current.value, key, params),
