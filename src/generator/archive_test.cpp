@@ -11,6 +11,7 @@
 #include <archive.h>
 #include <archive_entry.h>
 #include <gtest/gtest.h>
+#include <locale.h>
 #include <sys/stat.h>
 
 #include "generator/test_support.hpp"
@@ -34,6 +35,9 @@ struct ReadEntry {
 };
 
 std::vector<ReadEntry> ReadBack(const std::string& bytes) {
+    // Names are UTF-8: read them as such, whatever this process's locale.
+    static const locale_t utf8 = ::newlocale(LC_CTYPE_MASK, "C.UTF-8", static_cast<locale_t>(nullptr));
+    const locale_t previous = ::uselocale(utf8);
     std::vector<ReadEntry> out;
     struct archive* a = archive_read_new();
     archive_read_support_format_zip(a);
@@ -45,8 +49,9 @@ std::vector<ReadEntry> ReadBack(const std::string& bytes) {
     // ARCHIVE_WARN: a name this (C) locale cannot show; its UTF-8 form is read below.
     while ((status = archive_read_next_header(a, &entry)) == ARCHIVE_OK || status == ARCHIVE_WARN) {
         ReadEntry e;
-        const char* utf8 = archive_entry_pathname_utf8(entry);
-        e.path = utf8 != nullptr ? utf8 : archive_entry_pathname(entry);
+        const char* name = archive_entry_pathname_utf8(entry);
+        EXPECT_NE(name, nullptr);
+        e.path = name != nullptr ? name : "";
         e.mode = archive_entry_perm(entry);
         e.mtime = archive_entry_mtime(entry);
         e.directory = archive_entry_filetype(entry) == AE_IFDIR;
@@ -59,6 +64,7 @@ std::vector<ReadEntry> ReadBack(const std::string& bytes) {
         out.push_back(std::move(e));
     }
     archive_read_free(a);
+    ::uselocale(previous);
     return out;
 }
 

@@ -491,14 +491,14 @@ TEST_F(ProjectsTest, AGenerationRendersTheVersionItWasAskedFor) {
 
 TEST_F(ProjectsTest, FailedGenerationsSayWhy) {
     json::value m = ClinicModel();
-    m.as_object()["stacks"].as_object()["devops"] = json::array{"kubernetes"};
+    m.as_object()["stacks"].as_object()["devops"] = json::array{"compose"};  // compose without docker
     const Project p = MustCreateProject(alice_, FromModel(m));
     const jobs::Job g = MustGenerate(alice_, p.id);
     EXPECT_EQ(g.status, "failed");
-    EXPECT_NE(g.error.find("kubernetes"), std::string::npos) << g.error;
+    EXPECT_NE(g.error.find("compose"), std::string::npos) << g.error;
     auto log = projects_->GenerationLog(alice_, p.id, g.id, 0, 100);
     ASSERT_FALSE(log->empty());
-    EXPECT_NE(log->back().message.find("kubernetes"), std::string::npos);
+    EXPECT_NE(log->back().message.find("compose"), std::string::npos);
     EXPECT_EQ(projects_->Files(alice_, p.id, g.id).error().code, ErrorCode::kConflict);
 }
 
