@@ -177,15 +177,15 @@ test('a stack without a pack is a clear error (exit 2) naming it', T, async () =
     assert.ok(!existsSync(path.join(dir, 'x.zip')), 'nothing is written on error');
 
     // The packs installed, less kubernetes: a devops tool without a pack.
-    const packs = path.join(dir, 'packs-without-kubernetes');
-    cpSync(process.env.DIHYA_PACKS_DIR ?? path.join(repoRoot, 'packs'), packs, {
+    const noK8s = path.join(dir, 'packs-without-kubernetes');
+    cpSync(process.env.DIHYA_PACKS_DIR ?? path.join(repoRoot, 'packs'), noK8s, {
         recursive: true,
         filter: (src) => !src.split(path.sep).join('/').endsWith('/stacks/kubernetes'),
     });
     const k8s = await runDihya(['generate', spec, '--zip', path.join(dir, 'x.zip'), '--set', 'stacks.devops=docker,kubernetes'],
-        { env: { DIHYA_PACKS_DIR: packs } });
+        { env: { DIHYA_PACKS_DIR: noK8s } });
     assert.equal(k8s.code, 2);
-    assert.match(k8s.stderr, /no template pack for stacks\.devops\[1\] = kubernetes; packs exist for .*devops: compose, docker, github-actions/);
+    assert.match(k8s.stderr, /no template pack for stacks\.devops\[1\] = kubernetes; packs exist for .*devops: compose, docker, github-actions, terraform/);
     const compose = await runDihya(['generate', spec, '--zip', path.join(dir, 'x.zip'), '--set', 'stacks.devops=compose']);
     assert.equal(compose.code, 2);
     assert.match(compose.stderr, /stacks\.devops = compose needs stacks\.devops = docker as well .*add docker to stacks\.devops/);
