@@ -126,6 +126,7 @@ public:
         Features();
         Stacks();
         SupportedFeatures();
+        FeatureRoutes();
         Title();
         model_.description = CutUtf8(Trim(text_), kMaxDescription);
         return Validate();
@@ -882,6 +883,34 @@ private:
             if (o.term->category == Category::kStackContext) return true;
             return o.term->category == Category::kStack && !lex_.stacks()[o.term->stack].ambiguous;
         });
+    }
+
+    /// An entity whose route a kept feature serves (Payment with payments: /api/payments) is renamed, with an
+    /// assumption, and the fields that refer to it follow.
+    void FeatureRoutes() {
+        static constexpr std::pair<std::string_view, std::string_view> kRoutes[] = {{"payments", "payments"},
+                                                                                    {"notifications", "notifications"},
+                                                                                    {"realtime", "live"},
+                                                                                    {"analytics", "analytics"},
+                                                                                    {"admin", "admin"}};
+        for (model::Entity& e : model_.entities) {
+            for (const auto& [feature, segment] : kRoutes) {
+                if (e.names.plural_kebab != segment || !Contains(model_.features, std::string(feature))) continue;
+                const std::string old = e.name;
+                e.name += "Record";
+                e.names = model::MakeNames(e.name);
+                e.table = e.names.plural_snake;
+                e.route = "/api/" + e.names.plural_kebab;
+                for (model::Entity& other : model_.entities) {
+                    for (model::Field& f : other.fields) {
+                        if (f.type == model::FieldType::kRef && f.ref == old) f.ref = e.name;
+                    }
+                }
+                Assume("entities." + e.name, "entity " + old + " renamed " + e.name + ": /api/" + std::string(segment) +
+                                                 " belongs to the " + std::string(feature) + " feature");
+                break;
+            }
+        }
     }
 
     /// Features the chosen stacks' packs do not implement are left out, with an assumption naming the stacks that

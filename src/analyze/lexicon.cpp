@@ -14,6 +14,12 @@
 
 namespace dihya::analyze {
 
+// Where the data lives (paths as embedded, relative to the source tree).
+constexpr std::string_view kCatalogPath = "packs/catalog.yaml";
+constexpr std::string_view kDomainsDir = "packs/domains/";
+constexpr std::string_view kCorePath = "src/analyze/lexicon/core.yaml";
+constexpr std::string_view kLexiconDir = "src/analyze/lexicon/";
+
 namespace {
 
 constexpr std::string_view kLanguages[] = {"fr", "en", "ar"};
@@ -155,6 +161,23 @@ bool Contains(const std::vector<std::string>& list, std::string_view value) {
 
 }  // namespace
 
+namespace {
+
+void AddWords(std::vector<Term>& out, const std::vector<std::pair<std::string, std::vector<std::string>>>& words,
+              Category category) {
+    for (const auto& [key, phrases] : words) {
+        for (const std::string& phrase : phrases) {
+            Term t;
+            t.tokens = PhraseKeys(phrase);
+            t.category = category;
+            t.key = key;
+            if (!t.tokens.empty()) out.push_back(std::move(t));
+        }
+    }
+}
+
+}  // namespace
+
 Result<Lexicon> Lexicon::LoadEmbedded() {
     return Load([](std::string_view path) { return EmbeddedFile(path); });
 }
@@ -162,15 +185,39 @@ Result<Lexicon> Lexicon::LoadEmbedded() {
 Result<Lexicon> Lexicon::Load(const FileSource& files) {
     Lexicon lex;
     std::vector<std::pair<std::vector<std::string>, std::size_t>> core_stack_terms;
-    const std::string_view core_path = "lexicon/core.yaml";
+    // Words of the domains and their entities, per language: they live in the domain packs (packs/domains/).
+    std::map<std::string, std::vector<std::pair<std::string, std::vector<std::string>>>> domain_words, entity_words;
+    const auto read_entity = [&](const YAML::Node& e, const std::vector<std::string>& own_domains) {
+        EntitySpec spec;
+        spec.name = e["name"].as<std::string>();
+        spec.domains = e["domains"] ? Strings(e["domains"]) : own_domains;
+        if (e["aliases"]) {
+            for (const auto& a : e["aliases"]) spec.aliases[a.first.as<std::string>()] = a.second.as<std::string>();
+        }
+        for (const auto& f : e["fields"]) spec.fields.push_back(ParseField(f, ""));
+        if (e["words"]) {
+            for (const auto& w : e["words"])
+                entity_words[w.first.as<std::string>()].emplace_back(spec.name, Strings(w.second));
+        }
+        lex.entities_.push_back(std::move(spec));
+    };
+    std::string domains_path = std::string(kCatalogPath);
     try {
-        const std::string_view core_text = files(core_path);
-        if (core_text.empty()) return DataError(core_path, "missing");
-        const YAML::Node core = YAML::Load(std::string(core_text));
-        for (const auto& d : core["domains"]) {
+        const std::string_view catalog_text = files(kCatalogPath);
+        if (catalog_text.empty()) return DataError(kCatalogPath, "missing");
+        const YAML::Node catalog = YAML::Load(std::string(catalog_text));
+        for (const auto& name_node : catalog["domains"]) {
+            const std::string name =
+                name_node.IsMap() ? name_node["name"].as<std::string>() : name_node.as<std::string>();
+            if (name == "custom") continue;
+            domains_path = std::string(kDomainsDir) + name + ".yaml";
+            const std::string_view text = files(domains_path);
+            if (text.empty()) return DataError(domains_path, "missing: packs/catalog.yaml names this domain");
+            const YAML::Node d = YAML::Load(std::string(text));
             DomainSpec spec;
             spec.name = d["name"].as<std::string>();
-            spec.title = d["title"].as<std::string>();
+            if (spec.name != name) return DataError(domains_path, "name: must be " + name);
+            spec.title = d["project_title"].as<std::string>();
             spec.core = Strings(d["core"]);
             spec.roles = Strings(d["roles"]);
             if (d["role_aliases"]) {
@@ -178,18 +225,25 @@ Result<Lexicon> Lexicon::Load(const FileSource& files) {
                     spec.role_aliases[a.first.as<std::string>()] = a.second.as<std::string>();
                 }
             }
+            if (d["words"]) {
+                for (const auto& w : d["words"])
+                    domain_words[w.first.as<std::string>()].emplace_back(name, Strings(w.second));
+            }
+            for (const auto& e : d["entities"]) read_entity(e, {name});
             lex.domains_.push_back(std::move(spec));
         }
-        for (const auto& e : core["entities"]) {
-            EntitySpec spec;
-            spec.name = e["name"].as<std::string>();
-            spec.domains = Strings(e["domains"]);
-            if (e["aliases"]) {
-                for (const auto& a : e["aliases"]) spec.aliases[a.first.as<std::string>()] = a.second.as<std::string>();
-            }
-            for (const auto& f : e["fields"]) spec.fields.push_back(ParseField(f, ""));
-            lex.entities_.push_back(std::move(spec));
-        }
+        domains_path = std::string(kDomainsDir) + "shared.yaml";
+        const std::string_view shared = files(domains_path);
+        if (shared.empty()) return DataError(domains_path, "missing");
+        for (const auto& e : YAML::Load(std::string(shared))["entities"]) read_entity(e, {});
+    } catch (const std::exception& e) {
+        return DataError(domains_path, e.what());
+    }
+    const std::string_view core_path = kCorePath;
+    try {
+        const std::string_view core_text = files(core_path);
+        if (core_text.empty()) return DataError(core_path, "missing");
+        const YAML::Node core = YAML::Load(std::string(core_text));
         for (const auto& f : core["fields"]) {
             const std::string key = f.first.as<std::string>();
             lex.fields_[key] = ParseField(f.second, key);
@@ -205,15 +259,15 @@ Result<Lexicon> Lexicon::Load(const FileSource& files) {
     }
 
     for (std::string_view language : kLanguages) {
-        const std::string path = "lexicon/" + std::string(language) + ".yaml";
+        const std::string path = std::string(kLexiconDir) + std::string(language) + ".yaml";
         LanguageLexicon ll;
         try {
             const std::string_view text = files(path);
             if (text.empty()) return DataError(path, "missing");
             const YAML::Node doc = YAML::Load(std::string(text));
             for (const std::string& w : Strings(doc["stopwords"])) ll.stopwords.push_back(NormalizeForMatching(w));
-            AddTerms(ll.terms, doc["domains"], Category::kDomain);
-            AddTerms(ll.terms, doc["entities"], Category::kEntity);
+            AddWords(ll.terms, domain_words[std::string(language)], Category::kDomain);
+            AddWords(ll.terms, entity_words[std::string(language)], Category::kEntity);
             AddTerms(ll.terms, doc["fields"], Category::kField);
             AddTerms(ll.terms, doc["features"], Category::kFeature);
             AddTerms(ll.terms, doc["roles"], Category::kRole);
@@ -268,7 +322,7 @@ Result<Lexicon> Lexicon::Load(const FileSource& files) {
     }
     for (auto& [language, ll] : lex.languages_) {
         for (const Term& t : ll.terms) {
-            const std::string path = "lexicon/" + language + ".yaml";
+            const std::string path = std::string(kLexiconDir) + language + ".yaml";
             if (t.category == Category::kEntity && lex.FindEntity(t.key) == nullptr) {
                 return DataError(path, "unknown entity " + t.key);
             }

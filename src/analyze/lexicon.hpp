@@ -1,8 +1,9 @@
 #pragma once
 
-// The analyzer's lexicons: data (src/analyze/lexicon/*.yaml, embedded at build time) loaded once into an object.
-// core.yaml holds what does not depend on the language (domains, entity and field definitions, technology names);
-// fr.yaml, en.yaml and ar.yaml map words and phrases of each language to those definitions.
+// The analyzer's lexicons: data embedded at build time, loaded once into an object. The business domains, their
+// entities and the words that name both come from the domain packs (packs/domains/<name>.yaml and shared.yaml, for
+// the domains packs/catalog.yaml lists); src/analyze/lexicon/core.yaml holds the field definitions and technology
+// names; fr.yaml, en.yaml and ar.yaml hold each language's words for fields, features, roles, stacks and grammar.
 
 #include <cstddef>
 #include <functional>
@@ -16,7 +17,8 @@
 
 namespace dihya::analyze {
 
-/// The embedded lexicon files ("lexicon/fr.yaml", ...); empty when absent.
+/// The embedded data files, by their path in the source tree ("src/analyze/lexicon/fr.yaml",
+/// "packs/domains/health.yaml", "packs/catalog.yaml"); empty when absent.
 std::string_view EmbeddedFile(std::string_view path);
 
 enum class Category { kDomain, kEntity, kField, kFeature, kStack, kRole, kLocale, kStackContext, kNameCue, kIgnore };

@@ -2,13 +2,12 @@
 
 #include <algorithm>
 
+#include <boost/json.hpp>
 #include <yaml-cpp/yaml.h>
 
 #include "core/dto.hpp"
 
 namespace dihya::catalog {
-
-std::string_view EmbeddedFile(std::string_view path);  // generated from packs/
 
 namespace {
 
@@ -39,9 +38,50 @@ Result<std::vector<std::string>> Names(const YAML::Node& node, std::string_view 
     return out;
 }
 
+/// A field of a domain pack's entity, in the specification's form.
+boost::json::object SpecField(const YAML::Node& f) {
+    boost::json::object out;
+    for (const char* key : {"name", "type", "ref"}) {
+        if (f[key]) out[key] = f[key].as<std::string>();
+    }
+    for (const char* key : {"required", "unique"}) {
+        if (f[key]) out[key] = f[key].as<bool>();
+    }
+    if (f["values"]) {
+        boost::json::array values;
+        for (const auto& v : f["values"]) values.emplace_back(v.as<std::string>());
+        out["values"] = std::move(values);
+    }
+    return out;
+}
+
+/// The starting model of a domain: its core entities (defined in any domain pack or in packs/domains/shared.yaml),
+/// with the refs between them, and its roles.
+void DomainDefaults(const std::string& name, const YAML::Node& pack, const std::map<std::string, YAML::Node>& defined,
+                    Catalog& c) {
+    std::vector<std::string> core;
+    for (const auto& e : pack["core"]) core.push_back(e.as<std::string>());
+    boost::json::array entities;
+    for (const std::string& entity : core) {
+        const auto it = defined.find(entity);
+        if (it == defined.end()) continue;
+        boost::json::array fields;
+        for (const auto& f : it->second["fields"]) {
+            if (f["ref"] && std::find(core.begin(), core.end(), f["ref"].as<std::string>()) == core.end()) continue;
+            fields.push_back(SpecField(f));
+        }
+        entities.push_back(boost::json::object{{"name", entity}, {"fields", std::move(fields)}});
+    }
+    c.domain_entities[name] = std::move(entities);
+    std::vector<std::string> roles;
+    for (const auto& r : pack["roles"]) roles.push_back(r.as<std::string>());
+    if (!roles.empty()) c.domain_roles[name] = std::move(roles);
+}
+
 }  // namespace
 
-Result<Catalog> ParseCatalog(std::string_view yaml, std::string_view origin) {
+Result<Catalog> ParseCatalog(std::string_view yaml, std::string_view origin,
+                             const std::function<std::string_view(std::string_view)>& domain_file) {
     YAML::Node root;
     try {
         root = YAML::Load(std::string(yaml));
@@ -59,9 +99,42 @@ Result<Catalog> ParseCatalog(std::string_view yaml, std::string_view origin) {
         if (!names) return names.take_error();
         c.stacks[kind] = std::move(*names);
     }
-    auto domains = Items(root, origin, "domains");
-    if (!domains) return domains.take_error();
-    c.domains = std::move(*domains);
+    const YAML::Node domains = root["domains"];
+    if (!domains || !domains.IsSequence()) return Bad(origin, root, "domains", "must be a list");
+    std::map<std::string, YAML::Node> defined;              // entity → its definition, in any domain pack
+    std::vector<std::pair<std::string, YAML::Node>> packs;  // the domain packs read
+    for (const auto& item : domains) {
+        if (item.IsMap() && item["name"]) {
+            c.domains.push_back({item["name"].as<std::string>(), item["title"] ? item["title"].as<std::string>() : ""});
+            continue;
+        }
+        if (!item.IsScalar()) return Bad(origin, item, "domains", "items are domain names");
+        // A domain pack gives the title (and the entities and words the analyser uses).
+        const std::string name = item.Scalar();
+        const std::string path = "domains/" + name + ".yaml";
+        const std::string_view pack = domain_file(path);
+        if (pack.empty()) return Bad(origin, item, "domains", "no domain pack packs/" + path);
+        try {
+            const YAML::Node d = YAML::Load(std::string(pack));
+            c.domains.push_back({name, d["title"] ? d["title"].as<std::string>() : name});
+            for (const auto& e : d["entities"]) defined.emplace(e["name"].as<std::string>(), e);
+            packs.emplace_back(name, d);
+        } catch (const YAML::Exception& e) {
+            return MakeError(ErrorCode::kInvalidArgument,
+                             "packs/" + path + ":" + std::to_string(e.mark.line + 1) + ": " + e.msg);
+        }
+    }
+    if (const std::string_view shared = domain_file("domains/shared.yaml"); !shared.empty()) {
+        try {
+            for (const auto& e : YAML::Load(std::string(shared))["entities"]) {
+                defined.emplace(e["name"].as<std::string>(), e);
+            }
+        } catch (const YAML::Exception& e) {
+            return MakeError(ErrorCode::kInvalidArgument,
+                             "packs/domains/shared.yaml:" + std::to_string(e.mark.line + 1) + ": " + e.msg);
+        }
+    }
+    for (const auto& [name, pack] : packs) DomainDefaults(name, pack, defined, c);
     const YAML::Node features = root["features"];
     if (!features || !features.IsSequence()) return Bad(origin, root, "features", "must be a list");
     for (const auto& item : features) {
@@ -109,6 +182,8 @@ model::Vocabulary ToVocabulary(const Catalog& catalog) {
     model::Vocabulary v;
     v.stacks = catalog.stacks;
     for (const auto& d : catalog.domains) v.domains.push_back(d.name);
+    v.domain_entities = catalog.domain_entities;
+    v.domain_roles = catalog.domain_roles;
     for (const auto& f : catalog.features) {
         v.features.push_back(f.name);
         if (!f.kinds.empty()) v.feature_kinds[f.name] = f.kinds;
@@ -119,7 +194,7 @@ model::Vocabulary ToVocabulary(const Catalog& catalog) {
 }
 
 Result<Catalog> BuiltinCatalog() {
-    return ParseCatalog(EmbeddedFile("catalog.yaml"), "packs/catalog.yaml");
+    return ParseCatalog(EmbeddedFile("catalog.yaml"), "packs/catalog.yaml", EmbeddedFile);
 }
 
 void Register(http::App& app, const Catalog& catalog) {

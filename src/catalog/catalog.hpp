@@ -1,5 +1,6 @@
 #pragma once
 
+#include <functional>
 #include <map>
 #include <string>
 #include <string_view>
@@ -45,11 +46,19 @@ struct Catalog {
     std::vector<std::string> locales;
     std::vector<PackInfo> packs;
     bool packs_known = false;  // AddPacks was called (not encoded)
+    /// From the domain packs (not encoded): the entities (spec form) and roles of each domain's starting model.
+    std::map<std::string, boost::json::value> domain_entities;
+    std::map<std::string, std::vector<std::string>> domain_roles;
 };
 BOOST_DESCRIBE_STRUCT(Catalog, (), (stacks, domains, features, field_types, locales, packs))
 
-/// Parses the catalog YAML (packs/catalog.yaml, embedded at build time).
-Result<Catalog> ParseCatalog(std::string_view yaml, std::string_view origin);
+/// The embedded files of packs/ (catalog.yaml, domains/<name>.yaml), by their path under packs/; empty when absent.
+std::string_view EmbeddedFile(std::string_view path);
+
+/// Parses the catalog YAML (packs/catalog.yaml, embedded at build time); `domain_file` gives a domain pack by its
+/// path under packs/ ("domains/health.yaml"), for the domains the catalog names.
+Result<Catalog> ParseCatalog(std::string_view yaml, std::string_view origin,
+                             const std::function<std::string_view(std::string_view)>& domain_file);
 
 /// The built-in catalog.
 Result<Catalog> BuiltinCatalog();

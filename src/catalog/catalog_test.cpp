@@ -50,12 +50,48 @@ TEST(Catalog, FeaturesSaySupportedByFromThePacks) {
     EXPECT_EQ(vocab.SupportOf("auth"), "auth is implemented by: backend django; frontend react");
 }
 
+TEST(Catalog, DomainsComeFromTheDomainPacks) {
+    auto c = BuiltinCatalog();
+    ASSERT_TRUE(c.ok()) << c.error().message;
+    std::vector<std::string> names;
+    for (const NamedItem& d : c->domains) names.push_back(d.name);
+    for (const char* d : {"health", "commerce", "tourism", "associations", "sports", "custom"}) {
+        EXPECT_NE(std::find(names.begin(), names.end(), d), names.end()) << d;
+    }
+    EXPECT_EQ(c->domains.size(), 15u);
+    EXPECT_EQ(c->domains.front().title, "Health and clinics");
+    // A domain's starting model: its core entities, refs only between them, and its roles.
+    const auto& sports = c->domain_entities.at("sports").as_array();
+    ASSERT_EQ(sports.size(), 4u);
+    EXPECT_EQ(sports[0].at("name"), "Member");  // defined once, in packs/domains/shared.yaml
+    EXPECT_EQ(c->domain_roles.at("sports"), (std::vector<std::string>{"admin", "coach", "member"}));
+    const auto vocab = ToVocabulary(*c);
+    auto model = model::ParseModel("title: Gym\ndomain: sports\n", "gym.yaml", vocab);
+    ASSERT_TRUE(model.ok()) << model.error().message;
+    ASSERT_EQ(model->entities.size(), 4u);
+    EXPECT_EQ(model->entities[3].name, "Subscription");
+    EXPECT_EQ(model->roles, (std::vector<std::string>{"admin", "coach", "member"}));
+    auto own = model::ParseModel(
+        "title: Gym\ndomain: sports\nroles: [admin, user]\nentities:\n  - name: Locker\n"
+        "    fields: [{name: number, type: int}]\n",
+        "gym.yaml", vocab);
+    ASSERT_TRUE(own.ok()) << own.error().message;
+    EXPECT_EQ(own->entities.size(), 1u) << "entities the specification names are its own";
+    EXPECT_EQ(own->roles, (std::vector<std::string>{"admin", "user"}));
+    for (const NamedItem& d : c->domains) {
+        if (d.name == "custom") continue;
+        auto m = model::ParseModel("title: X\ndomain: " + d.name + "\n", "x.yaml", vocab);
+        EXPECT_TRUE(m.ok()) << d.name << ": " << (m.ok() ? "" : m.error().message);
+        if (m.ok()) EXPECT_FALSE(m->entities.empty()) << d.name;
+    }
+}
+
 TEST(Catalog, ErrorsNameFileLineAndField) {
-    auto c = ParseCatalog("stacks: {frontend: [react]}\ndomains: nope\n", "x.yaml");
+    auto c = ParseCatalog("stacks: {frontend: [react]}\ndomains: nope\n", "x.yaml", EmbeddedFile);
     ASSERT_FALSE(c.ok());
     EXPECT_NE(c.error().message.find("x.yaml:"), std::string::npos);
     EXPECT_NE(c.error().message.find("domains"), std::string::npos);
-    auto broken = ParseCatalog("stacks: [\n", "y.yaml");
+    auto broken = ParseCatalog("stacks: [\n", "y.yaml", EmbeddedFile);
     ASSERT_FALSE(broken.ok());
     EXPECT_NE(broken.error().message.find("y.yaml:"), std::string::npos);
 }

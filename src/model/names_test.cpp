@@ -189,6 +189,8 @@ TEST(ModelReservedWords, ListsTheLanguages) {
     EXPECT_EQ(ReservedIn("def").Languages(), "Python");
     EXPECT_EQ(ReservedIn("user").Languages(), "SQL (PostgreSQL)");
     EXPECT_TRUE(ReservedIn("None").python);
+    EXPECT_EQ(ReservedIn("save").Languages(), "Django models");
+    EXPECT_EQ(ReservedIn("objects").Languages(), "Django models");
     // Common names that are fine everywhere (non-reserved keywords at most).
     for (const char* ok : {"type", "name", "status", "id", "date", "time", "value", "key", "index", "position",
                            "comment", "title", "level", "role", "email", "amount", "data", "event", "address"}) {

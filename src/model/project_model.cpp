@@ -247,7 +247,8 @@ public:
                 "the specification must be a map of keys (name, title, entities, ...), not " + Describe(root));
             return ToError(origin);
         }
-        ProjectIdentity(root, CheckKeys(root, "", kTopKeys));
+        misspelt_top_ = CheckKeys(root, "", kTopKeys);
+        ProjectIdentity(root, misspelt_top_);
         model_.description = Description(root, "");
         Domain(root);
         Locales(root);
@@ -452,7 +453,13 @@ private:
 
     void Roles(const SpecNode& root) {
         const SpecNode* n = Value(root, "roles");
-        if (n == nullptr) return;
+        if (n == nullptr) {
+            // A domain named without roles: the domain's own.
+            if (const auto r = vocab_.domain_roles.find(model_.domain); r != vocab_.domain_roles.end()) {
+                model_.roles = r->second;
+            }
+            return;
+        }
         auto items = TextList(*n, "roles", "[admin, user]");
         if (!items) return;
         if (n->items.empty()) {
@@ -566,6 +573,14 @@ private:
 
     void Entities(const SpecNode& root) {
         const SpecNode* n = Value(root, "entities");
+        if (n == nullptr && !Misspelt(misspelt_top_, "entities")) {
+            // A domain named without entities: the domain's own (docs/packs.md, "Domains").
+            const auto defaults = vocab_.domain_entities.find(model_.domain);
+            if (defaults == vocab_.domain_entities.end()) return;
+            domain_tree_ = SpecTree::FromJson(defaults->second);
+            n = domain_tree_.root();
+            if (n == nullptr) return;
+        }
         if (n == nullptr) return;
         if (!n->IsSequence()) {
             Add(n->line, "entities", "a list of entities expected, not " + Describe(*n));
@@ -672,7 +687,8 @@ private:
     bool CheckEntityName(const Entity& e, int line, const std::string& path) {
         Reserved r = ReservedIn(e.names.camel);
         r |= ReservedIn(e.names.snake);
-        r.sql = false;  // the singular never names a table or column
+        r.sql = false;     // the singular never names a table or column
+        r.django = false;  // nor a model's field
         if (e.names.pascal == "True" || e.names.pascal == "False" || e.names.pascal == "None") r.python = true;
         if (r.Any()) {
             Add(line, path,
@@ -865,6 +881,25 @@ private:
             }
         }
 
+        // Features serve routes of their own beside the entities' (docs/generated-api.md): an entity may not take
+        // one of them.
+        static constexpr std::pair<std::string_view, std::string_view> kFeatureRoutes[] = {
+            {"payments", "/api/payments"}, {"notifications", "/api/notifications"},
+            {"realtime", "/api/live"},     {"analytics", "/api/analytics"},
+            {"admin", "/api/admin"},
+        };
+        for (std::size_t i = 0; i < model_.entities.size(); ++i) {
+            const Entity& e = model_.entities[i];
+            for (const auto& [feature, route] : kFeatureRoutes) {
+                if (e.route != route) continue;
+                if (std::find(model_.features.begin(), model_.features.end(), feature) == model_.features.end())
+                    continue;
+                Add(entity_lines_[i], Index("entities", i) + ".name",
+                    Quote(e.name) + "'s route " + std::string(route) + " is the " + std::string(feature) +
+                        " feature's: rename the entity (e.g. " + Quote(e.name + "Record") + ") or remove " +
+                        std::string(feature) + " from features");
+            }
+        }
         // Files are uploads: the feature says so and turns on the upload routes.
         const bool uploads =
             std::find(model_.features.begin(), model_.features.end(), "uploads") != model_.features.end();
@@ -957,6 +992,8 @@ private:
         }
     }
 
+    std::vector<std::string> misspelt_top_;
+    SpecTree domain_tree_;  // a named domain's entities, when the specification names none
     const Vocabulary& vocab_;
     ProjectModel model_;
     std::vector<Issue> issues_;

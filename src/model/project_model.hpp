@@ -77,6 +77,10 @@ struct Vocabulary {
     std::vector<std::string> domains;                        // "custom" is always allowed
     std::vector<std::string> features;
     std::vector<std::string> locales;  // ISO 639-1 codes
+    /// domain → the entities (spec form: [{name, fields: [...]}]) and roles a structured specification that names the
+    /// domain gets when it names no entities or roles (from the domain packs).
+    std::map<std::string, boost::json::value> domain_entities;
+    std::map<std::string, std::vector<std::string>> domain_roles;
     /// feature → the stack kinds it concerns (auth: frontend, backend, mobile); a feature missing here concerns
     /// no stack (nothing is checked).
     std::map<std::string, std::vector<std::string>> feature_kinds;

@@ -57,7 +57,14 @@ constexpr auto kJavaScriptBuiltins =
     std::to_array<std::string_view>({"Array", "BigInt", "Boolean", "Date", "Error", "Function", "JSON", "Map", "Math",
                                      "Number", "Object", "Promise", "RegExp", "Set", "String", "Symbol"});
 
+// Names a Django model's fields cannot take: its own attributes and methods (a field named `save` replaces the method
+// that stores the row) and the `models` module the model's fields are declared with.
+constexpr auto kDjango =
+    std::to_array<std::string_view>({"check", "clean", "clean_fields", "delete", "full_clean", "models", "objects",
+                                     "pk", "refresh_from_db", "save", "validate_unique"});
+
 static_assert(std::is_sorted(kJavaScript.begin(), kJavaScript.end()));
+static_assert(std::is_sorted(kDjango.begin(), kDjango.end()));
 static_assert(std::is_sorted(kPython.begin(), kPython.end()));
 static_assert(std::is_sorted(kSql.begin(), kSql.end()));
 
@@ -77,6 +84,7 @@ std::string Reserved::Languages() const {
     if (javascript) add("JavaScript/TypeScript");
     if (python) add("Python");
     if (sql) add("SQL (PostgreSQL)");
+    if (django) add("Django models");
     return out;
 }
 
@@ -84,6 +92,7 @@ Reserved& Reserved::operator|=(const Reserved& other) {
     javascript = javascript || other.javascript;
     python = python || other.python;
     sql = sql || other.sql;
+    django = django || other.django;
     return *this;
 }
 
@@ -92,6 +101,7 @@ Reserved ReservedIn(std::string_view word) {
     r.javascript = Contains(kJavaScript, word);
     r.python = Contains(kPython, word);
     r.sql = Contains(kSql, word);
+    r.django = Contains(kDjango, word);
     return r;
 }
 

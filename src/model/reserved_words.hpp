@@ -21,8 +21,9 @@ struct Reserved {
     bool javascript = false;
     bool python = false;
     bool sql = false;
+    bool django = false;  // attributes of a Django model (save, objects, pk, ...): checked for fields only
 
-    bool Any() const { return javascript || python || sql; }
+    bool Any() const { return javascript || python || sql || django; }
     /// "JavaScript/TypeScript and Python", ...
     std::string Languages() const;
     Reserved& operator|=(const Reserved& other);
