@@ -9,7 +9,7 @@ CMAKE_FLAGS ?=
 # Paths relative to the checkout in ccache's keys: clones and worktrees share cached objects.
 export CCACHE_BASEDIR ?= $(CURDIR)
 
-.PHONY: all run test build bootstrap unit sanitize fuzz fuzz-long bench bench-http bench-generate bench-auth bench-tools openapi format lint tidy clean
+.PHONY: all run test build bootstrap unit sanitize fuzz fuzz-long bench bench-http bench-generate bench-auth bench-tools openapi eval-analyze format lint tidy clean
 
 all: build
 
@@ -76,6 +76,12 @@ bench-tools: build
 
 openapi: build
 	$(BUILD)/dihya openapi
+
+## The analyser on the evaluation set (tests/analyzer-eval): per language, dev and held-out apart (docs/analyzer.md).
+## Builds first; DIHYA=path scores that binary as it is instead. EVAL_ARGS: e.g. --json FILE, --verbose.
+eval-analyze: $(if $(DIHYA),,build)
+	scripts/eval-analyze --self-check
+	scripts/eval-analyze --dihya $(or $(DIHYA),$(BUILD)/dihya) $(EVAL_ARGS)
 
 format:
 	clang-format -i $$(git ls-files 'src/*.cpp' 'src/*.hpp')
