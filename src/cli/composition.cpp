@@ -10,6 +10,7 @@
 #include "auth/handlers.hpp"
 #include "auth/oauth_handlers.hpp"
 #include "catalog/catalog.hpp"
+#include "console/handlers.hpp"
 #include "docs/docs.hpp"
 #include "gdpr/handlers.hpp"
 #include "generator/handlers.hpp"
@@ -148,6 +149,7 @@ Result<void> RegisterModules(Composition& c) {
     auth::RegisterOAuth(c.app, *c.services.oauth);
     projects::Register(c.app, *c.projects);
     docs::Register(c.app);
+    console::Register(c.app);  // last: its catch-all serves the pages nothing else claims
     return Ok();
 }
 

@@ -8,6 +8,8 @@
 
 #include <boost/json.hpp>
 
+#include "http/static_files.hpp"
+
 namespace dihya::docs {
 
 namespace {
@@ -18,56 +20,6 @@ constexpr std::string_view kAccountCsp =
 constexpr std::string_view kDocsCsp =
     "default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
     "connect-src 'self'; font-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'";
-
-std::string ContentType(const std::string& name) {
-    auto ends = [&](std::string_view ext) {
-        return name.size() >= ext.size() && name.compare(name.size() - ext.size(), ext.size(), ext) == 0;
-    };
-    if (ends(".html")) return "text/html; charset=utf-8";
-    if (ends(".js")) return "text/javascript; charset=utf-8";
-    if (ends(".css")) return "text/css; charset=utf-8";
-    if (ends(".png")) return "image/png";
-    if (ends(".svg")) return "image/svg+xml";
-    if (ends(".json")) return "application/json";
-    if (ends(".map")) return "application/json";
-    return "application/octet-stream";
-}
-
-bool SafeName(const std::string& name) {
-    if (name.empty() || name.size() > 100 || name.front() == '.') return false;
-    return std::all_of(name.begin(), name.end(),
-                       [](unsigned char c) { return std::isalnum(c) || c == '.' || c == '-' || c == '_'; });
-}
-
-/// Files read once and kept; lookups confined to a fixed list of directories and to plain
-/// names (no separators, no dot-files), so no path can escape them.
-class StaticFiles final {
-public:
-    explicit StaticFiles(std::vector<std::filesystem::path> roots) : roots_(std::move(roots)) {}
-
-    const std::string* Get(const std::string& name) {
-        if (!SafeName(name)) return nullptr;
-        std::lock_guard lock(mu_);
-        if (auto it = cache_.find(name); it != cache_.end()) return it->second ? &*it->second : nullptr;
-        std::optional<std::string> content;
-        for (const auto& root : roots_) {
-            std::ifstream in(root / name, std::ios::binary);
-            if (!in) continue;
-            std::ostringstream ss;
-            ss << in.rdbuf();
-            content = ss.str();
-            break;
-        }
-        auto& slot = cache_[name];
-        slot = std::move(content);
-        return slot ? &*slot : nullptr;
-    }
-
-private:
-    std::vector<std::filesystem::path> roots_;
-    std::mutex mu_;
-    std::map<std::string, std::optional<std::string>> cache_;
-};
 
 }  // namespace
 
@@ -105,7 +57,7 @@ void Register(http::App& app) {
             },
     });
 
-    auto files = std::make_shared<StaticFiles>(
+    auto files = std::make_shared<http::StaticFiles>(
         std::vector<std::filesystem::path>{std::filesystem::path(app.config.web_dir) / "docs",
                                            std::filesystem::path(app.config.assets_dir) / "swagger-ui-dist"});
     auto serve = [files](const std::string& name, http::Request& request) {
@@ -118,8 +70,9 @@ void Register(http::App& app) {
                                            request.request_id);
         }
         const std::string etag = http::StrongEtag(*content);
-        http::Response r = http::IfNoneMatch(request, etag) ? http::Response::Empty(304)
-                                                            : http::Response::Text(200, *content, ContentType(name));
+        http::Response r = http::IfNoneMatch(request, etag)
+                               ? http::Response::Empty(304)
+                               : http::Response::Text(200, *content, http::ContentTypeOf(name));
         r.headers.Set("ETag", etag);
         r.headers.Set("Cache-Control", "public, max-age=300");
         r.headers.Set("Content-Security-Policy", std::string(kDocsCsp));
@@ -149,12 +102,12 @@ void Register(http::App& app) {
             },
     });
     // Pages opened from mailed links (email confirmation, password reset); they post the token to the API.
-    auto pages = std::make_shared<StaticFiles>(
+    auto pages = std::make_shared<http::StaticFiles>(
         std::vector<std::filesystem::path>{std::filesystem::path(app.config.web_dir) / "account"});
     auto page = [pages](const std::string& name, http::Request& request) {
         const std::string* content = pages->Get(name);
         if (content == nullptr) return http::Response::Problem(404, "Not found", "no such page", request.request_id);
-        http::Response r = http::Response::Text(200, *content, ContentType(name));
+        http::Response r = http::Response::Text(200, *content, http::ContentTypeOf(name));
         r.headers.Set("Cache-Control", "no-cache");
         r.headers.Set("Content-Security-Policy", std::string(kAccountCsp));
         return r;
@@ -180,20 +133,6 @@ void Register(http::App& app) {
                         }
                         return page(name, request);
                     }});
-
-    app.router.Add({
-        .method = "GET",
-        .path = "/",
-        .operation_id = "getRoot",
-        .summary = "Redirects to /docs",
-        .hidden = true,
-        .handler =
-            [](http::Request&) {
-                http::Response r = http::Response::Empty(302);
-                r.headers.Set("Location", "/docs");
-                return r;
-            },
-    });
 }
 
 }  // namespace dihya::docs

@@ -85,6 +85,8 @@ Match Router::Find(std::string_view method, std::string_view path) const {
     const std::string_view lookup = method == "HEAD" ? std::string_view("GET") : method;
     // Literal segments win over parameters: try routes in order of literal specificity.
     int best_score = -1;
+    const Compiled* fallback = nullptr;
+    std::map<std::string, std::string> fallback_params;
     for (const auto& c : compiled_) {
         std::map<std::string, std::string> params;
         bool ok = true;
@@ -123,6 +125,13 @@ Match Router::Find(std::string_view method, std::string_view path) const {
             score += 1;
         }
         if (!ok || i != parts.size()) continue;
+        if (c.route->fallback) {
+            if (c.route->method == lookup && fallback == nullptr) {
+                fallback = &c;
+                fallback_params = std::move(params);
+            }
+            continue;
+        }
         if (c.route->method != lookup) {
             if (std::find(result.allowed.begin(), result.allowed.end(), c.route->method) == result.allowed.end()) {
                 result.allowed.push_back(c.route->method);
@@ -136,6 +145,10 @@ Match Router::Find(std::string_view method, std::string_view path) const {
             result.params = std::move(params);
             result.bad_param = bad;
         }
+    }
+    if (result.route == nullptr && result.allowed.empty() && fallback != nullptr) {
+        result.route = fallback->route;
+        result.params = std::move(fallback_params);
     }
     if (result.route != nullptr) result.allowed.clear();
     std::sort(result.allowed.begin(), result.allowed.end());

@@ -54,6 +54,9 @@ struct Route {
     bool hidden = false;         // not in the OpenAPI document (static assets)
     /// Long work runs off the I/O threads, so other connections are served meanwhile.
     Work work = Work::kInline;
+    /// Matches only when no other route matches the path (whatever the method), and never makes another method's
+    /// request a 405: a catch-all for the pages of a single-page app.
+    bool fallback = false;
     Handler handler;
 };
 

@@ -56,6 +56,25 @@ TEST(Router, NotFoundAndTrailingSegments) {
     EXPECT_TRUE(router.Find("GET", "/zzz").allowed.empty());
 }
 
+TEST(Router, AFallbackMatchesOnlyWhatNothingElseDoes) {
+    Router r;
+    const auto ok = [](Request&) { return Response::Empty(204); };
+    r.Add({.method = "GET", .path = "/api/v1/things/{id:int}", .handler = ok});
+    r.Add({.method = "POST", .path = "/api/v1/things", .handler = ok});
+    r.Add({.method = "GET", .path = "/{path*}", .fallback = true, .handler = ok});
+    EXPECT_EQ(r.Find("GET", "/api/v1/things/3").route->path, "/api/v1/things/{id:int}");
+    EXPECT_EQ(r.Find("GET", "/projects/42/edit").route->path, "/{path*}");
+    EXPECT_EQ(r.Find("GET", "/projects/42/edit").params.at("path"), "projects/42/edit");
+    // Another method on a known path is still a 405 naming the methods, not the fallback.
+    const Match post = r.Find("GET", "/api/v1/things");
+    EXPECT_EQ(post.route, nullptr);
+    EXPECT_EQ(post.allowed, (std::vector<std::string>{"POST"}));
+    // And the fallback's GET never makes a POST elsewhere a 405.
+    const Match other = r.Find("POST", "/projects");
+    EXPECT_EQ(other.route, nullptr);
+    EXPECT_TRUE(other.allowed.empty());
+}
+
 TEST(Router, RejectsDuplicatesAndBadPatterns) {
     Router router;
     router.Add(R("GET", "/x"));

@@ -72,14 +72,21 @@ test('X-Request-Id is generated, unique, and a valid incoming one is echoed', T,
 });
 
 test('unknown routes are 404 problem+json with the request id as instance', T, async () => {
-    for (const path of ['/no/such/route', '/api/v1/no-such-thing', '/api/v2/catalog']) {
+    for (const path of ['/api/no/such/route', '/api/v1/no-such-thing', '/api/v2/catalog', '/docs/nope.js', '/account/nope']) {
         const res = await request(`${srv.url}${path}`);
         const doc = assertProblem(res, 404);
         assert.ok(doc.title.length > 0);
     }
     const rid = randomUUID();
-    const res = await request(`${srv.url}/nope`, { headers: { 'X-Request-Id': rid } });
+    const res = await request(`${srv.url}/api/nope`, { headers: { 'X-Request-Id': rid } });
     assert.equal(assertProblem(res, 404).instance, rid);
+    // Other paths are the web console's pages (index.html when it is built, a page saying how to build it else),
+    // and a method the console does not take there is still a 404, not a 405.
+    const page = await request(`${srv.url}/no/such/page`);
+    assert.ok([200, 503].includes(page.status), `${page.status}`);
+    assert.match(page.headers['content-type'], /^text\/html/);
+    assert.match(page.headers['content-security-policy'], /script-src 'self'/);
+    assertProblem(await request(`${srv.url}/no/such/page`, { method: 'POST' }), 404);
 });
 
 test('a known path with the wrong method is 405 with Allow', T, async () => {
@@ -216,7 +223,7 @@ test('logs are JSON lines with ts, level, msg; each request has an access line',
 });
 
 test('problem types resolve to their documentation on this server', T, async () => {
-    const res = await fetch(`${srv.url}/no/such/route`);
+    const res = await fetch(`${srv.url}/api/no/such/route`);
     const problem = await res.json();
     const doc = new URL(problem.type, srv.url);
     assert.equal(doc.origin, new URL(srv.url).origin);
