@@ -1,8 +1,9 @@
 // `dihya generate` with stacks.mobile = react-native or flutter, from a structured spec with every field
-// type, a French free text, an Arabic free text and a minimal spec (no auth, one language, no back end),
-// each with another back end:
+// type, a French free text and an Arabic free text (without auth for react-native), plus for flutter a
+// minimal spec (no auth, one language, no back end), each with another back end:
 // - react-native: the Expo app under mobile/ installs from its lock file (npm ci, cached by lib/npm.mjs),
-//   type-checks (`npx tsc --noEmit`) and passes its own jest-expo suite (`npx jest --ci`);
+//   type-checks (`npx tsc --noEmit`) and passes its own jest-expo suite (`npx jest --ci`); one of them is
+//   bundled for Android by Metro and compiled to Hermes bytecode (`npx expo export`, offline);
 // - flutter: no Dart SDK installs here, so what can be checked is: pubspec.yaml parses and names only
 //   real packages, every .dart file parses without ERROR/MISSING nodes (tree-sitter Dart grammar), every
 //   import resolves to a file or a declared package, and the ARB translations agree with the
@@ -86,7 +87,14 @@ function minimal(mobile) {
 
 const SPECS = {
     'react-native': [
-        { name: 'every field type', file: 'rn-fields.yaml', text: everyFieldType('react-native', 'flask'), backend: 'flask' },
+        {
+            name: 'every field type',
+            file: 'rn-fields.yaml',
+            text: everyFieldType('react-native', 'flask'),
+            backend: 'flask',
+            // Metro bundles the app for Android and compiles it to Hermes bytecode (offline).
+            bundle: true,
+        },
         {
             name: 'French free text',
             file: 'rn-fr.txt',
@@ -100,10 +108,11 @@ const SPECS = {
             file: 'rn-ar.txt',
             text: 'تطبيق جوال لجمعية رياضية: إدارة الأعضاء والتدريبات، لكل عضو اسم وهاتف وتاريخ الميلاد. '
                 + 'الواجهة بالعربية والفرنسية.\n',
-            set: ['stacks.backend=fastapi'],
+            // Without auth: the other side of the templates' auth conditions, right to left by default.
+            set: ['stacks.backend=fastapi', 'features=i18n'],
             backend: 'fastapi',
+            features: ['i18n'],
         },
-        { name: 'minimal', file: 'rn-min.yaml', text: minimal('react-native'), backend: 'none' },
     ],
     flutter: [
         { name: 'every field type', file: 'fl-fields.yaml', text: everyFieldType('flutter', 'fastapi'), backend: 'fastapi' },
@@ -122,7 +131,7 @@ const SPECS = {
                 + 'مع حسابات للأطباء.\n',
             backend: 'express',
         },
-        { name: 'minimal', file: 'fl-min.yaml', text: minimal('flutter'), backend: 'none' },
+        { name: 'minimal', file: 'fl-min.yaml', text: minimal('flutter'), backend: 'none', features: [] },
     ],
 };
 
@@ -141,11 +150,8 @@ async function generate(stack, spec) {
     assert.equal(model.stacks.backend, spec.backend, `${stack} / ${spec.name}`);
     assert.ok(answers.packs.some((p) => p.name === stack), JSON.stringify(answers.packs));
     assert.ok(answers.packs.some((p) => p.name === 'mobile-common' && p.kind === 'library'), JSON.stringify(answers.packs));
-    if (spec.name !== 'minimal') {
-        // The pack implements both: free text keeps them instead of leaving them out.
-        assert.ok(model.features.includes('auth') && model.features.includes('i18n'),
-            `${stack} / ${spec.name}: features ${JSON.stringify(model.features)}`);
-    }
+    // The pack implements both: free text keeps them instead of leaving them out.
+    assert.deepEqual([...model.features].sort(), spec.features ?? ['auth', 'i18n'], `${stack} / ${spec.name}: features`);
     return { out, mobile: path.join(out, 'mobile'), model };
 }
 
@@ -205,6 +211,14 @@ for (const spec of SPECS['react-native']) {
         const expected = model.entities.length * (auth ? 9 : 7) + (auth ? 17 : 12);
         assert.equal(passed, expected, `${stack} / ${spec.name}: ${output.slice(-3000)}`);
         for (const entity of model.entities) assert.match(output, new RegExp(`PASS src/__tests__/${kebab(entity.name)}\\.test\\.tsx`));
+
+        if (spec.bundle) {
+            const bundle = path.join(dir, `${spec.file}.export`);
+            await step(stack, spec, mobile, 'env', ['EXPO_OFFLINE=1', 'npx', 'expo', 'export', '--platform', 'android',
+                '--output-dir', bundle], 600_000);
+            const js = path.join(bundle, '_expo/static/js/android');
+            assert.ok(readdirSync(js).some((f) => f.endsWith('.hbc')), `${stack} / ${spec.name}: no Hermes bundle in ${js}`);
+        }
     });
 }
 
