@@ -191,8 +191,8 @@ for (const spec of SPECS['react-native']) {
         assert.equal(lock.name, `${model.name}-mobile`);
         assert.deepEqual(lock.packages[''].dependencies, pkg.dependencies, 'the lock file is the one of package.json');
         for (const entity of model.entities) {
-            assert.ok(existsSync(path.join(mobile, `src/entities/${kebab(entity.name)}.ts`)), entity.name);
-            assert.ok(existsSync(path.join(mobile, `src/__tests__/${kebab(entity.name)}.test.tsx`)), entity.name);
+            assert.ok(existsSync(path.join(mobile, `src/entities/${kebab(entity.name)}.entity.ts`)), entity.name);
+            assert.ok(existsSync(path.join(mobile, `src/__tests__/entities/${kebab(entity.name)}.test.tsx`)), entity.name);
         }
         const auth = model.features.includes('auth');
         assert.equal(existsSync(path.join(mobile, 'src/screens/SignInScreen.tsx')), auth);
@@ -210,7 +210,7 @@ for (const spec of SPECS['react-native']) {
         // (3, +3 with auth), the API client (3, +2) and the form values (6).
         const expected = model.entities.length * (auth ? 9 : 7) + (auth ? 17 : 12);
         assert.equal(passed, expected, `${stack} / ${spec.name}: ${output.slice(-3000)}`);
-        for (const entity of model.entities) assert.match(output, new RegExp(`PASS src/__tests__/${kebab(entity.name)}\\.test\\.tsx`));
+        for (const entity of model.entities) assert.match(output, new RegExp(`PASS src/__tests__/entities/${kebab(entity.name)}\\.test\\.tsx`));
 
         if (spec.bundle) {
             const bundle = path.join(dir, `${spec.file}.export`);
@@ -262,7 +262,7 @@ for (const spec of SPECS.flutter) {
         assert.ok(files.includes('lib/main.dart') && files.includes('test/widget_test.dart'), files.join(' '));
         for (const entity of model.entities) {
             assert.ok(files.includes(`lib/src/entities/${snake(entity.name)}_entity.dart`), `${where}: ${entity.name}`);
-            assert.ok(files.includes(`test/${snake(entity.name)}_test.dart`), `${where}: ${entity.name}`);
+            assert.ok(files.includes(`test/entities/${snake(entity.name)}_test.dart`), `${where}: ${entity.name}`);
         }
         const auth = model.features.includes('auth');
         assert.equal(files.includes('lib/src/screens/sign_in_screen.dart'), auth);
