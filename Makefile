@@ -28,7 +28,7 @@ run: build
 
 ## Every test: unit (SQLite), storage again on a real PostgreSQL, black-box with real clients.
 test: build
-	cd $(BUILD) && ctest --output-on-failure --timeout 600 -j $(JOBS)
+	cd $(BUILD) && ctest --output-on-failure --timeout 900 -j $(JOBS)
 
 FUZZ_REPLAYS = fuzz_http_request fuzz_json_dto fuzz_spec fuzz_analyze fuzz_pack fuzz_archive fuzz_jwt
 
@@ -38,7 +38,7 @@ sanitize: bootstrap
 	    -DDIHYA_SANITIZE=address,undefined -DDIHYA_WERROR=$(WERROR) $(CMAKE_FLAGS)
 	cmake --build $(ASAN_BUILD) -j $(JOBS) --target dihya_unit_tests $(FUZZ_REPLAYS)
 	cd $(ASAN_BUILD) && ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
-	    ctest --output-on-failure --timeout 600 -j $(JOBS)
+	    ctest --output-on-failure --timeout 900 -j $(JOBS)
 
 ## libFuzzer targets (clang, ASan + UBSan) for every parser of outside input, FUZZ_SECONDS each (docs/security.md).
 FUZZ_BUILD   ?= build-fuzz
