@@ -17,6 +17,7 @@
 #include "analyze/naming.hpp"
 #include "analyze/structure.hpp"
 #include "analyze/text.hpp"
+#include "core/text.hpp"
 #include "model/names.hpp"
 #include "model/reserved_words.hpp"
 #include "model/utf8.hpp"
@@ -133,8 +134,36 @@ public:
     }
 
 private:
-    void Assume(std::string field, std::string message) {
-        out_.assumptions.push_back({std::move(field), std::move(message)});
+    using Spans = std::vector<std::pair<std::size_t, std::size_t>>;
+
+    void Assume(std::string field, std::string message, Spans spans = {}) {
+        out_.assumptions.push_back({std::move(field), std::move(message), std::move(spans)});
+    }
+
+    /// The UTF-16 offset of a byte offset of the text (computed once).
+    std::size_t Utf16(std::size_t byte) {
+        if (utf16_.empty()) {
+            utf16_.assign(text_.size() + 1, 0);
+            std::size_t units = 0;
+            std::size_t i = 0;
+            while (i < text_.size()) {
+                const std::size_t at = i;
+                char32_t cp = 0;
+                model::utf8::Next(text_, i, cp);
+                for (std::size_t b = at; b < i && b < utf16_.size(); ++b) utf16_[b] = units;
+                units += cp >= 0x10000 ? 2 : 1;
+            }
+            utf16_[text_.size()] = units;
+        }
+        return utf16_[std::min(byte, text_.size())];
+    }
+
+    /// The span of a byte range of the text.
+    std::pair<std::size_t, std::size_t> SpanOf(std::size_t begin, std::size_t end) {
+        return {Utf16(begin), Utf16(end)};
+    }
+    std::pair<std::size_t, std::size_t> SpanOf(const Mention& m) {
+        return SpanOf(T()[m.first].begin, T()[m.first + m.count - 1].end);
     }
 
     const std::vector<Token>& T() const { return tokens_.tokens; }
@@ -150,6 +179,7 @@ private:
         std::vector<int> words(domains.size(), 0);
         std::vector<std::vector<std::string>> why(domains.size());
         std::map<std::string, int> per_term;
+        std::vector<Spans> where(domains.size());
         const auto index = [&](const std::string& domain) {
             for (std::size_t i = 0; i < domains.size(); ++i) {
                 if (domains[i].name == domain) return i;
@@ -166,6 +196,7 @@ private:
             score[i] += 2;
             ++words[i];
             if (why[i].size() < 4) AddUnique(why[i], Surface(text_, T(), m));
+            if (where[i].size() < 8) where[i].push_back(SpanOf(m));
         }
         for (const ChosenEntity& c : chosen_) {
             if (c.spec == nullptr || c.spec->domains.empty()) continue;
@@ -198,8 +229,10 @@ private:
             if (best < domains.size() && score[best] > 0) {
                 std::vector<std::string> quoted;
                 for (const std::string& w : why[best]) quoted.push_back(Quoted(w));
-                Assume("domain", "not enough to recognise " + domains[best].name + " (only " + Join(quoted, ", ") +
-                                     " among what the text names): custom");
+                Assume("domain",
+                       "not enough to recognise " + domains[best].name + " (only " + Join(quoted, ", ") +
+                           " among what the text names): custom",
+                       where[best]);
             } else {
                 Assume("domain", "no known domain recognised: custom");
             }
@@ -212,7 +245,7 @@ private:
         domain_ = &domains[best];
         std::vector<std::string> quoted;
         for (const std::string& w : why[best]) quoted.push_back(Quoted(w));
-        Assume("domain", "recognised " + out_.domain + " from " + Join(quoted, ", "));
+        Assume("domain", "recognised " + out_.domain + " from " + Join(quoted, ", "), where[best]);
     }
 
     std::string Alias(const std::string& entity) const {
@@ -568,11 +601,13 @@ private:
         }
         for (const ChosenEntity& c : chosen_) {
             model_.entities.push_back(BuildEntity(c));
+            if (!c.surface.empty()) out_.entity_words[c.name] = c.surface;
             const std::string snake = model::MakeNames(c.name).snake;
-            if (!c.surface.empty() && c.term != snake) {
-                Assume("entities." + c.name, "entity \xC2\xAB" + c.surface + "\xC2\xBB named " + c.name);
-            } else if (!c.surface.empty() && c.spec == nullptr) {
-                Assume("entities." + c.name, "entity \xC2\xAB" + c.surface + "\xC2\xBB named " + c.name);
+            const Spans at = c.surface.empty() || c.first >= T().size()
+                                 ? Spans{}
+                                 : Spans{SpanOf(T()[c.first].begin, T()[c.first].begin + c.surface.size())};
+            if (!c.surface.empty() && (c.term != snake || c.spec == nullptr)) {
+                Assume("entities." + c.name, "entity \xC2\xAB" + c.surface + "\xC2\xBB named " + c.name, at);
             }
         }
     }
@@ -789,8 +824,10 @@ private:
                 AddUnique(named, m.term->key);
             } else if (!Contains(unsupported_locales_, m.term->key)) {
                 unsupported_locales_.push_back(m.term->key);
-                Assume("locales", Quoted(Surface(text_, T(), m)) +
-                                      " is not a supported language (supported: " + Join(vocab_.locales, ", ") + ")");
+                Assume("locales",
+                       Quoted(Surface(text_, T(), m)) +
+                           " is not a supported language (supported: " + Join(vocab_.locales, ", ") + ")",
+                       {SpanOf(m)});
             }
         }
         const std::string& lang = out_.language;
@@ -942,6 +979,7 @@ private:
             const StackSpec* s = &lex_.stacks()[m.term->stack];
             auto& list = named[s->kind];
             if (std::find(list.begin(), list.end(), s) == list.end()) list.push_back(s);
+            stack_spans_[s].push_back(SpanOf(m));
         }
         const std::pair<std::string, std::string*> single[] = {
             {"frontend", &model_.stacks.frontend},     {"backend", &model_.stacks.backend},
@@ -953,7 +991,7 @@ private:
         std::vector<std::string> devops;
         for (const StackSpec* s : named["devops"]) {
             if (s->unsupported) {
-                Assume("stacks.devops", s->label + " is not available: used " + s->value);
+                Assume("stacks.devops", s->label + " is not available: used " + s->value, stack_spans_[s]);
             }
             if (s->value == "compose" && !Contains(devops, "docker")) devops.push_back("docker");
             if (Contains(Allowed(vocab_, "devops"), s->value)) AddUnique(devops, s->value);
@@ -989,13 +1027,13 @@ private:
         slot = chosen->value;
         if (kind == "mobile" && chosen->generic && model_.stacks.frontend == "vue") slot = "flutter";
         if (chosen->unsupported) {
-            Assume("stacks." + kind, chosen->label + " is not available: chose " + slot);
+            Assume("stacks." + kind, chosen->label + " is not available: chose " + slot, stack_spans_[chosen]);
         } else if (chosen->generic && chosen->value != "none") {
-            Assume("stacks." + kind, chosen->label + " named without a framework: chose " + slot);
+            Assume("stacks." + kind, chosen->label + " named without a framework: chose " + slot, stack_spans_[chosen]);
         }
         for (const StackSpec* s : named) {
             if (s != chosen && !s->generic && !s->unsupported && s->value != slot) {
-                Assume("stacks." + kind, "also named " + s->label + ": kept " + slot);
+                Assume("stacks." + kind, "also named " + s->label + ": kept " + slot, stack_spans_[s]);
             }
         }
     }
@@ -1254,6 +1292,8 @@ private:
     const model::Vocabulary& vocab_;
     std::string_view text_;
     const Budget& budget_;
+    std::vector<std::size_t> utf16_;                 // byte offset → UTF-16 offset (see Utf16)
+    std::map<const StackSpec*, Spans> stack_spans_;  // where each named technology is written
     TokenizedText tokens_;
     std::vector<Mention> mentions_;
     std::vector<int> entity_mention_over_;  // see IndexMentions
@@ -1354,18 +1394,148 @@ Result<Analysis> AnalyzePrototypeForm(Analyzer& analyzer, const PrototypeForm& f
     return a;
 }
 
+namespace {
+
+std::string Folded(std::string_view s) {
+    std::string out;
+    for (const Token& t : Tokenize(s).tokens) out += (out.empty() ? "" : " ") + t.norm;
+    return out;
+}
+
+Error CorrectionError(std::size_t i, const std::string& key, const std::string& reason) {
+    const std::string field = "corrections[" + std::to_string(i) + "]." + key;
+    return MakeError(ErrorCode::kInvalidArgument, field + ": " + reason, {{field, reason}});
+}
+
+/// The entity a correction names: by its name (case-insensitive) or by the words of the text that named it.
+model::Entity* FindCorrected(Analysis& a, const std::string& name) {
+    const std::string folded = Folded(name);
+    for (model::Entity& e : a.model.entities) {
+        if (AsciiLower(e.name) == AsciiLower(name)) return &e;
+        const auto w = a.entity_words.find(e.name);
+        if (w != a.entity_words.end() && !folded.empty() && Folded(w->second) == folded) return &e;
+    }
+    return nullptr;
+}
+
+void DropEntity(Analysis& a, const std::string& name) {
+    std::erase_if(a.model.entities, [&](const model::Entity& e) { return e.name == name; });
+    for (model::Entity& e : a.model.entities) {
+        std::erase_if(e.fields,
+                      [&](const model::Field& f) { return f.type == model::FieldType::kRef && f.ref == name; });
+    }
+    a.entity_words.erase(name);
+}
+
+std::string KnownEntities(const Analysis& a) {
+    std::vector<std::string> names;
+    for (const model::Entity& e : a.model.entities) names.push_back(e.name);
+    return names.empty() ? "there are none" : "entities: " + Join(names, ", ");
+}
+
+}  // namespace
+
+Result<void> ApplyCorrections(Analysis& a, const std::vector<Correction>& corrections, const model::Vocabulary& vocab) {
+    for (std::size_t i = 0; i < corrections.size(); ++i) {
+        const Correction& c = corrections[i];
+        if (c.kind == "role") {
+            if (Trim(c.word).empty()) return CorrectionError(i, "word", "is required: the word that names a role");
+            const std::string role = model::MakeNames(c.word).snake;
+            if (role.empty()) return CorrectionError(i, "word", "gives no role name");
+            if (model::Entity* e = FindCorrected(a, c.word)) {
+                const std::string name = e->name;
+                DropEntity(a, name);
+                a.assumptions.push_back({"corrections", Quoted(c.word) + " is a role: " + name + " left out", {}});
+            }
+            if (!Contains(a.model.roles, role)) a.model.roles.push_back(role);
+            a.assumptions.push_back({"corrections", "role " + role + " added", {}});
+        } else if (c.kind == "not_entity") {
+            model::Entity* e = FindCorrected(a, c.entity);
+            if (e == nullptr)
+                return CorrectionError(i, "entity", "no entity " + Quoted(c.entity) + " (" + KnownEntities(a) + ")");
+            const std::string name = e->name;
+            DropEntity(a, name);
+            a.assumptions.push_back({"corrections", name + " is not an entity: left out", {}});
+        } else if (c.kind == "rename") {
+            model::Entity* e = FindCorrected(a, c.entity);
+            if (e == nullptr)
+                return CorrectionError(i, "entity", "no entity " + Quoted(c.entity) + " (" + KnownEntities(a) + ")");
+            const std::string to = model::MakeNames(c.to).pascal;
+            if (to.empty()) return CorrectionError(i, "to", "gives no entity name");
+            const std::string old = e->name;
+            e->name = to;
+            for (model::Entity& other : a.model.entities) {
+                for (model::Field& f : other.fields) {
+                    if (f.type == model::FieldType::kRef && f.ref == old) f.ref = to;
+                }
+            }
+            if (auto w = a.entity_words.extract(old)) {
+                w.key() = to;
+                a.entity_words.insert(std::move(w));
+            }
+            a.assumptions.push_back({"corrections", old + " renamed " + to, {}});
+        } else if (c.kind == "values") {
+            model::Entity* e = FindCorrected(a, c.entity);
+            if (e == nullptr)
+                return CorrectionError(i, "entity", "no entity " + Quoted(c.entity) + " (" + KnownEntities(a) + ")");
+            const std::string field = model::MakeNames(c.field).snake;
+            if (field.empty()) return CorrectionError(i, "field", "is required: the field whose values these are");
+            if (c.values.size() < 2) return CorrectionError(i, "values", "an enum needs at least two values");
+            std::vector<std::string> values;
+            for (const std::string& v : c.values) {
+                const std::string id = model::MakeNames(v).snake;
+                if (id.empty()) return CorrectionError(i, "values", Quoted(v) + " gives no value name");
+                AddUnique(values, id);
+            }
+            auto it = std::find_if(e->fields.begin(), e->fields.end(),
+                                   [&](const model::Field& f) { return f.name == field; });
+            if (it == e->fields.end()) {
+                model::Field f;
+                f.name = field;
+                e->fields.push_back(std::move(f));
+                it = e->fields.end() - 1;
+            }
+            it->type = model::FieldType::kEnum;
+            it->values = std::move(values);
+            it->ref.clear();
+            a.assumptions.push_back(
+                {"corrections", e->name + "." + field + " is an enum: " + Join(it->values, ", "), {}});
+        } else {
+            return CorrectionError(
+                i, "kind", "unknown correction " + Quoted(c.kind) + " (known: role, not_entity, rename, values)");
+        }
+    }
+    auto parsed = model::ParseModelValue(model::ToSpec(a.model), "corrected analysis", vocab);
+    if (!parsed) {
+        Error e = parsed.take_error();
+        e.message = "the corrected model is not valid: " + e.message;
+        return e;
+    }
+    a.model = std::move(parsed.value());
+    return Ok();
+}
+
 json::value AnalysisToJson(const Analysis& analysis) {
     json::object out;
     out["model"] = model::ToJson(analysis.model);
     json::array assumptions;
     for (const Assumption& a : analysis.assumptions) {
-        assumptions.push_back(json::object{{"field", a.field}, {"message", a.message}});
+        json::object o{{"field", a.field}, {"message", a.message}};
+        if (!a.spans.empty()) {
+            json::array spans;
+            for (const auto& [start, end] : a.spans) spans.push_back(json::object{{"start", start}, {"end", end}});
+            o["spans"] = std::move(spans);
+        }
+        assumptions.push_back(std::move(o));
     }
     out["assumptions"] = std::move(assumptions);
     out["language"] = analysis.language;
     out["domain"] = analysis.domain;
     out["domain_confidence"] = analysis.domain_confidence;
     out["engine"] = analysis.engine;
+    json::object words;
+    for (const auto& [name, surface] : analysis.entity_words) words[name] = surface;
+    out["entity_words"] = std::move(words);
     return out;
 }
 

@@ -4,9 +4,11 @@
 // {"spec", "type", "stack"}) → a validated ProjectModel plus what was assumed and the domain recognised.
 
 #include <cstddef>
+#include <map>
 #include <memory>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include <boost/json/value.hpp>
@@ -26,16 +28,42 @@ inline constexpr std::size_t kMaxTextLength = 100000;
 struct Assumption final {
     std::string field;
     std::string message;
+    /// Where in the text it comes from (none when nothing in the text said it): [start, end) as UTF-16 code unit
+    /// offsets (JavaScript string indices), so that a page can highlight them in the text as typed.
+    std::vector<std::pair<std::size_t, std::size_t>> spans;
 };
 
 struct Analysis final {
     model::ProjectModel model;
     std::vector<Assumption> assumptions;
+    /// Entity name → the words of the text that named it (its label in the text's language), when the text did.
+    std::map<std::string, std::string> entity_words;
     std::string language;  // "fr" | "en" | "ar" (detected)
     std::string domain;    // recognised domain or "custom"
     double domain_confidence = 0;
     std::string engine = "rules";
 };
+
+/// A person's correction of an analysis, applied on top of it (ApplyCorrections):
+/// - `role`: `word` names a role of the people who use the system, not an entity (the entity it named goes; the role
+///   is added);
+/// - `not_entity`: `entity` is not a record the system keeps (it goes, with the fields that referred to it);
+/// - `rename`: `entity` is called `to`;
+/// - `values`: `field` of `entity` is an enum of `values` (added when the entity has no such field).
+struct Correction final {
+    std::string kind;
+    std::string word;
+    std::string entity;
+    std::string field;
+    std::string to;
+    std::vector<std::string> values;
+};
+
+/// Applies `corrections` in order to `analysis` and validates the result; each applied correction adds an
+/// assumption on "corrections". kInvalidArgument naming `corrections[i].<key>` when one cannot apply (an unknown
+/// entity, a name the model refuses...). Engine-independent: works on any engine's analysis.
+Result<void> ApplyCorrections(Analysis& analysis, const std::vector<Correction>& corrections,
+                              const model::Vocabulary& vocab);
 
 /// The prototype's request form: {"spec": "<free text>", "type": "webapp", "stack": "react+flask"}.
 struct PrototypeForm final {

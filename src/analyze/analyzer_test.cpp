@@ -594,6 +594,56 @@ TEST(AnalyzeStructure, ArabicAttachedPronouns) {
     EXPECT_TRUE(Has(EntityNames(a), "Animal"));
 }
 
+TEST(AnalyzeCorrections, SpansPointAtTheWordsAndCorrectionsApply) {
+    const std::string text =
+        "Une application pour une clinique en React avec Laravel : les patients et les rendez-vous.";
+    const Analysis a = MustAnalyze(text);
+    const auto find = [&](std::string_view field) {
+        return std::find_if(a.assumptions.begin(), a.assumptions.end(),
+                            [&](const Assumption& x) { return x.field == field; });
+    };
+    const auto domain = find("domain");
+    ASSERT_NE(domain, a.assumptions.end());
+    ASSERT_FALSE(domain->spans.empty());
+    EXPECT_EQ(text.substr(domain->spans[0].first, domain->spans[0].second - domain->spans[0].first), "clinique");
+    const auto backend = find("stacks.backend");
+    ASSERT_NE(backend, a.assumptions.end());
+    ASSERT_EQ(backend->spans.size(), 1u);
+    EXPECT_EQ(text.substr(backend->spans[0].first, backend->spans[0].second - backend->spans[0].first), "Laravel");
+    EXPECT_EQ(a.entity_words.at("Appointment"), "rendez-vous");
+    // UTF-16 offsets: after an Arabic word (two bytes a letter, one unit), an offset counts letters.
+    const Analysis ar = MustAnalyze("تطبيق لعيادة: المرضى والمواعيد. Laravel");
+    bool laravel = false;
+    for (const Assumption& x : ar.assumptions) {
+        for (const auto& [start, end] : x.spans) laravel = laravel || (start == 32 && end == 39);
+    }
+    EXPECT_TRUE(laravel);
+
+    Analysis c = a;
+    ASSERT_TRUE(ApplyCorrections(c,
+                                 {{"rename", "", "rendez-vous", "", "Visit", {}},
+                                  {"values", "", "Visit", "status", "", {"booked", "seen", "cancelled"}},
+                                  {"role", "secretaire", "", "", "", {}},
+                                  {"not_entity", "", "Patient", "", "", {}}},
+                                 Vocab())
+                    .ok());
+    const model::Entity* visit = FindEntity(c, "Visit");
+    ASSERT_NE(visit, nullptr);
+    EXPECT_EQ(FindField(*visit, "status")->values, (std::vector<std::string>{"booked", "seen", "cancelled"}));
+    EXPECT_EQ(FindEntity(c, "Patient"), nullptr);
+    EXPECT_EQ(FindEntity(c, "Appointment"), nullptr);
+    for (const auto& e : c.model.entities) {
+        for (const auto& f : e.fields) EXPECT_NE(f.ref, "Patient") << "refs to a dropped entity go too";
+    }
+    EXPECT_NE(std::find(c.model.roles.begin(), c.model.roles.end(), "secretaire"), c.model.roles.end());
+    Analysis bad = a;
+    auto refused = ApplyCorrections(bad, {{"rename", "", "Nope", "", "X", {}}}, Vocab());
+    ASSERT_FALSE(refused.ok());
+    EXPECT_TRUE(refused.error().details.contains("corrections[0].entity"));
+    EXPECT_FALSE(ApplyCorrections(bad, {{"values", "", "Patient", "status", "", {"one"}}}, Vocab()).ok());
+    EXPECT_FALSE(ApplyCorrections(bad, {{"shout", "", "", "", "", {}}}, Vocab()).ok());
+}
+
 // --- the corpus ----------------------------------------------------------------------------------------------------
 
 std::string ReadFile(const std::filesystem::path& path) {

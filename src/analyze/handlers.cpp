@@ -6,13 +6,24 @@
 
 namespace dihya::analyze {
 
+struct CorrectionDto {
+    std::string kind;
+    std::optional<std::string> word;
+    std::optional<std::string> entity;
+    std::optional<std::string> field;
+    std::optional<std::string> to;
+    std::optional<std::vector<std::string>> values;
+};
+BOOST_DESCRIBE_STRUCT(CorrectionDto, (), (kind, word, entity, field, to, values))
+
 struct AnalyzeRequest {
     std::optional<std::string> text;
     std::optional<std::string> spec;
     std::optional<std::string> type;
     std::optional<std::string> stack;
+    std::optional<std::vector<CorrectionDto>> corrections;
 };
-BOOST_DESCRIBE_STRUCT(AnalyzeRequest, (), (text, spec, type, stack))
+BOOST_DESCRIBE_STRUCT(AnalyzeRequest, (), (text, spec, type, stack, corrections))
 
 }  // namespace dihya::analyze
 
@@ -24,7 +35,24 @@ struct dihya::dto::Rules<dihya::analyze::AnalyzeRequest> {
                 {"spec", {.description = "prototype form: the specification text", .max_length = max}},
                 {"type",
                  {.description = "prototype form: webapp, mobile, api, ai, blockchain, fullstack", .max_length = 40}},
-                {"stack", {.description = "prototype form: technologies, e.g. react+flask", .max_length = 200}}};
+                {"stack", {.description = "prototype form: technologies, e.g. react+flask", .max_length = 200}},
+                {"corrections",
+                 {.description = "a person's corrections, applied on top of the analysis in order: "
+                                 "{kind: role, word}, {kind: not_entity, entity}, {kind: rename, entity, to}, "
+                                 "{kind: values, entity, field, values}",
+                  .max_items = 100}}};
+    }
+};
+
+template <>
+struct dihya::dto::Rules<dihya::analyze::CorrectionDto> {
+    static FieldRules Get() {
+        return {{"kind", {.one_of = {"role", "not_entity", "rename", "values"}}},
+                {"word", {.max_length = 100}},
+                {"entity", {.max_length = 100}},
+                {"field", {.max_length = 100}},
+                {"to", {.max_length = 100}},
+                {"values", {.max_items = 100}}};
     }
 };
 
@@ -73,7 +101,10 @@ void Register(http::App& app, Analyzer& analyzer, const model::Vocabulary& vocab
         .operation_id = "analyzeSpecification",
         .summary = "Understand a free-text specification",
         .description = "French, English or Arabic text → the ProjectModel it describes, the domain recognised and "
-                       "every assumption made. Also accepts the prototype's form {spec, type, stack}. "
+                       "every assumption made (with `spans`: where in the text it comes from, as UTF-16 offsets), "
+                       "and `entity_words`: the words that named each entity. Also accepts the prototype's form "
+                       "{spec, type, stack}. `corrections` re-run the analysis with a person's fixes (this word "
+                       "is a role, this is not an entity, rename, these are enum values). "
                        "Deterministic: the same text always gives the same answer. Texts are limited to 100,000 "
                        "characters; an analysis stops after `limits.analyze_budget_ms` (5 s) from the request's "
                        "arrival (504) or as soon as its client closes the connection.",
@@ -93,6 +124,16 @@ void Register(http::App& app, Analyzer& analyzer, const model::Vocabulary& vocab
                 if (!req) return http::Response::Problem(req.error(), request.request_id);
                 auto analysis = Run(analyzer, vocabulary, *req, http::BudgetOf(request, limit, "the analysis"));
                 if (!analysis) return http::Response::Problem(analysis.error(), request.request_id);
+                if (req->corrections) {
+                    std::vector<Correction> corrections;
+                    for (const CorrectionDto& c : *req->corrections) {
+                        corrections.push_back({c.kind, c.word.value_or(""), c.entity.value_or(""), c.field.value_or(""),
+                                               c.to.value_or(""), c.values.value_or(std::vector<std::string>{})});
+                    }
+                    if (auto applied = ApplyCorrections(*analysis, corrections, vocabulary); !applied) {
+                        return http::Response::Problem(applied.error(), request.request_id);
+                    }
+                }
                 return http::Response::Json(200, AnalysisToJson(*analysis));
             },
     });

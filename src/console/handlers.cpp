@@ -20,9 +20,8 @@ constexpr std::string_view kConsoleCsp =
     "connect-src 'self'; manifest-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'";
 
 /// Paths that belong to the server, never to the console's pages: a miss there is a 404, not index.html.
-constexpr std::array<std::string_view, 9> kServerPrefixes = {"/api/",    "/api",    "/docs",    "/graphql",
-                                                             "/healthz", "/readyz", "/metrics", "/account/",
-                                                             "/.well-known/"};
+constexpr std::array<std::string_view, 9> kServerPrefixes = {
+    "/api/", "/api", "/docs", "/graphql", "/healthz", "/readyz", "/metrics", "/account/", "/.well-known/"};
 
 bool ServerPath(std::string_view path) {
     for (std::string_view p : kServerPrefixes) {
@@ -46,7 +45,8 @@ void Register(http::App& app) {
                 http::Response r = http::Response::Text(
                     503,
                     "<!doctype html><html lang=\"en\"><meta charset=\"utf-8\"><title>Dihya</title>"
-                    "<p>The web console is not built in " + dist.string() +
+                    "<p>The web console is not built in " +
+                        dist.string() +
                         ": run <code>make build</code>. The API documentation is at <a href=\"/docs\">/docs</a>.</p>",
                     "text/html; charset=utf-8");
                 r.headers.Set("Content-Security-Policy", std::string(kConsoleCsp));

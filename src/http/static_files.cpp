@@ -31,10 +31,9 @@ bool SafeStaticPath(const std::string& path) {
         const std::size_t slash = path.find('/', start);
         const std::size_t end = slash == std::string::npos ? path.size() : slash;
         if (end == start || path[start] == '.') return false;
-        const bool plain = std::all_of(path.begin() + static_cast<std::ptrdiff_t>(start),
-                                       path.begin() + static_cast<std::ptrdiff_t>(end), [](unsigned char c) {
-                                           return std::isalnum(c) || c == '.' || c == '-' || c == '_';
-                                       });
+        const bool plain = std::all_of(
+            path.begin() + static_cast<std::ptrdiff_t>(start), path.begin() + static_cast<std::ptrdiff_t>(end),
+            [](unsigned char c) { return std::isalnum(c) || c == '.' || c == '-' || c == '_'; });
         if (!plain) return false;
         if (slash == std::string::npos) break;
         start = slash + 1;

@@ -15,11 +15,18 @@
 
 namespace dihya::projects::dto_types {
 
+struct SpanDto {
+    std::int64_t start = 0;
+    std::int64_t end = 0;
+};
+BOOST_DESCRIBE_STRUCT(SpanDto, (), (start, end))
+
 struct AssumptionDto {
     std::string field;
     std::string message;
+    std::optional<std::vector<SpanDto>> spans;  // where in source_text (UTF-16 offsets)
 };
-BOOST_DESCRIBE_STRUCT(AssumptionDto, (), (field, message))
+BOOST_DESCRIBE_STRUCT(AssumptionDto, (), (field, message, spans))
 
 struct ProjectLinksDto {
     std::string self;
@@ -263,7 +270,16 @@ d::ProjectDto ToDto(const Project& p) {
     d::ProjectDto out{p.id,         p.owner_id,    p.name,  p.title,   p.description,
                       p.spec,       p.source_text, {},      p.version, static_cast<std::int64_t>(p.entity_count),
                       p.created_at, p.updated_at,  Links(p)};
-    for (const auto& a : p.assumptions) out.assumptions.push_back({a.field, a.message});
+    for (const auto& a : p.assumptions) {
+        d::AssumptionDto dto{a.field, a.message, std::nullopt};
+        if (!a.spans.empty()) {
+            dto.spans.emplace();
+            for (const auto& [start, end] : a.spans) {
+                dto.spans->push_back({static_cast<std::int64_t>(start), static_cast<std::int64_t>(end)});
+            }
+        }
+        out.assumptions.push_back(std::move(dto));
+    }
     return out;
 }
 

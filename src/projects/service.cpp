@@ -27,7 +27,15 @@ json::value ParseJson(const std::string& text, json::value fallback) {
 
 std::string AssumptionsText(const std::vector<analyze::Assumption>& assumptions) {
     json::array out;
-    for (const auto& a : assumptions) out.push_back(json::object{{"field", a.field}, {"message", a.message}});
+    for (const auto& a : assumptions) {
+        json::object o{{"field", a.field}, {"message", a.message}};
+        if (!a.spans.empty()) {
+            json::array spans;
+            for (const auto& [start, end] : a.spans) spans.push_back(json::array{start, end});
+            o["spans"] = std::move(spans);
+        }
+        out.push_back(std::move(o));
+    }
     return json::serialize(out);
 }
 
@@ -39,8 +47,19 @@ std::vector<analyze::Assumption> ParseAssumptions(const std::string& text) {
         if (!item.is_object()) continue;
         const auto* field = item.as_object().if_contains("field");
         const auto* message = item.as_object().if_contains("message");
-        out.push_back({field != nullptr && field->is_string() ? std::string(field->as_string()) : "",
-                       message != nullptr && message->is_string() ? std::string(message->as_string()) : ""});
+        analyze::Assumption a{field != nullptr && field->is_string() ? std::string(field->as_string()) : "",
+                              message != nullptr && message->is_string() ? std::string(message->as_string()) : "",
+                              {}};
+        if (const auto* spans = item.as_object().if_contains("spans"); spans != nullptr && spans->is_array()) {
+            for (const auto& span : spans->as_array()) {
+                if (!span.is_array() || span.as_array().size() != 2 || !span.as_array()[0].is_int64() ||
+                    !span.as_array()[1].is_int64()) {
+                    continue;
+                }
+                a.spans.emplace_back(span.as_array()[0].as_int64(), span.as_array()[1].as_int64());
+            }
+        }
+        out.push_back(std::move(a));
     }
     return out;
 }
