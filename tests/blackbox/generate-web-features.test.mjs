@@ -141,7 +141,7 @@ async function everyFeature(frontend, { typeCheck }) {
     assert.match(plain, /✓ src\/features\/search\.test\.tsx? > search > offers no search where there is no text to search in/);
     assert.match(plain, /✓ src\/features\/AdminPage\.test\.tsx? > administration page > is refused to the other roles/);
     assert.match(plain, /✓ src\/features\/analytics\.test\.tsx? > page views > sends none when the browser asks not to be tracked/);
-    assert.match(plain, /✓ src\/features\/live\.test\.tsx? > live updates \(GET \/api\/events\) > opens one stream for every listener/);
+    assert.match(plain, /✓ src\/features\/live\.test\.tsx? > live updates \(GET \/api\/live\) > opens one stream for every listener/);
     assert.match(plain, /✓ src\/features\/realtime\.test\.tsx? > live updates > reload a list page when a row of its entity changes/);
     assert.match(plain, /✓ src\/features\/NotificationBell\.test\.tsx? > notifications > show the unread count, the list, and mark them read/);
     assert.match(plain, /✓ src\/features\/PaymentsPage\.test\.tsx? > payments page > starts a payment in the smallest unit/);
@@ -163,7 +163,7 @@ test('without accounts the features are open to everyone: the React suite passes
     await run('npx', ['tsc', '--noEmit'], { cwd: front, timeout: 300_000, env: npmEnv() });
     const plain = await vitest(front);
     assert.match(plain, /✓ src\/features\/AdminPage\.test\.ts > administration page > is in the menu/);
-    assert.match(plain, /✓ src\/features\/live\.test\.ts > live updates \(GET \/api\/events\) > opens a new stream after a failure/);
+    assert.match(plain, /✓ src\/features\/live\.test\.ts > live updates \(GET \/api\/live\) > opens a new stream after a failure/);
 });
 
 test('uploads is refused by the web front ends until they implement it, naming the feature', T, async () => {
