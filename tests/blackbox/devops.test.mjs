@@ -96,7 +96,7 @@ for (const [name, features] of Object.entries(kSpecs)) {
 // name → [spec, the --set options]; the specs name no stacks, so the defaults apply (react, express,
 // docker+compose+actions).
 const kProjects = {
-    'react-express': ['live', []],
+    'react-express': ['files', []],
     'express': ['files', ['--set', 'stacks.frontend=none']],
     'react-flask': ['live', ['--set', 'stacks.backend=flask']],
     'flask-files': ['files', ['--set', 'stacks.frontend=none', '--set', 'stacks.backend=flask']],
@@ -581,10 +581,14 @@ describe('generated devops files', () => {
                     const template = read(context, 'nginx/default.conf.template');
                     assert.match(template, /listen 80;/);
                     assert.equal(/location \/api\//.test(template), servicesOf(root).includes('backend'));
-                    // The live stream passes without buffering, when there is one.
-                    const realtime = readJson(root, '.dihya/answers.json').model.features.includes('realtime');
+                    // The live stream passes without buffering, when there is one; uploads pass nginx's default
+                    // body limit (1 MB), when there are some.
+                    const { features } = readJson(root, '.dihya/answers.json').model;
+                    const withApi = servicesOf(root).includes('backend');
                     assert.equal(/location = \/api\/live \{(?:(?!\n {4}\})[\s\S])*proxy_buffering off;/.test(template),
-                        realtime && servicesOf(root).includes('backend'));
+                        features.includes('realtime') && withApi);
+                    assert.equal(/location \/api\/ \{(?:(?!\n {4}\})[\s\S])*client_max_body_size 16m;/.test(template),
+                        features.includes('uploads') && withApi);
                     assert.match(read(context, 'src/api/client.ts'), /import\.meta\.env\.VITE_API_URL \?\? ''/);
                     assert.equal(stageEnv(stages[0]).VITE_API_URL, '', 'the app calls /api on its own origin');
                 }
@@ -843,6 +847,19 @@ describe('image rehearsals', () => {
         assert.equal(body.items[0].full_name, 'Ada Lovelace');
         assert.ok(await login(web, 'admin@example.com', 'correct horse'));
         assert.ok(dns.queries.includes('backend'), 'nginx resolved the backend by its compose name');
+
+        // A file larger than nginx's default body limit (1 MB), within the API's (5 MiB), through the front end's
+        // origin; the backend's user stores it in its data folder.
+        const big = Buffer.concat([Buffer.from('89504e470d0a1a0a', 'hex'), Buffer.alloc(2 * 1024 * 1024, 7)]);
+        const put = await fetch(`${web}/api/patients/1/photo`, {
+            method: 'PUT', body: big,
+            headers: { authorization: `Bearer ${token}`, 'content-type': 'image/png', 'x-filename': 'big.png' },
+        });
+        assert.equal(put.status, 200, await put.clone().text());
+        assert.equal((await put.json()).photo.size, big.length);
+        const back = await fetch(`${web}/api/patients/1/photo`);
+        assert.deepEqual(Buffer.from(await back.arrayBuffer()), big);
+        backend.checkData();
 
         const wget = oneStep(stages[1], 'HEALTHCHECK').json;
         assert.deepEqual(wget, ['wget', '-q', '-O', '/dev/null', 'http://127.0.0.1/']);
