@@ -95,12 +95,13 @@ before(async () => {
     const folders = Object.fromEntries(await Promise.all(kBackends.map(async (name) => [name, await generate(name)])));
     const data = (name) => ({ UPLOAD_DIR: path.join(dir, `${name}-uploads`) });
 
-    // django as its README deploys it: the migrations, then gunicorn reading gunicorn.conf.py.
+    // django as its README deploys it: the migrations, then gunicorn reading gunicorn.conf.py — with --workers 2, as
+    // the docker pack's image asks, which gunicorn.conf.py turns into one worker (the live events live in one process).
     const djangoEnv = { ...process.env, ...kEnv, ...data('django'), SQLITE_PATH: path.join(dir, 'django.sqlite3') };
     await runCommand('django / features', python, ['manage.py', 'migrate', '--noinput'], { cwd: folders.django, env: djangoEnv });
     const ports = { django: await freePort(), flask: await freePort(), fastapi: await freePort() };
     const started = {
-        django: await startService('django / features (gunicorn)', '/usr/bin/gunicorn', ['--bind', `127.0.0.1:${ports.django}`],
+        django: await startService('django / features (gunicorn)', '/usr/bin/gunicorn', ['--bind', `127.0.0.1:${ports.django}`, '--workers', '2'],
             { cwd: folders.django, env: djangoEnv, port: ports.django }),
         flask: await startService('flask / features (gunicorn)', '/usr/bin/gunicorn',
             ['--bind', `127.0.0.1:${ports.flask}`, '--workers', '1', '--threads', '8', 'app:create_app()'],
@@ -109,6 +110,8 @@ before(async () => {
             ['-m', 'uvicorn', '--factory', 'app:create_app', '--host', '127.0.0.1', '--port', String(ports.fastapi)],
             { cwd: folders.fastapi, env: { ...process.env, ...kEnv, ...data('fastapi'), SQLITE_FILE: path.join(dir, 'fastapi.db') }, port: ports.fastapi }),
     };
+    assert.match(started.django.output(), /Running 1 worker process, not 2/);
+    assert.match(started.django.output(), /Using worker: gthread/);
     for (const name of kBackends) {
         const { base, output } = started[name];
         servers[name] = { base, output, live: livePath(folders[name]), admin: await login(base, 'admin@example.com', 'correct horse'),
