@@ -14,6 +14,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
 
+import { freshDatabase } from './lib/pg.mjs';
 import { freePort, python, runCommand, startService, stopAllServices } from './lib/python.mjs';
 import { runDihya } from './lib/server.mjs';
 
@@ -97,7 +98,10 @@ before(async () => {
 
     // django as its README deploys it: the migrations, then gunicorn reading gunicorn.conf.py — with --workers 2, as
     // the docker pack's image asks, which gunicorn.conf.py turns into one worker (the live events live in one process).
-    const djangoEnv = { ...process.env, ...kEnv, ...data('django'), SQLITE_PATH: path.join(dir, 'django.sqlite3') };
+    // (On PostgreSQL when DIHYA_TEST_PG_URL_FILE names ctest's harness.)
+    const database = freshDatabase();
+    const djangoEnv = { ...process.env, ...kEnv, ...data('django'),
+        ...(database ? { DATABASE_URL: database } : { SQLITE_PATH: path.join(dir, 'django.sqlite3') }) };
     await runCommand('django / features', python, ['manage.py', 'migrate', '--noinput'], { cwd: folders.django, env: djangoEnv });
     const ports = { django: await freePort(), flask: await freePort(), fastapi: await freePort() };
     const started = {
