@@ -5,6 +5,7 @@ import { createContext, useCallback, useContext, useEffect, useMemo, useRef, use
 
 import { ApiClient, ApiError } from './lib/api';
 import { detectLanguage, dirOf, kLangKey, translate, type Lang, type MessageKey } from './lib/i18n';
+import { navigation } from './lib/navigation';
 import { Session } from './lib/session';
 import type { Catalog, User } from './lib/types';
 
@@ -86,6 +87,7 @@ export function AppProvider({ children }: { children: ReactNode }) {
             return;
         }
         const target = url.pathname + url.search + url.hash;
+        navigation.moved = true;
         if (options?.replace) window.history.replaceState(null, '', target);
         else window.history.pushState(null, '', target);
         setLocation(currentLocation());

@@ -30,14 +30,42 @@ describe('segmentText', () => {
         ]);
     });
 
-    it('prefers the longer term where two overlap, and never splits the text otherwise', () => {
+    it('gives overlapping places to every assumption that covers them', () => {
         const segs = segmentText('prise de rendez-vous', [
             { field: 'a', message: '"rendez"' },
             { field: 'b', message: '«rendez-vous»' },
         ]);
         expect(segs).toEqual([
             { text: 'prise de ', assumptions: [] },
+            { text: 'rendez', assumptions: [0, 1] },
+            { text: '-vous', assumptions: [1] },
+        ]);
+    });
+
+    it('uses the spans when the server gives them, and only them', () => {
+        const text = 'Une application pour une clinique : les patients et les rendez-vous.';
+        const start = text.indexOf('clinique');
+        const rdv = text.indexOf('rendez-vous');
+        const segs = segmentText(text, [
+            { field: 'domain', message: 'recognised health from "clinique", "patients"', spans: [{ start, end: start + 8 }] },
+            { field: 'entities.Appointment', message: 'entity «rendez-vous» named Appointment', spans: [{ start: rdv, end: rdv + 11 }] },
+            { field: 'roles', message: 'added the admin role' },
+            { field: 'x', message: 'out of range', spans: [{ start: 5, end: 500 }, { start: 9, end: 3 }] },
+        ]);
+        expect(segs.filter((s) => s.assumptions.length > 0)).toEqual([
+            { text: 'clinique', assumptions: [0] },
             { text: 'rendez-vous', assumptions: [1] },
+        ]);
+        expect(segs.map((s) => s.text).join('')).toBe(text);
+    });
+
+    it('counts offsets in UTF-16 code units, as JavaScript strings do', () => {
+        const text = '🙂 مرضى';
+        const start = text.indexOf('مرضى');
+        expect(start).toBe(3);
+        expect(segmentText(text, [{ field: 'domain', message: '', spans: [{ start, end: start + 4 }] }])).toEqual([
+            { text: '🙂 ', assumptions: [] },
+            { text: 'مرضى', assumptions: [0] },
         ]);
     });
 

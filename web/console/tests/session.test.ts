@@ -161,14 +161,14 @@ describe('ApiClient', () => {
             json(400, { type: '/docs/problems#invalid-argument', title: 'Invalid request', status: 400, detail: 'model: entities[0].fields[1].type: unknown type', instance: 'rid', errors: [{ field: 'entities[0].fields[1].type', reason: 'unknown type' }] }),
         ) as unknown as typeof globalThis.fetch;
         const api = new ApiClient({ fetch, session: new Session({ fetch }), language: () => 'en' });
-        const err = await api.json('/api/v1/projects', { body: {} }).catch((e) => e);
+        const err = (await api.json('/api/v1/projects', { body: {} }).catch((e: unknown) => e)) as ApiError;
         expect(err).toBeInstanceOf(ApiError);
         expect(err.status).toBe(400);
         expect(err.message).toBe('model: entities[0].fields[1].type: unknown type');
         expect(err.fieldErrors).toEqual([{ field: 'entities[0].fields[1].type', reason: 'unknown type' }]);
 
         const limited = vi.fn(async () => json(429, { title: 'Too Many Requests', status: 429 }, { 'retry-after': '3' })) as unknown as typeof globalThis.fetch;
-        const e2 = await new ApiClient({ fetch: limited, session: new Session({ fetch: limited }), language: () => 'en' }).json('/x').catch((e) => e);
+        const e2 = (await new ApiClient({ fetch: limited, session: new Session({ fetch: limited }), language: () => 'en' }).json('/x').catch((e: unknown) => e)) as ApiError;
         expect(e2.retryAfter).toBe(3);
     });
 

@@ -4,8 +4,8 @@
 import { useMemo, useState } from 'react';
 
 import { useApp } from '../state';
-import { segmentText } from '../lib/assumptions';
-import type { Assumption } from '../lib/types';
+import { hasSpans, segmentText } from '../lib/assumptions';
+import type { Assumption, Correction } from '../lib/types';
 
 export function AnalysedText({ text, assumptions, info }: { text: string; assumptions: Assumption[]; info?: { language?: string; domain?: string; confidence?: number; engine?: string } }) {
     const { t, lang } = useApp();
@@ -58,7 +58,7 @@ export function AnalysedText({ text, assumptions, info }: { text: string; assump
                             ),
                         )}
                     </div>
-                    <p className="hint small">{t('analysis.marksNote', { count: marked })}</p>
+                    <p className="hint small">{hasSpans(assumptions) ? t('analysis.marksSpans', { count: marked }) : t('analysis.marksNote', { count: marked })}</p>
                 </div>
                 <div>
                     <h3 id="assumptions-title">{t('analysis.assumptions', { count: assumptions.length })}</h3>
@@ -77,6 +77,65 @@ export function AnalysedText({ text, assumptions, info }: { text: string; assump
                     )}
                 </div>
             </div>
+        </div>
+    );
+}
+
+/// Describes a correction in words.
+export function correctionText(t: ReturnType<typeof useApp>['t'], c: Correction): string {
+    switch (c.kind) {
+        case 'role':
+            return t('corrections.isRole', { word: c.word });
+        case 'not_entity':
+            return t('corrections.isNotEntity', { entity: c.entity });
+        case 'rename':
+            return t('corrections.renamed', { entity: c.entity, to: c.to });
+        case 'values':
+            return t('corrections.values', { entity: c.entity, field: c.field, values: c.values.join(', ') });
+    }
+}
+
+/// A person's corrections to the analysis (POST /api/v1/analyze re-runs it with them): an entity that is a
+/// role, or not an entity at all. Renames and values are made in the model below.
+export function Corrections({ entities, words, corrections, onChange, busy }: { entities: string[]; words: Record<string, string>; corrections: Correction[]; onChange: (c: Correction[]) => void; busy: boolean }) {
+    const { t } = useApp();
+    return (
+        <div className="corrections">
+            <h3>{t('corrections.title')}</h3>
+            <p className="hint small">{t('corrections.lead')}</p>
+            {entities.length > 0 && (
+                <ul className="correction-list">
+                    {entities.map((entity) => (
+                        <li key={entity}>
+                            <strong>{entity}</strong>
+                            {words[entity] && <span className="muted"> «{words[entity]}»</span>}{' '}
+                            <button type="button" className="small secondary" disabled={busy} onClick={() => onChange([...corrections, { kind: 'not_entity', entity }])}>
+                                {t('corrections.notEntityButton', { entity })}
+                            </button>{' '}
+                            {words[entity] && (
+                                <button type="button" className="small secondary" disabled={busy} onClick={() => onChange([...corrections, { kind: 'role', word: words[entity] }])}>
+                                    {t('corrections.roleButton', { word: words[entity] })}
+                                </button>
+                            )}
+                        </li>
+                    ))}
+                </ul>
+            )}
+            {corrections.length > 0 && (
+                <>
+                    <h4>{t('corrections.applied')}</h4>
+                    <ol className="applied-corrections">
+                        {corrections.map((c, i) => (
+                            <li key={i}>
+                                {correctionText(t, c)}{' '}
+                                <button type="button" className="small danger" disabled={busy} onClick={() => onChange(corrections.filter((_, k) => k !== i))} aria-label={`${t('corrections.undo')}: ${correctionText(t, c)}`}>
+                                    {t('corrections.undo')}
+                                </button>
+                            </li>
+                        ))}
+                    </ol>
+                </>
+            )}
         </div>
     );
 }

@@ -20,6 +20,8 @@ interface Props {
     errors: FieldError[];
     catalog: Catalog;
     assumptions?: Assumption[];
+    /// The words of the text that named each entity (the analysis's entity_words).
+    entityWords?: Record<string, string>;
 }
 
 /// aria attributes of an input at `path` with its errors.
@@ -44,7 +46,7 @@ function Assumed({ indexes, assumptions }: { indexes: number[]; assumptions: Ass
             {indexes.map((i) => (
                 <li key={i}>
                     <span className="assumed-mark" aria-hidden="true">
-                        ⓘ
+                        i
                     </span>{' '}
                     {assumptions[i].message}
                 </li>
@@ -100,7 +102,7 @@ function Section({ title, children, id }: { title: string; children: ReactNode; 
     );
 }
 
-export function ModelEditor({ model, onChange, errors, catalog, assumptions = [] }: Props) {
+export function ModelEditor({ model, onChange, errors, catalog, assumptions = [], entityWords = {} }: Props) {
     const { t } = useApp();
     const set = (patch: Partial<ProjectModel>) => onChange({ ...model, ...patch });
     const at = (path: string, deep = false) => assumptionsAt(path, assumptions, model, deep);
@@ -165,6 +167,7 @@ export function ModelEditor({ model, onChange, errors, catalog, assumptions = []
                         catalog={catalog}
                         errors={errors}
                         assumptions={assumptions}
+                        words={entityWords[entity.name]}
                         onRename={(name) => onChange(renameEntity(model, i, name))}
                         onChange={(e) => setEntity(i, e)}
                         onField={(j, f) => setField(i, j, f)}
@@ -219,6 +222,7 @@ function EntityEditor(props: {
     catalog: Catalog;
     errors: FieldError[];
     assumptions: Assumption[];
+    words?: string;
     onRename: (name: string) => void;
     onChange: (e: Entity) => void;
     onField: (j: number, f: Field) => void;
@@ -237,6 +241,7 @@ function EntityEditor(props: {
                     <label htmlFor={inputId(`${base}.name`)}>{t('model.entityName')}</label>
                     <input type="text" value={entity.name} onChange={(e) => props.onRename(e.target.value)} maxLength={64} dir="ltr" {...aria(errors, `${base}.name`)} />
                     <Errors errors={errors} path={`${base}.name`} />
+                    {props.words && <p className="hint small">{t('model.fromWords', { words: props.words })}</p>}
                 </div>
                 <div className="row-actions">
                     <button type="button" className="small secondary" onClick={() => props.onMove(i - 1)} disabled={i === 0} aria-label={t('model.moveUpEntity', { name: label })}>

@@ -4,6 +4,7 @@ import { useEffect, useRef, type AnchorHTMLAttributes, type MouseEvent, type Rea
 
 import { useApp } from '../state';
 import { ApiError } from '../lib/api';
+import { navigation } from '../lib/navigation';
 import type { FieldError } from '../lib/types';
 import type { MessageKey } from '../lib/i18n';
 
@@ -23,15 +24,15 @@ export function Link({ to, children, ...rest }: { to: string; children: ReactNod
     );
 }
 
-/// The page's heading: sets the document's title and takes the focus when the page changes, so that screen
-/// readers announce the new page and keyboard users start from its top.
+/// The page's heading: sets the document's title and, when the page changed within the console, takes the
+/// focus, so that screen readers announce the new page and keyboard users start from its top.
 export function PageTitle({ children, title }: { children: ReactNode; title: string }) {
     const ref = useRef<HTMLHeadingElement>(null);
     useEffect(() => {
         document.title = `${title} · Dihya`;
     }, [title]);
     useEffect(() => {
-        ref.current?.focus({ preventScroll: false });
+        if (navigation.moved) ref.current?.focus({ preventScroll: false });
     }, []);
     return (
         <h1 ref={ref} tabIndex={-1} className="page-title">

@@ -1,7 +1,8 @@
 // Where an analysis's assumptions come from. The API names, for each assumption, the model member it concerns
-// (`field`: "domain", "entities.Appointment", "entities.Book.isbn", "stacks.frontend", ...) and says in its
-// message which words of the text it read, quoted ("clinique", «rendez-vous»). It gives no offsets in the text
-// yet, so the console marks the quoted words wherever they occur in the text: an approximation it says it is.
+// (`field`: "domain", "entities.Appointment", "entities.Book.isbn", "stacks.frontend", ...), and the places in the
+// text it comes from (`spans`: UTF-16 offsets, which are JavaScript string indices). Servers from before spans
+// only quote the words in the message ("clinique", «rendez-vous»): for those, every occurrence of a quoted word
+// is marked instead, an approximation the page says it is.
 
 import type { Assumption, ProjectModel } from './types';
 
@@ -27,38 +28,46 @@ function escapeRegExp(s: string): string {
     return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
-/// The text cut into plain pieces and pieces that assumptions quote (case-insensitive, non-overlapping:
-/// longer terms first, then the earlier occurrence).
-export function segmentText(text: string, assumptions: Assumption[]): Segment[] {
-    const byTerm = new Map<string, number[]>();
-    assumptions.forEach((a, i) => {
+/// Whether the analysis says where its assumptions come from (a server with spans).
+export function hasSpans(assumptions: Assumption[]): boolean {
+    return assumptions.some((a) => Array.isArray(a.spans));
+}
+
+/// Places of the quoted words (for servers without spans): case-insensitive, every occurrence.
+function quotedRanges(text: string, assumptions: Assumption[]): { start: number; end: number; index: number }[] {
+    const out: { start: number; end: number; index: number }[] = [];
+    assumptions.forEach((a, index) => {
         for (const term of quotedTerms(a.message)) {
-            const key = term.toLocaleLowerCase();
-            const list = byTerm.get(key) ?? [];
-            if (!list.includes(i)) list.push(i);
-            byTerm.set(key, list);
+            for (const m of text.matchAll(new RegExp(escapeRegExp(term), 'giu'))) {
+                const start = m.index ?? 0;
+                out.push({ start, end: start + m[0].length, index });
+            }
         }
     });
-    const ranges: { start: number; end: number; assumptions: number[] }[] = [];
-    const terms = [...byTerm.keys()].sort((a, b) => b.length - a.length);
-    for (const term of terms) {
-        const re = new RegExp(escapeRegExp(term), 'giu');
-        for (const m of text.matchAll(re)) {
-            const start = m.index ?? 0;
-            const end = start + m[0].length;
-            if (ranges.some((r) => start < r.end && end > r.start)) continue;
-            ranges.push({ start, end, assumptions: byTerm.get(term) ?? [] });
-        }
+    return out;
+}
+
+/// The text cut into pieces, each with the assumptions whose places cover it: the spans when the server gives
+/// them, else the quoted words. Overlapping places give pieces that belong to several assumptions.
+export function segmentText(text: string, assumptions: Assumption[]): Segment[] {
+    const ranges = hasSpans(assumptions)
+        ? assumptions.flatMap((a, index) => (a.spans ?? []).map((s) => ({ start: s.start, end: s.end, index })))
+        : quotedRanges(text, assumptions);
+    const valid = ranges.filter((r) => Number.isInteger(r.start) && Number.isInteger(r.end) && r.start >= 0 && r.end <= text.length && r.start < r.end);
+    const cuts = new Set<number>([0, text.length]);
+    for (const r of valid) {
+        cuts.add(r.start);
+        cuts.add(r.end);
     }
-    ranges.sort((a, b) => a.start - b.start);
+    const points = [...cuts].sort((a, b) => a - b);
     const out: Segment[] = [];
-    let at = 0;
-    for (const r of ranges) {
-        if (r.start > at) out.push({ text: text.slice(at, r.start), assumptions: [] });
-        out.push({ text: text.slice(r.start, r.end), assumptions: r.assumptions });
-        at = r.end;
+    for (let k = 0; k + 1 < points.length; k++) {
+        const [from, to] = [points[k], points[k + 1]];
+        const covering = [...new Set(valid.filter((r) => r.start <= from && r.end >= to).map((r) => r.index))].sort((a, b) => a - b);
+        const last = out[out.length - 1];
+        if (last && last.assumptions.join() === covering.join()) last.text += text.slice(from, to);
+        else out.push({ text: text.slice(from, to), assumptions: covering });
     }
-    if (at < text.length) out.push({ text: text.slice(at), assumptions: [] });
     return out;
 }
 

@@ -42,10 +42,21 @@ export interface ProjectModel {
     stacks: Stacks;
 }
 
+export interface Span {
+    /// UTF-16 offsets into the text (JavaScript string indices), end excluded.
+    start: number;
+    end: number;
+}
+
 export interface Assumption {
     field: string;
     message: string;
+    /// Where in the text the assumption comes from (servers that do not say leave it out).
+    spans?: Span[];
 }
+
+/// A person's correction, applied by POST /api/v1/analyze on top of the analysis.
+export type Correction = { kind: 'role'; word: string } | { kind: 'not_entity'; entity: string } | { kind: 'rename'; entity: string; to: string } | { kind: 'values'; entity: string; field: string; values: string[] };
 
 export interface Analysis {
     model: Record<string, unknown>;
@@ -54,6 +65,8 @@ export interface Analysis {
     domain: string;
     domain_confidence?: number;
     engine: string;
+    /// The words of the text that named each entity (entity name → words).
+    entity_words?: Record<string, string>;
 }
 
 export interface CatalogFeature {

@@ -5,7 +5,7 @@
 import { useEffect, useRef, useState } from 'react';
 
 import { useApp } from '../state';
-import { AnalysedText } from '../components/Analysis';
+import { AnalysedText, Corrections } from '../components/Analysis';
 import { ErrorNote, Link, PageTitle, Status, saveBlob } from '../components/common';
 import { ErrorSummary, ModelEditor } from '../components/ModelEditor';
 import { ApiError } from '../lib/api';
@@ -13,7 +13,7 @@ import { emptyModel, localProblems, parseSpecFile, specForApi, toSpec } from '..
 import { mergePatch } from '../lib/patch';
 import { randomId } from '../lib/random';
 import { stacksWithoutPack, unsupportedFeatures } from '../lib/stacks';
-import type { Analysis, FieldError, Generation, Project, ProjectModel } from '../lib/types';
+import type { Analysis, Correction, FieldError, Generation, Project, ProjectModel } from '../lib/types';
 
 const kDraftKey = 'dihya.draft';
 const kMaxText = 100_000;
@@ -24,6 +24,7 @@ interface Draft {
     analysis: Analysis | null;
     model: ProjectModel | null;
     source: string | null;
+    corrections?: Correction[];
 }
 
 function loadDraft(): Draft | null {
@@ -53,16 +54,18 @@ export function NewProject() {
     const [analysis, setAnalysis] = useState<Analysis | null>(initial?.analysis ?? null);
     const [model, setModel] = useState<ProjectModel | null>(initial?.model ?? null);
     const [source, setSource] = useState<string | null>(initial?.source ?? null);
+    const [corrections, setCorrections] = useState<Correction[]>(initial?.corrections ?? []);
     const [errors, setErrors] = useState<FieldError[]>([]);
     const [error, setError] = useState<unknown>(null);
+    const [analysisError, setAnalysisError] = useState<unknown>(null);
     const [busy, setBusy] = useState<null | 'analyze' | 'save' | 'download'>(null);
     const [created, setCreated] = useState<Project | null>(null);
     const idempotencyKey = useRef(`console-${randomId()}`);
     const reviewRef = useRef<HTMLHeadingElement>(null);
 
     useEffect(() => {
-        saveDraft(text || model ? { text, analysedText, analysis, model, source } : null);
-    }, [text, analysedText, analysis, model, source]);
+        saveDraft(text || model ? { text, analysedText, analysis, model, source, corrections } : null);
+    }, [text, analysedText, analysis, model, source, corrections]);
 
     const review = (m: ProjectModel) => {
         setModel(m);
@@ -71,29 +74,39 @@ export function NewProject() {
         requestAnimationFrame(() => reviewRef.current?.focus());
     };
 
-    const analyse = async () => {
-        setError(null);
-        if (!text.trim()) {
-            setError(new Error(t('new.emptyText')));
+    /// Analyses `input` (the text, or the analysed one again with corrections).
+    const analyse = async (input = text, fixes: Correction[] = []) => {
+        setAnalysisError(null);
+        if (!input.trim()) {
+            setAnalysisError(new Error(t('new.emptyText')));
             return;
         }
         setBusy('analyze');
         try {
-            const a = await api.json<Analysis>('/api/v1/analyze', { body: { text }, auth: 'none' });
+            const body = fixes.length > 0 ? { text: input, corrections: fixes } : { text: input };
+            const a = await api.json<Analysis>('/api/v1/analyze', { body, auth: 'none' });
             setAnalysis(a);
-            setAnalysedText(text);
+            setAnalysedText(input);
+            setCorrections(fixes);
             setSource(null);
             review(toSpec(a.model));
         } catch (e) {
-            setError(e);
+            setAnalysisError(e);
         } finally {
             setBusy(null);
         }
     };
 
+    const correct = (fixes: Correction[]) => {
+        if (!analysis || !analysedText || !model) return;
+        const edited = mergePatch(specForApi(toSpec(analysis.model)), specForApi(model)) !== undefined;
+        if (edited && !window.confirm(t('corrections.confirm'))) return;
+        void analyse(analysedText, fixes);
+    };
+
     const onFile = async (file: File | undefined) => {
         if (!file) return;
-        setError(null);
+        setAnalysisError(null);
         try {
             const content = await file.text();
             const { parse } = await import('yaml');
@@ -107,7 +120,7 @@ export function NewProject() {
             setSource(file.name);
             review(read.model);
         } catch (e) {
-            setError(new Error(t('new.badFile', { name: file.name, reason: e instanceof Error ? e.message : String(e) })));
+            setAnalysisError(new Error(t('new.badFile', { name: file.name, reason: e instanceof Error ? e.message : String(e) })));
         }
     };
 
@@ -176,9 +189,11 @@ export function NewProject() {
         setAnalysis(null);
         setAnalysedText(null);
         setSource(null);
+        setCorrections([]);
         setErrors([]);
         setCreated(null);
         setError(null);
+        setAnalysisError(null);
     };
 
     const blocked = model && catalog ? { features: unsupportedFeatures(catalog, model), stacks: stacksWithoutPack(catalog, model.stacks) } : null;
@@ -219,7 +234,7 @@ export function NewProject() {
                     </p>
                 </div>
                 <div className="actions">
-                    <button type="button" className="primary" onClick={analyse} disabled={busy !== null}>
+                    <button type="button" className="primary" onClick={() => analyse()} disabled={busy !== null}>
                         {busy === 'analyze' ? t('new.analysing') : t('new.analyse')}
                     </button>
                     <label className="file-button">
@@ -230,7 +245,7 @@ export function NewProject() {
                         {t('new.fromScratch')}
                     </button>
                 </div>
-                {!model && <ErrorNote error={error} />}
+                {!model && <ErrorNote error={analysisError} />}
             </section>
 
             {model && catalog && (
@@ -249,6 +264,15 @@ export function NewProject() {
                                     assumptions={analysis.assumptions}
                                     info={{ language: analysis.language, domain: analysis.domain, confidence: analysis.domain_confidence, engine: analysis.engine }}
                                 />
+                                <Corrections
+                                    entities={toSpec(analysis.model).entities.map((e) => e.name)}
+                                    words={analysis.entity_words ?? {}}
+                                    corrections={corrections}
+                                    onChange={correct}
+                                    busy={busy !== null}
+                                />
+                                {busy === 'analyze' && <Status>{t('new.analysing')}</Status>}
+                                <ErrorNote error={analysisError} />
                                 {analysedText !== text && text.trim() && <p className="note info">{t('new.textChanged')}</p>}
                             </>
                         ) : (
@@ -264,7 +288,7 @@ export function NewProject() {
                             {t('new.step3')}
                         </h2>
                         <ErrorSummary errors={errors} />
-                        <ModelEditor model={model} onChange={setModel} errors={errors} catalog={catalog} assumptions={analysis?.assumptions ?? []} />
+                        <ModelEditor model={model} onChange={setModel} errors={errors} catalog={catalog} assumptions={analysis?.assumptions ?? []} entityWords={analysis?.entity_words} />
                     </section>
 
                     <section className="card" aria-labelledby="generate-title">
