@@ -4,8 +4,6 @@
 import react from '@vitejs/plugin-react';
 import { defineConfig } from 'vite';
 
-declare const process: { env: Record<string, string | undefined> };
-
 export default defineConfig({
     plugins: [react()],
     base: '/',
