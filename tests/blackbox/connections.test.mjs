@@ -108,10 +108,10 @@ test('keep-alive: several sequential requests over one socket', T, async (t) => 
     const srv = await startServer({ t });
     const c = await RawClient.connect(srv.port);
     try {
-        for (const path of ['/healthz', '/readyz', '/api/v1/catalog', '/nope', '/healthz']) {
+        for (const path of ['/healthz', '/readyz', '/api/v1/catalog', '/api/v1/nope', '/healthz']) {
             await c.write(rawRequest('GET', path));
             const res = await c.readResponse();
-            assert.equal(res.status, path === '/nope' ? 404 : 200, path);
+            assert.equal(res.status, path === '/api/v1/nope' ? 404 : 200, path);
             assert.ok(!/\bclose\b/i.test(res.headers.connection ?? ''), `${path}: the server keeps the connection`);
         }
         // A 405 with a body to skip also keeps the connection usable.
@@ -128,13 +128,13 @@ test('keep-alive: pipelined requests are answered in order', T, async (t) => {
     const srv = await startServer({ t });
     const c = await RawClient.connect(srv.port);
     try {
-        const paths = ['/healthz', '/nope-1', '/readyz', '/nope-2', '/healthz'];
+        const paths = ['/healthz', '/api/v1/nope-1', '/readyz', '/api/v1/nope-2', '/healthz'];
         const ids = paths.map(() => randomUUID());
         await c.write(paths.map((p, i) => rawRequest('GET', p, { 'X-Request-Id': ids[i] })).join(''));
         for (const [i, p] of paths.entries()) {
             const res = await c.readResponse();
             assert.equal(res.headers['x-request-id'], ids[i], 'responses come back in request order');
-            assert.equal(res.status, p.startsWith('/nope') ? 404 : 200);
+            assert.equal(res.status, p.startsWith('/api/v1/nope') ? 404 : 200);
         }
     } finally {
         c.destroy();

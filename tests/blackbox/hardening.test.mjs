@@ -49,9 +49,11 @@ async function timed(fn) {
     return { value, ms: Number(process.hrtime.bigint() - start) / 1e6 };
 }
 
+// The analyses get a generous budget: this test is about the pool and the queue, not about the budget (the
+// budget has its own test below), and a loaded machine must not turn a kept analysis into a 504.
 test('sign-in and /healthz stay fast while worst-case analyses run, and left analyses stop', T, async (t) => {
     // Real Argon2 settings (64 MiB, 2 passes): sign-in is the CPU-heavy request a user waits for.
-    const srv = await startServer({ t, config: { rate_limit: { enabled: false }, limits: { compute_threads: 1 } } });
+    const srv = await startServer({ t, config: { rate_limit: { enabled: false }, limits: { compute_threads: 1, analyze_budget_ms: 60_000 } } });
     await register(srv, 'ada@example.org');
     const login = () => api(srv, '/api/v1/auth/login', { method: 'POST', body: { email: 'ada@example.org', password: kPassword } });
     const quiet = await timed(login);
@@ -68,7 +70,8 @@ test('sign-in and /healthz stay fast while worst-case analyses run, and left ana
     const health = await timed(() => request(`${srv.url}/healthz`));
     for (const s of signIns) {
         assert.equal(s.value.status, 200, s.value.text);
-        assert.ok(s.ms < 1000, `sign-in took ${s.ms.toFixed(0)} ms while analyses ran (quiet: ${quiet.ms.toFixed(0)} ms)`);
+        // Bounded by the quiet sign-in, not by the analyses (seconds each): the machine may be slow, not the pool.
+        assert.ok(s.ms < Math.max(1000, 3 * quiet.ms), `sign-in took ${s.ms.toFixed(0)} ms while analyses ran (quiet: ${quiet.ms.toFixed(0)} ms)`);
     }
     assert.equal(health.value.status, 200);
     assert.ok(health.ms < 1000, `/healthz took ${health.ms.toFixed(0)} ms`);
@@ -83,7 +86,7 @@ test('sign-in and /healthz stay fast while worst-case analyses run, and left ana
 });
 
 test('heavy requests beyond the queue get 503 with Retry-After, and the server recovers', T, async (t) => {
-    const srv = await startServer({ t, config: { rate_limit: { enabled: false }, limits: { compute_threads: 1, compute_queue: 1 } } });
+    const srv = await startServer({ t, config: { rate_limit: { enabled: false }, limits: { compute_threads: 1, compute_queue: 1, analyze_budget_ms: 60_000 } } });
     const answers = await Promise.all([0, 1, 2, 3, 4, 5].map((i) => analyze(srv.port, kWorst[i % kWorst.length], { id: `burst-${i}-0000000` })));
     const statuses = answers.map((a) => Number(a.slice(9, 12)));
     assert.ok(statuses.includes(200), statuses.join(' '));
@@ -91,6 +94,16 @@ test('heavy requests beyond the queue get 503 with Retry-After, and the server r
     assert.ok(busy.length >= 1, `no 503 among ${statuses.join(' ')}`);
     assert.match(busy[0], /\r\nretry-after: 1\r\n/i);
     assert.match(busy[0], /application\/problem\+json/);
+    const after = await api(srv, '/api/v1/analyze', { method: 'POST', body: { text: 'A library with books and members' } });
+    assert.equal(after.status, 200, after.text);
+});
+
+test('an analysis past limits.analyze_budget_ms is stopped with 504 problem+json, and the next one is served', T, async (t) => {
+    const srv = await startServer({ t, config: { rate_limit: { enabled: false }, limits: { analyze_budget_ms: 100 } } });
+    const answer = await analyze(srv.port, kWorst[2], { id: 'budget-0-00000000' });
+    assert.match(answer, /^HTTP\/1\.1 504 /, answer.slice(0, 300));
+    assert.match(answer, /application\/problem\+json/);
+    assert.match(answer, /time budget of 100 ms/);
     const after = await api(srv, '/api/v1/analyze', { method: 'POST', body: { text: 'A library with books and members' } });
     assert.equal(after.status, 200, after.text);
 });

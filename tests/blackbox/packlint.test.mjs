@@ -28,6 +28,8 @@ test('the installed packs lint clean, with sample renders', T, async () => {
 test('a broken copy of a pack: file:line errors, exit 2; an unused file is a warning', T, async () => {
     const copy = path.join(dir, 'stacks', 'express');
     cpSync(path.join(packs, 'stacks', 'express'), copy, { recursive: true });
+    // The libraries it uses, where lint finds them: the packs folder the copy is in.
+    cpSync(path.join(packs, 'libraries'), path.join(dir, 'libraries'), { recursive: true });
     writeFileSync(path.join(copy, 'leftover.txt'), 'not in pack.yaml');
 
     const warned = await runDihya(['pack', 'lint', copy]);
