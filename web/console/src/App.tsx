@@ -1,18 +1,21 @@
 // The pages by address; pages that need an account send guests to the sign-in page, and back after it.
 
-import { useEffect } from 'react';
+import { lazy, Suspense, useEffect } from 'react';
 
 import { useApp } from './state';
 import { Link, PageTitle, Status } from './components/common';
 import { Layout } from './components/Layout';
 import { parseRoute, needsSignIn } from './lib/routes';
-import { AdminPage } from './pages/AdminPages';
 import { ForgotPassword, SignIn, SignUp, SignedIn } from './pages/AuthPages';
-import { GenerationPage } from './pages/GenerationPage';
 import { NewProject } from './pages/NewProject';
 import { ProjectPage } from './pages/ProjectPage';
 import { ProjectsPage } from './pages/ProjectsPage';
-import { SettingsPage } from './pages/SettingsPages';
+
+// Loaded when first opened (their own files under /assets): the file browser with highlight.js, marked and
+// DOMPurify; the account and administration pages.
+const GenerationPage = lazy(() => import('./pages/GenerationPage').then((m) => ({ default: m.GenerationPage })));
+const SettingsPage = lazy(() => import('./pages/SettingsPages').then((m) => ({ default: m.SettingsPage })));
+const AdminPage = lazy(() => import('./pages/AdminPages').then((m) => ({ default: m.AdminPage })));
 
 function NotFound() {
     const { t } = useApp();
@@ -76,5 +79,9 @@ export function App() {
                 page = <NotFound />;
         }
     }
-    return <Layout>{page}</Layout>;
+    return (
+        <Layout>
+            <Suspense fallback={<Status>{t('common.loading')}</Status>}>{page}</Suspense>
+        </Layout>
+    );
 }
