@@ -31,7 +31,8 @@ void Register(http::App& app, const AuditLog& log) {
          .path = "/api/v1/admin/audit",
          .operation_id = "listAudit",
          .summary = "The audit log, newest first",
-         .description = "Hash-chained and append-only (docs/audit.md); `dihya audit verify` checks the chain. "
+         .description = "Hash-chained and append-only (docs/audit.md); GET /api/v1/admin/audit/verify and `dihya audit "
+                        "verify` check the chain. "
                         "`action` is exact or a prefix ending in `.` (e.g. `auth.`). Cursor pagination.",
          .tag = "admin",
          .params = {{"actor", "query", "user id of the actor", str("user id")},
@@ -77,6 +78,33 @@ void Register(http::App& app, const AuditLog& log) {
              for (const auto& r : page->entries) items.push_back(EntryJson(r));
              json::object out{{"items", std::move(items)}};
              if (page->next_cursor) out["next_cursor"] = *page->next_cursor;
+             http::Response res = http::Response::Json(200, out);
+             res.headers.Set("Cache-Control", "no-store");
+             return res;
+         }});
+    app.router.Add(
+        {.method = "GET",
+         .path = "/api/v1/admin/audit/verify",
+         .operation_id = "verifyAudit",
+         .summary = "Check the audit log's hash chain",
+         .description = "Walks the whole chain in one snapshot, as `dihya audit verify` does: `ok` with the number of "
+                        "entries and the head's hash, or the first bad entry (`failure.seq`, `failure.reason`: "
+                        "modified, missing, chain broken, tail deleted, ...). A broken chain is a 200 with "
+                        "`ok: false`; a log that cannot be read is a 500.",
+         .tag = "admin",
+         .responses = {{200, "The verification", json::object{{"type", "object"}}}, {403, "Not an admin"}},
+         .requires_auth = true,
+         .work = http::Work::kCompute,  // reads and hashes every entry
+         .handler = [&log](http::Request& req) {
+             if (auto a = auth::Authorize(auth::PrincipalOf(req), auth::Action::kAuditRead); !a) {
+                 return http::Response::Problem(a.error(), req.request_id);
+             }
+             auto report = log.Verify();
+             if (!report) return http::Response::Problem(report.error(), req.request_id);
+             json::object out{{"ok", report->ok()}, {"entries", report->entries}, {"head_hash", report->head_hash}};
+             out["failure"] = report->failure ? json::value(json::object{{"seq", report->failure->seq},
+                                                                          {"reason", report->failure->reason}})
+                                              : json::value(nullptr);
              http::Response res = http::Response::Json(200, out);
              res.headers.Set("Cache-Control", "no-store");
              return res;

@@ -2,6 +2,7 @@
 
 #include <boost/json.hpp>
 
+#include "core/crypto.hpp"
 #include "core/dto.hpp"
 #include "generator/archive.hpp"
 #include "generator/spec_input.hpp"
@@ -36,6 +37,25 @@ Result<model::ProjectModel> ModelOf(const GenerateRequest& req, analyze::Analyze
     return std::move(resolved->model);
 }
 
+/// The files a generation of `name` would hold, in the shape of a generation's file list (without urls).
+http::Response FileList(const std::string& name, const Tree& tree) {
+    boost::json::array items;
+    std::int64_t total = 0;
+    for (const GeneratedFile& f : tree.files) {
+        const auto size = static_cast<std::int64_t>(f.content.size());
+        total += size;
+        items.push_back(boost::json::object{{"path", f.path},
+                                            {"size", size},
+                                            {"sha256", crypto::Sha256Hex(f.content)},
+                                            {"executable", f.executable}});
+    }
+    const auto count = static_cast<std::int64_t>(items.size());
+    http::Response r = http::Response::Json(
+        200, boost::json::object{{"name", name}, {"items", std::move(items)}, {"count", count}, {"total_size", total}});
+    r.headers.Set("Cache-Control", "no-store");
+    return r;
+}
+
 }  // namespace
 
 void Register(http::App& app, const Engine& engine, analyze::Analyzer& analyzer, const model::Vocabulary& vocabulary) {
@@ -46,11 +66,13 @@ void Register(http::App& app, const Engine& engine, analyze::Analyzer& analyzer,
         .summary = "Generate a project archive from a model or a free-text specification",
         .description = "Stateless. The archive is reproducible: the same model and pack versions give the same "
                        "bytes, whose SHA-256 is in X-Archive-SHA256 (and the ETag). A stack with no template pack "
-                       "is a 400 naming it.",
+                       "is a 400 naming it. `format=files` renders the same project without packing it and answers "
+                       "the list of its files (path, size, SHA-256, executable): what a regeneration would write, "
+                       "to compare with a generation's files before generating.",
         .tag = "generator",
         .request_schema = dto::Schema<GenerateRequest>(),
         .params = {{"format", "query", "archive format",
-                    boost::json::object{{"type", "string"}, {"enum", {"zip", "tar.gz"}}, {"default", "zip"}}}},
+                    boost::json::object{{"type", "string"}, {"enum", {"zip", "tar.gz", "files"}}, {"default", "zip"}}}},
         .responses = {{200, "The project archive",
                        boost::json::object{{"type", "string"}, {"contentMediaType", "application/zip"}},
                        "application/zip"},
@@ -62,11 +84,12 @@ void Register(http::App& app, const Engine& engine, analyze::Analyzer& analyzer,
             [&engine, &analyzer, &vocabulary,
              limit = std::chrono::milliseconds(app.config.limits.analyze_budget_ms)](http::Request& request) {
                 const std::string format_name = request.QueryParam("format").value_or("zip");
-                auto format = ParseArchiveFormat(format_name);
+                const bool list_only = format_name == "files";
+                auto format = ParseArchiveFormat(list_only ? "zip" : format_name);
                 if (!format) {
                     return http::Response::Problem(Error{ErrorCode::kInvalidArgument,
-                                                         "format must be zip or tar.gz",
-                                                         {{"format", "must be zip or tar.gz"}}},
+                                                         "format must be zip, tar.gz or files",
+                                                         {{"format", "must be zip, tar.gz or files"}}},
                                                    request.request_id);
                 }
                 auto body = http::ParseJsonBody(request);
@@ -77,6 +100,7 @@ void Register(http::App& app, const Engine& engine, analyze::Analyzer& analyzer,
                 if (!m) return http::Response::Problem(m.error(), request.request_id);
                 auto tree = engine.Render(*m);
                 if (!tree) return http::Response::Problem(tree.error(), request.request_id);
+                if (list_only) return FileList(m->name, *tree);
                 auto archive = WriteArchive(*tree, *format, {m->name});
                 if (!archive) return http::Response::Problem(archive.error(), request.request_id);
                 const bool zip = *format == ArchiveFormat::kZip;

@@ -1,4 +1,4 @@
-// `dihya audit verify` on a real SQLite database: entries written from outside by an independent
+// `dihya audit verify` and GET /api/v1/admin/audit/verify on a real SQLite database: entries written from outside by an independent
 // implementation of the chain described in docs/audit.md (lib/audit_db.py), then tampered with by hand.
 
 import assert from 'node:assert/strict';
@@ -8,7 +8,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { test } from 'node:test';
 
-import { runDihya } from './lib/server.mjs';
+import { api, kFastAuth, kPassword, login, signUp } from './lib/accounts.mjs';
+import { runDihya, startServer } from './lib/server.mjs';
 
 const T = { timeout: 60_000 };
 const kPython = '/usr/bin/python3';
@@ -121,4 +122,35 @@ test('bad usage exits 2', T, async () => {
     const r = await runDihya(['audit', 'verify', '--nope']);
     assert.equal(r.code, 2);
     assert.match(r.stderr, /unknown option --nope/);
+});
+
+test('GET /api/v1/admin/audit/verify: admins see the chain verified, then the entry edited by hand', T, async (t) => {
+    const srv = await startServer({ t, config: { ...kFastAuth } });
+    await signUp(srv, 'someone@example.org');
+    const made = await runDihya(['user', 'create', '--email', 'chain.admin@example.org', '--role', 'admin', '--password-stdin',
+        '--dev', '--data-dir', srv.dataDir], { input: `${kPassword}\n` });
+    assert.equal(made.code, 0, made.stderr);
+    const admin = (await login(srv, 'chain.admin@example.org')).access_token;
+    const user = (await login(srv, 'someone@example.org')).access_token;
+
+    const ok = await api(srv, '/api/v1/admin/audit/verify', { token: admin });
+    assert.equal(ok.status, 200, ok.text);
+    assert.equal(ok.json.ok, true, ok.text);
+    assert.ok(ok.json.entries >= 3, ok.text); // registration, user creation, sign-ins
+    assert.match(ok.json.head_hash, /^[0-9a-f]{64}$/);
+    assert.equal(ok.json.failure, null);
+    // The head is the newest entry's hash.
+    const newest = await api(srv, '/api/v1/admin/audit?limit=1', { token: admin });
+    assert.equal(newest.json.items[0].hash, ok.json.head_hash);
+
+    assert.equal((await api(srv, '/api/v1/admin/audit/verify', { token: user })).status, 403);
+    assert.equal((await api(srv, '/api/v1/admin/audit/verify')).status, 401);
+
+    assert.equal(edit(path.join(srv.dataDir, 'dihya.db'), 'sql', `UPDATE audit_log SET action = 'auth.nothing' WHERE seq = 2`), '1');
+    const broken = await api(srv, '/api/v1/admin/audit/verify', { token: admin });
+    assert.equal(broken.status, 200, broken.text);
+    assert.equal(broken.json.ok, false, broken.text);
+    assert.equal(broken.json.failure.seq, 2, broken.text);
+    assert.match(broken.json.failure.reason, /modified/);
+    assert.equal(broken.json.entries, 1, 'the entries before it verified');
 });

@@ -38,6 +38,20 @@ test('the catalog lists stacks by kind, domains, features, field types and packs
     assert.ok(body.features.length > 0, 'features');
     const fieldTypes = body.field_types.map(nameOf);
     for (const t of kFieldTypes) assert.ok(fieldTypes.includes(t), `field_types must contain ${t}: ${JSON.stringify(fieldTypes)}`);
+    assert.equal(body.privacy.policy_version, '1', 'the default privacy policy version sign-up consents to');
+});
+
+test('the privacy policy version is the server\'s gdpr.policy_version, the one registration requires', T, async (t) => {
+    const own = await startServer({ t, config: { gdpr: { policy_version: '2026-12' } } });
+    const body = await (await fetch(`${own.url}/api/v1/catalog`)).json();
+    assert.equal(body.privacy.policy_version, '2026-12');
+    const refused = await fetch(`${own.url}/api/v1/auth/register`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ email: 'v@example.org', password: 'violet tapestry under rain', consent: { policy_version: '1', accepted: ['terms', 'privacy'] } }),
+    });
+    assert.equal(refused.status, 400);
+    assert.match(await refused.text(), /must be 2026-12/);
 });
 
 test('the catalog has a stable ETag and If-None-Match gives 304 without a body', T, async () => {

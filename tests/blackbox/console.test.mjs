@@ -251,6 +251,12 @@ test('French free text → model edited → generated → previewed → download
         await page.selectOption(`#m-entities-${book2}-fields-${pages}-type`, 'int');
         await page.waitForSelector('.model-changes li');
         assert.match(await page.textContent('.model-changes'), /Nouveau champ Book\.pages/);
+        // Before generating: the files the server would write for the edited model, against the last generation's.
+        await page.getByRole('button', { name: 'Voir les fichiers qu’une nouvelle génération modifierait' }).click();
+        await page.waitForSelector('#would-change li');
+        const wouldChange = await page.locator('#would-change li').allTextContents();
+        assert.ok(wouldChange.includes('backend/app/resources/book.py'), `book.py would change: ${wouldChange}`);
+        assert.ok(!wouldChange.includes('backend/app/resources/member.py'), 'member.py would not change');
         await visit(page, 'project-edited');
         await page.getByRole('button', { name: 'Enregistrer et générer' }).first().click();
         await page.waitForURL((u) => /\/generations\//.test(u.pathname) && u.pathname.startsWith(projectUrl));
@@ -259,6 +265,7 @@ test('French free text → model edited → generated → previewed → download
         const changed = await page.locator('.diff-changed li').allTextContents();
         assert.ok(changed.includes('backend/app/resources/book.py'), `book.py changed: ${changed}`);
         assert.ok(!changed.includes('backend/app/resources/member.py'), 'member.py did not change');
+        for (const p of changed) assert.ok(wouldChange.includes(p), `${p} changed and was announced`);
         await visit(page, 'regenerated');
 
         // The projects list, searched.
@@ -350,6 +357,8 @@ test('the admin pages: accounts (role, disable), the audit log filtered, server 
 
         await page.getByRole('link', { name: 'Audit log' }).click();
         await page.waitForSelector('#audit-action');
+        // The chain, checked by the server as the page opens.
+        await page.waitForFunction(() => /Audit chain verified: \d+ entries, head [0-9a-f]{16}\./.test(document.querySelector('#audit-chain')?.textContent ?? ''));
         await page.fill('#audit-action', 'user.');
         await page.getByRole('button', { name: 'Filter' }).click();
         await page.waitForSelector('tr[data-action="user.role_changed"]');

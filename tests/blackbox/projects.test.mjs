@@ -317,6 +317,22 @@ test('a generation runs in the background; its archive matches its file tree and
     });
     assert.equal(stateless.status, 200);
     assert.equal(stateless.headers.get('x-archive-sha256'), status.archives.zip.sha256);
+    // format=files: what a generation of the model would hold, without packing it — the generation's files exactly,
+    // so comparing the two lists tells which files a regeneration would change.
+    const listed = await api(srv, '/api/v1/generate?format=files', { method: 'POST', body: { model } });
+    assert.equal(listed.status, 200, listed.text);
+    assert.equal(listed.json.count, files.json.count);
+    assert.deepEqual(listed.json.items.map(({ path: p, size, sha256: h, executable }) => ({ path: p, size, sha256: h, executable })),
+        files.json.items.map(({ path: p, size, sha256: h, executable }) => ({ path: p, size, sha256: h, executable })));
+    const edited = structuredClone(model);
+    edited.entities[0].fields.push({ name: 'loyalty_code', type: 'string' });
+    const after = await api(srv, '/api/v1/generate?format=files', { method: 'POST', body: { model: edited } });
+    assert.equal(after.status, 200, after.text);
+    const before = new Map(files.json.items.map((f) => [f.path, f.sha256]));
+    const changed = after.json.items.filter((f) => before.get(f.path) !== f.sha256).map((f) => f.path);
+    assert.ok(changed.includes('.dihya/answers.json'), changed.join(' '));
+    assert.ok(changed.some((p) => p.startsWith('backend/')), changed.join(' '));
+    assertProblem(await api(srv, '/api/v1/generate?format=rar', { method: 'POST', body: { model } }), 400);
 
     const tgz = await download(`${base}/archive?format=tar.gz`, alice.token);
     assert.equal(tgz.res.status, 200);

@@ -182,6 +182,44 @@ export function localToIso(value: string): string {
     return Number.isNaN(d.getTime()) ? '' : d.toISOString();
 }
 
+interface ChainReport {
+    ok: boolean;
+    entries: number;
+    head_hash: string;
+    failure: { seq: number; reason: string } | null;
+}
+
+/// The audit chain checked by the server when the page opens (GET /api/v1/admin/audit/verify), and on demand.
+function ChainStatus() {
+    const { api, t } = useApp();
+    const report = useLoad(() => api.json<ChainReport>('/api/v1/admin/audit/verify', { auth: 'required' }), 'chain');
+    let text: string;
+    let tone: string;
+    if (report.loading) {
+        text = t('audit.chainChecking');
+        tone = 'info';
+    } else if (report.error || !report.data) {
+        text = t('audit.chainUnknown');
+        tone = 'warn';
+    } else if (report.data.ok) {
+        text = t('audit.chainOk', { count: report.data.entries, head: report.data.head_hash.slice(0, 16) });
+        tone = 'ok';
+    } else {
+        const f = report.data.failure;
+        text = t('audit.chainBroken', { seq: f?.seq ?? 0, reason: f?.reason ?? '', count: report.data.entries });
+        tone = 'error';
+    }
+    return (
+        <div className={`note ${tone} chain-status`} role="status" id="audit-chain">
+            <p>{text}</p>
+            <p className="small">{t('audit.chain')}</p>
+            <button type="button" className="secondary" onClick={report.reload} disabled={report.loading}>
+                {t('audit.chainRecheck')}
+            </button>
+        </div>
+    );
+}
+
 function Audit() {
     const { api, t, lang, location } = useApp();
     const initial = new URLSearchParams(location.search);
@@ -225,7 +263,7 @@ function Audit() {
     const items = pages.data?.items ?? [];
     return (
         <>
-            <p className="note info">{t('audit.chain')}</p>
+            <ChainStatus />
             <form
                 className="filters card"
                 role="search"
