@@ -102,9 +102,10 @@ void Register(http::App& app, const AuditLog& log) {
              auto report = log.Verify();
              if (!report) return http::Response::Problem(report.error(), req.request_id);
              json::object out{{"ok", report->ok()}, {"entries", report->entries}, {"head_hash", report->head_hash}};
-             out["failure"] = report->failure ? json::value(json::object{{"seq", report->failure->seq},
-                                                                          {"reason", report->failure->reason}})
-                                              : json::value(nullptr);
+             out["failure"] =
+                 report->failure
+                     ? json::value(json::object{{"seq", report->failure->seq}, {"reason", report->failure->reason}})
+                     : json::value(nullptr);
              http::Response res = http::Response::Json(200, out);
              res.headers.Set("Cache-Control", "no-store");
              return res;

@@ -44,10 +44,8 @@ http::Response FileList(const std::string& name, const Tree& tree) {
     for (const GeneratedFile& f : tree.files) {
         const auto size = static_cast<std::int64_t>(f.content.size());
         total += size;
-        items.push_back(boost::json::object{{"path", f.path},
-                                            {"size", size},
-                                            {"sha256", crypto::Sha256Hex(f.content)},
-                                            {"executable", f.executable}});
+        items.push_back(boost::json::object{
+            {"path", f.path}, {"size", size}, {"sha256", crypto::Sha256Hex(f.content)}, {"executable", f.executable}});
     }
     const auto count = static_cast<std::int64_t>(items.size());
     http::Response r = http::Response::Json(
