@@ -8,7 +8,7 @@ import { Badge, ErrorNote, FieldErrors, Link, PageTitle, Status, saveBlob } from
 import { useLoad, usePolling } from '../components/hooks';
 import { ApiError } from '../lib/api';
 import { errorsAt } from '../lib/errors';
-import { formatBytes, formatDate } from '../lib/format';
+import { formatBytes, formatDate, sessionKindText } from '../lib/format';
 import { kLanguageNames, kLanguages, type MessageKey } from '../lib/i18n';
 import type { ApiKey, ExportJob, FieldError, Provider, Session } from '../lib/types';
 
@@ -234,7 +234,7 @@ function Security() {
                             {live.map((s) => (
                                 <tr key={s.id}>
                                     <td>
-                                        {s.kind} {s.current && <Badge kind="info">{t('security.thisOne')}</Badge>}
+                                        {sessionKindText(s.kind, providers.data?.items ?? [], t)} {s.current && <Badge kind="info">{t('security.thisOne')}</Badge>}
                                     </td>
                                     <td>{formatDate(s.created_at, lang)}</td>
                                     <td>{formatDate(s.last_used_at, lang)}</td>
