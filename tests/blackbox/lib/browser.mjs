@@ -17,9 +17,10 @@ export const kChromiumArgs = [
     '--disable-sync',
 ];
 
-/// A fresh profile whose only reachable host is 127.0.0.1:`port`; resolves {page, foreign, problems, close}.
+/// A fresh profile whose only reachable host is 127.0.0.1:`port` (and the origins in `allow`, e.g. a local OAuth
+/// provider); resolves {page, foreign, problems, close}.
 /// `problems` collects page errors and CSP refusals; `foreign` the URLs that were blocked.
-export async function openBrowser(port, { locale = 'en-US' } = {}) {
+export async function openBrowser(port, { locale = 'en-US', allow = [] } = {}) {
     const profile = mkdtempSync(path.join(tmpdir(), 'dihya-chromium-'));
     const context = await chromium.launchPersistentContext(profile, {
         executablePath: '/usr/bin/chromium',
@@ -32,6 +33,7 @@ export async function openBrowser(port, { locale = 'en-US' } = {}) {
     await context.route('**/*', (route) => {
         const u = new URL(route.request().url());
         if (u.hostname === '127.0.0.1' && u.port === String(port)) return route.continue();
+        if (allow.includes(u.origin)) return route.continue();
         foreign.push(route.request().url());
         return route.abort();
     });

@@ -8,6 +8,7 @@ import { detectLanguage, dirOf, kLangKey, translate, type Lang, type MessageKey 
 import { navigation } from './lib/navigation';
 import { Session } from './lib/session';
 import type { Catalog, User } from './lib/types';
+import { onVisibleAgain } from './lib/visibility';
 
 export interface Location {
     pathname: string;
@@ -149,8 +150,14 @@ export function AppProvider({ children }: { children: ReactNode }) {
         });
         const onStorage = (e: StorageEvent) => session.storageChanged(e.key);
         window.addEventListener('storage', onStorage);
+        // Back from another tab: the account may have changed meanwhile (address confirmed from a mailed link,
+        // erased, disabled, this session ended), so it is read again.
+        const offVisible = onVisibleAgain(document, () => {
+            if (session.signedIn) void reloadUser();
+        });
         return () => {
             off();
+            offVisible();
             window.removeEventListener('storage', onStorage);
         };
     }, [reloadUser, session]);

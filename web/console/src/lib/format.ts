@@ -1,5 +1,7 @@
 // Numbers, sizes and times in the page's language.
 
+import type { MessageKey } from './i18n';
+
 export function formatBytes(n: number, lang: string): string {
     const units = ['B', 'KiB', 'MiB', 'GiB'];
     let v = n;
@@ -28,4 +30,15 @@ export function durationSeconds(from?: string, to?: string): number | null {
     if (!from || !to) return null;
     const ms = new Date(to).getTime() - new Date(from).getTime();
     return Number.isFinite(ms) && ms >= 0 ? ms / 1000 : null;
+}
+
+/// How a sign-in session was started, in words: a password, or the provider of an "oauth:<name>" session (its
+/// title when the server lists it, else its name); a kind the console does not know is shown as the server says it.
+export function sessionKindText(kind: string, providers: readonly { name: string; title: string }[], t: (key: MessageKey, params?: Record<string, string>) => string): string {
+    if (kind === 'password') return t('security.kindPassword');
+    if (kind.startsWith('oauth:')) {
+        const name = kind.slice('oauth:'.length);
+        return t('security.kindProvider', { provider: providers.find((p) => p.name === name)?.title ?? name });
+    }
+    return kind;
 }

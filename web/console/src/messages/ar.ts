@@ -355,6 +355,8 @@ export const ar: Record<keyof typeof en, string> = {
     'security.wrongCurrent': 'كلمة المرور الحالية غير صحيحة.',
     'security.sessions': 'الجلسات',
     'security.kind': 'النوع',
+    'security.kindPassword': 'كلمة المرور',
+    'security.kindProvider': 'عبر {provider}',
     'security.started': 'بدأت',
     'security.lastUsed': 'آخر استعمال',
     'security.expires': 'تنتهي',

@@ -355,6 +355,8 @@ export const en = {
     'security.wrongCurrent': 'The current password is wrong.',
     'security.sessions': 'Sessions',
     'security.kind': 'Kind',
+    'security.kindPassword': 'Password',
+    'security.kindProvider': 'Via {provider}',
     'security.started': 'Started',
     'security.lastUsed': 'Last used',
     'security.expires': 'Expires',

@@ -355,6 +355,8 @@ export const fr: Record<keyof typeof en, string> = {
     'security.wrongCurrent': 'Le mot de passe actuel est incorrect.',
     'security.sessions': 'Sessions',
     'security.kind': 'Type',
+    'security.kindPassword': 'Mot de passe',
+    'security.kindProvider': 'Via {provider}',
     'security.started': 'Ouverte',
     'security.lastUsed': 'Dernière utilisation',
     'security.expires': 'Expire',

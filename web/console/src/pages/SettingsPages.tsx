@@ -1,22 +1,27 @@
 // The account: profile (and email verification), security (password, sessions, linked sign-in providers),
 // personal API keys, and privacy (consents, GDPR export, erasure).
 
-import { useState, type FormEvent } from 'react';
+import { useEffect, useState, type FormEvent } from 'react';
 
 import { useApp } from '../state';
 import { Badge, ErrorNote, FieldErrors, Link, PageTitle, Status, saveBlob } from '../components/common';
 import { useLoad, usePolling } from '../components/hooks';
 import { ApiError } from '../lib/api';
 import { errorsAt } from '../lib/errors';
-import { formatBytes, formatDate } from '../lib/format';
+import { formatBytes, formatDate, sessionKindText } from '../lib/format';
 import { kLanguageNames, kLanguages, type MessageKey } from '../lib/i18n';
 import type { ApiKey, ExportJob, FieldError, Provider, Session } from '../lib/types';
 
 type Section = 'profile' | 'security' | 'api-keys' | 'privacy';
 
 export function SettingsPage({ section }: { section: Section }) {
-    const { t } = useApp();
+    const { t, reloadUser } = useApp();
     const title = t(`settings.${section}` as MessageKey);
+    // The account as it is now, not as it was when the console loaded: an address confirmed from a mailed link in
+    // another tab, or a change made elsewhere, shows as soon as one of these pages opens.
+    useEffect(() => {
+        void reloadUser();
+    }, [reloadUser]);
     return (
         <div className="page settings">
             <PageTitle title={title}>{title}</PageTitle>
@@ -74,7 +79,10 @@ function Profile() {
             await api.json('/api/v1/auth/verify-email/resend', { method: 'POST', auth: 'required' });
             setResent(t('profile.resent'));
         } catch (err) {
-            setResent(err instanceof ApiError && err.status === 409 ? t('profile.alreadyVerified') : err instanceof Error ? err.message : String(err));
+            const already = err instanceof ApiError && err.status === 409;
+            setResent(already ? t('profile.alreadyVerified') : err instanceof Error ? err.message : String(err));
+            // Confirmed meanwhile (from the mailed link): the badge says so too.
+            if (already) await reloadUser();
         }
     };
     return (
@@ -226,7 +234,7 @@ function Security() {
                             {live.map((s) => (
                                 <tr key={s.id}>
                                     <td>
-                                        {s.kind} {s.current && <Badge kind="info">{t('security.thisOne')}</Badge>}
+                                        {sessionKindText(s.kind, providers.data?.items ?? [], t)} {s.current && <Badge kind="info">{t('security.thisOne')}</Badge>}
                                     </td>
                                     <td>{formatDate(s.created_at, lang)}</td>
                                     <td>{formatDate(s.last_used_at, lang)}</td>
