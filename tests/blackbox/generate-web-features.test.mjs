@@ -7,17 +7,13 @@
 // web-testing-library), recorded in .dihya/answers.json.
 
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, test } from 'node:test';
-import { promisify } from 'node:util';
 
-import { npmCi, npmEnv } from './lib/npm.mjs';
 import { runDihya } from './lib/server.mjs';
-
-const run = promisify(execFile);
+import { npmInstall, projectNpmEnv, step, vitest as runVitest, webBuild } from './lib/toolchains.mjs';
 const T = { timeout: 600_000 };
 const source = process.env.DIHYA_SOURCE_DIR ?? path.resolve(import.meta.dirname, '../..');
 const packsDir = process.env.DIHYA_PACKS_DIR ?? path.join(source, 'packs');
@@ -89,21 +85,9 @@ async function generate(name, frontend, features) {
 }
 
 /// npm test with the verbose reporter; resolves with the plain output after checking nothing failed.
-async function vitest(front) {
-    const env = npmEnv({ CI: 'true' });
-    delete env.NODE_TEST_CONTEXT;
-    let stdout;
-    try {
-        ({ stdout } = await run('npm', ['test', '--', '--reporter=verbose'], {
-            cwd: front, timeout: 420_000, env, maxBuffer: 64 << 20,
-        }));
-    } catch (err) {
-        assert.fail(`npm test failed:\n${String(err.stdout ?? '').replace(/\x1b\[[0-9;]*m/g, '').slice(-6000)}`);
-    }
-    const plain = stdout.replace(/\x1b\[[0-9;]*m/g, '');
-    assert.doesNotMatch(plain, /\d+ failed/, plain.slice(-4000));
-    assert.ok(Number(/Tests\s+(\d+) passed/.exec(plain)?.[1]) >= 40, plain.slice(-4000));
-    return plain;
+async function vitest(front, what) {
+    const { output } = await runVitest(what, front, { min: 40, reporterArgs: ['--reporter=verbose'] });
+    return output;
 }
 
 async function everyFeature(frontend, { typeCheck }) {
@@ -132,12 +116,12 @@ async function everyFeature(frontend, { typeCheck }) {
     assert.match(read(front, 'README.md'), /## Uploads/);
     assert.match(messages, /'upload\.tooLarge': 'Ce fichier est trop volumineux\.'/);
 
-    await npmCi(front);
-    const build = await run('npm', ['run', 'build'], { cwd: front, timeout: 300_000, env: npmEnv(), maxBuffer: 64 << 20 });
-    assert.match(build.stdout, typeCheck);
-    assert.ok(existsSync(path.join(front, 'dist/index.html')), 'vite wrote the build');
+    const what = `${frontend} / every feature`;
+    await npmInstall(what, front);
+    const build = await webBuild(what, front);
+    assert.match(build, typeCheck);
 
-    const plain = await vitest(front);
+    const plain = await vitest(front, what);
     for (const feature of kWebFeatures) {
         for (const name of kFeatureTests[feature]) {
             assert.match(plain, new RegExp(`✓ ${name.replace(/[.]/g, '\\.')}\\.tsx? `), `${feature}: ${name} ran`);
@@ -171,9 +155,9 @@ test('a Svelte front end with every feature it lists → npm ci, svelte-check + 
 test('without accounts the features are open to everyone: the React suite passes (type-checked)', T, async () => {
     const { front } = await generate('react-open', 'react', ['i18n', ...kWebFeatures]);
     assert.ok(!existsSync(path.join(front, 'src/auth')), 'no sign-in without auth');
-    await npmCi(front);
-    await run('npx', ['tsc', '--noEmit'], { cwd: front, timeout: 300_000, env: npmEnv() });
-    const plain = await vitest(front);
+    await npmInstall('react / without auth', front);
+    await step('react / without auth', 'npx', ['tsc', '--noEmit'], { cwd: front, env: projectNpmEnv() });
+    const plain = await vitest(front, 'react / without auth');
     assert.match(plain, /✓ src\/features\/AdminPage\.test\.ts > administration page > is in the menu/);
     assert.match(plain, /✓ src\/features\/live\.test\.ts > live updates \(GET \/api\/live\) > opens a new stream after a failure/);
     assert.match(plain, /✓ src\/features\/FileField\.test\.ts > uploads \(file fields\) > shows a file refused with 413 next to its field/);

@@ -10,8 +10,8 @@ import path from 'node:path';
 import { after, test } from 'node:test';
 import { promisify } from 'node:util';
 
-import { npmCi } from './lib/npm.mjs';
 import { repoRoot, runDihya } from './lib/server.mjs';
+import { nodeTestSuite, npmInstall, pytest, vitest, webBuild } from './lib/toolchains.mjs';
 
 const run = promisify(execFile);
 const T = { timeout: 300_000 };
@@ -78,15 +78,9 @@ async function generateAndTest(name) {
     assert.ok(existsSync(path.join(out, 'backend/Dockerfile')), 'and how to build its image');
     const backend = path.join(out, 'backend');
     // npm ci: the pack's package-lock.json must agree with its package.json (installed once per lock file).
-    await npmCi(backend);
-    // The generated suite reports to us, not to this test runner: drop the runner's context.
-    const env = { ...process.env };
-    delete env.NODE_TEST_CONTEXT;
-    const { stdout } = await run('npm', ['test'], { cwd: backend, timeout: 240_000, env });
-    const pass = Number(/^(?:#|ℹ) pass (\d+)/m.exec(stdout)?.[1]);
-    const fail = Number(/^(?:#|ℹ) fail (\d+)/m.exec(stdout)?.[1]);
-    assert.equal(fail, 0, stdout);
-    assert.ok(pass >= 10, `the generated suite ran (${pass} passed)`);
+    await npmInstall(`express / ${name}`, backend);
+    // The generated node --test suite: nothing fails, and it ran.
+    await nodeTestSuite(`express / ${name}`, backend, { min: 10 });
     return answers;
 }
 
@@ -111,12 +105,7 @@ test('the same YAML spec with --set stacks.backend=flask → a Flask API whose p
     const gen = await runDihya(['generate', spec, '--out', out, ...kOnlyExpress, '--set', 'stacks.backend=flask']);
     assert.equal(gen.code, 0, gen.stderr);
     // Debian's interpreter: it has python3-flask and python3-pytest (the first python3 on PATH may not).
-    const { stdout } = await run('/usr/bin/python3', ['-m', 'pytest', '-q', '-p', 'no:cacheprovider'], {
-        cwd: path.join(out, 'backend'), timeout: 240_000,
-    });
-    const passed = Number(/(\d+) passed/.exec(stdout)?.[1]);
-    assert.ok(passed >= 10, stdout);
-    assert.doesNotMatch(stdout, /\d+ failed/);
+    await pytest('flask / clinic.yaml', path.join(out, 'backend'), { min: 10 });
 });
 
 test('a React front end (auth, i18n with Arabic, SEO) → npm ci, vite build and vitest pass', T, async () => {
@@ -128,16 +117,10 @@ test('a React front end (auth, i18n with Arabic, SEO) → npm ci, vite build and
     const front = path.join(out, 'frontend');
     assert.ok(existsSync(path.join(front, 'public/sitemap.xml')));
     assert.ok(existsSync(path.join(front, 'public/robots.txt')));
-    await run('npm', ['ci', '--no-audit', '--no-fund', '--prefer-offline', '--loglevel=error'], {
-        cwd: front, timeout: 240_000,
-    });
-    await run('npm', ['run', 'build'], { cwd: front, timeout: 240_000 });
-    assert.ok(existsSync(path.join(front, 'dist/index.html')), 'vite wrote the build');
-    const env = { ...process.env };
-    delete env.NODE_TEST_CONTEXT;
-    const { stdout } = await run('npm', ['test'], { cwd: front, timeout: 240_000, env: { ...env, CI: 'true' } });
-    const passed = Number(/Tests\s+(\d+) passed/.exec(stdout.replace(/\x1b\[[0-9;]*m/g, ''))?.[1]);
-    assert.ok(passed >= 10, stdout);
+    // npm ci from the lock file, tsc + vite build (dist/index.html), and the Vitest suite.
+    await npmInstall('react / front.yaml', front);
+    await webBuild('react / front.yaml', front);
+    await vitest('react / front.yaml', front, { min: 10 });
 });
 
 test('English and Arabic free-text specs → analysed → Express APIs whose suites pass', T, async () => {

@@ -5,18 +5,17 @@
 // database is PostgreSQL, and the generated FastAPI and Flask projects' own pytest suites run against PostgreSQL too.
 
 import assert from 'node:assert/strict';
-import { execFile, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
-import { promisify } from 'node:util';
 
 import { backend as databaseKind, freshDatabase } from './lib/pg.mjs';
 import { runDihya } from './lib/server.mjs';
+import { pytest as runPytest } from './lib/toolchains.mjs';
 
-const run = promisify(execFile);
 const T = { timeout: 300_000 };
 // Debian's interpreter: python3-flask, -fastapi, -uvicorn, -sqlalchemy, -alembic, -psycopg2, -pytest (the first
 // python3 on PATH may not have them).
@@ -176,12 +175,9 @@ test(`fastapi under uvicorn: rows are there after a restart (DATABASE_URL, ${dat
     assert.ok(!existsSync(path.join(fastapiBackend, 'data')), 'DATABASE_URL, not the default file');
 });
 
-async function pytest(cwd, env) {
-    const { stdout } = await run(python, ['-m', 'pytest', '-q', '-p', 'no:cacheprovider'],
-        { cwd, timeout: 240_000, env: { ...process.env, ...env } });
-    assert.doesNotMatch(stdout, /\d+ (failed|error)/, stdout);
-    const passed = Number(/(\d+) passed/.exec(stdout)?.[1]);
-    assert.ok(passed >= 50, `the generated suite ran (${passed} passed)\n${stdout}`);
+/// The generated pytest suite (lib/toolchains.mjs), here on PostgreSQL.
+function pytest(cwd, env) {
+    return runPytest(`${path.basename(path.dirname(cwd))} / PostgreSQL`, cwd, { min: 50, env });
 }
 
 test('the generated pytest suites pass on PostgreSQL (TEST_DATABASE_URL)', T, async (t) => {

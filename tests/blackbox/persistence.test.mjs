@@ -7,19 +7,18 @@
 // (tests/pg/pg-harness, ctest's blackbox.pg.persistence), where the project's own test suite runs too.
 
 import assert from 'node:assert/strict';
-import { execFile, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
-import { promisify } from 'node:util';
 
 import { npmCi } from './lib/npm.mjs';
 import { freshDatabase, postgresUrl } from './lib/pg.mjs';
 import { runDihya } from './lib/server.mjs';
+import { nodeTestSuite } from './lib/toolchains.mjs';
 
-const run = promisify(execFile);
 const T = { timeout: 600_000 };
 const dir = mkdtempSync(path.join(tmpdir(), 'dihya-persistence-'));
 const live = new Set();
@@ -205,13 +204,6 @@ test('PostgreSQL (DATABASE_URL): rows written through the API are there after a 
 });
 
 test("PostgreSQL (DATABASE_URL): the project's own test suite passes", { ...T, skip: noPostgres }, async () => {
-    const env = { ...process.env, DATABASE_URL: freshDatabase() };
-    delete env.NODE_TEST_CONTEXT;
-    const { stdout } = await run('npm', ['test'], { cwd: backend, env, timeout: 300_000, maxBuffer: 64 << 20 })
-        .catch((err) => assert.fail(`npm test failed on PostgreSQL:\n${err.stdout}\n${err.stderr}`.slice(-8000)));
-    const pass = Number(/^(?:#|ℹ) pass (\d+)/m.exec(stdout)?.[1]);
-    const fail = Number(/^(?:#|ℹ) fail (\d+)/m.exec(stdout)?.[1]);
-    assert.equal(fail, 0, stdout.slice(-8000));
-    assert.ok(pass >= 50, `the generated suite ran (${pass} passed)`);
-    assert.match(stdout, /database \(PostgreSQL\)/);
+    const { output } = await nodeTestSuite('express / PostgreSQL', backend, { min: 50, env: { DATABASE_URL: freshDatabase() } });
+    assert.match(output, /database \(PostgreSQL\)/);
 });

@@ -3,17 +3,14 @@
 // reported with exit code 3, and the updated project still passes its own test suite.
 
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync, appendFileSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, test } from 'node:test';
-import { promisify } from 'node:util';
 
-import { npmCi } from './lib/npm.mjs';
 import { runDihya } from './lib/server.mjs';
+import { nodeTestSuite, npmInstall } from './lib/toolchains.mjs';
 
-const run = promisify(execFile);
 const T = { timeout: 300_000 };
 const dir = mkdtempSync(path.join(tmpdir(), 'dihya-update-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
@@ -66,15 +63,11 @@ function writeSpec(name, spec) {
     return file;
 }
 
+/// npm ci and the project's own node --test suite (which fails the test when one of its tests fails).
 async function npmTest(backend) {
-    await npmCi(backend);
-    // The generated suite reports to us, not to this test runner: drop the runner's context.
-    const env = { ...process.env };
-    delete env.NODE_TEST_CONTEXT;
-    const { stdout } = await run('npm', ['test'], { cwd: backend, timeout: 240_000, env });
-    const pass = Number(/^(?:#|ℹ) pass (\d+)/m.exec(stdout)?.[1]);
-    const fail = Number(/^(?:#|ℹ) fail (\d+)/m.exec(stdout)?.[1]);
-    return { stdout, pass, fail };
+    await npmInstall('express / update', backend);
+    const { output, pass, fail } = await nodeTestSuite('express / update', backend);
+    return { stdout: output, pass, fail };
 }
 
 const kPingRoute = "  app.get('/api/ping', (req, res) => res.json({ pong: true }));  // ours\n";

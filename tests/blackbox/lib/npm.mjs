@@ -37,9 +37,32 @@ export function lockKey(dir) {
     return createHash('sha256').update(JSON.stringify(lock)).digest('hex').slice(0, 24);
 }
 
+const kDependencyFields = ['dependencies', 'devDependencies', 'optionalDependencies', 'peerDependencies'];
+
+/// The dependencies of package.json that its lock file's root package does not record as they are (a missing,
+/// extra or different entry): what `npm ci` refuses as "package.json and package-lock.json are not in sync".
+export function lockDisagreements(dir) {
+    const pkg = JSON.parse(readFileSync(path.join(dir, 'package.json'), 'utf8'));
+    const root = JSON.parse(readFileSync(path.join(dir, 'package-lock.json'), 'utf8')).packages?.[''] ?? {};
+    const out = [];
+    for (const field of kDependencyFields) {
+        const want = pkg[field] ?? {};
+        const locked = root[field] ?? {};
+        for (const name of new Set([...Object.keys(want), ...Object.keys(locked)])) {
+            if (want[name] !== locked[name]) out.push(`${field}.${name}: package.json ${want[name] ?? '(none)'}, lock ${locked[name] ?? '(none)'}`);
+        }
+    }
+    return out;
+}
+
 /// Installs `dir`'s dependencies as `npm ci` would: from the cache when an identical dependency tree was installed
-/// before, else with `npm ci` into the cache first. Resolves with {cached: boolean}.
+/// before, else with `npm ci` into the cache first. Either way package.json must agree with the lock file, as
+/// `npm ci` requires. Resolves with {cached: boolean}.
 export async function npmCi(dir, { timeoutMs = 600_000 } = {}) {
+    const disagreements = lockDisagreements(dir);
+    if (disagreements.length) {
+        throw new Error(`npm ci in ${dir}: package.json and package-lock.json are not in sync:\n${disagreements.join('\n')}`);
+    }
     const key = lockKey(dir);
     const cached = path.join(cacheRoot, key);
     const ready = path.join(cached, '.dihya-ready');
