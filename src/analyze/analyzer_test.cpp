@@ -1,6 +1,8 @@
 #include "analyze/analyzer.hpp"
 
 #include <algorithm>
+#include <atomic>
+#include <chrono>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
@@ -721,6 +723,40 @@ TEST(AnalyzeCorpus, MatchesExpectations) {
     EXPECT_GE(files, 30u);
     for (std::size_t n : per_language) EXPECT_GE(n, 10u);
     std::cout << "analyzer corpus: " << passed << "/" << files << " specs pass\n";
+}
+
+}  // namespace
+}  // namespace dihya::analyze
+
+namespace dihya::analyze {
+namespace {
+
+std::string LongText() {
+    std::string text;
+    for (int i = 0; i < 2000; ++i) text += "Each project has a name, a code and a deadline. ";
+    return text;
+}
+
+TEST(AnalyzeBudget, APassedDeadlineStopsTheAnalysisWithATimeout) {
+    const Budget expired(std::chrono::steady_clock::now() - std::chrono::seconds(1), std::chrono::milliseconds(100),
+                         nullptr, "the analysis");
+    auto r = Engine().Analyze(LongText(), Vocab(), expired);
+    ASSERT_FALSE(r.ok());
+    EXPECT_EQ(r.error().code, ErrorCode::kTimeout);
+    EXPECT_NE(r.error().message.find("the analysis exceeded its time budget of 100 ms"), std::string::npos)
+        << r.error().message;
+    // The same text with time to spare is analysed.
+    const Budget ample(std::chrono::steady_clock::now(), std::chrono::minutes(5), nullptr, "the analysis");
+    EXPECT_TRUE(Engine().Analyze(LongText(), Vocab(), ample).ok());
+}
+
+TEST(AnalyzeBudget, AClientThatLeftStopsTheAnalysis) {
+    auto gone = std::make_shared<std::atomic<bool>>(true);
+    const Budget budget(std::chrono::steady_clock::now(), std::chrono::minutes(5), gone, "the analysis");
+    auto r = Engine().Analyze(LongText(), Vocab(), budget);
+    ASSERT_FALSE(r.ok());
+    EXPECT_EQ(r.error().code, ErrorCode::kTimeout);
+    EXPECT_NE(r.error().message.find("client closed the connection"), std::string::npos) << r.error().message;
 }
 
 }  // namespace
