@@ -188,18 +188,9 @@ Result<Catalog> BuiltinCatalog() {
 
 void Register(http::App& app, const Catalog& catalog) {
     app.tags.push_back({"catalog", "What a specification may name: stacks, domains, features, field types, packs."});
-    // With the version of the privacy policy that sign-up's consent must name (the server's gdpr.policy_version).
-    boost::json::value encoded = dto::Encode(catalog);
-    encoded.as_object()["privacy"] = boost::json::object{{"policy_version", app.config.gdpr.policy_version}};
-    boost::json::value schema = dto::Schema<Catalog>();
-    if (auto* props = schema.as_object().if_contains("properties"); props != nullptr && props->is_object()) {
-        boost::json::object version{{"type", "string"},
-                                    {"description", "the privacy policy version that sign-up's consent names"}};
-        boost::json::object privacy{{"type", "object"},
-                                    {"properties", boost::json::object{{"policy_version", std::move(version)}}}};
-        props->as_object()["privacy"] = std::move(privacy);
-    }
-    auto body = std::make_shared<const std::string>(boost::json::serialize(encoded));
+    Catalog served = catalog;
+    served.privacy.policy_version = app.config.gdpr.policy_version;
+    auto body = std::make_shared<const std::string>(boost::json::serialize(dto::Encode(served)));
     auto etag = std::make_shared<const std::string>(http::StrongEtag(*body));
     app.router.Add({
         .method = "GET",
@@ -209,7 +200,7 @@ void Register(http::App& app, const Catalog& catalog) {
         .description = "Cacheable: send the ETag back in If-None-Match to get 304 Not Modified.",
         .tag = "catalog",
         .params = {{"If-None-Match", "header", "ETag of a copy you hold", boost::json::object{{"type", "string"}}}},
-        .responses = {{200, "The catalog", std::move(schema)}, {304, "Not modified"}},
+        .responses = {{200, "The catalog", dto::Schema<Catalog>()}, {304, "Not modified"}},
         .handler =
             [body, etag](http::Request& request) {
                 http::Response r = http::IfNoneMatch(request, *etag)

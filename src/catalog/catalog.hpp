@@ -38,6 +38,12 @@ struct PackInfo {
 };
 BOOST_DESCRIBE_STRUCT(PackInfo, (), (name, version, kind))
 
+/// What sign-up's consent must name: the server's gdpr.policy_version (set by Register).
+struct Privacy {
+    std::string policy_version;
+};
+BOOST_DESCRIBE_STRUCT(Privacy, (), (policy_version))
+
 struct Catalog {
     std::map<std::string, std::vector<std::string>> stacks;
     std::vector<NamedItem> domains;
@@ -45,12 +51,13 @@ struct Catalog {
     std::vector<std::string> field_types;
     std::vector<std::string> locales;
     std::vector<PackInfo> packs;
+    Privacy privacy;
     bool packs_known = false;  // AddPacks was called (not encoded)
     /// From the domain packs (not encoded): the entities (spec form) and roles of each domain's starting model.
     std::map<std::string, boost::json::value> domain_entities;
     std::map<std::string, std::vector<std::string>> domain_roles;
 };
-BOOST_DESCRIBE_STRUCT(Catalog, (), (stacks, domains, features, field_types, locales, packs))
+BOOST_DESCRIBE_STRUCT(Catalog, (), (stacks, domains, features, field_types, locales, packs, privacy))
 
 /// The embedded files of packs/ (catalog.yaml, domains/<name>.yaml), by their path under packs/; empty when absent.
 std::string_view EmbeddedFile(std::string_view path);
