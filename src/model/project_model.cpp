@@ -696,6 +696,14 @@ private:
                     ", and generated code names variables and classes after entities; choose another name");
             return false;
         }
+        if (e.names.snake == "index") {
+            Add(line, path,
+                Quote(e.name) +
+                    " is the name of the index modules that generated code keeps beside the entities' files "
+                    "(src/entities/index.ts, src/resources/index.js); choose a more specific name, e.g. " +
+                    Quote(e.name + "Entry"));
+            return false;
+        }
         if (const std::string_view builtin = ShadowedJavaScriptBuiltin(e.names.pascal); !builtin.empty()) {
             Add(line, path,
                 Quote(e.names.pascal) + " would hide JavaScript's built-in " + std::string(builtin) +

@@ -628,6 +628,7 @@ TEST(ModelErrors, ReservedWordsNameTheLanguages) {
     ExpectOneError(entity("Case"), "spec.yaml:3", "entities[0].name", "JavaScript/TypeScript");
     ExpectOneError(entity("None"), "spec.yaml:3", "entities[0].name", "Python");
     ExpectOneError(entity("Date"), "spec.yaml:3", "entities[0].name", "built-in Date");
+    ExpectOneError(entity("Index"), "spec.yaml:3", "entities[0].name", "e.g. 'IndexEntry'");
     // Entities called after SQL keywords are fine: their tables are plural.
     for (const char* ok : {"Order", "Group", "User", "Table", "Type", "Status"}) {
         auto r = Parse(entity(ok));

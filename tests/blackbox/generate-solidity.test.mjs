@@ -78,7 +78,7 @@ test('a YAML spec (three roles, every field type, unique, required enum and ref,
     for (const f of ['README.md', 'package.json', 'package-lock.json', '.gitignore', 'contracts/Registry.sol',
         'contracts/records/RecordsBase.sol', 'contracts/records/PatientRecords.sol', 'contracts/records/AppointmentRecords.sol',
         'scripts/compile.mjs', 'scripts/deploy.mjs', 'test/registry.test.mjs', 'test/deploy.test.mjs', 'test/rpc-node.mjs',
-        'test/patient.test.mjs', 'test/appointment.test.mjs']) {
+        'test/records/patient.test.mjs', 'test/records/appointment.test.mjs']) {
         assert.ok(existsSync(path.join(clinic.chain, f)), f);
     }
     const registry = readFileSync(path.join(clinic.chain, 'contracts/Registry.sol'), 'utf8');
@@ -114,7 +114,7 @@ test('free text (a library) with --set stacks.blockchain=solidity → contracts 
     for (const e of model.entities) {
         const kebab = e.name.replace(/([a-z0-9])([A-Z])/g, '$1-$2').toLowerCase();
         assert.ok(existsSync(path.join(library.chain, `contracts/records/${e.name}Records.sol`)), e.name);
-        assert.ok(existsSync(path.join(library.chain, `test/${kebab}.test.mjs`)), e.name);
+        assert.ok(existsSync(path.join(library.chain, `test/records/${kebab}.test.mjs`)), e.name);
     }
     await npmInstall('solidity / library.txt', library.chain);
     await nodeTestSuite('solidity / library.txt', library.chain, { min: 7 + 4 * model.entities.length, timeoutMs: 540_000 });

@@ -199,7 +199,7 @@ test('POST /api/v1/generate returns a reproducible archive with its SHA-256', T,
     const zip = path.join(dir, 'api.zip');
     writeFileSync(zip, bytes);
     const { stdout } = await run('unzip', ['-l', zip]);
-    assert.match(stdout, /clinic-booking\/backend\/test\/patient\.test\.js/);
+    assert.match(stdout, /clinic-booking\/backend\/test\/entities\/patient\.test\.js/);
 
     const tgz = await post({ model }, '?format=tar.gz');
     assert.equal(tgz.status, 200);

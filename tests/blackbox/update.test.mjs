@@ -124,7 +124,7 @@ test('an edited project gets a new entity; edits and added files survive; its su
     assert.equal(upd.code, 0, upd.stdout + upd.stderr);
     assert.match(upd.stdout, /^note: entity Doctor added$/m);
     assert.match(upd.stdout, /^added +backend\/src\/resources\/doctor\.js$/m);
-    assert.match(upd.stdout, /^added +backend\/test\/doctor\.test\.js$/m);
+    assert.match(upd.stdout, /^added +backend\/test\/entities\/doctor\.test\.js$/m);
     assert.match(upd.stdout, /^merged +backend\/README\.md /m);
     assert.match(upd.stdout, /^merged +backend\/src\/resources\/index\.js /m);
     assert.match(upd.stdout, /^kept +backend\/src\/app\.js \(your edit; the generator did not change it\)$/m);
@@ -146,7 +146,7 @@ test('an edited project gets a new entity; edits and added files survive; its su
 
     // The new entity's route/resource and tests are there.
     assert.match(read(backend, 'src/resources/doctor.js'), /\/api\/doctors/);
-    assert.ok(existsSync(path.join(backend, 'test/doctor.test.js')));
+    assert.ok(existsSync(path.join(backend, 'test/entities/doctor.test.js')));
     assert.match(read(backend, 'openapi.json'), /\/api\/doctors/);
 
     // Files the user added are byte for byte what they were.
