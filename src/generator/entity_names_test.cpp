@@ -37,8 +37,8 @@ model::Vocabulary Vocabulary() {
         {"blockchain", {"solidity", "none"}},
     };
     v.domains = {"custom"};
-    v.features = {"auth",          "i18n",     "seo",      "search",    "uploads", "admin",
-                  "notifications", "realtime", "payments", "analytics"};
+    v.features = {"auth",  "i18n",          "seo",      "search",   "uploads",
+                  "admin", "notifications", "realtime", "payments", "analytics"};
     v.locales = {"en", "fr", "ar"};
     return v;
 }
@@ -52,8 +52,8 @@ std::string Stacks(std::string_view frontend, std::string_view backend, std::str
 }
 
 std::string Spec(const std::vector<std::string>& entities, const std::string& stacks) {
-    std::string spec = "name: names\ntitle: Names\nroles: [admin, user]\nfeatures: " + std::string(kFeatures) +
-                       "\n" + stacks + "entities:\n";
+    std::string spec = "name: names\ntitle: Names\nroles: [admin, user]\nfeatures: " + std::string(kFeatures) + "\n" +
+                       stacks + "entities:\n";
     for (const std::string& e : entities) spec += "  - {name: " + e + ", fields: [{name: title, type: string}]}\n";
     return spec;
 }
@@ -114,9 +114,9 @@ TEST(GeneratorEntityNames, NoEntityNameTheModelAcceptsCollidesWithAPackFile) {
 
         // In groups the model's entity limit allows; the same group at once must be accepted and rendered.
         for (std::size_t start = 0; start < names.size(); start += 20) {
-            const std::vector<std::string> group(names.begin() + static_cast<std::ptrdiff_t>(start),
-                                                 names.begin() + static_cast<std::ptrdiff_t>(
-                                                                     std::min(names.size(), start + 20)));
+            const std::vector<std::string> group(
+                names.begin() + static_cast<std::ptrdiff_t>(start),
+                names.begin() + static_cast<std::ptrdiff_t>(std::min(names.size(), start + 20)));
             std::string listed;
             for (const std::string& n : group) listed += n + " ";
             auto model = model::ParseModel(Spec(group, stacks), "spec.yaml", Vocabulary());
