@@ -100,6 +100,7 @@ struct ChosenEntity {
     std::vector<std::string> refs;     // entities it refers to (canonical names before aliasing)
     bool action = false;               // named by a verb ("can reserve")
     int strength = 2;
+    int mentions = 0;       // times the text names it
     std::size_t first = 0;  // its first token
 };
 
@@ -266,9 +267,14 @@ private:
 
     std::size_t ChooseEntity(const Mention& m) {
         const std::string& name = m.term->key;
-        if (const std::size_t i = FindChosen(name); i < chosen_.size()) return i;
+        if (const std::size_t i = FindChosen(name); i < chosen_.size()) {
+            ++chosen_[i].mentions;
+            return i;
+        }
         if (chosen_.size() >= kMaxChosenEntities) return chosen_.size();
         ChosenEntity c;
+        c.strength = 0;  // only named: the text neither lists it nor gives it fields
+        c.mentions = 1;
         c.spec = lex_.FindEntity(name);
         c.name = name;
         c.surface = Surface(text_, T(), m);
@@ -486,6 +492,7 @@ private:
             }
             ChosenEntity& c = chosen_[i];
             c.strength = std::max(c.strength, e.strength);
+            ++c.mentions;
             // "courses (yoga, spinning)" where the text gives courses fields elsewhere: examples, not fields.
             const auto described = described_by_name.find(name);
             const bool examples =
@@ -576,6 +583,8 @@ private:
             for (FieldSpec& f : c.stated) same->stated.push_back(std::move(f));
             for (FieldSpec& f : c.extra) same->extra.push_back(std::move(f));
             for (std::string& r : c.refs) same->refs.push_back(std::move(r));
+            same->mentions += c.mentions;
+            same->strength = std::max(same->strength, c.strength);
         }
         chosen_ = std::move(merged);
         DropNonEntities();
@@ -676,20 +685,70 @@ private:
             });
         };
         std::vector<std::string> dropped;
+        std::vector<std::string> passing;
+        std::vector<std::string> features;
         for (const ChosenEntity& c : chosen_) {
             if (!c.stated.empty() || c.action) continue;
             const bool role = StartsList(c.first, G().role_words) &&
                               (c.spec == nullptr || domain_ == nullptr || !Contains(c.spec->domains, domain_->name));
             const bool subject = Contains(purpose, c.name) && c.refs.empty() && !referenced(c.name);
+            const bool feature = NamesAFeature(c) && c.refs.empty() && !referenced(c.name);
+            if (feature) {
+                dropped.push_back(c.name);
+                features.push_back(c.name);
+                continue;
+            }
+            // A word the text names once in passing ("un samedi par mois", "notre cahier papier"): not listed,
+            // nothing recorded about it, nothing refers to it, and not one of the recognised domain's entities.
+            const bool bare = c.strength < 1 && c.mentions < 2 && c.extra.empty() && c.refs.empty() &&
+                              !referenced(c.name) && !OfTheDomain(c.spec);
             if (role || subject) dropped.push_back(c.name);
+            if (bare && !role && !subject) passing.push_back(c.name);
         }
+        // Words named in passing go only when the text describes at least two entities besides them.
+        if (chosen_.size() < dropped.size() + passing.size() + 2) passing.clear();
+        for (const std::string& name : passing) dropped.push_back(name);
         if (dropped.empty() || dropped.size() == chosen_.size()) return;
+        std::vector<ChosenEntity> removed;
+        for (const ChosenEntity& c : chosen_) {
+            if (Contains(dropped, c.name)) removed.push_back(c);
+        }
         std::erase_if(chosen_, [&](const ChosenEntity& c) { return Contains(dropped, c.name); });
         for (ChosenEntity& c : chosen_)
             std::erase_if(c.refs, [&](const std::string& r) { return Contains(dropped, r); });
         for (const std::string& name : dropped) {
-            Assume("entities", Quoted(name) + " describes the product or is a role: not an entity");
+            if (Contains(features, name)) {
+                Assume("entities", Quoted(name) + " asks for a feature of the project: not an entity");
+            } else if (!Contains(passing, name)) {
+                Assume("entities", Quoted(name) + " describes the product or is a role: not an entity");
+            }
         }
+        for (const ChosenEntity& c : removed) {
+            if (!Contains(passing, c.name)) continue;
+            const Spans at = c.surface.empty() || c.first >= T().size()
+                                 ? Spans{}
+                                 : Spans{SpanOf(T()[c.first].begin, T()[c.first].begin + c.surface.size())};
+            Assume("entities",
+                   Quoted(c.surface.empty() ? c.name : c.surface) +
+                       " is named once in passing, with nothing recorded about it: not an entity",
+                   at);
+        }
+    }
+
+    /// Whether the entity's words ask for a feature ("SEO", "an admin area", "realtime updates"): the feature
+    /// provides it, it is not a record of the model.
+    bool NamesAFeature(const ChosenEntity& c) const {
+        if (c.surface.empty() || c.first >= T().size()) return false;
+        return std::any_of(mentions_.begin(), mentions_.end(), [&](const Mention& m) {
+            if (m.term->category != Category::kFeature) return false;
+            return c.first >= m.first && c.first < m.first + m.count;
+        });
+    }
+
+    /// Whether a lexicon entity belongs to the recognised domain, or to none in particular.
+    bool OfTheDomain(const EntitySpec* spec) const {
+        if (spec == nullptr) return false;
+        return spec->domains.empty() || (domain_ != nullptr && Contains(spec->domains, domain_->name));
     }
 
     bool IsChosen(const std::string& name) const {
@@ -724,8 +783,10 @@ private:
             if (!present) add(r, name);
             return true;
         };
+        // Lexicon defaults only from the domain the text was recognised as (or from entities of no domain): a
+        // library's loans never get a bank loan's interest rate.
         const std::vector<FieldSpec> none;
-        const std::vector<FieldSpec>& defaults = c.spec != nullptr ? c.spec->fields : none;
+        const std::vector<FieldSpec>& defaults = OfTheDomain(c.spec) ? c.spec->fields : none;
         if (c.stated.empty()) {
             for (const FieldSpec& f : defaults) {
                 if (f.type != "ref") {

@@ -458,6 +458,61 @@ TEST(AnalyzeStructure, ARelativeClauseAfterTheProductNamesActorsNotTheProduct) {
     EXPECT_FALSE(EntityNames(ar).empty());
 }
 
+TEST(AnalyzeStructure, LexiconDefaultsComeOnlyFromTheRecognisedDomain) {
+    // A loan in a tool library is not a bank loan: no principal or interest rate from the finance lexicon.
+    const Analysis en = MustAnalyze(
+        "Our neighbourhood tool library lends drills and ladders. Volunteers record loans and returns. Each tool "
+        "has a name and a condition. Each borrower has a name and a phone.");
+    const model::Entity* loan = FindEntity(en, "Loan");
+    ASSERT_NE(loan, nullptr) << ::testing::PrintToString(EntityNames(en));
+    EXPECT_EQ(FindField(*loan, "principal"), nullptr);
+    EXPECT_EQ(FindField(*loan, "interest_rate"), nullptr);
+}
+
+TEST(AnalyzeStructure, WordsNamedOnceInPassingAreNotEntities) {
+    const Analysis fr = MustAnalyze(
+        "Nous tenons une ressourcerie ouverte un mardi sur deux. On veut remplacer notre classeur. Chaque don a une "
+        "date, un poids et une catégorie. Chaque donateur a un nom et un téléphone. Chaque vente a un montant et "
+        "une date.");
+    const auto names = EntityNames(fr);
+    EXPECT_FALSE(Has(names, "Mardi")) << ::testing::PrintToString(names);
+    EXPECT_FALSE(Has(names, "Classeur")) << ::testing::PrintToString(names);
+    bool said = false;
+    for (const Assumption& a : fr.assumptions) {
+        if (a.message.find("classeur") == std::string::npos) continue;
+        said = a.message.find("named once in passing") != std::string::npos && a.spans.size() == 1;
+    }
+    EXPECT_TRUE(said) << "the assumption names the word and points at it";
+    // A short text naming nothing else keeps what it names.
+    EXPECT_FALSE(EntityNames(MustAnalyze("Une plateforme où les bénévoles organisent des collectes.")).empty());
+}
+
+TEST(AnalyzeStructure, WordsThatAskForAFeatureAreNotEntities) {
+    const Analysis en = MustAnalyze(
+        "A web shop for a tea merchant with search, SEO, an admin area and realtime updates. Customers order teas; "
+        "each tea has a name, an origin and a price.");
+    const auto names = EntityNames(en);
+    for (const char* feature : {"Seo", "AdminArea", "Realtime", "Search"}) {
+        EXPECT_FALSE(Has(names, feature)) << feature << " in " << ::testing::PrintToString(names);
+    }
+    for (const char* feature : {"search", "seo", "admin", "realtime"}) {
+        EXPECT_TRUE(Has(en.model.features, feature)) << feature;
+    }
+    EXPECT_TRUE(Has(names, "Tea")) << ::testing::PrintToString(names);
+}
+
+TEST(AnalyzeStructure, ADashIntroducesFieldsAndParenthesesListValues) {
+    const Analysis en = MustAnalyze(
+        "Albums - title, category (jazz, business, soul, rock), release year, label.\n"
+        "Artists - name, country, website.");
+    EXPECT_EQ(TypeOf(en, "Album", "title"), "string");
+    EXPECT_EQ(TypeOf(en, "Album", "category"), "enum");
+    const auto values = ValuesOf(en, "Album", "category");
+    EXPECT_TRUE(Has(values, "business") && Has(values, "jazz") && Has(values, "rock"))
+        << ::testing::PrintToString(values);
+    EXPECT_FALSE(TypeOf(en, "Artist", "website").empty());
+}
+
 TEST(AnalyzeStructure, FieldListsMakeFieldsNotEntities) {
     const Analysis en = MustAnalyze("Each campaign has a name, a budget, a start date and an owner.");
     EXPECT_EQ(en.domain, "custom") << "a listed budget does not vote for finance";

@@ -164,6 +164,10 @@ private:
         if (gap.find_first_of("([") != std::string_view::npos) m |= kOpen;
         if (gap.find_first_of(")]") != std::string_view::npos) m |= kClose;
         if (gap.find(':') != std::string_view::npos || gap.find("\xEF\xBC\x9A") != std::string_view::npos) m |= kColon;
+        // "Shows - title, description": a dash between spaces introduces what follows, as a colon does.
+        for (std::string_view dash : {" - ", " \xE2\x80\x93 ", " \xE2\x80\x94 "}) {
+            if (gap.find(dash) != std::string_view::npos) m |= kColon;
+        }
         if (gap.find('/') != std::string_view::npos) m |= kSlash;
         return m;
     }
@@ -535,11 +539,12 @@ private:
                     for (std::size_t w : q.words)
                         value += (value.empty() ? "" : "_") + IdentifierWord(t_[w], lang_, g_, false);
                     if (!value.empty()) values.push_back(value);
-                } else if (IsRole(items[v], Role::kAdjective)) {
-                    values.push_back(IdentifierWord(t_[items[v].index], lang_, g_, false));
                 } else if (items[v].kind == Item::kRole && items[v].role != Role::kConj &&
                            items[v].role != Role::kDet) {
-                    break;
+                    // Any word listed between the parentheses is a value ("(comedy, business, tech)" where
+                    // "business" is also a grammar word), unless it joins words into a sentence.
+                    if (items[v].role == Role::kModal || items[v].role == Role::kEach) break;
+                    values.push_back(IdentifierWord(t_[items[v].index], lang_, g_, false));
                 }
             }
             if (closed && values.size() >= 2 && (EnumLike(f.tokens) || ValueList(f, items, k, v))) {
@@ -1132,8 +1137,37 @@ private:
                 noun = HasArticle(p.first) && (start || before == Role::kWord || before == Role::kVerb ||
                                                before == Role::kAction || before == Role::kStop);
             }
-            if (noun) Entity(p, 1);
+            if (noun) Entity(p, InClause(p) ? 1 : 0);
         }
+    }
+
+    /// Whether the phrase is the subject or the object of a verb whose other side is a noun phrase too ("les
+    /// adhérents paient un abonnement"), rather than a word named in passing ("un samedi par mois").
+    bool InClause(const Phrase& p) const {
+        const auto verb_between = [&](std::size_t from, std::size_t to) {
+            if (to <= from || to - from > 4) return false;
+            bool verb = false;
+            for (std::size_t w = from; w < to; ++w) {
+                if (marks_[w] != 0 || t_[w].sentence != t_[p.head].sentence) return false;
+                const Role r = role_[w];
+                if (r == Role::kWord || r == Role::kVerb || r == Role::kAction) {
+                    verb = true;
+                } else if (r != Role::kDet && r != Role::kModal && r != Role::kStop) {
+                    return false;
+                }
+            }
+            return verb;
+        };
+        for (const Phrase& q : phrases_) {
+            if (&q == &p || NotEntity(q) || t_[q.head].sentence != t_[p.head].sentence) continue;
+            if (q.first >= p.last && verb_between(p.last, q.first) && (q.det_before || IsPluralWord(q.head))) {
+                return true;
+            }
+            if (q.last <= p.first && verb_between(q.last, p.first) && (p.det_before || IsPluralWord(p.head))) {
+                return true;
+            }
+        }
+        return false;
     }
 
     std::string_view text_;
