@@ -411,6 +411,13 @@ private:
     }
 
     FieldSpec StatedFieldSpec(const StatedField& f) const {
+        if (f.tokens.empty()) {  // implied by the text ("a walk is scheduled, done or cancelled": its status)
+            FieldSpec out;
+            out.name = f.name;
+            out.type = f.values.empty() ? "string" : "enum";
+            out.values = f.values;
+            return out;
+        }
         if (const Mention* m = FieldMention(f.tokens)) {
             if (const FieldSpec* spec = lex_.FindField(m->term->key)) {
                 FieldSpec out = *spec;

@@ -501,6 +501,26 @@ TEST(AnalyzeStructure, WordsThatAskForAFeatureAreNotEntities) {
     EXPECT_TRUE(Has(names, "Tea")) << ::testing::PrintToString(names);
 }
 
+TEST(AnalyzeStructure, StatesListedAfterTheRecordAreAStatusEnum) {
+    const Analysis en = MustAnalyze(
+        "Each crate has a label code and a weight. A crate is registered, in transit, delivered or returned. "
+        "Each courier has a name.");
+    EXPECT_EQ(TypeOf(en, "Crate", "status"), "enum");
+    const auto values = ValuesOf(en, "Crate", "status");
+    EXPECT_TRUE(Has(values, "registered") && Has(values, "in_transit") && Has(values, "returned"))
+        << ::testing::PrintToString(values);
+    const auto names = EntityNames(en);
+    EXPECT_FALSE(Has(names, "Delivered") || Has(names, "Returned")) << ::testing::PrintToString(names);
+
+    const Analysis fr = MustAnalyze(
+        "Chaque réservation a une date et un nombre de places. Une réservation est confirmée, annulée ou en "
+        "attente.");
+    EXPECT_EQ(ValuesOf(fr, "Reservation", "status").size(), 3u) << ::testing::PrintToString(EntityNames(fr));
+    // A sentence that describes rather than lists states leaves the model alone.
+    const Analysis plain = MustAnalyze("Each walk has a date. A walk is a booking made by an owner.");
+    EXPECT_EQ(TypeOf(plain, "Walk", "status"), "");
+}
+
 TEST(AnalyzeStructure, ADashIntroducesFieldsAndParenthesesListValues) {
     const Analysis en = MustAnalyze(
         "Albums - title, category (jazz, business, soul, rock), release year, label.\n"

@@ -129,6 +129,7 @@ Grammar ParseGrammar(const YAML::Node& g, const YAML::Node& types) {
             {"role_words", &out.role_words},
             {"contains", &out.contains},
             {"relatives", &out.relatives},
+            {"states", &out.states},
         };
         for (const auto& [key, list] : lists) *list = PhraseList(g[key]);
         if (g["actions"] && g["actions"].IsMap()) {

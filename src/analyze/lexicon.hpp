@@ -89,7 +89,8 @@ struct Grammar final {
         title_labels,  // "Project:" at the start of a line: the title follows
         role_words,    // people the model knows as roles (admin, user): entities only when given fields
         contains,      // "projects contain tasks": the second is a child of the first
-        relatives;     // "a platform where teachers ...": a clause about actors, not the product's subject
+        relatives,     // "a platform where teachers ...": a clause about actors, not the product's subject
+        states;        // "a walk is scheduled, done or cancelled": the states of a record follow
     std::vector<std::pair<std::string, Phrases>> actions;  // entity → verbs that create one, in file order
     std::map<std::string, std::string> irregular_plurals;  // plural → singular (key forms)
     std::vector<std::string> invariable;                   // words whose singular ends like a plural

@@ -1,6 +1,7 @@
 #include "analyze/structure.hpp"
 
 #include <algorithm>
+#include <cctype>
 #include <cstddef>
 #include <cstdint>
 #include <map>
@@ -776,6 +777,13 @@ private:
         std::size_t k = 0;
         while (k < items.size()) {
             const Item& it = items[k];
+            // "A walk is scheduled, done or cancelled": the states of a record, an enum field of its own.
+            if (it.kind == Item::kPhrase) {
+                if (const std::size_t next = States(items, k); next > k) {
+                    k = next;
+                    continue;
+                }
+            }
             // "تحتوي الإصلاحات على قطع غيار لكل منها سعر": "each of them" gives fields to the entity just named.
             if (IsRole(it, Role::kEach) && lang_ == "ar" && k + 2 < items.size() && IsRole(items[k + 1], Role::kStop) &&
                 OfThem(items[k + 1].index) && !out_.entities.empty() && items[k + 2].kind == Item::kPhrase) {
@@ -995,6 +1003,71 @@ private:
         for (StatedField& f : fields) e.fields.push_back(std::move(f));
         e.refs.push_back(whole_head);
         return std::max(next, q + 1);
+    }
+
+    /// "A walk is scheduled, done or cancelled", « une demande est acceptée ou refusée »: after the phrase at
+    /// items[k], a word of state and two or more short values to the end of the sentence give that entity a status
+    /// enum. Returns the item after the sentence, or k when the words do not read so.
+    std::size_t States(const std::vector<Item>& items, std::size_t k) {
+        if (k + 2 >= items.size() || items[k + 1].kind != Item::kRole) return k;
+        const Phrase& subject = phrases_[items[k].index];
+        const std::size_t at = items[k + 1].index;
+        const std::size_t m = Match(at, g_.states);
+        if (m == 0 || NotEntity(subject) || !AtClauseStart(subject)) return k;
+        std::size_t v = k + 1;
+        while (v < items.size() && items[v].kind != Item::kPhrase && items[v].index < at + m) ++v;
+        // "is either": a conjunction may come first.
+        while (v < items.size() && IsRole(items[v], Role::kConj)) ++v;
+        std::vector<std::string> values;
+        std::vector<std::size_t> words;
+        bool separated = false;
+        std::string current;  // the words of one value ("in transit", « en attente »)
+        const auto add_word = [&](std::size_t w) {
+            current += (current.empty() ? "" : "_") + IdentifierWord(t_[w], lang_, g_, false);
+            words.push_back(w);
+        };
+        const auto push = [&]() {
+            if (!current.empty()) values.push_back(std::move(current));
+            current.clear();
+        };
+        for (; v < items.size(); ++v) {
+            const Item& x = items[v];
+            if (x.kind == Item::kPhrase) {
+                const Phrase& q = phrases_[x.index];
+                if (q.det_before || q.words.size() > 3) return k;
+                for (std::size_t w : q.words) add_word(w);
+                continue;
+            }
+            if (x.kind == Item::kMark) {
+                if ((x.mark & (kComma | kSlash)) == 0) break;
+                push();
+                separated = true;
+                continue;
+            }
+            if (x.role == Role::kConj) {
+                push();
+                separated = true;
+                continue;
+            }
+            if (x.role == Role::kDet || x.role == Role::kModal || x.role == Role::kEach || x.role == Role::kHas ||
+                x.role == Role::kFieldIntro) {
+                return k;
+            }
+            add_word(x.index);
+        }
+        push();
+        for (const std::string& value : values) {
+            if (value.empty() || std::isdigit(static_cast<unsigned char>(value[0])) != 0) return k;
+            if (std::count(value.begin(), value.end(), '_') > 2) return k;  // a clause, not a state
+        }
+        if (v < items.size() || values.size() < 2 || !separated) return k;
+        StatedEntity& e = Entity(subject, 3);
+        StatedField f;
+        f.name = "status";
+        f.values = std::move(values);
+        e.fields.push_back(std::move(f));
+        for (std::size_t w : words) out_.field_word[w] = true;
+        return items.size();
     }
 
     /// "employees log time entries against tasks": a record made by its subject (items[s]) about the thing named

@@ -20,6 +20,7 @@ struct StatedField final {
     std::vector<std::size_t> tokens;  // the words naming the field, in order (determiners left out)
     std::vector<std::string> values;  // enum values listed after it ("status (open, closed)")
     bool weak = false;  // listed in parentheses after a plural noun, none of them field-like: maybe examples
+    std::string name;   // a name the text implies without writing it ("a walk is done or cancelled": status)
 };
 
 struct StatedEntity final {
