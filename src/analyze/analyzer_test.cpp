@@ -521,6 +521,24 @@ TEST(AnalyzeStructure, StatesListedAfterTheRecordAreAStatusEnum) {
     EXPECT_EQ(TypeOf(plain, "Walk", "status"), "");
 }
 
+TEST(AnalyzeStructure, EachBelongsToAndWhichMakeRefs) {
+    const auto ref = [](const Analysis& a, std::string_view entity, std::string_view target) {
+        const model::Entity* e = FindEntity(a, entity);
+        if (e == nullptr) return false;
+        return std::any_of(e->fields.begin(), e->fields.end(),
+                           [&](const model::Field& f) { return f.type == model::FieldType::kRef && f.ref == target; });
+    };
+    const Analysis en = MustAnalyze(
+        "Each hive has a code and a location. Each hive belongs to an apiary. Each apiary has a name.\n"
+        "Inspections: which hive, which beekeeper, the date and the notes. Each beekeeper has a name.");
+    EXPECT_TRUE(ref(en, "Hive", "Apiary")) << "each X belongs to a Y";
+    EXPECT_TRUE(ref(en, "Inspection", "Hive")) << "which X in a list of fields";
+    EXPECT_TRUE(ref(en, "Inspection", "Beekeeper"));
+    const Analysis fr = MustAnalyze(
+        "Chaque ruche a un code. Chaque ruche appartient à un rucher. Chaque rucher a un nom et une commune.");
+    EXPECT_TRUE(ref(fr, "Ruche", "Rucher")) << ::testing::PrintToString(EntityNames(fr));
+}
+
 TEST(AnalyzeStructure, ADashIntroducesFieldsAndParenthesesListValues) {
     const Analysis en = MustAnalyze(
         "Albums - title, category (jazz, business, soul, rock), release year, label.\n"

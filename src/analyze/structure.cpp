@@ -806,6 +806,12 @@ private:
             if (IsRole(it, Role::kEach) && k + 1 < items.size() && items[k + 1].kind == Item::kPhrase) {
                 const Phrase& p = phrases_[items[k + 1].index];
                 std::size_t next = k + 2;
+                // "each dog belongs to an owner": the relation, read from the phrase on.
+                if (next < items.size() &&
+                    (IsRole(items[next], Role::kBelongs) || IsRole(items[next], Role::kHasMany))) {
+                    ++k;
+                    continue;
+                }
                 // "each quiz contains questions with a prompt": the questions are entities of their own.
                 if (next + 1 < items.size() && IsRole(items[next], Role::kContains)) {
                     std::size_t j = next + 1;
