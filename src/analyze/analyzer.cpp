@@ -14,6 +14,7 @@
 
 #include <boost/json.hpp>
 
+#include "analyze/dictionary.hpp"
 #include "analyze/naming.hpp"
 #include "analyze/structure.hpp"
 #include "analyze/text.hpp"
@@ -331,7 +332,43 @@ private:
 
     /// The identifier of an entity named in the text's words: English keeps a two-word compound ("book copy"),
     /// French a noun and its complement ("point de collecte" → PointCollecte), Arabic the noun.
+    /// The English word a dictionary gives for the word at token `t` (French or Arabic), or "": among its
+    /// translations, one the English lexicon knows first; else, for French, the best-ranked one (Arabic's dictionary
+    /// is too noisy to take an unknown word from it).
+    std::string Translated(std::size_t t) const {
+        if (out_.language == "en") return "";
+        const Token& tok = T()[t];
+        const Dictionary& dict = Dictionary::Embedded();
+        std::vector<std::string> forms;
+        if (tok.arabic) {
+            forms = TokenVariants(tok);
+            forms.push_back(ArabicStem(tok.norm));
+        } else {
+            forms = {tok.norm, SingularWord(tok.norm, out_.language, G())};
+        }
+        for (const std::string& form : forms) {
+            const std::vector<std::string>* english = dict.Find(out_.language, form);
+            if (english == nullptr) continue;
+            for (const std::string& w : *english) {
+                if (lex_.KnowsEnglishWord(w)) return w;
+            }
+            if (!tok.arabic && english->front().find(' ') == std::string::npos) return english->front();
+        }
+        return "";
+    }
+
     std::string NewEntityName(const StatedEntity& e) const {
+        // A French or Arabic head word the dictionary knows: named in English (the text's words stay its label).
+        if (out_.language != "en") {
+            const std::string english = Translated(e.head);
+            if (!english.empty()) {
+                const std::string name = model::MakeNames(english).pascal;
+                named_by_[name] = std::string(Dictionary::SourceName(out_.language));
+                return name;
+            }
+            named_by_[model::MakeNames(IdentifierWord(T()[e.head], out_.language, G(), true)).pascal] =
+                T()[e.head].arabic ? "transliterated: no dictionary entry" : "the text's word: no dictionary entry";
+        }
         std::vector<std::size_t> words;
         if (out_.language == "en") {
             const auto at = std::find(e.tokens.begin(), e.tokens.end(), e.head);
@@ -393,6 +430,10 @@ private:
     }
 
     std::string FieldName(const std::vector<std::size_t>& tokens) const {
+        if (tokens.size() == 1 && out_.language != "en") {
+            const std::string english = Translated(tokens.front());
+            if (!english.empty()) return model::MakeNames(english).snake;
+        }
         std::string joined;
         for (std::size_t t : tokens) {
             // "عدد الساعات": a number of hours.
@@ -607,7 +648,13 @@ private:
                                  ? Spans{}
                                  : Spans{SpanOf(T()[c.first].begin, T()[c.first].begin + c.surface.size())};
             if (!c.surface.empty() && (c.term != snake || c.spec == nullptr)) {
-                Assume("entities." + c.name, "entity \xC2\xAB" + c.surface + "\xC2\xBB named " + c.name, at);
+                // Which resource named it: the lexicon, a dictionary, or the text's own word.
+                const auto by = named_by_.find(c.name);
+                const std::string source = c.spec != nullptr ? "lexicon"
+                                           : by != named_by_.end() ? by->second
+                                                                   : "the text's words";
+                Assume("entities." + c.name,
+                       "entity \xC2\xAB" + c.surface + "\xC2\xBB named " + c.name + " (" + source + ")", at);
             }
         }
     }
@@ -1293,6 +1340,7 @@ private:
     std::string_view text_;
     const Budget& budget_;
     std::vector<std::size_t> utf16_;                 // byte offset → UTF-16 offset (see Utf16)
+    mutable std::map<std::string, std::string> named_by_;  // entity name → the resource that named it
     std::map<const StackSpec*, Spans> stack_spans_;  // where each named technology is written
     TokenizedText tokens_;
     std::vector<Mention> mentions_;

@@ -458,4 +458,18 @@ std::vector<Mention> Lexicon::Find(const TokenizedText& text, std::string_view l
     return out;
 }
 
+bool Lexicon::KnowsEnglishWord(std::string_view word) const {
+    const auto en = languages_.find("en");
+    if (en == languages_.end()) return false;
+    const std::vector<std::string> key = PhraseKeys(word);
+    for (const Term& t : en->second.terms) {
+        if ((t.category == Category::kEntity || t.category == Category::kField || t.category == Category::kRole ||
+             t.category == Category::kDomain) &&
+            t.tokens == key) {
+            return true;
+        }
+    }
+    return false;
+}
+
 }  // namespace dihya::analyze

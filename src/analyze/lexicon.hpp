@@ -104,6 +104,9 @@ struct LanguageLexicon final {
 
 class Lexicon final {
 public:
+    /// Whether an English word (lower case, one or more words) is one of the English lexicon's: an entity, field or
+    /// role word, or a domain's word (the dictionaries prefer translations the lexicon knows).
+    bool KnowsEnglishWord(std::string_view word) const;
     using FileSource = std::function<std::string_view(std::string_view path)>;
 
     /// Loads lexicon/core.yaml and lexicon/{fr,en,ar}.yaml from `files`. Errors are kInternal (bad data).
