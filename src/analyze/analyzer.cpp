@@ -100,6 +100,7 @@ struct ChosenEntity {
     std::vector<FieldSpec> stated;     // fields the text gives it ("books with title and author")
     std::vector<std::string> refs;     // entities it refers to (canonical names before aliasing)
     bool action = false;               // named by a verb ("can reserve")
+    std::string label;                 // French and Arabic texts: the text's words for it, in the singular
     int strength = 2;
     std::size_t first = 0;  // its first token
 };
@@ -275,6 +276,7 @@ private:
         c.surface = Surface(text_, T(), m);
         c.term = Join(m.term->tokens, "_");
         c.first = m.first;
+        if (out_.language != "en") c.label = LabelOf(m.first, m.first + m.count - 1, true);
         chosen_.push_back(std::move(c));
         return chosen_.size() - 1;
     }
@@ -331,10 +333,10 @@ private:
     }
 
     /// The identifier of an entity named in the text's words: English keeps a two-word compound ("book copy"),
-    /// French a noun and its complement ("point de collecte" → PointCollecte), Arabic the noun.
-    /// The English word a dictionary gives for the word at token `t` (French or Arabic), or "": among its
-    /// translations, one the English lexicon knows first; else, for French, the best-ranked one (Arabic's dictionary
-    /// is too noisy to take an unknown word from it).
+    /// The English word a dictionary gives for the word at token `t` (French or Arabic), or "": the translations of
+    /// the word's singular first (plural entries are often collective senses: « adhérents » → party); among them,
+    /// one the English lexicon knows (طلب → order rather than application, « lieu » → location rather than
+    /// motive), else the best-ranked one.
     std::string Translated(std::size_t t) const {
         if (out_.language == "en") return "";
         const Token& tok = T()[t];
@@ -344,7 +346,7 @@ private:
             forms = TokenVariants(tok);
             forms.push_back(ArabicStem(tok.norm));
         } else {
-            forms = {tok.norm, SingularWord(tok.norm, out_.language, G())};
+            forms = {SingularWord(tok.norm, out_.language, G()), tok.norm};
         }
         for (const std::string& form : forms) {
             const std::vector<std::string>* english = dict.Find(out_.language, form);
@@ -352,23 +354,83 @@ private:
             for (const std::string& w : *english) {
                 if (lex_.KnowsEnglishWord(w)) return w;
             }
-            if (!tok.arabic && english->front().find(' ') == std::string::npos) return english->front();
+            if (english->front().find(' ') == std::string::npos) return english->front();
         }
         return "";
     }
 
-    std::string NewEntityName(const StatedEntity& e) const {
-        // A French or Arabic head word the dictionary knows: named in English (the text's words stay its label).
-        if (out_.language != "en") {
-            const std::string english = Translated(e.head);
-            if (!english.empty()) {
-                const std::string name = model::MakeNames(english).pascal;
-                named_by_[name] = std::string(Dictionary::SourceName(out_.language));
-                return name;
+    /// English words for a name of several words of a French or Arabic text, or "" when one of its words has no
+    /// translation (a name is never half translated). French and Arabic put the head first and its complement after
+    /// (« date de naissance », تاريخ الميلاد): English the other way round (birth date); a French preposition keeps
+    /// the order (« poids en kg » → weight in kg), « nombre de X » is a number of X.
+    std::string TranslatedPhrase(const std::vector<std::size_t>& tokens) const {
+        if (out_.language == "en" || tokens.empty()) return "";
+        static const std::set<std::string, std::less<>> kArticles = {"de", "d", "du", "des", "la", "le", "les", "l"};
+        static const std::map<std::string, std::string, std::less<>> kPrepositions = {
+            {"en", "in"}, {"par", "per"}, {"pour", "for"}, {"sur", "on"}, {"avec", "with"}, {"sans", "without"}};
+        static const std::set<std::string, std::less<>> kUnits = {"kg", "g", "mg", "km", "m", "cm", "mm", "l", "ml",
+                                                                   "h", "min", "ht", "ttc", "m2", "m3", "eur", "usd"};
+        std::vector<std::string> words;
+        bool keep_order = false;
+        bool count = false;
+        for (std::size_t i = 0; i < tokens.size(); ++i) {
+            const Token& tok = T()[tokens[i]];
+            if (!tok.arabic && kArticles.count(tok.norm) != 0) continue;
+            if (!tok.arabic && i > 0) {
+                if (const auto p = kPrepositions.find(tok.norm); p != kPrepositions.end()) {
+                    words.push_back(p->second);
+                    keep_order = true;
+                    continue;
+                }
+                if (kUnits.count(tok.norm) != 0) {
+                    words.push_back(tok.norm);
+                    keep_order = true;
+                    continue;
+                }
             }
-            named_by_[model::MakeNames(IdentifierWord(T()[e.head], out_.language, G(), true)).pascal] =
-                T()[e.head].arabic ? "transliterated: no dictionary entry" : "the text's word: no dictionary entry";
+            if (words.empty() && tokens.size() > 1 &&
+                (tok.arabic ? ArabicStem(tok.norm) == "\xD8\xB9\xD8\xAF\xD8\xAF" : tok.norm == "nombre")) {
+                count = true;  // « nombre de séances », عدد الساعات
+                continue;
+            }
+            std::string english = Translated(tokens[i]);
+            if (english.empty()) return "";
+            words.push_back(std::move(english));
         }
+        if (words.empty()) return "";
+        if (count) {
+            std::string rest;
+            for (const std::string& w : words) rest += (rest.empty() ? "" : " ") + w;
+            return "number of " + model::MakeNames(rest).plural_snake;
+        }
+        if (!keep_order) std::reverse(words.begin(), words.end());
+        std::string joined;
+        for (const std::string& w : words) joined += (joined.empty() ? "" : " ") + w;
+        return joined;
+    }
+
+    /// The text's words for a name, as a label in the text's language: the words as written, the first one in the
+    /// singular for an entity (« Points de collecte » → « Point de collecte »), with a capital letter.
+    std::string LabelOf(std::size_t first, std::size_t last, bool singular) const {
+        if (first >= T().size() || last >= T().size() || last < first) return "";
+        std::string label(text_.substr(T()[first].begin, T()[last].end - T()[first].begin));
+        if (singular && !T()[first].arabic) {
+            const std::string written(text_.substr(T()[first].begin, T()[first].end - T()[first].begin));
+            // Drop a plural ending as written (accents kept): the matching form tells whether it is one.
+            if (SingularWord(T()[first].norm, out_.language, G()) != T()[first].norm && written.size() > 1 &&
+                (written.back() == 's' || written.back() == 'x')) {
+                label = written.substr(0, written.size() - 1) + label.substr(written.size());
+            }
+        }
+        if (!label.empty() && label[0] >= 'a' && label[0] <= 'z') label[0] = static_cast<char>(label[0] - 'a' + 'A');
+        if (label.size() > model::kMaxLabelLength || label.find_first_of("\r\n") != std::string::npos) return "";
+        return label;
+    }
+
+    /// The identifier of an entity named in the text's words: English keeps a two-word compound ("book copy"),
+    /// French a noun and its complement ("point de collecte" → PointCollecte), Arabic the noun. French and Arabic
+    /// words are named in English when the dictionary knows them (the text's words stay its label).
+    std::string NewEntityName(const StatedEntity& e) const {
         std::vector<std::size_t> words;
         if (out_.language == "en") {
             const auto at = std::find(e.tokens.begin(), e.tokens.end(), e.head);
@@ -382,12 +444,26 @@ private:
                     words.push_back(*(at + 1));
             }
         }
+        if (out_.language != "en") {
+            std::vector<std::size_t> phrase = words;
+            if (phrase.size() == 2) phrase.insert(phrase.begin() + 1, words[0] + 1);  // « point de collecte »
+            const std::string english = TranslatedPhrase(phrase);
+            if (!english.empty()) {
+                const std::string name = model::MakeNames(english).pascal;
+                named_by_[name] = std::string(Dictionary::SourceName(out_.language));
+                return name;
+            }
+        }
         std::string joined;
         for (std::size_t i = 0; i < words.size(); ++i) {
             const bool singular = out_.language == "en" ? i + 1 == words.size() : i == 0;
             joined += (joined.empty() ? "" : " ") + IdentifierWord(T()[words[i]], out_.language, G(), singular);
         }
-        return model::MakeNames(joined).pascal;
+        const std::string name = model::MakeNames(joined).pascal;
+        if (out_.language != "en") {
+            named_by_[name] = T()[e.head].arabic ? "transliterated: no dictionary entry" : "the text's words: no dictionary entry";
+        }
+        return name;
     }
 
     /// Whether the text gives `e` fields of its own (not only examples in parentheses).
@@ -430,8 +506,8 @@ private:
     }
 
     std::string FieldName(const std::vector<std::size_t>& tokens) const {
-        if (tokens.size() == 1 && out_.language != "en") {
-            const std::string english = Translated(tokens.front());
+        if (out_.language != "en") {
+            const std::string english = TranslatedPhrase(tokens);
             if (!english.empty()) return model::MakeNames(english).snake;
         }
         std::string joined;
@@ -446,6 +522,12 @@ private:
     }
 
     FieldSpec StatedFieldSpec(const StatedField& f) const {
+        FieldSpec out = StatedFieldSpecOf(f);
+        if (out_.language != "en" && !f.tokens.empty()) out.label = LabelOf(f.tokens.front(), f.tokens.back(), false);
+        return out;
+    }
+
+    FieldSpec StatedFieldSpecOf(const StatedField& f) const {
         if (const Mention* m = FieldMention(f.tokens)) {
             if (const FieldSpec* spec = lex_.FindField(m->term->key)) {
                 FieldSpec out = *spec;
@@ -522,6 +604,12 @@ private:
                 c.action = !e.action.empty();
                 c.strength = e.strength;
                 c.first = e.head;
+                if (out_.language != "en" && e.action.empty()) {
+                    const auto at = std::find(e.tokens.begin(), e.tokens.end(), e.head);
+                    const bool compound = out_.language == "fr" && at != e.tokens.end() && at + 1 != e.tokens.end() &&
+                                          *(at + 1) == e.head + 2;  // « point de collecte »
+                    c.label = LabelOf(e.head, compound ? e.head + 2 : e.head, true);
+                }
                 chosen_.push_back(std::move(c));
                 i = chosen_.size() - 1;
             }
@@ -642,6 +730,7 @@ private:
         }
         for (const ChosenEntity& c : chosen_) {
             model_.entities.push_back(BuildEntity(c));
+            model_.entities.back().label = c.label;
             if (!c.surface.empty()) out_.entity_words[c.name] = c.surface;
             const std::string snake = model::MakeNames(c.name).snake;
             const Spans at = c.surface.empty() || c.first >= T().size()
@@ -756,6 +845,7 @@ private:
             f.unique = spec.unique;
             f.values = spec.values;
             f.ref = spec.ref;
+            f.label = spec.label;
             names.push_back(std::move(name));
             e.fields.push_back(std::move(f));
         };

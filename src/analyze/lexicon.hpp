@@ -8,6 +8,7 @@
 #include <cstddef>
 #include <functional>
 #include <map>
+#include <set>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -31,6 +32,7 @@ struct FieldSpec final {
     std::vector<std::string> values;   // enum
     std::string ref;                   // ref: the canonical entity name
     std::vector<std::string> same_as;  // fields that make this one redundant on an entity (full_name ~ name)
+    std::string label;                 // the text's words for a stated field (French and Arabic texts)
 };
 
 struct EntitySpec final {
@@ -142,6 +144,7 @@ private:
     std::vector<StackSpec> stacks_;
     std::map<std::string, LanguageLexicon> languages_;
     std::map<std::string, Index> indexes_;           // per language
+    std::set<std::string, std::less<>> english_words_;  // the English lexicon's entity, field, role and domain words
     std::map<std::string, Index> borrowed_indexes_;  // English terms usable in that language
 };
 
