@@ -101,6 +101,7 @@ struct ChosenEntity {
     std::vector<std::string> refs;     // entities it refers to (canonical names before aliasing)
     bool action = false;               // named by a verb ("can reserve")
     std::string label;                 // French and Arabic texts: the text's words for it, in the singular
+    std::string skeleton;              // Arabic words of the text: the consonants of its transliteration
     int strength = 2;
     std::size_t first = 0;  // its first token
 };
@@ -395,6 +396,10 @@ private:
             }
             std::string english = Translated(tokens[i]);
             if (english.empty()) return "";
+            // « durée en minutes »: after a preposition a plural stays plural (duration in minutes).
+            if (keep_order && !tok.arabic && SingularWord(tok.norm, out_.language, G()) != tok.norm) {
+                english = model::MakeNames(english).plural_snake;
+            }
             words.push_back(std::move(english));
         }
         if (words.empty()) return "";
@@ -421,6 +426,21 @@ private:
                 (written.back() == 's' || written.back() == 'x')) {
                 label = written.substr(0, written.size() - 1) + label.substr(written.size());
             }
+        }
+        if (T()[first].arabic) {
+            // « وتاريخ الميلاد »: the conjunction و or ف joined to the first word is not part of the name (the stem
+            // follows it), nor, for an entity, the article ال (« الحملات » → حملات).
+            const std::string& norm = T()[first].norm;
+            const std::string stem = ArabicStem(norm);
+            for (std::string_view conjunction : {"\xD9\x88", "\xD9\x81"}) {
+                if (norm.starts_with(conjunction) && norm.find(stem, conjunction.size()) != std::string::npos &&
+                    label.starts_with(conjunction)) {
+                    label.erase(0, conjunction.size());
+                    break;
+                }
+            }
+            constexpr std::string_view kArticle = "\xD8\xA7\xD9\x84";
+            if (singular && label.starts_with(kArticle) && !stem.starts_with(kArticle)) label.erase(0, kArticle.size());
         }
         if (!label.empty() && label[0] >= 'a' && label[0] <= 'z') label[0] = static_cast<char>(label[0] - 'a' + 'A');
         if (label.size() > model::kMaxLabelLength || label.find_first_of("\r\n") != std::string::npos) return "";
@@ -577,10 +597,14 @@ private:
             std::string name = StatedEntityName(e, &spec, &term, &surface);
             if (name.empty()) continue;
             std::size_t i = FindChosen(name);
-            if (i >= chosen_.size() && spec == nullptr && out_.language == "ar") {
-                // Arabic plurals are often broken (كتب / كتاب): the same consonants name the same entity.
+            // Arabic plurals are often broken (كتب / كتاب): the same consonants name the same entity, whatever the
+            // dictionary calls each form.
+            const std::string skeleton = spec == nullptr && out_.language == "ar" && e.action.empty()
+                                             ? Skeleton(model::MakeNames(IdentifierWord(T()[e.head], "ar", G(), true)).pascal)
+                                             : std::string();
+            if (i >= chosen_.size() && !skeleton.empty()) {
                 for (std::size_t j = 0; j < chosen_.size(); ++j) {
-                    if (chosen_[j].spec != nullptr || Skeleton(chosen_[j].name) != Skeleton(name)) continue;
+                    if (chosen_[j].spec != nullptr || chosen_[j].skeleton != skeleton) continue;
                     i = j;
                     if (e.strength > chosen_[j].strength) {
                         for (auto& [token, n] : name_of) {
@@ -588,6 +612,7 @@ private:
                         }
                         chosen_[j].name = name;
                         chosen_[j].term = model::MakeNames(name).snake;
+                        if (!chosen_[j].label.empty()) chosen_[j].label = LabelOf(e.head, e.head, true);
                     }
                     break;
                 }
@@ -604,6 +629,7 @@ private:
                 c.action = !e.action.empty();
                 c.strength = e.strength;
                 c.first = e.head;
+                c.skeleton = skeleton;
                 if (out_.language != "en" && e.action.empty()) {
                     const auto at = std::find(e.tokens.begin(), e.tokens.end(), e.head);
                     const bool compound = out_.language == "fr" && at != e.tokens.end() && at + 1 != e.tokens.end() &&
