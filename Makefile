@@ -9,7 +9,7 @@ CMAKE_FLAGS ?=
 # Paths relative to the checkout in ccache's keys: clones and worktrees share cached objects.
 export CCACHE_BASEDIR ?= $(CURDIR)
 
-.PHONY: all run test build bootstrap unit sanitize fuzz fuzz-long bench bench-http bench-generate bench-auth bench-tools openapi eval-analyze format lint tidy clean
+.PHONY: all run test build bootstrap console unit sanitize fuzz fuzz-long bench bench-http bench-generate bench-auth bench-tools openapi eval-analyze format lint tidy clean
 
 all: build
 
@@ -19,8 +19,12 @@ bootstrap:
 $(BUILD)/build.ninja:
 	cmake -G Ninja -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=Release -DDIHYA_WERROR=$(WERROR) $(CMAKE_FLAGS)
 
-build: bootstrap $(BUILD)/build.ninja
+build: bootstrap $(BUILD)/build.ninja console
 	cmake --build $(BUILD) -j $(JOBS)
+
+## The web console served at / (web/console → web/console/dist; npm ci when its lock changed, then Vite).
+console: bootstrap
+	@scripts/build-console
 
 ## Serve on $(LISTEN) with SQLite under $(DATA_DIR); a throwaway secret unless DIHYA_SECRET is set.
 run: build

@@ -17,17 +17,6 @@ Error Bad(std::string_view origin, const YAML::Node& node, const std::string& fi
                      {{field, reason}});
 }
 
-Result<std::vector<NamedItem>> Items(const YAML::Node& root, std::string_view origin, const std::string& key) {
-    const YAML::Node list = root[key];
-    if (!list || !list.IsSequence()) return Bad(origin, root, key, "must be a list");
-    std::vector<NamedItem> out;
-    for (const auto& item : list) {
-        if (!item.IsMap() || !item["name"]) return Bad(origin, item, key, "items need a name");
-        out.push_back({item["name"].as<std::string>(), item["title"] ? item["title"].as<std::string>() : ""});
-    }
-    return out;
-}
-
 Result<std::vector<std::string>> Names(const YAML::Node& node, std::string_view origin, const std::string& key) {
     if (!node || !node.IsSequence()) return Bad(origin, node, key, "must be a list of names");
     std::vector<std::string> out;

@@ -82,7 +82,9 @@ TEST(Catalog, DomainsComeFromTheDomainPacks) {
         if (d.name == "custom") continue;
         auto m = model::ParseModel("title: X\ndomain: " + d.name + "\n", "x.yaml", vocab);
         EXPECT_TRUE(m.ok()) << d.name << ": " << (m.ok() ? "" : m.error().message);
-        if (m.ok()) EXPECT_FALSE(m->entities.empty()) << d.name;
+        if (m.ok()) {
+            EXPECT_FALSE(m->entities.empty()) << d.name;
+        }
     }
 }
 

@@ -40,7 +40,7 @@ after(() => rmSync(dir, { recursive: true, force: true }));
 
 const spec = [
     'title: Clinic Booking',
-    'features: [auth]',
+    'features: [auth, payments]',
     'roles: [admin, front_desk]',
     'entities:',
     '  - name: Patient',
@@ -300,6 +300,10 @@ describe('kubernetes pack', () => {
                 const backend = deployments.find((d) => d.metadata.name === 'backend').spec.template.spec.containers[0];
                 const env = new Set((backend.env ?? []).map((e) => e.name));
                 assert.equal(env.has('JWT_SECRET'), p.auth);
+                // The payments' webhook secret (the features go with auth in these projects), required.
+                const webhook = backend.env?.find((e) => e.name === 'PAYMENT_WEBHOOK_SECRET');
+                assert.equal(Boolean(webhook), p.auth);
+                if (webhook) assert.ok(!webhook.valueFrom.secretKeyRef.optional, 'PAYMENT_WEBHOOK_SECRET is required');
                 if (p.auth) {
                     assert.ok(env.has('ADMIN_PASSWORD') && env.has('FRONT_DESK_PASSWORD'));
                     const code = read(p.root, p.backend === 'express' ? 'backend/src/auth.js' : 'backend/app/auth.py');
@@ -488,6 +492,8 @@ describe('terraform pack', () => {
                 const secretEnv = tf.module.backend[0].secret_env;
                 const text = typeof secretEnv === 'string' ? secretEnv : JSON.stringify(secretEnv);
                 assert.equal(/JWT_SECRET/.test(text), p.auth);
+                assert.equal(/PAYMENT_WEBHOOK_SECRET/.test(text), p.auth);
+                assert.equal(/--from-literal=PAYMENT_WEBHOOK_SECRET=/.test(read(root, 'README.md')), p.auth);
                 assert.match(text, /DATABASE_URL/);
                 assert.equal(tf.variable.backend_secret_name[0].default, 'backend-secrets');
                 assert.match(read(root, 'README.md'), /create secret generic backend-secrets/);

@@ -34,7 +34,8 @@ const spec = [
     '      - {name: full_name, type: string, required: true}',
     '      - {name: email, type: email, unique: true}',
     '      - {name: photo, type: file}',
-    '  - name: Visit',
+    // An entity named Event has the route /api/events; the live stream is /api/live.
+    '  - name: Event',
     '    fields:',
     '      - {name: starts_at, type: datetime, required: true}',
     '      - {name: patient, type: ref, ref: Patient, required: true}',
@@ -144,11 +145,15 @@ async function readEvents(response, enough) {
 for (const name of ['flask', 'fastapi']) {
     test(`${name}: a live event stream, opened with a ticket, receives each write and its notification`, T, async () => {
         const { base, admin, doctor } = servers_[name];
-        assert.equal((await call(base, 'GET', '/api/events')).status, 401);
+        assert.equal((await call(base, 'GET', '/api/live')).status, 401);
+        // /api/events is the entity Event's list, not the stream.
+        const list = await call(base, 'GET', '/api/events');
+        assert.equal(list.status, 200);
+        assert.match(list.type, /^application\/json/);
         const ticket = await call(base, 'POST', '/api/auth/ticket', { token: admin });
         assert.equal(ticket.status, 200);
         const controller = new AbortController();
-        const stream = await fetch(`${base}/api/events?ticket=${ticket.json.ticket}`, { signal: controller.signal });
+        const stream = await fetch(`${base}/api/live?ticket=${ticket.json.ticket}`, { signal: controller.signal });
         assert.equal(stream.status, 200);
         assert.match(stream.headers.get('content-type'), /^text\/event-stream/);
         // The stream is open (its first line arrived) before the write.
@@ -165,7 +170,7 @@ for (const name of ['flask', 'fastapi']) {
         assert.equal(events[1].data.record_id, created.json.id);
         assert.ok(events[1].id > events[0].id);
         // The ticket was used up.
-        assert.equal((await call(base, 'GET', `/api/events?ticket=${ticket.json.ticket}`)).status, 401);
+        assert.equal((await call(base, 'GET', `/api/live?ticket=${ticket.json.ticket}`)).status, 401);
     });
 }
 
@@ -189,8 +194,8 @@ test('flask and fastapi answer the features\' routes identically', T, async () =
     const requests = [
         ['POST', '/api/patients', { body: { full_name: 'Ada Lovelace', email: 'ada@example.com' }, as: 'doctor' }],
         ['POST', '/api/patients', { body: { full_name: 'Grace Hopper' }, as: 'doctor' }],
-        ['POST', '/api/visits', { body: { starts_at: '2024-05-01T08:00:00+02:00', patient: 1 }, as: 'doctor' }],
-        ['GET', '/api/patients?q=LOVE'], ['GET', '/api/patients?q=hop&limit=1'], ['GET', '/api/visits?q=x'],
+        ['POST', '/api/events', { body: { starts_at: '2024-05-01T08:00:00+02:00', patient: 1 }, as: 'doctor' }],
+        ['GET', '/api/patients?q=LOVE'], ['GET', '/api/patients?q=hop&limit=1'], ['GET', '/api/events?q=x'],
         ['GET', `/api/patients?q=${'a'.repeat(256)}`],
         ['GET', '/api/admin/summary'], ['GET', '/api/admin/summary', { as: 'doctor' }], ['GET', '/api/admin/summary', { as: 'admin' }],
         ['GET', '/api/notifications'], ['GET', '/api/notifications', { as: 'doctor' }],

@@ -7,12 +7,14 @@
 // sign in, create an author and a book choosing the author in the ref select, see them in the
 // list (dates and ref labels), page through the list, edit, get the API's validation and conflict
 // errors shown, delete, switch to Arabic (dir="rtl"), and find that a guest cannot create and a
-// non-administrator cannot delete.
+// non-administrator cannot delete. With uploads (react+express): a PNG chosen in the form reaches the
+// back end's disk through the API and comes back byte for byte from the list's download link, and a
+// file of a type the API refuses is shown as such next to its field.
 
 import assert from 'node:assert/strict';
 import { execFile, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -404,3 +406,104 @@ test('svelte front end + fastapi back end: sign in, create, list, edit, errors, 
     (t) => pair(t, 'svelte', 'fastapi'));
 test('react front end + django back end: sign in, create, list, edit, errors, delete, Arabic, roles', T,
     (t) => pair(t, 'react', 'django'));
+
+// A 1×1 PNG.
+const kPng = Buffer.from(
+    'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==', 'base64');
+
+test('react front end + express back end: a PNG uploaded from the form is stored by the API and downloaded back', T, async (t) => {
+    const specFile = path.join(dir, 'uploads.yaml');
+    writeFileSync(specFile, [
+        'title: Library Covers',
+        'features: [auth, uploads]',
+        'roles: [librarian, reader]',
+        'entities:',
+        '  - name: Book',
+        '    fields:',
+        '      - {name: title, type: string, required: true}',
+        '      - {name: cover, type: file}',
+        '',
+    ].join('\n'));
+    const out = path.join(dir, 'uploads');
+    const gen = await runDihya(['generate', specFile, '--out', out, '--set', 'stacks.frontend=react',
+        '--set', 'stacks.backend=express'], { timeoutMs: 60_000 });
+    assert.equal(gen.code, 0, gen.stderr);
+    const front = path.join(out, 'frontend');
+    const back = path.join(out, 'backend');
+    await Promise.all([
+        npmCi(front).then(() => run('npm', ['run', 'build'], { cwd: front, timeout: 120_000, env: npmEnv() })),
+        npmCi(back),
+    ]);
+
+    const password = `l-${randomBytes(9).toString('base64url')}`;
+    const dataDir = path.join(dir, 'uploads-data');
+    const apiPort = await freePort();
+    const how = kBackends.express(apiPort);
+    await start(t, 'express', how.cmd, how.args, {
+        cwd: back,
+        ready: how.ready,
+        // The deployment's one setting for where the data lives: the SQLite file and the uploads under it.
+        env: { ...how.env, JWT_SECRET: randomBytes(32).toString('hex'), LIBRARIAN_PASSWORD: password, DATA_DIR: dataDir },
+    });
+    const webPort = await freePort();
+    await start(t, 'vite preview', process.execPath,
+        [path.join(front, 'node_modules/vite/bin/vite.js'), 'preview', '--host', '127.0.0.1', '--port', String(webPort), '--strictPort'],
+        { cwd: front, env: { API_PROXY_TARGET: `http://127.0.0.1:${apiPort}` }, ready: new RegExp(`http://127\\.0\\.0\\.1:${webPort}/`) });
+    const web = `http://127.0.0.1:${webPort}`;
+
+    const browser = await openBrowser(webPort);
+    t.after(() => browser.close());
+    const { page } = browser;
+    page.setDefaultTimeout(15_000);
+    const main = page.locator('main');
+    await page.goto(`${web}/login`);
+    await page.locator('#login-email').fill('librarian@example.com');
+    await page.locator('#login-password').fill(password);
+    await main.getByRole('button', { name: 'Sign in' }).click();
+    await page.waitForURL(`${web}/`);
+
+    // A new book with its cover: the row first, then the file as the raw body of PUT /api/books/{id}/cover.
+    await page.goto(`${web}/books/new`);
+    await page.locator('#field-title').fill('Nedjma');
+    await page.locator('#field-cover').setInputFiles({ name: 'couverture é.png', mimeType: 'image/png', buffer: kPng });
+    const created = nextResponse(page, 'POST', '/api/books');
+    const uploaded = page.waitForResponse((r) => r.request().method() === 'PUT' && /\/api\/books\/\d+\/cover$/.test(new URL(r.url()).pathname));
+    await main.getByRole('button', { name: 'Save' }).click();
+    const book = await (await created).json();
+    const put = await uploaded;
+    assert.equal(put.status(), 200, await put.text());
+    assert.equal(put.request().headers()['content-type'], 'image/png');
+    assert.equal(put.request().headers()['x-filename'], 'couverture%20%C3%A9.png');
+    assert.deepEqual((await put.json()).cover, { name: 'couverture é.png', type: 'image/png', size: kPng.length, url: `/api/books/${book.id}/cover` });
+    await page.waitForURL(`${web}/books`);
+
+    // The list links to the file; downloading it gives the same bytes, stored under DATA_DIR/uploads.
+    const link = main.getByRole('row').filter({ hasText: 'Nedjma' }).getByRole('link', { name: 'couverture é.png' });
+    await link.waitFor();
+    assert.equal(await link.getAttribute('href'), `/api/books/${book.id}/cover`);
+    const downloaded = await page.evaluate(async (href) => {
+        const res = await fetch(href);
+        return { status: res.status, type: res.headers.get('content-type'), bytes: Array.from(new Uint8Array(await res.arrayBuffer())) };
+    }, await link.getAttribute('href'));
+    assert.equal(downloaded.status, 200);
+    assert.equal(downloaded.type, 'image/png');
+    assert.deepEqual(Buffer.from(downloaded.bytes), kPng);
+    const onDisk = readdirSync(path.join(dataDir, 'uploads'), { recursive: true }).map(String);
+    assert.ok(onDisk.length > 0, 'the file is under DATA_DIR/uploads');
+
+    // A file the API refuses (its type): the reason by the field, the form still open on the book.
+    await page.goto(`${web}/books/${book.id}/edit`);
+    await main.getByText('couverture é.png').waitFor();
+    await page.locator('#field-cover').setInputFiles({ name: 'notes.txt', mimeType: 'text/plain', buffer: Buffer.from('not a picture') });
+    const refused = page.waitForResponse((r) => r.request().method() === 'PUT' && new URL(r.url()).pathname === `/api/books/${book.id}/cover`);
+    await main.getByRole('button', { name: 'Save' }).click();
+    assert.equal((await refused).status(), 415);
+    const message = page.locator('#field-cover-error');
+    await message.waitFor();
+    assert.equal(await message.textContent(), 'This type of file is not accepted.');
+    assert.equal(await page.locator('#field-cover').getAttribute('aria-describedby'), 'field-cover-error');
+    assert.equal(page.url(), `${web}/books/${book.id}/edit`);
+
+    assert.deepEqual(browser.problems, []);
+    assert.deepEqual(browser.foreign, []);
+});

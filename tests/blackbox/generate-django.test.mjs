@@ -1,10 +1,10 @@
 // `dihya generate` with the django pack: for several specifications (every field type, unique values of each type,
-// forward and self references, with and without auth, French free text), the generated Django project's models
-// agree with its migration (`manage.py makemigrations --check --dry-run`), the migration applies, and its own
-// `manage.py test` suite passes on Debian's Django 3.2. The app then runs under gunicorn (as its README deploys it)
-// and under `manage.py runserver`: the same requests as the flask and fastapi packs' apps get the same statuses and
-// bodies, and rows are still there after a restart. With DIHYA_TEST_PG_URL_FILE (ctest's PostgreSQL harness) the
-// servers and the suites run on PostgreSQL through DATABASE_URL, else on SQLite files.
+// forward and self references, files, with and without auth, with every catalog feature, French free text), the
+// generated Django project's models agree with its migration (`manage.py makemigrations --check --dry-run`), the
+// migration applies, and its own `manage.py test` suite passes on Debian's Django 3.2. The app then runs under gunicorn
+// (as its README deploys it) and under `manage.py runserver`: the same requests as the flask and fastapi packs' apps get
+// the same statuses and bodies, and rows are still there after a restart. With DIHYA_TEST_PG_URL_FILE (ctest's
+// PostgreSQL harness) the servers and the suites run on PostgreSQL through DATABASE_URL, else on SQLite files.
 
 import assert from 'node:assert/strict';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -47,9 +47,10 @@ const clinicSpec = [
 ].join('\n');
 
 // Every field type, required and unique variants, a reference to an entity declared later, a self reference and a
-// unique reference (one-to-one); no auth.
+// unique reference (one-to-one), files; every feature but auth.
 const everySpec = [
     'title: Every Type',
+    'features: [search, admin, notifications, realtime, payments, analytics, uploads]',
     'entities:',
     '  - name: Review',
     '    fields:',
@@ -57,6 +58,7 @@ const everySpec = [
     '      - {name: parent, type: ref, ref: Review}',
     '      - {name: stars, type: int, required: true}',
     '      - {name: summary, type: string}',
+    '      - {name: scan, type: file}',
     '  - name: Stock Item',
     '    fields:',
     '      - {name: code, type: string, required: true, unique: true}',
@@ -74,20 +76,22 @@ const everySpec = [
     '      - {name: owner, type: ref, ref: Owner, unique: true}',
     '  - name: Owner',
     '    fields:',
+    '      - {name: picture, type: file}',
     '      - {name: name, type: string}',
     '',
 ].join('\n');
 
-// One role: every signed-in user is the administrator.
+// One role: every signed-in user is the administrator; every feature.
 const soloSpec = [
     'title: Time Tracker',
-    'features: [auth]',
+    'features: [auth, search, admin, notifications, realtime, payments, analytics, uploads]',
     'roles: [owner]',
     'entities:',
     '  - name: Time Entry',
     '    fields:',
     '      - {name: started_at, type: datetime, required: true}',
     '      - {name: minutes, type: int, required: true}',
+    '      - {name: receipt, type: file}',
     '      - {name: project, type: ref, ref: Client Project}',
     '  - name: Client Project',
     '    fields:',
@@ -221,7 +225,7 @@ describe(`django pack (${dbBackend})`, () => {
         await verifyProject(clinic);
     });
 
-    test('every field type, unique values of each type, forward, self and unique references, no auth → the suite passes', T, async () => {
+    test('every field type, unique values of each type, forward, self and unique references, files, every feature but auth → the suite passes', T, async () => {
         const { every } = projects;
         assert.ok(!existsSync(path.join(every.backend, 'api/auth.py')));
         const migration = readFileSync(path.join(every.backend, 'api/migrations/0001_initial.py'), 'utf8');
@@ -231,7 +235,7 @@ describe(`django pack (${dbBackend})`, () => {
         await verifyProject(every);
     });
 
-    test('a single role (every user is the administrator) and multi-word entity names → the suite passes', T, async () => {
+    test('a single role (every user is the administrator), multi-word entity names and every feature → the suite passes', T, async () => {
         await verifyProject(projects.solo);
     });
 

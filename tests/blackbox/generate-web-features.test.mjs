@@ -1,5 +1,5 @@
 // The optional features of the web front ends (react, vue, svelte): each front end is generated with
-// every feature its pack lists (search, admin, analytics, realtime, notifications, payments, with
+// every feature its pack lists (search, admin, analytics, realtime, notifications, payments, uploads, with
 // auth, i18n and seo), alone (stacks.backend = none: its suite runs against the fake API every
 // generated suite has), installed from its lock file, type-checked and built (npm run build), and
 // its own Vitest suite passes, including the test of each feature. The files the three share come
@@ -33,8 +33,10 @@ function packFeatures(pack) {
     return line[1].split(',').map((name) => name.trim()).filter(Boolean);
 }
 
-// Three entities: searchable text (string, email, enum), a ref, and one with nothing to search in.
+// Three entities: searchable text (string, email, enum), a ref, and one with nothing to search in; with uploads,
+// files in two of them.
 function spec(features) {
+    const file = (name) => (features.includes('uploads') ? [`      - {name: ${name}, type: file}`] : []);
     return [
         'title: Clinic Booking',
         `features: [${features.join(', ')}]`,
@@ -48,11 +50,13 @@ function spec(features) {
         '      - {name: birth_date, type: date}',
         '      - {name: visits, type: int}',
         '      - {name: insured, type: bool}',
+        ...file('photo'),
         '  - name: Appointment',
         '    fields:',
         '      - {name: starts_at, type: datetime, required: true}',
         '      - {name: status, type: enum, values: [booked, done, cancelled], required: true}',
         '      - {name: patient, type: ref, ref: Patient, required: true}',
+        ...file('report'),
         '  - name: Measure',
         '    fields:',
         '      - {name: value, type: float, required: true}',
@@ -61,7 +65,7 @@ function spec(features) {
     ].join('\n');
 }
 
-const kWebFeatures = ['search', 'admin', 'analytics', 'realtime', 'notifications', 'payments'];
+const kWebFeatures = ['search', 'admin', 'analytics', 'realtime', 'notifications', 'payments', 'uploads'];
 
 /// The tests each feature adds to the generated suite (file names, without .ts/.tsx).
 const kFeatureTests = {
@@ -71,6 +75,7 @@ const kFeatureTests = {
     realtime: ['src/features/live.test', 'src/features/realtime.test'],
     notifications: ['src/features/notifications.test', 'src/features/NotificationBell.test'],
     payments: ['src/features/payments.test', 'src/features/PaymentsPage.test'],
+    uploads: ['src/features/uploads.test', 'src/features/FileField.test'],
 };
 
 async function generate(name, frontend, features) {
@@ -113,17 +118,19 @@ async function everyFeature(frontend, { typeCheck }) {
     assert.equal(libraries.includes('web-testing-library'), frontend !== 'vue', JSON.stringify(answers.packs));
     for (const file of ['src/api/client.ts', 'src/i18n/messages.ts', 'src/styles.css', 'src/test/fakeApi.ts',
         'src/features/live.ts', 'src/features/pageViews.ts', 'src/features/admin.ts', 'src/features/notifications.ts',
-        'src/features/payments.ts']) {
+        'src/features/payments.ts', 'src/features/uploads.ts']) {
         assert.ok(existsSync(path.join(front, file)), file);
     }
     // Every new interface text is translated.
     const messages = read(front, 'src/i18n/messages.ts');
-    for (const key of ['search.label', 'admin.title', 'notifications.unread', 'payments.start']) {
+    for (const key of ['search.label', 'admin.title', 'notifications.unread', 'payments.start', 'upload.tooLarge', 'upload.wrongType']) {
         assert.equal(messages.split(`'${key}':`).length - 1, 5, `${key} in en, fr, ar, es and de`);
     }
     assert.match(messages, /'admin\.title': 'الإدارة'/);
     assert.match(read(front, 'README.md'), /## Search/);
     assert.match(read(front, 'README.md'), /## Payments/);
+    assert.match(read(front, 'README.md'), /## Uploads/);
+    assert.match(messages, /'upload\.tooLarge': 'Ce fichier est trop volumineux\.'/);
 
     await npmCi(front);
     const build = await run('npm', ['run', 'build'], { cwd: front, timeout: 300_000, env: npmEnv(), maxBuffer: 64 << 20 });
@@ -141,10 +148,15 @@ async function everyFeature(frontend, { typeCheck }) {
     assert.match(plain, /✓ src\/features\/search\.test\.tsx? > search > offers no search where there is no text to search in/);
     assert.match(plain, /✓ src\/features\/AdminPage\.test\.tsx? > administration page > is refused to the other roles/);
     assert.match(plain, /✓ src\/features\/analytics\.test\.tsx? > page views > sends none when the browser asks not to be tracked/);
-    assert.match(plain, /✓ src\/features\/live\.test\.tsx? > live updates \(GET \/api\/events\) > opens one stream for every listener/);
+    assert.match(plain, /✓ src\/features\/live\.test\.tsx? > live updates \(GET \/api\/live\) > opens one stream for every listener/);
     assert.match(plain, /✓ src\/features\/realtime\.test\.tsx? > live updates > reload a list page when a row of its entity changes/);
     assert.match(plain, /✓ src\/features\/NotificationBell\.test\.tsx? > notifications > show the unread count, the list, and mark them read/);
     assert.match(plain, /✓ src\/features\/PaymentsPage\.test\.tsx? > payments page > starts a payment in the smallest unit/);
+    assert.match(plain, /✓ src\/features\/uploads\.test\.ts > uploads > sends a file as the raw body of PUT <route>\/\{id\}\/<field>/);
+    assert.match(plain, /✓ src\/features\/FileField\.test\.ts > uploads \(file fields\) > offers a file input on the create page and sends the chosen file once the row is saved/);
+    assert.match(plain, /✓ src\/features\/FileField\.test\.ts > uploads \(file fields\) > shows the stored file \(name, size, download link\) in the list and on the edit page/);
+    assert.match(plain, /✓ src\/features\/FileField\.test\.ts > uploads \(file fields\) > shows a file refused with 413 next to its field/);
+    assert.match(plain, /✓ src\/features\/FileField\.test\.ts > uploads \(file fields\) > shows a file refused with 415 next to its field/);
 }
 
 test('a React front end with every feature it lists → npm ci, tsc + vite build and vitest (each feature tested) pass', T,
@@ -163,17 +175,18 @@ test('without accounts the features are open to everyone: the React suite passes
     await run('npx', ['tsc', '--noEmit'], { cwd: front, timeout: 300_000, env: npmEnv() });
     const plain = await vitest(front);
     assert.match(plain, /✓ src\/features\/AdminPage\.test\.ts > administration page > is in the menu/);
-    assert.match(plain, /✓ src\/features\/live\.test\.ts > live updates \(GET \/api\/events\) > opens a new stream after a failure/);
+    assert.match(plain, /✓ src\/features\/live\.test\.ts > live updates \(GET \/api\/live\) > opens a new stream after a failure/);
+    assert.match(plain, /✓ src\/features\/FileField\.test\.ts > uploads \(file fields\) > shows a file refused with 413 next to its field/);
 });
 
-test('uploads is refused by the web front ends until they implement it, naming the feature', T, async () => {
+test('without uploads no upload code is generated, and the forms stay as they were', T, async () => {
     for (const frontend of ['react', 'vue', 'svelte']) {
-        assert.ok(!packFeatures(frontend).includes('uploads'));
-        const file = path.join(dir, `uploads-${frontend}.yaml`);
-        writeFileSync(file, spec(['uploads']));
-        const r = await runDihya(['generate', file, '--out', path.join(dir, `uploads-${frontend}`),
-            '--set', `stacks.frontend=${frontend}`, '--set', 'stacks.backend=none']);
-        assert.equal(r.code, 2, r.stderr);
-        assert.match(r.stderr, new RegExp(`uploads is not implemented by stacks\\.frontend = ${frontend}`));
+        assert.ok(packFeatures(frontend).includes('uploads'), `${frontend} lists uploads`);
+        const { front } = await generate(`no-uploads-${frontend}`, frontend, ['search']);
+        assert.ok(!existsSync(path.join(front, 'src/features/uploads.ts')));
+        assert.ok(!existsSync(path.join(front, 'src/features/FileField.test.ts')));
+        const form = ['src/components/ResourceForm.tsx', 'src/components/ResourceForm.vue', 'src/components/ResourceForm.svelte']
+            .find((f) => existsSync(path.join(front, f)));
+        assert.doesNotMatch(read(front, form), /upload|FileInput/i, form);
     }
 });

@@ -4,9 +4,9 @@ from datetime import datetime, timezone
 
 import sqlalchemy as sa
 
+from .params import pagination, parse_id
 from .problems import not_found
-from .service import pagination, parse_id
-from .store import format_datetime
+from .validation import format_datetime
 from .tables import notifications
 
 

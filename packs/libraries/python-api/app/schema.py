@@ -4,6 +4,8 @@ from dataclasses import dataclass, field
 FIELD_TYPES = (
     "string", "text", "int", "float", "bool", "date", "datetime", "email", "url", "enum", "ref", "file",
 )
+# The fields that search (``?q=``) looks into.
+TEXTUAL_TYPES = ("string", "text", "email", "url", "enum")
 
 
 @dataclass(frozen=True)
@@ -34,6 +36,11 @@ class Resource:
     @property
     def field_names(self):
         return [f.name for f in self.fields]
+
+    @property
+    def textual_fields(self):
+        """The fields that search (``?q=``) looks into."""
+        return [f for f in self.fields if f.type in TEXTUAL_TYPES]
 
     @property
     def file_fields(self):

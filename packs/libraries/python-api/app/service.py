@@ -5,42 +5,11 @@ update and delete rows. Bodies are validated from the field types; the database'
 The views of ``app/crud.py`` call these methods and turn their results into responses; an
 ``ApiError`` becomes a problem response.
 """
-import re
-
 import sqlalchemy as sa
 
+from .params import pagination, parse_id, search_text
 from .problems import bad_request, conflict, not_found
 from .validation import validate_body
-
-DEFAULT_LIMIT = 50
-MAX_LIMIT = 200
-MAX_QUERY_LENGTH = 255
-
-_ID = re.compile(r"[1-9][0-9]{0,15}")
-_QUERY_INTEGER = re.compile(r"[0-9]{1,15}")
-
-
-def query_integer(params, name, default, minimum, maximum=None):
-    """The integer query parameter ``name`` (``params`` is the query's mapping)."""
-    raw = params.get(name, "")
-    if raw == "":
-        return default
-    if not _QUERY_INTEGER.fullmatch(raw) or int(raw) < minimum:
-        message = f"must be an integer greater than or equal to {minimum}"
-        raise bad_request(f"Invalid query parameter {name}", [{"field": name, "message": message}])
-    return int(raw) if maximum is None else min(int(raw), maximum)
-
-
-def pagination(params):
-    """``(limit, offset)`` from ``?limit=`` (default 50, at most 200) and ``?offset=``."""
-    return query_integer(params, "limit", DEFAULT_LIMIT, 1, MAX_LIMIT), query_integer(params, "offset", 0, 0)
-
-
-def parse_id(raw, what):
-    """The positive integer id in a URL, or 404 naming ``what``."""
-    if not isinstance(raw, str) or not _ID.fullmatch(raw):
-        raise not_found(f"{what} {raw} not found")
-    return int(raw)
 
 
 def _read(body):
@@ -67,7 +36,7 @@ class ResourceService:
 
     def list(self, params):
         limit, offset = pagination(params)
-        text = self._search_text(params) if self.search else ""
+        text = search_text(params) if self.search else ""
         with self.store.connect() as conn:
             items, total = self.store.list(conn, self.resource, limit, offset, text)
         return {"items": items, "total": total, "limit": limit, "offset": offset}
@@ -178,13 +147,6 @@ class ResourceService:
         return self._write(work, lambda conn: None)
 
     # -- helpers ---------------------------------------------------------------------------
-
-    def _search_text(self, params):
-        text = params.get("q", "").strip()
-        if len(text) > MAX_QUERY_LENGTH:
-            message = f"must be at most {MAX_QUERY_LENGTH} characters"
-            raise bad_request("Invalid query parameter q", [{"field": "q", "message": message}])
-        return text
 
     def _validate(self, body, partial=False):
         data, errors = validate_body(self.resource, body, partial=partial)

@@ -6,24 +6,12 @@ some), ``ref`` as the id of the referenced row. Every method takes the connectio
 caller decides what one transaction covers (``with store.begin() as conn: ...``).
 """
 import json
-from datetime import date, timezone
+from datetime import date
 
 import sqlalchemy as sa
 
 from .tables import metadata
-from .validation import parse_datetime
-
-# The fields that search (``?q=``) looks into.
-TEXTUAL_TYPES = ("string", "text", "email", "url", "enum")
-
-
-def format_datetime(value):
-    """A datetime (naive in UTC, or aware) → RFC 3339 in UTC: ``2024-01-31T09:30:00Z``, with
-    milliseconds when there are some (``2024-01-31T09:30:00.120Z``)."""
-    if value.tzinfo is not None:
-        value = value.astimezone(timezone.utc).replace(tzinfo=None)
-    timespec = "milliseconds" if value.microsecond // 1000 else "seconds"
-    return value.isoformat(timespec=timespec) + "Z"
+from .validation import format_datetime, parse_datetime
 
 
 def _to_json(field, value):
@@ -111,8 +99,7 @@ class Store:
         needle = text.lower()
         conditions = [
             sa.func.lower(table.c[field.name]).contains(needle, autoescape=True)
-            for field in resource.fields
-            if field.type in TEXTUAL_TYPES
+            for field in resource.textual_fields
         ]
         return sa.or_(*conditions) if conditions else sa.false()
 

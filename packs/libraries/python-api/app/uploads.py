@@ -28,6 +28,24 @@ EXTENSIONS = {
 _KEY = re.compile(r"[a-z0-9_]+/[0-9a-f]{32}\.[a-z]+")
 
 
+def upload_settings(env, base_dir):
+    """``UPLOAD_DIR`` (else ``$DATA_DIR/uploads``, else ``uploads/`` in ``base_dir``),
+    ``UPLOAD_MAX_BYTES`` and ``UPLOAD_TYPES`` (comma-separated) from the environment ``env``."""
+    if env.get("UPLOAD_DIR"):
+        directory = env["UPLOAD_DIR"]
+    else:
+        directory = str(Path(env["DATA_DIR"]) / "uploads" if env.get("DATA_DIR") else Path(base_dir) / "uploads")
+    max_bytes = env.get("UPLOAD_MAX_BYTES", "")
+    if max_bytes and not max_bytes.isdigit():
+        raise RuntimeError(f"UPLOAD_MAX_BYTES must be a number of bytes, not {max_bytes!r}")
+    types = tuple(t.strip().lower() for t in env.get("UPLOAD_TYPES", "").split(",") if t.strip())
+    return {
+        "UPLOAD_DIR": directory,
+        "UPLOAD_MAX_BYTES": int(max_bytes) if max_bytes else DEFAULT_MAX_BYTES,
+        "UPLOAD_TYPES": types or DEFAULT_TYPES,
+    }
+
+
 def sniff(data):
     """The media type that the first bytes of ``data`` show, or None."""
     if data.startswith(b"\x89PNG\r\n\x1a\n"):

@@ -1,7 +1,7 @@
 """Validation of request bodies from the field types of a resource."""
 import math
 import re
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, timedelta, timezone
 from urllib.parse import urlsplit
 
 MAX_LENGTH = {"string": 255, "text": 10_000, "email": 254, "url": 2048}
@@ -35,6 +35,8 @@ def _check_text(value, max_length):
         return "must be a string"
     if len(value) > max_length:
         return f"must be at most {max_length} characters"
+    if "\x00" in value:  # PostgreSQL cannot store it in text
+        return "must not contain NUL characters"
     return None
 
 
@@ -44,7 +46,10 @@ def _check_int(value, field):
 
 def _check_float(value, field):
     is_number = isinstance(value, (int, float)) and not isinstance(value, bool)
-    return None if is_number and math.isfinite(value) else "must be a number"
+    try:
+        return None if is_number and math.isfinite(value) else "must be a number"
+    except OverflowError:  # an integer too large for a float
+        return "must be a number"
 
 
 def _check_bool(value, field):
@@ -74,6 +79,15 @@ def parse_datetime(value):
     except OverflowError:
         return None
     return result
+
+
+def format_datetime(value):
+    """A datetime (naive in UTC, or aware) → RFC 3339 in UTC: ``2024-01-31T09:30:00Z``, with
+    milliseconds when there are some (``2024-01-31T09:30:00.120Z``)."""
+    if value.tzinfo is not None:
+        value = value.astimezone(timezone.utc).replace(tzinfo=None)
+    timespec = "milliseconds" if value.microsecond // 1000 else "seconds"
+    return value.isoformat(timespec=timespec) + "Z"
 
 
 def _check_datetime(value, field):

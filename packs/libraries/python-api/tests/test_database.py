@@ -11,7 +11,7 @@ from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 
-from app.db import BASE_DIR, alembic_config, create_engine
+from app.db import BASE_DIR, alembic_config, create_engine, database_url
 from app.resources import RESOURCES
 from app.tables import metadata
 
@@ -42,6 +42,13 @@ def _schema_differences(connection):
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", sa.exc.SAWarning)  # tables that refer to one another
         return compare_metadata(MigrationContext.configure(connection, opts=options), metadata)
+
+
+def test_database_url_else_sqlite_file_else_data_dir_else_data_beside_app():
+    assert database_url({}) == f"sqlite:///{(BASE_DIR / 'data' / 'app.db').resolve()}"
+    assert database_url({"DATA_DIR": "/data"}) == "sqlite:////data/app.db"
+    assert database_url({"DATA_DIR": "/data", "SQLITE_FILE": "/srv/x.db"}) == "sqlite:////srv/x.db"
+    assert database_url({"DATA_DIR": "/data", "DATABASE_URL": "postgres://u@h/db"}) == "postgresql://u@h/db"
 
 
 def test_the_migrations_create_the_schema_of_the_model(engine):

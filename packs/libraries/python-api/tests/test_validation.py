@@ -7,8 +7,9 @@ from app.validation import check_field, validate_body
 
 from .contract import CASES, field_options, invalid_cases, valid_cases
 
-# Values JSON cannot carry, which Python's json module would still decode.
-NOT_JSON = {"int": [math.nan, math.inf], "float": [math.inf, -math.inf, math.nan]}
+# Values JSON cannot carry, which Python's json module would still decode, and an integer too large
+# for a float.
+NOT_JSON = {"int": [math.nan, math.inf], "float": [math.inf, -math.inf, math.nan, 10**400]}
 
 
 @pytest.mark.parametrize("field_type", sorted(CASES["field_types"]))

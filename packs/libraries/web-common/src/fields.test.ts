@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { EntityDef } from './entities/types';
-import { formatValue, fromFormValue, isSearchable, toFormValues, toLocalDateTime, toPayload } from './fields';
+import { formatValue, fromFormValue, isSearchable, isStoredFile, toFormValues, toLocalDateTime, toPayload } from './fields';
 
 const entity: EntityDef = {
   name: 'Sample',
@@ -18,6 +18,26 @@ const entity: EntityDef = {
     { name: 'owner', label: 'Owner', type: 'ref', ref: 'Person', refRoute: '/api/people' },
   ],
 };
+
+describe('file fields', () => {
+  const withFile: EntityDef = {
+    ...entity,
+    fields: [entity.fields[0], { name: 'scan', label: 'Scan', type: 'file' }],
+  };
+  const scan = { name: 'scan.pdf', type: 'application/pdf', size: 1234, url: '/api/samples/1/scan' };
+
+  it('leaves files out of the form values and of the body (they are uploaded on their own)', () => {
+    expect(toFormValues(withFile, { id: 1, title: 'A', scan })).toEqual({ title: 'A' });
+    expect(toPayload(withFile, { title: 'A' })).toEqual({ title: 'A' });
+  });
+
+  it('shows a stored file by its name', () => {
+    expect(isStoredFile(scan)).toBe(true);
+    expect(isStoredFile(null)).toBe(false);
+    expect(formatValue(withFile.fields[1], scan, 'en', { yes: 'Yes', no: 'No' })).toBe('scan.pdf');
+    expect(formatValue(withFile.fields[1], null, 'en', { yes: 'Yes', no: 'No' })).toBe('—');
+  });
+});
 
 describe('form values', () => {
   it('converts form values to API values', () => {

@@ -1,5 +1,5 @@
 import type { Payload, Row } from './api/client';
-import type { EntityDef, FieldDef, FieldType } from './entities/types';
+import type { EntityDef, FieldDef, FieldType, StoredFile } from './entities/types';
 
 /** What a form control holds: text for inputs and selects, a boolean for checkboxes. */
 export type FormValue = string | boolean;
@@ -44,8 +44,13 @@ export function toFormValue(field: FieldDef, value: unknown): FormValue {
   return String(value);
 }
 
+/** The fields a form edits as values: all but files, which are uploaded on their own once the row is saved. */
+export function formFields(entity: EntityDef): FieldDef[] {
+  return entity.fields.filter((field) => field.type !== 'file');
+}
+
 export function toFormValues(entity: EntityDef, row?: Row): FormValues {
-  return Object.fromEntries(entity.fields.map((field) => [field.name, toFormValue(field, row?.[field.name])]));
+  return Object.fromEntries(formFields(entity).map((field) => [field.name, toFormValue(field, row?.[field.name])]));
 }
 
 /** The API value of a form value: numbers for int, float and ref, ISO 8601 for datetime. */
@@ -69,8 +74,14 @@ export function fromFormValue(field: FieldDef, value: FormValue): unknown {
 
 export function toPayload(entity: EntityDef, values: FormValues): Payload {
   return Object.fromEntries(
-    entity.fields.map((field) => [field.name, fromFormValue(field, values[field.name] ?? '')]),
+    formFields(entity).map((field) => [field.name, fromFormValue(field, values[field.name] ?? '')]),
   );
+}
+
+/** Whether a row's value is a stored file (`{name, type, size, url}`). */
+export function isStoredFile(value: unknown): value is StoredFile {
+  const file = value as Partial<StoredFile> | null;
+  return typeof file?.name === 'string' && typeof file.url === 'string' && typeof file.size === 'number';
 }
 
 /** A day (YYYY-MM-DD) as text for `locale`, e.g. "Jan 31, 2024". */
@@ -103,6 +114,8 @@ export function formatValue(
         ? String(value)
         : new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeStyle: 'short' }).format(date);
     }
+    case 'file':
+      return isStoredFile(value) ? value.name : '—';
     default:
       return String(value);
   }

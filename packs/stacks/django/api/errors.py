@@ -1,33 +1,13 @@
-"""Errors as RFC 9457 problem details (``application/problem+json``)."""
+"""Errors as RFC 9457 problem details (``application/problem+json``).
+
+The views (and ``app/``'s rules) raise ``ApiError`` (``app/problems.py``); api/middleware.py turns it
+into a response with ``problem()``.
+"""
 import json
-from http import HTTPStatus
 
 from django.http import HttpResponse
 
-PROBLEM_MIMETYPE = "application/problem+json"
-
-
-class ApiError(Exception):
-    """An error that becomes an HTTP problem response (see api/middleware.py)."""
-
-    def __init__(self, status, detail, errors=None, headers=None):
-        super().__init__(detail)
-        self.status = status
-        self.detail = detail
-        self.errors = errors
-        self.headers = headers or {}
-
-
-def bad_request(detail, errors=None):
-    return ApiError(400, detail, errors)
-
-
-def not_found(detail="Resource not found"):
-    return ApiError(404, detail)
-
-
-def conflict(detail, errors=None):
-    return ApiError(409, detail, errors)
+from app.problems import PROBLEM_MIMETYPE, problem_body
 
 
 def json_response(body, status=200, headers=None, content_type="application/json"):
@@ -42,14 +22,7 @@ def json_response(body, status=200, headers=None, content_type="application/json
 
 def problem(status, detail, errors=None, headers=None):
     """A problem details response: ``{type, title, status, detail[, errors]}``."""
-    try:
-        title = HTTPStatus(status).phrase
-    except ValueError:
-        title = "Error"
-    body = {"type": "about:blank", "title": title, "status": status, "detail": detail}
-    if errors is not None:
-        body["errors"] = errors
-    return json_response(body, status, headers, content_type=PROBLEM_MIMETYPE)
+    return json_response(problem_body(status, detail, errors), status, headers, content_type=PROBLEM_MIMETYPE)
 
 
 def method_not_allowed(request, allowed):

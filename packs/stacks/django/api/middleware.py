@@ -4,7 +4,9 @@ import logging
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig
 
-from .errors import ApiError, problem
+from app.problems import ApiError
+
+from .errors import problem
 
 logger = logging.getLogger("api")
 

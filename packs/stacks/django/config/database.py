@@ -2,7 +2,8 @@
 
 ``DATABASE_URL`` takes the usual forms: ``postgresql://user:password@host:5432/name`` (also
 ``postgres://``; ``?sslmode=require`` and other query parameters become connection options) or
-``sqlite:///absolute/path.sqlite3``. Without it, the SQLite file is ``SQLITE_PATH`` or
+``sqlite:///absolute/path.sqlite3``. Without it, the SQLite file is ``SQLITE_PATH``, else
+``db.sqlite3`` in ``DATA_DIR`` (the folder of the application's data, e.g. a mounted volume), else
 ``db.sqlite3`` beside ``manage.py``.
 """
 from pathlib import Path
@@ -11,9 +12,20 @@ from urllib.parse import parse_qsl, unquote, urlsplit
 POSTGRES_SCHEMES = ("postgres", "postgresql", "postgresql+psycopg2")
 
 
+def sqlite_path(env, base_dir):
+    """The SQLite file: ``SQLITE_PATH``, else ``DATA_DIR``/db.sqlite3, else ``db.sqlite3`` in ``base_dir``."""
+    if env.get("SQLITE_PATH"):
+        return Path(env["SQLITE_PATH"])
+    if env.get("DATA_DIR"):
+        return Path(env["DATA_DIR"]) / "db.sqlite3"
+    return Path(base_dir) / "db.sqlite3"
+
+
 def database_settings(url, default_sqlite_path):
     """The ``DATABASES["default"]`` entry for ``url`` (or the SQLite file when ``url`` is empty)."""
     if not url:
+        # SQLite creates the file, not its folder.
+        Path(default_sqlite_path).parent.mkdir(parents=True, exist_ok=True)
         return {"ENGINE": "django.db.backends.sqlite3", "NAME": str(default_sqlite_path)}
     parts = urlsplit(url)
     if parts.scheme == "sqlite":

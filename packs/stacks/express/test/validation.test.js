@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { MAX_LENGTH, checkField, validateBody } from '../src/validation.js';
+import { CASES, fieldOptions, invalidCases, validCases } from './contract.js';
 
 const cases = {
   string: { valid: ['x', 'a'.repeat(MAX_LENGTH.string)], invalid: [1, true, 'a'.repeat(MAX_LENGTH.string + 1), 'a\u0000b'] },
@@ -24,6 +25,23 @@ const cases = {
   enum: { valid: ['small'], invalid: ['huge', 1], values: ['small', 'large'] },
   ref: { valid: [1, 42], invalid: [0, -1, 1.5, '1'], ref: 'Thing' },
 };
+
+describe('the API contract\'s cases (validation-cases.json)', () => {
+  for (const type of Object.keys(CASES.field_types).sort()) {
+    test(`${type} fields`, () => {
+      const field = { name: 'value', type, ...fieldOptions(type) };
+      for (const { value } of validCases(type)) assert.equal(checkField(field, value), null, `${type} ${JSON.stringify(value)}`);
+      for (const { value, why } of invalidCases(type)) {
+        assert.notEqual(checkField(field, value), null, `${type} ${JSON.stringify(value)} (${why})`);
+      }
+    });
+  }
+
+  test('cover every field type a JSON body can carry', () => {
+    assert.deepEqual(Object.keys(CASES.field_types).sort(),
+      ['bool', 'date', 'datetime', 'email', 'enum', 'float', 'int', 'ref', 'string', 'text', 'url']);
+  });
+});
 
 describe('field validation', () => {
   for (const [type, { valid, invalid, ...extra }] of Object.entries(cases)) {

@@ -9,7 +9,19 @@ export type FieldType =
   | 'email'
   | 'url'
   | 'enum'
-  | 'ref';
+  | 'ref'
+  | 'file';
+
+/**
+ * The value of a `file` field in a row: the stored file, sent back by `GET <url>`; null when there is none.
+ * A file is uploaded once its row exists (`PUT <route>/{id}/<field>`), never in the row's JSON.
+ */
+export interface StoredFile {
+  name: string;
+  type: string;
+  size: number;
+  url: string;
+}
 
 export interface FieldDef {
   name: string;

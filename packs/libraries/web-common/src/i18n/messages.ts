@@ -71,6 +71,11 @@ const en = {
   'payments.pending': 'Pending',
   'payments.succeeded': 'Paid',
   'payments.failed': 'Failed',
+  'upload.current': 'Current file',
+  'upload.none': 'No file yet',
+  'upload.tooLarge': 'This file is too large.',
+  'upload.wrongType': 'This type of file is not accepted.',
+  'upload.failed': 'The file could not be sent.',
 };
 
 export type MessageKey = keyof typeof en;
@@ -148,6 +153,11 @@ const fr: Messages = {
   'payments.pending': 'En attente',
   'payments.succeeded': 'Payé',
   'payments.failed': 'Échoué',
+  'upload.current': 'Fichier actuel',
+  'upload.none': 'Aucun fichier pour l’instant',
+  'upload.tooLarge': 'Ce fichier est trop volumineux.',
+  'upload.wrongType': 'Ce type de fichier n’est pas accepté.',
+  'upload.failed': 'Le fichier n’a pas pu être envoyé.',
 };
 
 const ar: Messages = {
@@ -222,6 +232,11 @@ const ar: Messages = {
   'payments.pending': 'قيد الانتظار',
   'payments.succeeded': 'مدفوعة',
   'payments.failed': 'فشلت',
+  'upload.current': 'الملف الحالي',
+  'upload.none': 'لا يوجد ملف بعد',
+  'upload.tooLarge': 'هذا الملف كبير جدًا.',
+  'upload.wrongType': 'هذا النوع من الملفات غير مقبول.',
+  'upload.failed': 'تعذّر إرسال الملف.',
 };
 
 const es: Messages = {
@@ -296,6 +311,11 @@ const es: Messages = {
   'payments.pending': 'Pendiente',
   'payments.succeeded': 'Pagado',
   'payments.failed': 'Fallido',
+  'upload.current': 'Archivo actual',
+  'upload.none': 'Todavía no hay archivo',
+  'upload.tooLarge': 'Este archivo es demasiado grande.',
+  'upload.wrongType': 'Este tipo de archivo no se acepta.',
+  'upload.failed': 'No se pudo enviar el archivo.',
 };
 
 const de: Messages = {
@@ -370,6 +390,11 @@ const de: Messages = {
   'payments.pending': 'Ausstehend',
   'payments.succeeded': 'Bezahlt',
   'payments.failed': 'Fehlgeschlagen',
+  'upload.current': 'Aktuelle Datei',
+  'upload.none': 'Noch keine Datei',
+  'upload.tooLarge': 'Diese Datei ist zu groß.',
+  'upload.wrongType': 'Dieser Dateityp wird nicht angenommen.',
+  'upload.failed': 'Die Datei konnte nicht gesendet werden.',
 };
 
 const dictionaries: Record<string, Messages> = { en, fr, ar, es, de };

@@ -1,5 +1,5 @@
-"""The API contract's validation cases (``tests/validation-cases.json``), which the tests of every
-generated back end read: per field type, the values the API accepts and refuses, and whole
+"""The API contract's validation cases (``validation-cases.json``, beside this file), which the tests
+of every generated back end read: per field type, the values the API accepts and refuses, and whole
 request bodies with the answer they get."""
 import json
 from pathlib import Path
