@@ -355,7 +355,7 @@ private:
             for (const std::string& w : *english) {
                 if (lex_.KnowsEnglishWord(w)) return w;
             }
-            if (english->front().find(' ') == std::string::npos) return english->front();
+            // Only a translation the lexicons know: the dictionary lists senses, not the one the text means.
         }
         return "";
     }
