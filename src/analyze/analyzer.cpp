@@ -14,6 +14,7 @@
 
 #include <boost/json.hpp>
 
+#include "analyze/dictionary.hpp"
 #include "analyze/naming.hpp"
 #include "analyze/structure.hpp"
 #include "analyze/text.hpp"
@@ -99,6 +100,8 @@ struct ChosenEntity {
     std::vector<FieldSpec> stated;     // fields the text gives it ("books with title and author")
     std::vector<std::string> refs;     // entities it refers to (canonical names before aliasing)
     bool action = false;               // named by a verb ("can reserve")
+    std::string label;                 // French and Arabic texts: the text's words for it, in the singular
+    std::string skeleton;              // Arabic words of the text: the consonants of its transliteration
     int strength = 2;
     int mentions = 0;       // times the text names it
     std::size_t first = 0;  // its first token
@@ -280,6 +283,7 @@ private:
         c.surface = Surface(text_, T(), m);
         c.term = Join(m.term->tokens, "_");
         c.first = m.first;
+        if (out_.language != "en") c.label = LabelOf(m.first, m.first + m.count - 1, true);
         chosen_.push_back(std::move(c));
         return chosen_.size() - 1;
     }
@@ -336,7 +340,125 @@ private:
     }
 
     /// The identifier of an entity named in the text's words: English keeps a two-word compound ("book copy"),
-    /// French a noun and its complement ("point de collecte" → PointCollecte), Arabic the noun.
+    /// The English word a dictionary gives for the word at token `t` (French or Arabic), or "": the translations of
+    /// the word's singular first (plural entries are often collective senses: « adhérents » → party); among them,
+    /// one the English lexicon knows (طلب → order rather than application, « lieu » → location rather than
+    /// motive), else the best-ranked one.
+    std::string Translated(std::size_t t) const {
+        if (out_.language == "en") return "";
+        const Token& tok = T()[t];
+        const Dictionary& dict = Dictionary::Embedded();
+        std::vector<std::string> forms;
+        if (tok.arabic) {
+            forms = TokenVariants(tok);
+            forms.push_back(ArabicStem(tok.norm));
+        } else {
+            forms = {SingularWord(tok.norm, out_.language, G()), tok.norm};
+        }
+        for (const std::string& form : forms) {
+            const std::vector<std::string>* english = dict.Find(out_.language, form);
+            if (english == nullptr) continue;
+            for (const std::string& w : *english) {
+                if (lex_.KnowsEnglishWord(w)) return w;
+            }
+        }
+        for (const std::string& form : forms) {
+            const std::vector<std::string>* english = dict.Find(out_.language, form);
+            if (english != nullptr && !english->empty()) return english->front();
+        }
+        return "";
+    }
+
+    /// English words for a name of several words of a French or Arabic text, or "" when one of its words has no
+    /// translation (a name is never half translated). French and Arabic put the head first and its complement after
+    /// (« date de naissance », تاريخ الميلاد): English the other way round (birth date); a French preposition keeps
+    /// the order (« poids en kg » → weight in kg), « nombre de X » is a number of X.
+    std::string TranslatedPhrase(const std::vector<std::size_t>& tokens) const {
+        if (out_.language == "en" || tokens.empty()) return "";
+        static const std::set<std::string, std::less<>> kArticles = {"de", "d", "du", "des", "la", "le", "les", "l"};
+        static const std::map<std::string, std::string, std::less<>> kPrepositions = {
+            {"en", "in"}, {"par", "per"}, {"pour", "for"}, {"sur", "on"}, {"avec", "with"}, {"sans", "without"}};
+        static const std::set<std::string, std::less<>> kUnits = {
+            "kg", "g", "mg", "km", "m", "cm", "mm", "l", "ml", "h", "min", "ht", "ttc", "m2", "m3", "eur", "usd"};
+        std::vector<std::string> words;
+        bool keep_order = false;
+        bool count = false;
+        for (std::size_t i = 0; i < tokens.size(); ++i) {
+            const Token& tok = T()[tokens[i]];
+            if (!tok.arabic && kArticles.count(tok.norm) != 0) continue;
+            if (!tok.arabic && i > 0) {
+                if (const auto p = kPrepositions.find(tok.norm); p != kPrepositions.end()) {
+                    words.push_back(p->second);
+                    keep_order = true;
+                    continue;
+                }
+                if (kUnits.count(tok.norm) != 0) {
+                    words.push_back(tok.norm);
+                    keep_order = true;
+                    continue;
+                }
+            }
+            if (words.empty() && tokens.size() > 1 &&
+                (tok.arabic ? ArabicStem(tok.norm) == "\xD8\xB9\xD8\xAF\xD8\xAF" : tok.norm == "nombre")) {
+                count = true;  // « nombre de séances », عدد الساعات
+                continue;
+            }
+            std::string english = Translated(tokens[i]);
+            if (english.empty()) return "";
+            // « durée en minutes »: after a preposition a plural stays plural (duration in minutes).
+            if (keep_order && !tok.arabic && SingularWord(tok.norm, out_.language, G()) != tok.norm) {
+                english = model::MakeNames(english).plural_snake;
+            }
+            words.push_back(std::move(english));
+        }
+        if (words.empty()) return "";
+        if (count) {
+            std::string rest;
+            for (const std::string& w : words) rest += (rest.empty() ? "" : " ") + w;
+            return "number of " + model::MakeNames(rest).plural_snake;
+        }
+        if (!keep_order) std::reverse(words.begin(), words.end());
+        std::string joined;
+        for (const std::string& w : words) joined += (joined.empty() ? "" : " ") + w;
+        return joined;
+    }
+
+    /// The text's words for a name, as a label in the text's language: the words as written, the first one in the
+    /// singular for an entity (« Points de collecte » → « Point de collecte »), with a capital letter.
+    std::string LabelOf(std::size_t first, std::size_t last, bool singular) const {
+        if (first >= T().size() || last >= T().size() || last < first) return "";
+        std::string label(text_.substr(T()[first].begin, T()[last].end - T()[first].begin));
+        if (singular && !T()[first].arabic) {
+            const std::string written(text_.substr(T()[first].begin, T()[first].end - T()[first].begin));
+            // Drop a plural ending as written (accents kept): the matching form tells whether it is one.
+            if (SingularWord(T()[first].norm, out_.language, G()) != T()[first].norm && written.size() > 1 &&
+                (written.back() == 's' || written.back() == 'x')) {
+                label = written.substr(0, written.size() - 1) + label.substr(written.size());
+            }
+        }
+        if (T()[first].arabic) {
+            // « وتاريخ الميلاد »: the conjunction و or ف joined to the first word is not part of the name (the stem
+            // follows it), nor, for an entity, the article ال (« الحملات » → حملات).
+            const std::string& norm = T()[first].norm;
+            const std::string stem = ArabicStem(norm);
+            for (std::string_view conjunction : {"\xD9\x88", "\xD9\x81"}) {
+                if (norm.starts_with(conjunction) && norm.find(stem, conjunction.size()) != std::string::npos &&
+                    label.starts_with(conjunction)) {
+                    label.erase(0, conjunction.size());
+                    break;
+                }
+            }
+            constexpr std::string_view kArticle = "\xD8\xA7\xD9\x84";
+            if (singular && label.starts_with(kArticle) && !stem.starts_with(kArticle)) label.erase(0, kArticle.size());
+        }
+        if (!label.empty() && label[0] >= 'a' && label[0] <= 'z') label[0] = static_cast<char>(label[0] - 'a' + 'A');
+        if (label.size() > model::kMaxLabelLength || label.find_first_of("\r\n") != std::string::npos) return "";
+        return label;
+    }
+
+    /// The identifier of an entity named in the text's words: English keeps a two-word compound ("book copy"),
+    /// French a noun and its complement ("point de collecte" → PointCollecte), Arabic the noun. French and Arabic
+    /// words are named in English when the dictionary knows them (the text's words stay its label).
     std::string NewEntityName(const StatedEntity& e) const {
         std::vector<std::size_t> words;
         if (out_.language == "en") {
@@ -351,12 +473,27 @@ private:
                     words.push_back(*(at + 1));
             }
         }
+        if (out_.language != "en") {
+            std::vector<std::size_t> phrase = words;
+            if (phrase.size() == 2) phrase.insert(phrase.begin() + 1, words[0] + 1);  // « point de collecte »
+            const std::string english = TranslatedPhrase(phrase);
+            if (!english.empty()) {
+                const std::string name = model::MakeNames(english).pascal;
+                named_by_[name] = std::string(Dictionary::SourceName(out_.language));
+                return name;
+            }
+        }
         std::string joined;
         for (std::size_t i = 0; i < words.size(); ++i) {
             const bool singular = out_.language == "en" ? i + 1 == words.size() : i == 0;
             joined += (joined.empty() ? "" : " ") + IdentifierWord(T()[words[i]], out_.language, G(), singular);
         }
-        return model::MakeNames(joined).pascal;
+        const std::string name = model::MakeNames(joined).pascal;
+        if (out_.language != "en") {
+            named_by_[name] =
+                T()[e.head].arabic ? "transliterated: no dictionary entry" : "the text's words: no dictionary entry";
+        }
+        return name;
     }
 
     /// Whether the text gives `e` fields of its own (not only examples in parentheses).
@@ -399,6 +536,10 @@ private:
     }
 
     std::string FieldName(const std::vector<std::size_t>& tokens) const {
+        if (out_.language != "en") {
+            const std::string english = TranslatedPhrase(tokens);
+            if (!english.empty()) return model::MakeNames(english).snake;
+        }
         std::string joined;
         for (std::size_t t : tokens) {
             // "عدد الساعات": a number of hours.
@@ -411,6 +552,12 @@ private:
     }
 
     FieldSpec StatedFieldSpec(const StatedField& f) const {
+        FieldSpec out = StatedFieldSpecOf(f);
+        if (out_.language != "en" && !f.tokens.empty()) out.label = LabelOf(f.tokens.front(), f.tokens.back(), false);
+        return out;
+    }
+
+    FieldSpec StatedFieldSpecOf(const StatedField& f) const {
         if (f.tokens.empty()) {  // implied by the text ("a walk is scheduled, done or cancelled": its status)
             FieldSpec out;
             out.name = f.name;
@@ -467,10 +614,15 @@ private:
             std::string name = StatedEntityName(e, &spec, &term, &surface);
             if (name.empty()) continue;
             std::size_t i = FindChosen(name);
-            if (i >= chosen_.size() && spec == nullptr && out_.language == "ar") {
-                // Arabic plurals are often broken (كتب / كتاب): the same consonants name the same entity.
+            // Arabic plurals are often broken (كتب / كتاب): the same consonants name the same entity, whatever the
+            // dictionary calls each form.
+            const std::string skeleton =
+                spec == nullptr && out_.language == "ar" && e.action.empty()
+                    ? Skeleton(model::MakeNames(IdentifierWord(T()[e.head], "ar", G(), true)).pascal)
+                    : std::string();
+            if (i >= chosen_.size() && !skeleton.empty()) {
                 for (std::size_t j = 0; j < chosen_.size(); ++j) {
-                    if (chosen_[j].spec != nullptr || Skeleton(chosen_[j].name) != Skeleton(name)) continue;
+                    if (chosen_[j].spec != nullptr || chosen_[j].skeleton != skeleton) continue;
                     i = j;
                     if (e.strength > chosen_[j].strength) {
                         for (auto& [token, n] : name_of) {
@@ -478,6 +630,7 @@ private:
                         }
                         chosen_[j].name = name;
                         chosen_[j].term = model::MakeNames(name).snake;
+                        if (!chosen_[j].label.empty()) chosen_[j].label = LabelOf(e.head, e.head, true);
                     }
                     break;
                 }
@@ -494,6 +647,13 @@ private:
                 c.action = !e.action.empty();
                 c.strength = e.strength;
                 c.first = e.head;
+                c.skeleton = skeleton;
+                if (out_.language != "en" && e.action.empty()) {
+                    const auto at = std::find(e.tokens.begin(), e.tokens.end(), e.head);
+                    const bool compound = out_.language == "fr" && at != e.tokens.end() && at + 1 != e.tokens.end() &&
+                                          *(at + 1) == e.head + 2;  // « point de collecte »
+                    c.label = LabelOf(e.head, compound ? e.head + 2 : e.head, true);
+                }
                 chosen_.push_back(std::move(c));
                 i = chosen_.size() - 1;
             }
@@ -617,13 +777,20 @@ private:
         }
         for (const ChosenEntity& c : chosen_) {
             model_.entities.push_back(BuildEntity(c));
+            model_.entities.back().label = c.label;
             if (!c.surface.empty()) out_.entity_words[c.name] = c.surface;
             const std::string snake = model::MakeNames(c.name).snake;
             const Spans at = c.surface.empty() || c.first >= T().size()
                                  ? Spans{}
                                  : Spans{SpanOf(T()[c.first].begin, T()[c.first].begin + c.surface.size())};
             if (!c.surface.empty() && (c.term != snake || c.spec == nullptr)) {
-                Assume("entities." + c.name, "entity \xC2\xAB" + c.surface + "\xC2\xBB named " + c.name, at);
+                // Which resource named it: the lexicon, a dictionary, or the text's own word.
+                const auto by = named_by_.find(c.name);
+                const std::string source = c.spec != nullptr       ? "lexicon"
+                                           : by != named_by_.end() ? by->second
+                                                                   : "the text's words";
+                Assume("entities." + c.name,
+                       "entity \xC2\xAB" + c.surface + "\xC2\xBB named " + c.name + " (" + source + ")", at);
             }
         }
     }
@@ -775,6 +942,7 @@ private:
             f.unique = spec.unique;
             f.values = spec.values;
             f.ref = spec.ref;
+            f.label = spec.label;
             names.push_back(std::move(name));
             e.fields.push_back(std::move(f));
         };
@@ -783,6 +951,9 @@ private:
             FieldSpec r;
             r.type = "ref";
             r.ref = target;
+            for (const ChosenEntity& t : chosen_) {
+                if (t.name == target) r.label = t.label;  // called as the text calls the entity it refers to
+            }
             const std::string name = model::MakeNames(target).snake;
             const bool present = std::any_of(e.fields.begin(), e.fields.end(), [&](const model::Field& f) {
                 return f.type == model::FieldType::kRef && f.ref == target;
@@ -1360,8 +1531,9 @@ private:
     const model::Vocabulary& vocab_;
     std::string_view text_;
     const Budget& budget_;
-    std::vector<std::size_t> utf16_;                 // byte offset → UTF-16 offset (see Utf16)
-    std::map<const StackSpec*, Spans> stack_spans_;  // where each named technology is written
+    std::vector<std::size_t> utf16_;                       // byte offset → UTF-16 offset (see Utf16)
+    mutable std::map<std::string, std::string> named_by_;  // entity name → the resource that named it
+    std::map<const StackSpec*, Spans> stack_spans_;        // where each named technology is written
     TokenizedText tokens_;
     std::vector<Mention> mentions_;
     std::vector<int> entity_mention_over_;  // see IndexMentions

@@ -35,6 +35,12 @@ std::vector<std::string> Strings(const YAML::Node& node) {
     return out;
 }
 
+std::string SpaceJoined(const std::vector<std::string>& words) {
+    std::string out;
+    for (const std::string& w : words) out += (out.empty() ? "" : " ") + w;
+    return out;
+}
+
 /// The words of a lexicon phrase, in key form.
 std::vector<std::string> PhraseKeys(std::string_view phrase) {
     std::vector<std::string> keys;
@@ -354,6 +360,14 @@ Result<Lexicon> Lexicon::Load(const FileSource& files) {
             for (std::size_t k = 0; k < i->terms.size(); ++k) i->by_first[i->terms[k].tokens[0]].push_back(k);
         }
     }
+    if (const auto en = lex.languages_.find("en"); en != lex.languages_.end()) {
+        for (const Term& t : en->second.terms) {
+            if (t.category == Category::kEntity || t.category == Category::kField || t.category == Category::kRole ||
+                t.category == Category::kDomain) {
+                lex.english_words_.insert(SpaceJoined(t.tokens));
+            }
+        }
+    }
     return lex;
 }
 
@@ -457,6 +471,10 @@ std::vector<Mention> Lexicon::Find(const TokenizedText& text, std::string_view l
         i += best;
     }
     return out;
+}
+
+bool Lexicon::KnowsEnglishWord(std::string_view word) const {
+    return english_words_.count(SpaceJoined(PhraseKeys(word))) != 0;
 }
 
 }  // namespace dihya::analyze

@@ -8,6 +8,7 @@
 #include <cstddef>
 #include <functional>
 #include <map>
+#include <set>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -31,6 +32,7 @@ struct FieldSpec final {
     std::vector<std::string> values;   // enum
     std::string ref;                   // ref: the canonical entity name
     std::vector<std::string> same_as;  // fields that make this one redundant on an entity (full_name ~ name)
+    std::string label;                 // the text's words for a stated field (French and Arabic texts)
 };
 
 struct EntitySpec final {
@@ -105,6 +107,9 @@ struct LanguageLexicon final {
 
 class Lexicon final {
 public:
+    /// Whether an English word (lower case, one or more words) is one of the English lexicon's: an entity, field or
+    /// role word, or a domain's word (the dictionaries prefer translations the lexicon knows).
+    bool KnowsEnglishWord(std::string_view word) const;
     using FileSource = std::function<std::string_view(std::string_view path)>;
 
     /// Loads lexicon/core.yaml and lexicon/{fr,en,ar}.yaml from `files`. Errors are kInternal (bad data).
@@ -139,8 +144,9 @@ private:
     std::map<std::string, FieldSpec> fields_;
     std::vector<StackSpec> stacks_;
     std::map<std::string, LanguageLexicon> languages_;
-    std::map<std::string, Index> indexes_;           // per language
-    std::map<std::string, Index> borrowed_indexes_;  // English terms usable in that language
+    std::map<std::string, Index> indexes_;              // per language
+    std::set<std::string, std::less<>> english_words_;  // the English lexicon's entity, field, role and domain words
+    std::map<std::string, Index> borrowed_indexes_;     // English terms usable in that language
 };
 
 }  // namespace dihya::analyze

@@ -28,9 +28,9 @@ constexpr auto kFieldTypeNames = std::to_array<std::string_view>(
 
 constexpr auto kTopKeys = std::to_array<std::string_view>(
     {"name", "title", "description", "domain", "locales", "roles", "features", "entities", "stacks"});
-constexpr auto kEntityKeys = std::to_array<std::string_view>({"name", "plural", "description", "fields"});
+constexpr auto kEntityKeys = std::to_array<std::string_view>({"name", "plural", "label", "description", "fields"});
 constexpr auto kFieldKeys =
-    std::to_array<std::string_view>({"name", "type", "required", "unique", "values", "ref", "description"});
+    std::to_array<std::string_view>({"name", "type", "label", "required", "unique", "values", "ref", "description"});
 constexpr auto kStackKinds =
     std::to_array<std::string_view>({"frontend", "backend", "mobile", "ai", "devops", "blockchain"});
 
@@ -360,6 +360,21 @@ private:
         return text ? CheckLength(*n, d_path, Trim(*text), kMaxDescriptionLength) : std::string();
     }
 
+    /// The trimmed `label` of an entity or field (one line), or "".
+    std::string Label(const SpecNode& map, const std::string& path) {
+        const SpecNode* n = Value(map, "label");
+        if (n == nullptr) return {};
+        const std::string l_path = Member(path, "label");
+        auto text = Text(*n, l_path);
+        if (!text) return {};
+        const std::string label = Trim(*text);
+        if (label.find_first_of("\r\n") != std::string::npos) {
+            Add(n->line, l_path, "one line expected: a label is shown as a heading");
+            return {};
+        }
+        return CheckLength(*n, l_path, label, kMaxLabelLength);
+    }
+
     /// The items of a list of strings, each with its line; problems are reported.
     std::optional<std::vector<Located>> TextList(const SpecNode& n, const std::string& path, std::string_view example) {
         if (!n.IsSequence()) {
@@ -659,6 +674,7 @@ private:
         e.table = e.names.plural_snake;
         e.route = e.names.plural_kebab.empty() ? "" : "/api/" + e.names.plural_kebab;
         e.description = Description(n, path);
+        e.label = Label(n, path);
 
         const std::string fields_path = Member(path, "fields");
         const SpecNode* fields = Value(n, "fields");
@@ -782,6 +798,7 @@ private:
             if (auto b = Bool(*v, Member(path, "unique"))) f.unique = *b;
         }
         f.description = Description(n, path);
+        f.label = Label(n, path);
         if (type == FieldType::kFile) {
             if (f.unique) Add(n.line, Member(path, "unique"), "a file field cannot be unique");
             if (f.required) {
@@ -1116,6 +1133,7 @@ boost::json::value ToJson(const ProjectModel& model) {
         entity["table"] = e.table;
         entity["route"] = e.route;
         entity["description"] = e.description;
+        entity["label"] = e.label.empty() ? e.names.title : e.label;
         boost::json::array fields;
         for (const Field& f : e.fields) {
             boost::json::object field;
@@ -1125,6 +1143,7 @@ boost::json::value ToJson(const ProjectModel& model) {
             field["required"] = f.required;
             field["unique"] = f.unique;
             field["description"] = f.description;
+            field["label"] = f.label.empty() ? f.names.title : f.label;
             if (f.type == FieldType::kEnum) {
                 field["values"] = Strings(f.values);
                 boost::json::array enum_values;
@@ -1179,6 +1198,7 @@ boost::json::value ToSpec(const ProjectModel& m) {
         if (!e.names.plural_pascal.empty() && e.names.plural_pascal != MakeNames(e.name).plural_pascal) {
             entity["plural"] = e.names.plural_pascal;
         }
+        if (!e.label.empty()) entity["label"] = e.label;
         if (!e.description.empty()) entity["description"] = e.description;
         boost::json::array fields;
         for (const Field& f : e.fields) {
@@ -1189,6 +1209,7 @@ boost::json::value ToSpec(const ProjectModel& m) {
             if (f.unique) field["unique"] = true;
             if (f.type == FieldType::kEnum) field["values"] = strings(f.values);
             if (f.type == FieldType::kRef) field["ref"] = f.ref;
+            if (!f.label.empty()) field["label"] = f.label;
             if (!f.description.empty()) field["description"] = f.description;
             fields.push_back(std::move(field));
         }

@@ -35,6 +35,7 @@ struct Field {
     std::vector<std::string> values;  // enum: the values as written (trimmed)
     std::string ref;                  // ref: the PascalCase name of the referenced entity
     std::string description;
+    std::string label;  // how people call it in the project's default locale ("Date d'adhésion"); "" = from the name
 };
 
 struct Entity {
@@ -43,6 +44,7 @@ struct Entity {
     std::string table;  // plural snake_case
     std::string route;  // "/api/<plural-kebab>"
     std::string description;
+    std::string label;  // how people call it in the project's default locale ("Adhérent"); "" = from the name
     std::vector<Field> fields;
 };
 
@@ -104,6 +106,7 @@ inline constexpr std::size_t kMaxEnumValues = 100;
 inline constexpr std::size_t kMaxRoles = 20;
 inline constexpr std::size_t kMaxTitleLength = 200;
 inline constexpr std::size_t kMaxDescriptionLength = 10000;
+inline constexpr std::size_t kMaxLabelLength = 120;
 
 /// Parses a specification in YAML or JSON. The format follows the origin's extension (.json / .yaml / .yml),
 /// else the first character ('{' or '[' → JSON, falling back to YAML when that is not valid JSON).

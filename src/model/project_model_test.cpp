@@ -348,6 +348,33 @@ TEST(ModelJson, ToJsonSpellsEverythingOut) {
     EXPECT_FALSE(IsRightToLeft("fr"));
 }
 
+TEST(ModelParse, LabelsAreKeptAndDefaultToTheTitle) {
+    auto r = Parse(
+        "name: club\nentities:\n  - name: Member\n    label: Adhérent\n    fields:\n"
+        "      - {name: joined_on, type: date, label: \"Date d'adhésion\"}\n      - {name: phone, type: string}\n");
+    ASSERT_TRUE(r.ok()) << r.error().message;
+    EXPECT_EQ(r->entities[0].label, "Adhérent");
+    EXPECT_EQ(r->entities[0].fields[0].label, "Date d'adhésion");
+    const boost::json::object j = ToJson(*r).as_object();
+    const auto& member = j.at("entities").at(0).as_object();
+    EXPECT_EQ(member.at("label"), "Adhérent");
+    EXPECT_EQ(member.at("fields").at(0).at("label"), "Date d'adhésion");
+    EXPECT_EQ(member.at("fields").at(1).at("label"), "Phone") << "no label: the field's title";
+    // Written back as a spec, labels survive a round trip.
+    auto again = ParseModelValue(ToSpec(*r), "spec", TestVocabulary());
+    ASSERT_TRUE(again.ok()) << again.error().message;
+    EXPECT_EQ(again->entities[0].label, "Adhérent");
+    EXPECT_EQ(again->entities[0].fields[0].label, "Date d'adhésion");
+    EXPECT_TRUE(again->entities[0].fields[1].label.empty());
+
+    ExpectOneError(
+        "name: club\nentities:\n  - name: Member\n    label: \"two\\nlines\"\n    fields: [{name: a, type: string}]\n",
+        "spec.yaml:4", "entities[0].label", "one line expected");
+    ExpectOneError("name: club\nentities:\n  - name: Member\n    label: " + std::string(121, 'x') +
+                       "\n    fields: [{name: a, type: string}]\n",
+                   "spec.yaml:4", "entities[0].label", "");
+}
+
 TEST(ModelParse, FileFieldsAreUploads) {
     const std::string base = "title: Docs\nentities:\n  - name: Report\n    fields:\n      - {name: scan, type: file";
     auto without = ParseModel(base + "}\n", "m.yaml", TestVocabulary());
