@@ -1196,8 +1196,13 @@ private:
         for (const auto& [feature, stack] : unsupported) {
             if (std::find(model_.features.begin(), model_.features.end(), feature) == model_.features.end()) continue;
             std::erase(model_.features, feature);
-            Assume("features", feature + " left out: stacks." + stack.first + " = " + stack.second +
-                                   " does not implement it (" + vocab_.SupportOf(feature) + ")");
+            if (stack.second == "none") {
+                Assume("features", feature + " left out: it concerns stacks." + stack.first + " and none is chosen (" +
+                                       vocab_.SupportOf(feature) + ")");
+            } else {
+                Assume("features", feature + " left out: stacks." + stack.first + " = " + stack.second +
+                                       " does not implement it (" + vocab_.SupportOf(feature) + ")");
+            }
             if (feature != "uploads") continue;
             // Without uploads, a file is kept as a link to it.
             for (model::Entity& e : model_.entities) {

@@ -329,7 +329,25 @@ Result<model::ProjectModel> ResolveModel(const std::string& spec_path, const mod
             m = std::move(*checked);
         }
     }
-    return ApplyOverrides(m, sets, vocabulary);
+    auto overridden = ApplyOverrides(m, sets, vocabulary);
+    if (!overridden || sets.empty()) return overridden;
+    // The features were chosen for the stacks the specification names. Those the stacks set on the command line do
+    // not carry are left out, as the analysis of free text leaves them out, and said so (without --set, a structured
+    // specification asking for them gets the generator's error).
+    model::ProjectModel out = std::move(*overridden);
+    bool dropped = false;
+    for (const auto& [feature, stack] : vocabulary.UnsupportedFeatures(out.features, out.stacks.ByKind())) {
+        if (feature == "uploads") continue;  // file fields need it: the generator says what to change
+        if (std::erase(out.features, feature) == 0) continue;
+        dropped = true;
+        assumptions.push_back("features: " + feature + " left out after --set: " +
+                              (stack.second == "none"
+                                   ? "it concerns stacks." + stack.first + " and none is chosen"
+                                   : "stacks." + stack.first + " = " + stack.second + " does not implement it") +
+                              " (" + vocabulary.SupportOf(feature) + ")");
+    }
+    if (!dropped) return out;
+    return model::ParseModelValue(model::ToSpec(out), "--set", vocabulary);
 }
 
 /// The vocabulary of the built-in catalog and an engine over the installed packs (DIHYA_PACKS_DIR or the default).

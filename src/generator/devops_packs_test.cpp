@@ -270,7 +270,8 @@ TEST(DevopsPacks, DockerAloneBuildsImagesWithoutComposeOrCi) {
 }
 
 TEST(DevopsPacks, NoServiceNoComposeFileNorWorkflow) {
-    const auto files = Generate(Spec("{frontend: none, backend: none, devops: [docker, compose, github-actions]}"));
+    const auto files =
+        Generate(Spec("{frontend: none, backend: none, devops: [docker, compose, github-actions]}", "[]"));
     EXPECT_FALSE(Has(files, "compose.yaml"));
     EXPECT_FALSE(Has(files, ".github/workflows/ci.yml"));
     EXPECT_FALSE(Has(files, "frontend/Dockerfile"));

@@ -528,10 +528,12 @@ Result<void> Engine::CheckFeatures(const model::ProjectModel& model, const std::
     for (const std::string& feature : model.features) {
         const auto kinds = options_.feature_kinds.find(feature);
         if (kinds == options_.feature_kinds.end()) continue;
+        bool concerned = false;  // a chosen pack is of a kind the feature concerns
         for (const Pack* pack : chosen) {
             if (pack->provides.empty()) continue;
             const auto& [kind, value] = *pack->provides.begin();
             if (std::find(kinds->second.begin(), kinds->second.end(), kind) == kinds->second.end()) continue;
+            concerned = true;
             if (std::find(pack->features.begin(), pack->features.end(), feature) != pack->features.end()) continue;
             std::string others;
             for (const Pack& p : packs_) {
@@ -546,6 +548,25 @@ Result<void> Engine::CheckFeatures(const model::ProjectModel& model, const std::
                                        : "choose a " + kind + " among " + others) +
                        ", or remove " + feature + " from features";
             details.emplace("features", feature + " is not implemented by " + value);
+        }
+        if (!concerned && !kinds->second.empty()) {
+            // "seo" without a front end: nothing would carry it, so it is refused rather than ignored.
+            std::string kinds_text;
+            std::string carriers;
+            for (const std::string& kind : kinds->second) {
+                kinds_text += (kinds_text.empty() ? "" : ", ") + kind;
+                for (const Pack& p : packs_) {
+                    const auto provided = p.provides.find(kind);
+                    if (provided == p.provides.end() || p.kind != "stack") continue;
+                    if (std::find(p.features.begin(), p.features.end(), feature) == p.features.end()) continue;
+                    carriers += (carriers.empty() ? "" : ", ") + kind + " " + provided->second;
+                }
+            }
+            message += std::string(message.empty() ? "" : "; ") + feature + " concerns the " + kinds_text +
+                       " stacks and none is chosen: " +
+                       (carriers.empty() ? "no installed pack implements it yet" : "choose one among " + carriers) +
+                       ", or remove " + feature + " from features";
+            details.emplace("features", feature + " concerns no chosen stack");
         }
     }
     if (message.empty()) return Ok();

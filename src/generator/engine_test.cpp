@@ -163,6 +163,18 @@ TEST(GeneratorEngine, FeaturesNoChosenPackImplementsAreRefusedNamingTheStacksTha
               "search is not implemented by stacks.backend = express (pack api 2.1.0): choose a backend among "
               "flask, or remove search from features");
     EXPECT_TRUE(refused.error().details.contains("features"));
+    // A feature no chosen stack concerns would be ignored: it is refused, naming the stacks that carry it.
+    const EngineOptions seo_options{"9.9.9", {{"auth", {"frontend", "backend"}}, {"seo", {"frontend"}}}};
+    auto seo_web = WebPack();
+    seo_web.features = {"auth", "seo"};
+    const Engine seo_engine({seo_web, api}, seo_options);
+    std::string no_front = std::string(kClinic).replace(kClinic.find("features: [auth]"), 16, "features: [auth, seo]");
+    no_front.replace(no_front.find("frontend: react"), 15, "frontend: none");
+    auto ignored = seo_engine.Render(Model(no_front));
+    ASSERT_FALSE(ignored.ok());
+    EXPECT_EQ(ignored.error().message,
+              "seo concerns the frontend stacks and none is chosen: choose one among frontend react, or remove seo "
+              "from features");
     // Without the catalog's kinds, nothing is checked.
     const Engine unchecked({web, api});
     EXPECT_TRUE(unchecked

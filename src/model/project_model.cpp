@@ -1237,11 +1237,13 @@ std::vector<std::pair<std::string, std::pair<std::string, std::string>>> Vocabul
         const auto kinds = feature_kinds.find(feature);
         if (kinds == feature_kinds.end()) continue;
         const auto support = feature_support.find(feature);
+        bool any = false;  // a stack of the kinds the feature concerns is chosen
         for (const std::string& kind : kinds->second) {
             const auto chosen = stacks.find(kind);
             if (chosen == stacks.end()) continue;
             for (const std::string& value : chosen->second) {
                 if (value.empty() || value == "none") continue;
+                any = true;
                 bool ok = false;
                 if (support != feature_support.end()) {
                     const auto by_kind = support->second.find(kind);
@@ -1250,6 +1252,13 @@ std::vector<std::pair<std::string, std::pair<std::string, std::string>>> Vocabul
                 }
                 if (!ok) out.push_back({feature, {kind, value}});
             }
+        }
+        // Nothing chosen would carry it ("seo" without a front end): it would be ignored, so it is reported too,
+        // as {"frontend", "none"} (the kinds joined by ", " when several).
+        if (!any && !kinds->second.empty()) {
+            std::string joined;
+            for (const std::string& kind : kinds->second) joined += (joined.empty() ? "" : ", ") + kind;
+            out.push_back({feature, {joined, "none"}});
         }
     }
     return out;

@@ -91,7 +91,8 @@ struct Vocabulary {
     std::map<std::string, std::map<std::string, std::vector<std::string>>> feature_support;
 
     /// The features of `features` that a chosen stack of `stacks` does not implement, with that stack
-    /// ("search" → {"backend", "django"}); empty when feature_support is empty.
+    /// ("search" → {"backend", "django"}), and those no chosen stack concerns ("seo" → {"frontend", "none"}, kinds
+    /// joined by ", "); empty when feature_support is empty.
     std::vector<std::pair<std::string, std::pair<std::string, std::string>>> UnsupportedFeatures(
         const std::vector<std::string>& features, const std::map<std::string, std::vector<std::string>>& stacks) const;
     /// "search is implemented by: backend express, flask; frontend react" (or "by no installed pack").

@@ -175,6 +175,29 @@ test('a stack without a pack is a clear error (exit 2) naming it', T, async () =
     assert.ok(!existsSync(path.join(dir, 'x.zip')), 'nothing is written on error');
 });
 
+test('a feature no chosen stack carries is refused, or left out and said so when --set changed the stacks', T, async () => {
+    // A structured spec asking for SEO without a front end: exit 2, naming the feature and what would carry it.
+    const spec = path.join(dir, 'seo-no-front.yaml');
+    writeFileSync(spec, specs['clinic.yaml'].replace('features: [auth]', 'features: [auth, seo]') +
+        'stacks: {frontend: none, backend: express, devops: []}\n');
+    const refused = await runDihya(['generate', spec, '--zip', path.join(dir, 'seo.zip')]);
+    assert.equal(refused.code, 2, refused.stderr);
+    assert.match(refused.stderr, /seo concerns the frontend stacks and none is chosen: choose one among frontend \w+, frontend \w+, frontend \w+, or remove seo from features/);
+    assert.ok(!existsSync(path.join(dir, 'seo.zip')), 'nothing is written on error');
+
+    // Free text asking for SEO and search, the front end removed with --set: SEO is left out with an assumption,
+    // search (which the back end carries) is kept.
+    const text = path.join(dir, 'seo.txt');
+    writeFileSync(text, 'A website for a bakery with SEO and search. Customers order cakes; each cake has a name and a price.');
+    const out = path.join(dir, 'seo.out');
+    const gen = await runDihya(['generate', text, '--out', out, '--set', 'stacks.frontend=none', '--set', 'stacks.devops=']);
+    assert.equal(gen.code, 0, gen.stderr);
+    assert.match(gen.stderr, /assumed features: seo left out after --set: it concerns stacks\.frontend and none is chosen/);
+    const model = JSON.parse(readFileSync(path.join(out, '.dihya/answers.json'), 'utf8')).model;
+    assert.ok(!model.features.includes('seo'), JSON.stringify(model.features));
+    assert.ok(model.features.includes('search'), JSON.stringify(model.features));
+});
+
 test('POST /api/v1/generate returns a reproducible archive with its SHA-256', T, async () => {
     const { startServer } = await import('./lib/server.mjs');
     const srv = await startServer();
