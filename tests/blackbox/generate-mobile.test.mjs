@@ -204,7 +204,7 @@ for (const spec of SPECS['react-native']) {
         assert.equal(lock.name, `${model.name}-mobile`);
         assert.deepEqual(lock.packages[''].dependencies, pkg.dependencies, 'the lock file is the one of package.json');
         for (const entity of model.entities) {
-            assert.ok(existsSync(path.join(mobile, `src/entities/${kebab(entity.name)}.entity.ts`)), entity.name);
+            assert.ok(existsSync(path.join(mobile, `src/entities/${kebab(entity.name)}.ts`)), entity.name);
             assert.ok(existsSync(path.join(mobile, `src/__tests__/entities/${kebab(entity.name)}.test.tsx`)), entity.name);
         }
         const auth = model.features.includes('auth');

@@ -78,6 +78,7 @@ describe('display', () => {
       name: 'Book',
       title: 'Book',
       pluralTitle: 'Books',
+      path: '/books',
       route: '/api/books',
       fields: [field('int'), { name: 'title', label: 'Title', type: 'string' }],
     };
