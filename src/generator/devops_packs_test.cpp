@@ -19,16 +19,8 @@
 namespace dihya::generator {
 namespace {
 
+using test_support::BuiltInPacks;
 using test_support::Model;
-
-const std::vector<Pack>& BuiltInPacks() {
-    static const std::vector<Pack> packs = [] {
-        auto loaded = LoadPacks(std::string(dihya::SourceDir()) + "/packs");
-        EXPECT_TRUE(loaded.ok()) << (loaded.ok() ? "" : loaded.error().message);
-        return loaded.ok() ? std::move(loaded.value()) : std::vector<Pack>{};
-    }();
-    return packs;
-}
 
 std::string Spec(std::string_view stacks, std::string_view features = "[auth]") {
     return "name: clinic-booking\ntitle: Clinic Booking\nfeatures: " + std::string(features) +

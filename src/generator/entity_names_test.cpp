@@ -12,34 +12,20 @@
 #include "core/config.hpp"
 #include "generator/engine.hpp"
 #include "generator/pack.hpp"
+#include "generator/test_support.hpp"
 #include "model/project_model.hpp"
 
 namespace dihya::generator {
 namespace {
 
-const std::vector<Pack>& BuiltInPacks() {
-    static const std::vector<Pack> packs = [] {
-        auto loaded = LoadPacks(std::string(dihya::SourceDir()) + "/packs");
-        EXPECT_TRUE(loaded.ok()) << (loaded.ok() ? "" : loaded.error().message);
-        return loaded.ok() ? std::move(loaded.value()) : std::vector<Pack>{};
-    }();
-    return packs;
-}
+using test_support::BuiltInPacks;
 
+/// The test vocabulary with every catalog feature.
 model::Vocabulary Vocabulary() {
-    model::Vocabulary v;
-    v.stacks = {
-        {"frontend", {"react", "vue", "svelte", "none"}},
-        {"backend", {"express", "flask", "fastapi", "django", "none"}},
-        {"mobile", {"react-native", "flutter", "none"}},
-        {"ai", {"python-ml", "none"}},
-        {"devops", {"docker", "compose", "github-actions", "kubernetes", "terraform"}},
-        {"blockchain", {"solidity", "none"}},
-    };
+    model::Vocabulary v = test_support::TestVocabulary();
     v.domains = {"custom"};
     v.features = {"auth",  "i18n",          "seo",      "search",   "uploads",
                   "admin", "notifications", "realtime", "payments", "analytics"};
-    v.locales = {"en", "fr", "ar"};
     return v;
 }
 

@@ -10,6 +10,7 @@
 #include <gtest/gtest.h>
 #include <stdlib.h>
 
+#include "core/config.hpp"
 #include "generator/pack.hpp"
 #include "model/project_model.hpp"
 
@@ -54,6 +55,16 @@ inline model::Vocabulary TestVocabulary() {
     v.features = {"auth", "i18n", "seo", "notifications", "search"};
     v.locales = {"fr", "en", "ar"};
     return v;
+}
+
+/// The packs of the source tree (packs/), loaded once.
+inline const std::vector<Pack>& BuiltInPacks() {
+    static const std::vector<Pack> packs = [] {
+        auto loaded = LoadPacks(std::string(dihya::SourceDir()) + "/packs");
+        EXPECT_TRUE(loaded.ok()) << (loaded.ok() ? "" : loaded.error().message);
+        return loaded.ok() ? std::move(loaded.value()) : std::vector<Pack>{};
+    }();
+    return packs;
 }
 
 inline model::ProjectModel Model(std::string_view yaml) {
