@@ -296,6 +296,29 @@ Result<model::ProjectModel> ApplyOverrides(const model::ProjectModel& m, const s
     return model::ParseModelValue(spec, "--set", vocabulary);
 }
 
+/// After `--set` changed a model's stacks: the features the new stacks do not carry are left out, as the analysis of
+/// free text leaves them out, and said so in `assumptions` (without --set, a specification asking for them gets the
+/// generator's error).
+Result<model::ProjectModel> LeaveOutUncarried(Result<model::ProjectModel> overridden,
+                                              const std::vector<std::string>& sets, const model::Vocabulary& vocabulary,
+                                              std::vector<std::string>& assumptions) {
+    if (!overridden || sets.empty()) return overridden;
+    model::ProjectModel out = std::move(*overridden);
+    bool dropped = false;
+    for (const auto& [feature, stack] : vocabulary.UnsupportedFeatures(out.features, out.stacks.ByKind())) {
+        if (feature == "uploads") continue;  // file fields need it: the generator says what to change
+        if (std::erase(out.features, feature) == 0) continue;
+        dropped = true;
+        assumptions.push_back("features: " + feature + " left out after --set: " +
+                              (stack.second == "none"
+                                   ? "it concerns stacks." + stack.first + " and none is chosen"
+                                   : "stacks." + stack.first + " = " + stack.second + " does not implement it") +
+                              " (" + vocabulary.SupportOf(feature) + ")");
+    }
+    if (!dropped) return out;
+    return model::ParseModelValue(model::ToSpec(out), "--set", vocabulary);
+}
+
 /// The model `generate` and `update` work on: the specification at `spec_path` (when not empty) or else `previous`,
 /// then the `--set` overrides. With `previous` (update), the stacks a structured specification does not name keep
 /// their previous values, so choices made with --set at generation time survive an edited spec.
@@ -304,7 +327,7 @@ Result<model::ProjectModel> ResolveModel(const std::string& spec_path, const mod
                                          std::vector<std::string>& assumptions) {
     if (spec_path.empty()) {
         if (previous == nullptr) return MakeError(ErrorCode::kInvalidArgument, "no specification");
-        return ApplyOverrides(*previous, sets, vocabulary);
+        return LeaveOutUncarried(ApplyOverrides(*previous, sets, vocabulary), sets, vocabulary, assumptions);
     }
     auto loaded = LoadSpec(spec_path, vocabulary);
     if (!loaded) return loaded.take_error();
@@ -329,25 +352,7 @@ Result<model::ProjectModel> ResolveModel(const std::string& spec_path, const mod
             m = std::move(*checked);
         }
     }
-    auto overridden = ApplyOverrides(m, sets, vocabulary);
-    if (!overridden || sets.empty()) return overridden;
-    // The features were chosen for the stacks the specification names. Those the stacks set on the command line do
-    // not carry are left out, as the analysis of free text leaves them out, and said so (without --set, a structured
-    // specification asking for them gets the generator's error).
-    model::ProjectModel out = std::move(*overridden);
-    bool dropped = false;
-    for (const auto& [feature, stack] : vocabulary.UnsupportedFeatures(out.features, out.stacks.ByKind())) {
-        if (feature == "uploads") continue;  // file fields need it: the generator says what to change
-        if (std::erase(out.features, feature) == 0) continue;
-        dropped = true;
-        assumptions.push_back("features: " + feature + " left out after --set: " +
-                              (stack.second == "none"
-                                   ? "it concerns stacks." + stack.first + " and none is chosen"
-                                   : "stacks." + stack.first + " = " + stack.second + " does not implement it") +
-                              " (" + vocabulary.SupportOf(feature) + ")");
-    }
-    if (!dropped) return out;
-    return model::ParseModelValue(model::ToSpec(out), "--set", vocabulary);
+    return LeaveOutUncarried(ApplyOverrides(m, sets, vocabulary), sets, vocabulary, assumptions);
 }
 
 /// The vocabulary of the built-in catalog and an engine over the installed packs (DIHYA_PACKS_DIR or the default).

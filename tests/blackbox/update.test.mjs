@@ -210,12 +210,14 @@ test('without --spec the recorded model is regenerated (with --set); bad folders
     assert.equal(same.code, 0, same.stdout + same.stderr);
     assert.match(same.stdout, /^0 updated, 0 added, 0 merged, 0 kept, 0 deleted, 0 conflicts$/m);
 
-    // --set on the recorded model: auth off drops the auth module (unchanged by the user, so deleted).
-    const noAuth = await runDihya(['update', out, '--set', 'features=i18n'], { timeoutMs: 60_000 });
+    // --set on the recorded model: auth off drops the auth module (unchanged by the user, so deleted); i18n, which
+    // only front ends and mobile apps carry, is left out of this back-end-only project and said so.
+    const noAuth = await runDihya(['update', out, '--set', 'features=search,i18n'], { timeoutMs: 60_000 });
     assert.equal(noAuth.code, 0, noAuth.stdout + noAuth.stderr);
     assert.match(noAuth.stdout, /^deleted +backend\/src\/auth\.js/m);
+    assert.match(noAuth.stderr, /assumed features: i18n left out after --set: it concerns stacks\.frontend, mobile and none is chosen/);
     assert.ok(!existsSync(path.join(out, 'backend/src/auth.js')));
-    assert.deepEqual(JSON.parse(read(out, '.dihya/answers.json')).model.features, ['i18n']);
+    assert.deepEqual(JSON.parse(read(out, '.dihya/answers.json')).model.features, ['search']);
 
     const notProject = await runDihya(['update', dir], { timeoutMs: 30_000 });
     assert.equal(notProject.code, 2);
