@@ -1237,14 +1237,17 @@ private:
             }
             return verb;
         };
-        for (const Phrase& q : phrases_) {
-            if (&q == &p || NotEntity(q) || t_[q.head].sentence != t_[p.head].sentence) continue;
-            if (q.first >= p.last && verb_between(p.last, q.first) && (q.det_before || IsPluralWord(q.head))) {
-                return true;
-            }
-            if (q.last <= p.first && verb_between(q.last, p.first) && (p.det_before || IsPluralWord(p.head))) {
-                return true;
-            }
+        // Phrases are in the order of the text and do not overlap: only the neighbours within four words can be
+        // the other side, so each phrase looks at a few others (the reading stays linear).
+        const auto same = [&](const Phrase& q) { return !NotEntity(q) && t_[q.head].sentence == t_[p.head].sentence; };
+        const std::size_t i = static_cast<std::size_t>(&p - phrases_.data());
+        for (std::size_t j = i + 1; j < phrases_.size() && phrases_[j].first <= p.last + 4; ++j) {
+            const Phrase& q = phrases_[j];
+            if (same(q) && verb_between(p.last, q.first) && (q.det_before || IsPluralWord(q.head))) return true;
+        }
+        for (std::size_t j = i; j > 0 && phrases_[j - 1].last + 4 >= p.first; --j) {
+            const Phrase& q = phrases_[j - 1];
+            if (same(q) && verb_between(q.last, p.first) && (p.det_before || IsPluralWord(p.head))) return true;
         }
         return false;
     }
