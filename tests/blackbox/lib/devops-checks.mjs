@@ -182,37 +182,46 @@ export function dockerfileFacts(root, service) {
 /// the VS Code Docker extension) and name only what the project has: COPY sources (not excluded by .dockerignore),
 /// npm scripts, lock files, requirements files; one HEALTHCHECK and the server's port EXPOSEd by the last stage,
 /// an unprivileged USER for the backend; the top-level README.
+/// The Dockerfile of `service`: dockerfile-utils finds nothing; what COPY takes is in the build context and not
+/// excluded by .dockerignore; COPY --from names a stage; RUN's npm scripts, lock file and requirements exist.
+/// Returns its stages.
+export function checkDockerfile(root, s) {
+    const text = read(root, `${s}/Dockerfile`);
+    assert.deepEqual(validateDockerfile(text).map((d) => `${d.range.start.line + 1}: ${d.message}`), [], `${s}/Dockerfile`);
+    const stages = parseDockerfile(text);
+    const context = path.join(root, s);
+    const patterns = ignorePatterns(context);
+    assert.ok(patterns.length > 0, `${s}/.dockerignore`);
+    for (const stage of stages) {
+        for (const step of stage.steps) {
+            if (step.keyword === 'COPY' && !step.flags.from) {
+                for (const src of step.args.slice(0, -1)) {
+                    assert.ok(existsSync(path.join(context, src)), `${s}/Dockerfile: COPY ${src}: not in the build context`);
+                    if (src !== '.') assert.ok(!ignored(patterns, src), `${s}/Dockerfile: COPY ${src} is excluded by .dockerignore`);
+                }
+            }
+            if (step.keyword === 'COPY' && step.flags.from) {
+                assert.ok(stages.some((x) => x.name === step.flags.from), `${s}/Dockerfile: COPY --from=${step.flags.from}`);
+            }
+            if (step.keyword === 'RUN') {
+                for (const [, script] of step.content.matchAll(/npm run (\S+)/g)) {
+                    assert.ok(readJson(context, 'package.json').scripts[script], `${s}/Dockerfile: npm run ${script}`);
+                }
+                if (/npm ci/.test(step.content)) assert.ok(existsSync(path.join(context, 'package-lock.json')), `${s}: npm ci without a lock file`);
+                const req = /--requirement (\S+)/.exec(step.content);
+                if (req) assert.ok(existsSync(path.join(context, req[1])), `${s}/Dockerfile: ${req[1]}`);
+            }
+        }
+    }
+    return stages;
+}
+
 export function checkDocker(root, model) {
     const services = modelServices(model);
     assert.deepEqual(servicesOf(root), services, 'a Dockerfile per service');
     for (const s of services) {
-        const text = read(root, `${s}/Dockerfile`);
-        assert.deepEqual(validateDockerfile(text).map((d) => `${d.range.start.line + 1}: ${d.message}`), [], `${s}/Dockerfile`);
-        const stages = parseDockerfile(text);
+        const stages = checkDockerfile(root, s);
         const context = path.join(root, s);
-        const patterns = ignorePatterns(context);
-        assert.ok(patterns.length > 0, `${s}/.dockerignore`);
-        for (const stage of stages) {
-            for (const step of stage.steps) {
-                if (step.keyword === 'COPY' && !step.flags.from) {
-                    for (const src of step.args.slice(0, -1)) {
-                        assert.ok(existsSync(path.join(context, src)), `${s}/Dockerfile: COPY ${src}: not in the build context`);
-                        if (src !== '.') assert.ok(!ignored(patterns, src), `${s}/Dockerfile: COPY ${src} is excluded by .dockerignore`);
-                    }
-                }
-                if (step.keyword === 'COPY' && step.flags.from) {
-                    assert.ok(stages.some((x) => x.name === step.flags.from), `${s}/Dockerfile: COPY --from=${step.flags.from}`);
-                }
-                if (step.keyword === 'RUN') {
-                    for (const [, script] of step.content.matchAll(/npm run (\S+)/g)) {
-                        assert.ok(readJson(context, 'package.json').scripts[script], `${s}/Dockerfile: npm run ${script}`);
-                    }
-                    if (/npm ci/.test(step.content)) assert.ok(existsSync(path.join(context, 'package-lock.json')), `${s}: npm ci without a lock file`);
-                    const req = /--requirement (\S+)/.exec(step.content);
-                    if (req) assert.ok(existsSync(path.join(context, req[1])), `${s}/Dockerfile: ${req[1]}`);
-                }
-            }
-        }
         const final = stages.at(-1);
         assert.ok(oneStep(final, 'HEALTHCHECK'), `${s}/Dockerfile: a HEALTHCHECK`);
         const port = exposed(stages);
