@@ -1,5 +1,6 @@
 // Headless Debian Chromium through playwright-core, confined to the server under test.
 
+import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -52,4 +53,17 @@ export async function openBrowser(port, { locale = 'en-US', allow = [] } = {}) {
             rmSync(profile, { recursive: true, force: true });
         },
     };
+}
+
+/// Runs `fn(page, browser)` in a fresh browser (openBrowser's), then checks that its pages raised no error or CSP
+/// refusal and asked for nothing elsewhere, and closes it whatever happened.
+export async function withBrowser(port, options, fn) {
+    const b = await openBrowser(port, options);
+    try {
+        await fn(b.page, b);
+        assert.deepEqual(b.problems, []);
+        assert.deepEqual(b.foreign, []);
+    } finally {
+        await b.close();
+    }
 }
