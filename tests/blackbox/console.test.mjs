@@ -16,7 +16,7 @@ import { test } from 'node:test';
 import { promisify } from 'node:util';
 
 import { api, kFastAuth, login } from './lib/accounts.mjs';
-import { openBrowser, withBrowser } from './lib/browser.mjs';
+import { checkA11y, openBrowser, withBrowser } from './lib/browser.mjs';
 import { python } from './lib/python.mjs';
 import { dihyaBin, repoRoot, runDihya, startServer } from './lib/server.mjs';
 
@@ -26,7 +26,6 @@ const T = { timeout: 600_000 };
 const webDir = path.join(repoRoot, 'web');
 const dist = path.join(webDir, 'console', 'dist', 'index.html');
 assert.ok(existsSync(dist), `the console is not built (${dist}): run \`make build\` or scripts/build-console`);
-const axeSource = readFileSync(path.join(webDir, 'console', 'node_modules', 'axe-core', 'axe.min.js'), 'utf8');
 
 const artifacts = process.env.DIHYA_ARTIFACTS_DIR ?? path.join(path.dirname(path.resolve(dihyaBin())), 'test-artifacts', 'console');
 rmSync(artifacts, { recursive: true, force: true });
@@ -40,15 +39,6 @@ const kReader = 'lecteur@example.org';
 const kText =
     'Une application pour une bibliothèque : gérer les livres (titre, auteur, statut : disponible, emprunté) ' +
     'et les adhérents (nom, email). Backend Flask, sans frontend.';
-
-/// Runs axe-core on the page; fails on serious or critical violations (listed with their elements).
-async function checkA11y(page, name) {
-    await page.evaluate(axeSource);
-    const result = await page.evaluate(() => window.axe.run(document, { resultTypes: ['violations'] }));
-    const bad = result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
-    const describe = (v) => `${v.impact} ${v.id}: ${v.help}\n    ${v.nodes.slice(0, 5).map((n) => n.target.join(' ')).join('\n    ')}`;
-    assert.deepEqual(bad.map(describe), [], `axe on ${name}`);
-}
 
 let shot = 0;
 async function screenshot(page, name) {

@@ -1,11 +1,13 @@
 // Headless Debian Chromium through playwright-core, confined to the server under test.
 
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 
 import { chromium } from 'playwright-core';
+
+import { repoRoot } from './server.mjs';
 
 export const kChromiumArgs = [
     '--headless',
@@ -66,4 +68,20 @@ export async function withBrowser(port, options, fn) {
     } finally {
         await b.close();
     }
+}
+
+let axeSource;
+
+/// Runs axe-core (web/console's devDependencies) on the page; fails on serious or critical violations, listed with
+/// their elements.
+export async function checkA11y(page, name) {
+    if (axeSource === undefined) {
+        const webDir = process.env.DIHYA_WEB_DIR ?? path.join(process.env.DIHYA_SOURCE_DIR ?? repoRoot, 'web');
+        axeSource = readFileSync(path.join(webDir, 'console', 'node_modules', 'axe-core', 'axe.min.js'), 'utf8');
+    }
+    await page.evaluate(axeSource);
+    const result = await page.evaluate(() => window.axe.run(document, { resultTypes: ['violations'] }));
+    const bad = result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+    const describe = (v) => `${v.impact} ${v.id}: ${v.help}\n    ${v.nodes.slice(0, 5).map((n) => n.target.join(' ')).join('\n    ')}`;
+    assert.deepEqual(bad.map(describe), [], `axe on ${name}`);
 }
