@@ -109,8 +109,9 @@ struct ChosenEntity {
 
 class Run final {
 public:
-    Run(const Lexicon& lexicon, const model::Vocabulary& vocab, std::string_view text, const Budget& budget)
-        : lex_(lexicon), vocab_(vocab), text_(text), budget_(budget) {}
+    Run(const Lexicon& lexicon, const Dictionary& dictionary, const model::Vocabulary& vocab, std::string_view text,
+        const Budget& budget)
+        : lex_(lexicon), dict_(dictionary), vocab_(vocab), text_(text), budget_(budget) {}
 
     Result<Analysis> Go() {
         tokens_ = Tokenize(text_);
@@ -347,7 +348,7 @@ private:
     std::string Translated(std::size_t t) const {
         if (out_.language == "en") return "";
         const Token& tok = T()[t];
-        const Dictionary& dict = Dictionary::Embedded();
+        const Dictionary& dict = dict_;
         std::vector<std::string> forms;
         if (tok.arabic) {
             forms = TokenVariants(tok);
@@ -1533,6 +1534,7 @@ private:
     }
 
     const Lexicon& lex_;
+    const Dictionary& dict_;
     const model::Vocabulary& vocab_;
     std::string_view text_;
     const Budget& budget_;
@@ -1565,7 +1567,7 @@ void DropAssumptions(Analysis& a, std::string_view field) {
 Result<std::unique_ptr<RuleAnalyzer>> RuleAnalyzer::Create() {
     auto lexicon = Lexicon::LoadEmbedded();
     if (!lexicon) return lexicon.take_error();
-    return std::make_unique<RuleAnalyzer>(std::move(lexicon.value()));
+    return std::make_unique<RuleAnalyzer>(std::move(lexicon.value()), Dictionary::Embedded());
 }
 
 Result<Analysis> RuleAnalyzer::Analyze(std::string_view text, const model::Vocabulary& vocab, const Budget& budget) {
@@ -1580,7 +1582,7 @@ Result<Analysis> RuleAnalyzer::Analyze(std::string_view text, const model::Vocab
             "text too long: " + std::to_string(length) + " characters; the limit is " + std::to_string(kMaxTextLength),
             {{"text", "text too long"}});
     }
-    return Run(lexicon_, vocab, text, budget).Go();
+    return Run(lexicon_, dictionary_, vocab, text, budget).Go();
 }
 
 Result<Analysis> AnalyzePrototypeForm(Analyzer& analyzer, const PrototypeForm& form, const model::Vocabulary& vocab,

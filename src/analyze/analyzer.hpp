@@ -13,6 +13,7 @@
 
 #include <boost/json/value.hpp>
 
+#include "analyze/dictionary.hpp"
 #include "analyze/lexicon.hpp"
 #include "core/budget.hpp"
 #include "core/result.hpp"
@@ -87,8 +88,10 @@ public:
 /// The deterministic engine: lexicons (data) + rules. The same text always gives the same analysis.
 class RuleAnalyzer final : public Analyzer {
 public:
-    explicit RuleAnalyzer(Lexicon lexicon) : lexicon_(std::move(lexicon)) {}
-    /// With the lexicons embedded at build time. Errors are kInternal (broken lexicon data).
+    RuleAnalyzer(Lexicon lexicon, const Dictionary& dictionary)
+        : lexicon_(std::move(lexicon)), dictionary_(dictionary) {}
+    /// With the lexicons and dictionaries embedded at build time, both loaded here (not at the first analysis).
+    /// Errors are kInternal (broken lexicon data).
     static Result<std::unique_ptr<RuleAnalyzer>> Create();
 
     using Analyzer::Analyze;
@@ -100,6 +103,7 @@ public:
 
 private:
     Lexicon lexicon_;
+    const Dictionary& dictionary_;
 };
 
 /// Analyses `form.spec`, takes the technologies of `form.stack` ("react+flask", "vue, django") as named, and
