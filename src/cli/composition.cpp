@@ -16,7 +16,9 @@
 #include "generator/handlers.hpp"
 #include "generator/pack.hpp"
 #include "ops/ops.hpp"
+#include "projects/events.hpp"
 #include "projects/handlers.hpp"
+#include "realtime/handlers.hpp"
 
 namespace dihya::cli {
 
@@ -79,6 +81,12 @@ Result<std::unique_ptr<Services>> BuildServices(const Config& config, Logger& lo
         auth::AuthDeps{db, *s->cipher, *s->hasher, *s->keys, *s->mailer, *s->audit_sink, s->clock, log, config.auth,
                        config.EffectivePublicUrl(), config.gdpr.policy_version});
     s->jobs = std::make_unique<jobs::Queue>(db, s->clock, log);
+    s->hub = std::make_unique<realtime::Hub>(realtime::HubOptions{
+        static_cast<std::size_t>(config.realtime.event_log),
+        // Event ids start at the start time in microseconds: a client resuming after a restart never takes a new
+        // event for one it saw.
+        std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::system_clock::now().time_since_epoch())
+            .count()});
     s->projects_data = projects::PersonalData(*s->jobs);
     s->account_data = std::make_unique<auth::AccountData>(*s->auth);
     s->audit_data = std::make_unique<audit::AuditData>(*s->audit_log);
@@ -135,9 +143,13 @@ Result<void> RegisterModules(Composition& c) {
     c.vocabulary = catalog::ToVocabulary(c.catalog);  // now with the features the packs implement
     c.engine = std::make_unique<generator::Engine>(std::move(*packs),
                                                    generator::EngineOptions{"", c.vocabulary.feature_kinds});
-    c.projects = std::make_unique<projects::ProjectsService>(
-        projects::ProjectsDeps{c.db, *c.services.jobs, *c.engine, *c.active_analyzer, c.vocabulary,
-                               *c.services.audit_sink, c.services.clock, c.log});
+    projects::ProjectsDeps project_deps{c.db,         *c.services.jobs,       *c.engine,        *c.active_analyzer,
+                                        c.vocabulary, *c.services.audit_sink, c.services.clock, c.log};
+    project_deps.events = c.services.hub.get();
+    c.projects = std::make_unique<projects::ProjectsService>(project_deps);
+    projects::PublishGenerations(*c.services.jobs, *c.services.hub);
+    realtime::AddBuiltinChannels(c.channels);
+    projects::AddChannels(c.channels, *c.projects);
 
     ops::Register(c.app);
     catalog::Register(c.app, c.catalog);
@@ -148,6 +160,7 @@ Result<void> RegisterModules(Composition& c) {
     audit::Register(c.app, *c.services.audit_log);
     auth::RegisterOAuth(c.app, *c.services.oauth);
     projects::Register(c.app, *c.projects);
+    realtime::Register(c.app, *c.services.hub, c.channels, *c.services.auth);
     docs::Register(c.app);
     console::Register(c.app);  // last: its catch-all serves the pages nothing else claims
     return Ok();

@@ -26,6 +26,8 @@
 #include "mail/outbox.hpp"
 #include "net/http_client.hpp"
 #include "projects/service.hpp"
+#include "realtime/channels.hpp"
+#include "realtime/hub.hpp"
 #include "storage/db.hpp"
 
 namespace dihya::cli {
@@ -49,6 +51,8 @@ struct Services {
     /// Background jobs of every module (generations, ...): modules register their handlers while they are built;
     /// `serve` starts the workers once the server listens and stops them on shutdown.
     std::unique_ptr<jobs::Queue> jobs;
+    /// Live events (WebSocket, server-sent events): services publish, connections subscribe.
+    std::unique_ptr<realtime::Hub> hub;
     /// GDPR sources (core/personal_data.hpp) of the modules built here.
     std::unique_ptr<PersonalDataSource> projects_data;
     std::unique_ptr<auth::AccountData> account_data;
@@ -82,6 +86,7 @@ struct Composition {
     analyze::Analyzer* active_analyzer = nullptr;
     std::unique_ptr<generator::Engine> engine;
     std::unique_ptr<projects::ProjectsService> projects;
+    realtime::ChannelGuard channels;  // who may watch which channel: each module adds its kinds
 };
 
 Result<void> RegisterModules(Composition& c);

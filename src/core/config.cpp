@@ -325,6 +325,18 @@ const std::vector<KeyInfo>& Keys() {
                      [](Config& c, const RawValue& r) { return SetString(c.analyze.llm_api_key, r, true); }});
         k.push_back({"analyze.llm_timeout_ms", "longest wait for its answer before the rules answer instead",
                      IntSetter([](Config& c) -> std::int64_t& { return c.analyze.llm_timeout_ms; }, 100, 600'000)});
+        auto rt = [&](const char* name, std::int64_t RealtimeConfig::*m, std::int64_t min, std::int64_t max,
+                      const char* desc) {
+            k.push_back({std::string("realtime.") + name, desc,
+                         IntSetter([m](Config& c) -> std::int64_t& { return c.realtime.*m; }, min, max)});
+        };
+        rt("heartbeat_ms", &RealtimeConfig::heartbeat_ms, 50, 600'000,
+           "quiet time before a heartbeat on live connections (SSE comment, WebSocket ping)");
+        rt("send_queue", &RealtimeConfig::send_queue, 1, 1'000'000,
+           "messages waiting for a slow live client before its connection is closed");
+        rt("event_log", &RealtimeConfig::event_log, 0, 10'000'000, "recent events kept for Last-Event-ID resumption");
+        rt("max_message_bytes", &RealtimeConfig::max_message_bytes, 256, 16 << 20,
+           "largest message a WebSocket client may send");
         k.push_back({"gdpr.policy_version", "version of the privacy policy users consent to",
                      [](Config& c, const RawValue& r) { return SetString(c.gdpr.policy_version, r, false); }});
         auto gdpr_int = [&](const char* name, std::int64_t GdprConfig::*m, std::int64_t min, std::int64_t max,

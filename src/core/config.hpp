@@ -105,6 +105,19 @@ struct AnalyzeConfig {
     std::int64_t llm_timeout_ms = 20'000;
 };
 
+/// The realtime hub: WebSocket at /api/v1/ws and server-sent events at /api/v1/events (docs/realtime.md).
+struct RealtimeConfig {
+    /// Quiet time after which a live connection gets a heartbeat (SSE comment, WebSocket ping); a WebSocket that
+    /// answers nothing for two of them is closed, and one that has not authenticated by the first is too.
+    std::int64_t heartbeat_ms = 15'000;
+    /// Messages waiting for a slow client; one more closes its connection (WebSocket close code 4008).
+    std::int64_t send_queue = 256;
+    /// Recent events kept for Last-Event-ID resumption.
+    std::int64_t event_log = 1024;
+    /// Largest message a WebSocket client may send.
+    std::int64_t max_message_bytes = 64 * 1024;
+};
+
 struct Config {
     std::string listen_host = "127.0.0.1";
     std::uint16_t listen_port = 8080;
@@ -129,6 +142,7 @@ struct Config {
     std::vector<OAuthProviderConfig> oauth;
     GdprConfig gdpr;
     AnalyzeConfig analyze;
+    RealtimeConfig realtime;
 
     std::string EffectiveDatabaseUrl() const;
     /// public_url without a trailing slash, or http(s)://<listen> when unset.

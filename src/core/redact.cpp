@@ -10,9 +10,9 @@ namespace dihya {
 
 namespace {
 
-constexpr std::array<std::string_view, 15> kSensitiveParts = {
+constexpr std::array<std::string_view, 16> kSensitiveParts = {
     "authorization", "cookie", "password", "passwd",     "secret",    "token",   "api_key", "apikey",
-    "api-key",       "code",   "session",  "credential", "signature", "private", "state"};
+    "api-key",       "code",   "session",  "credential", "signature", "private", "state",   "ticket"};
 
 }  // namespace
 

@@ -12,10 +12,12 @@
 
 #include <boost/asio.hpp>
 #include <boost/asio/experimental/as_tuple.hpp>
+#include <boost/asio/experimental/awaitable_operators.hpp>
 #include <boost/asio/ssl.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <boost/beast/ssl.hpp>
+#include <boost/beast/websocket.hpp>
 #include <sys/resource.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -44,6 +46,9 @@ struct ConnBase {
     virtual beast::tcp_stream& Tcp() = 0;
     bool idle = false;
     std::string ip;
+    /// Set while a live session (SSE, WebSocket) holds the connection: a shutdown calls it so the session ends
+    /// cleanly (a last chunk, a 1001 close) instead of being cut.
+    std::function<void()> drain;
 };
 
 template <class Stream>
@@ -183,6 +188,12 @@ struct Server::Impl {
     template <class S>
     asio::awaitable<bool> Write(Conn<S>& conn, const Request& request, Response& response, unsigned version,
                                 bool keep_alive);
+    template <class S>
+    asio::awaitable<void> ServeEventStream(std::shared_ptr<Conn<S>> conn, const Request& request, Response& response,
+                                           unsigned version);
+    template <class S>
+    asio::awaitable<void> ServeWebSocket(std::shared_ptr<Conn<S>> conn, bhttp::request<bhttp::string_body>& req,
+                                         Response& response);
     void Release(const std::shared_ptr<ConnBase>& conn);
     void BeginShutdown();
     void StopIfDone();
@@ -303,7 +314,11 @@ void Server::Impl::BeginShutdown() {
     // Idle keep-alive connections go now; busy ones finish their request first.
     for (auto& c : snapshot) {
         asio::post(c->Tcp().get_executor(), [c] {
-            if (c->idle) c->Tcp().cancel();
+            if (c->drain) {
+                c->drain();
+            } else if (c->idle) {
+                c->Tcp().cancel();
+            }
         });
     }
     grace_timer.expires_after(std::chrono::milliseconds(config.limits.shutdown_grace_ms));
@@ -518,12 +533,202 @@ asio::awaitable<void> Server::Impl::Session(std::shared_ptr<Conn<S>> conn) {
         }
 
         Response response = co_await Dispatch(conn, request);
+        if (response.live && response.live_kind != LiveKind::kNone) {
+            if (response.live_kind == LiveKind::kWebSocket) {
+                co_await ServeWebSocket(conn, req, response);
+            } else {
+                co_await ServeEventStream(conn, request, response, req.version());
+            }
+            break;
+        }
         const bool keep_alive = req.keep_alive() && !response.close && !draining;
         if (!keep_alive) response.headers.Set("Connection", "close");
         if (!co_await Write(*conn, request, response, req.version(), keep_alive)) break;
         if (!keep_alive) break;
     }
     Release(conn);
+}
+
+namespace {
+
+/// What a live connection's two loops share: the writer sleeps on `timer` (a heartbeat interval at most) and is
+/// woken by the session (from any thread, through `wake`) or by the reader.
+struct LiveState {
+    explicit LiveState(const asio::any_io_executor& ex) : timer(ex) {}
+    asio::steady_timer timer;
+    std::atomic<bool> woken{false};
+    bool gone = false;  // the reader saw the connection end (strand only)
+};
+
+std::function<void()> WakeOf(const std::shared_ptr<LiveState>& state, const asio::any_io_executor& ex) {
+    return [weak = std::weak_ptr<LiveState>(state), ex] {
+        auto s = weak.lock();
+        if (!s) return;
+        s->woken.store(true);
+        asio::post(ex, [weak] {
+            if (auto t = weak.lock()) t->timer.cancel();
+        });
+    };
+}
+
+/// Sleeps until woken or a heartbeat interval passed; true when it was the heartbeat.
+asio::awaitable<bool> WaitForWork(LiveState& state, std::chrono::milliseconds heartbeat) {
+    if (state.woken.exchange(false)) co_return false;
+    state.timer.expires_after(heartbeat);
+    auto [ec] = co_await state.timer.async_wait(kTuple);
+    state.woken.store(false);
+    co_return !ec;
+}
+
+}  // namespace
+
+template <class S>
+asio::awaitable<void> Server::Impl::ServeEventStream(std::shared_ptr<Conn<S>> conn, const Request& request,
+                                                     Response& response, unsigned version) {
+    using asio::experimental::awaitable_operators::operator&&;
+    const std::shared_ptr<LiveSession> live = response.live;
+    const auto heartbeat = std::chrono::milliseconds(config.realtime.heartbeat_ms);
+    const auto write_timeout = std::chrono::milliseconds(config.limits.body_timeout_ms);
+    bhttp::response<bhttp::empty_body> res{static_cast<bhttp::status>(response.status), version};
+    for (const auto& [name, value] : response.headers.items()) res.insert(name, value);
+    res.set(bhttp::field::date, HttpDate());
+    res.keep_alive(false);
+    const bool chunked = version >= 11;
+    if (chunked) res.chunked(true);
+    bhttp::response_serializer<bhttp::empty_body> sr{res};
+    conn->Tcp().expires_after(write_timeout);
+    auto [hec, hn] = co_await bhttp::async_write_header(conn->stream, sr, kTuple);
+    if (hec || request.method == "HEAD") {
+        live->Ended();
+        co_return;
+    }
+    conn->Tcp().expires_never();
+    auto state = std::make_shared<LiveState>(conn->Tcp().get_executor());
+    conn->drain = [state] { state->timer.cancel(); };
+    live->Start(WakeOf(state, conn->Tcp().get_executor()));
+
+    auto reader = [&]() -> asio::awaitable<void> {
+        std::array<char, 512> sink{};
+        for (;;) {
+            auto [ec, n] = co_await conn->stream.async_read_some(asio::buffer(sink), kTuple);
+            if (ec) break;  // the client sends nothing on an event stream but its end
+        }
+        state->gone = true;
+        state->timer.cancel();
+    };
+    auto writer = [&]() -> asio::awaitable<void> {
+        for (;;) {
+            std::string out;
+            for (auto& m : live->Take()) out += m;
+            if (!out.empty()) {
+                conn->Tcp().expires_after(write_timeout);  // a client that stops reading is let go
+                auto [wec, wn] =
+                    chunked ? co_await asio::async_write(conn->stream, bhttp::make_chunk(asio::buffer(out)), kTuple)
+                            : co_await asio::async_write(conn->stream, asio::buffer(out), kTuple);
+                if (wec) break;
+                conn->Tcp().expires_never();
+            }
+            if (live->Closing() || state->gone || draining) break;
+            if (co_await WaitForWork(*state, heartbeat)) live->Tick();
+            if (state->gone || draining) break;
+        }
+        if (!state->gone && chunked) {
+            conn->Tcp().expires_after(std::chrono::seconds(2));
+            (void)co_await asio::async_write(conn->stream, bhttp::make_chunk_last(), kTuple);
+        }
+        conn->Tcp().cancel();  // ends the reader
+    };
+    co_await (reader() && writer());
+    conn->drain = nullptr;
+    live->Ended();
+}
+
+template <class S>
+asio::awaitable<void> Server::Impl::ServeWebSocket(std::shared_ptr<Conn<S>> conn,
+                                                   bhttp::request<bhttp::string_body>& req, Response& response) {
+    namespace websocket = beast::websocket;
+    using asio::experimental::awaitable_operators::operator&&;
+    const std::shared_ptr<LiveSession> live = response.live;
+    const auto heartbeat = std::chrono::milliseconds(config.realtime.heartbeat_ms);
+    websocket::stream<S&> ws(conn->stream);
+    conn->Tcp().expires_never();  // the WebSocket keeps its own time from here
+    websocket::stream_base::timeout timeouts{};
+    timeouts.handshake_timeout = std::chrono::milliseconds(config.limits.header_timeout_ms);
+    timeouts.idle_timeout = 2 * heartbeat;  // a ping after one quiet interval, closed after two
+    timeouts.keep_alive_pings = true;
+    ws.set_option(timeouts);
+    ws.read_message_max(static_cast<std::size_t>(config.realtime.max_message_bytes));
+    ws.set_option(websocket::stream_base::decorator([&response](websocket::response_type& res) {
+        for (const auto& [name, value] : response.headers.items()) {
+            if (IEquals(name, "Content-Type") || IEquals(name, "Content-Length") || IEquals(name, "Connection") ||
+                IEquals(name, "Upgrade")) {
+                continue;
+            }
+            res.set(name, value);
+        }
+    }));
+    auto [aec] = co_await ws.async_accept(req, kTuple);
+    if (aec) {
+        live->Ended();
+        co_return;
+    }
+    auto state = std::make_shared<LiveState>(conn->Tcp().get_executor());
+    conn->drain = [state] { state->timer.cancel(); };
+    live->Start(WakeOf(state, conn->Tcp().get_executor()));
+    std::optional<LiveClose> refused;  // what the reader refuses itself (binary messages)
+
+    auto reader = [&]() -> asio::awaitable<void> {
+        for (;;) {
+            beast::flat_buffer buffer;
+            auto [ec, n] = co_await ws.async_read(buffer, kTuple);
+            if (ec) {  // closed, gone, or a message over read_message_max (Beast closes that one with 1009)
+                state->gone = true;
+                break;
+            }
+            if (!ws.got_text()) {
+                refused = LiveClose{1003, "only text messages (JSON) are accepted"};
+                break;
+            }
+            live->Receive(beast::buffers_to_string(buffer.data()));
+            state->woken.store(true);
+            state->timer.cancel();
+        }
+        state->timer.cancel();
+    };
+    auto writer = [&]() -> asio::awaitable<void> {
+        std::optional<LiveClose> close;
+        for (;;) {
+            bool failed = false;
+            for (auto& m : live->Take()) {
+                if (m.empty()) continue;
+                ws.text(true);
+                auto [wec, wn] = co_await ws.async_write(asio::buffer(m), kTuple);
+                if (wec) {
+                    failed = true;
+                    break;
+                }
+            }
+            if (failed || state->gone) break;
+            if (refused) {
+                close = refused;
+                break;
+            }
+            if ((close = live->Closing())) break;
+            if (draining) {
+                close = LiveClose{1001, "the server is shutting down"};
+                break;
+            }
+            if (co_await WaitForWork(*state, heartbeat)) live->Tick();
+        }
+        if (close && !state->gone) {
+            (void)co_await ws.async_close(
+                websocket::close_reason(static_cast<websocket::close_code>(close->code), close->reason), kTuple);
+        }
+        conn->Tcp().cancel();  // ends the reader if the client did not answer the close
+    };
+    co_await (reader() && writer());
+    conn->drain = nullptr;
+    live->Ended();
 }
 
 asio::awaitable<Response> Server::Impl::Dispatch(std::shared_ptr<ConnBase> conn, Request& request) {

@@ -130,3 +130,34 @@ std::string_view ReasonPhrase(int status) {
 }
 
 }  // namespace dihya::http
+
+namespace dihya::http {
+
+namespace {
+
+/// Whether the comma-separated header value lists `token` (case-insensitive).
+bool ListsToken(std::string_view value, std::string_view token) {
+    while (!value.empty()) {
+        const std::size_t comma = value.find(',');
+        std::string_view item = value.substr(0, comma);
+        while (!item.empty() && (item.front() == ' ' || item.front() == '\t')) item.remove_prefix(1);
+        while (!item.empty() && (item.back() == ' ' || item.back() == '\t')) item.remove_suffix(1);
+        if (IEquals(item, token)) return true;
+        if (comma == std::string_view::npos) break;
+        value.remove_prefix(comma + 1);
+    }
+    return false;
+}
+
+}  // namespace
+
+bool IsWebSocketUpgrade(const Request& request) {
+    if (request.method != "GET") return false;
+    const auto upgrade = request.headers.Get("Upgrade");
+    const auto connection = request.headers.Get("Connection");
+    const auto version = request.headers.Get("Sec-WebSocket-Version");
+    return upgrade && ListsToken(*upgrade, "websocket") && connection && ListsToken(*connection, "upgrade") &&
+           request.headers.Has("Sec-WebSocket-Key") && version && *version == "13";
+}
+
+}  // namespace dihya::http

@@ -3,6 +3,7 @@
 #include <atomic>
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
@@ -61,12 +62,49 @@ struct Request {
     std::optional<std::string> QueryParam(std::string_view name) const;
 };
 
+/// How a live session asks to end its connection: a WebSocket close code (RFC 6455 §7.4) and reason.
+struct LiveClose {
+    int code = 1000;
+    std::string reason;
+};
+
+/// A long-lived exchange that follows a response and keeps its connection: server-sent events, or the messages of
+/// a WebSocket. The server drives it on the connection's executor (never two calls at once) and knows nothing of
+/// what the messages mean; the session may be fed from other threads and says so through `wake`.
+class LiveSession {
+public:
+    virtual ~LiveSession() = default;
+    /// Called once, before anything else: `wake` (callable from any thread, any number of times) tells the server
+    /// that Take() has something.
+    virtual void Start(std::function<void()> wake) = 0;
+    /// The messages waiting to be sent, in order (SSE: framed events; WebSocket: text messages).
+    virtual std::vector<std::string> Take() = 0;
+    /// Set once the session wants its connection closed, after the messages Take() gave.
+    virtual std::optional<LiveClose> Closing() = 0;
+    /// A text message from the client (WebSocket only).
+    virtual void Receive(std::string_view message) = 0;
+    /// Nothing was sent for a heartbeat interval (realtime.heartbeat_ms).
+    virtual void Tick() = 0;
+    /// The connection is gone (client left, error, shutdown, Closing()); no call follows.
+    virtual void Ended() = 0;
+};
+
+enum class LiveKind {
+    kNone,
+    kEventStream,  ///< text/event-stream: the headers go out, then what Take() gives, until the end
+    kWebSocket,    ///< the request is a WebSocket upgrade: the server accepts it, then exchanges messages
+};
+
 struct Response {
     int status = 200;
     Headers headers;
     std::string body;
     /// Set by handlers that stream or need the connection closed after this response.
     bool close = false;
+    /// A live session that takes the connection over after this response (200 for kEventStream; any status for
+    /// kWebSocket: the server answers the upgrade with 101).
+    LiveKind live_kind = LiveKind::kNone;
+    std::shared_ptr<LiveSession> live;
 
     static Response Json(int status, const boost::json::value& body);
     static Response Text(int status, std::string body, std::string content_type = "text/plain; charset=utf-8");
@@ -84,5 +122,9 @@ inline Budget BudgetOf(const Request& request, std::chrono::milliseconds limit, 
 Result<boost::json::value> ParseJsonBody(const Request& request);
 
 std::string_view ReasonPhrase(int status);
+
+/// Whether `request` asks to become a WebSocket (RFC 6455 §4.2.1: GET, Upgrade: websocket, Connection: upgrade,
+/// a key and version 13).
+bool IsWebSocketUpgrade(const Request& request);
 
 }  // namespace dihya::http

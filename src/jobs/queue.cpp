@@ -84,7 +84,7 @@ Value Opt(const std::string& s) {
 class DbProgress final : public Progress {
 public:
     DbProgress(storage::Db& db, const Clock& clock, Job& job, std::int64_t lease_seconds,
-               std::function<void(const Job&)> notify)
+               std::function<void(const Job&, const Event*)> notify)
         : db_(db), clock_(clock), job_(job), lease_(lease_seconds), notify_(std::move(notify)) {}
 
     void Step(const std::string& step, std::int64_t done, std::int64_t total) override {
@@ -93,16 +93,19 @@ public:
         job_.total = total;
         const std::array<Value, 5> p{job_.id, step, done, total, Lease()};
         (void)db_.Execute(Q()["progress"], p);
-        notify_(job_);
+        notify_(job_, nullptr);
     }
 
     void Log(const std::string& message) override {
-        (void)db_.Transaction([&](storage::Session& s) -> Result<void> {
+        Event line;
+        line.message = message.substr(0, 2000);
+        line.at = FormatTime(clock_.Now());
+        auto written = db_.Transaction([&](storage::Session& s) -> Result<void> {
             const std::array<Value, 1> id{job_.id};
             auto next = s.Query(Q()["next_event_seq"], id);
             if (!next) return next.take_error();
-            const std::array<Value, 4> p{job_.id, next->GetInt(0, "n").value_or(1), FormatTime(clock_.Now()),
-                                         message.substr(0, 2000)};
+            line.seq = next->GetInt(0, "n").value_or(1);
+            const std::array<Value, 4> p{job_.id, line.seq, line.at, line.message};
             auto r = s.Execute(Q()["insert_event"], p);
             if (!r) return r.take_error();
             const std::array<Value, 2> renew{job_.id, Lease()};
@@ -110,7 +113,7 @@ public:
             if (!l) return l.take_error();
             return Ok();
         });
-        notify_(job_);
+        notify_(job_, written ? &line : nullptr);
     }
 
 private:
@@ -120,7 +123,7 @@ private:
     const Clock& clock_;
     Job& job_;
     std::int64_t lease_;
-    std::function<void(const Job&)> notify_;
+    std::function<void(const Job&, const Event*)> notify_;
 };
 
 }  // namespace
@@ -189,12 +192,12 @@ void Queue::Handle(std::string kind, Handler handler) {
     handlers_[std::move(kind)] = std::move(handler);
 }
 
-void Queue::Observe(std::function<void(const Job&)> observer) {
-    observer_ = std::move(observer);
+void Queue::Observe(Observer observer) {
+    observers_.push_back(std::move(observer));
 }
 
-void Queue::Notify(const Job& job) {
-    if (observer_) observer_(job);
+void Queue::Notify(const Job& job, const Event* line) {
+    for (const auto& o : observers_) o(job, line);
 }
 
 void Queue::Start() {
@@ -276,6 +279,7 @@ Result<Job> Queue::Enqueue(const std::string& kind, const std::string& owner_id,
     j.created_at = FormatTime(clock_.Now());
     const std::array<Value, 6> p{j.id, kind, Opt(owner_id), Opt(subject_id), json::serialize(j.input), j.created_at};
     if (auto r = db_.Execute(Q()["insert"], p); !r) return r.take_error();
+    Notify(j);  // before a worker may take it, so that "queued" is told first
     {
         std::lock_guard lock(mu_);
         ++wakeups_;
@@ -396,13 +400,15 @@ Result<std::optional<Job>> Queue::Claim() {
 }
 
 void Queue::Run(Job job) {
+    Notify(job);  // taken: running
     const auto handler = handlers_.find(job.kind);
     Result<json::value> out = MakeError(ErrorCode::kInternal, "this server cannot run jobs of kind " + job.kind);
     if (job.attempts > options_.max_attempts) {
         out = MakeError(ErrorCode::kInternal, "gave up after " + std::to_string(options_.max_attempts) +
                                                   " attempts (the node running it stopped)");
     } else if (handler != handlers_.end()) {
-        DbProgress progress(db_, clock_, job, options_.lease_seconds, [this](const Job& j) { Notify(j); });
+        DbProgress progress(db_, clock_, job, options_.lease_seconds,
+                            [this](const Job& j, const Event* line) { Notify(j, line); });
         try {
             out = handler->second(job, progress);
         } catch (const std::exception& e) {

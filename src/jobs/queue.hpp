@@ -91,8 +91,11 @@ public:
 
     /// Registers the handler of a kind (before Start).
     void Handle(std::string kind, Handler handler);
-    /// Called after every change of a job (progress, log, end), on the worker's thread.
-    void Observe(std::function<void(const Job&)> observer);
+    /// A change of a job: its state now, and the log line it just wrote when that is the change.
+    using Observer = std::function<void(const Job& job, const Event* line)>;
+    /// Adds an observer (before Start), called after every change of a job in this process — queued, taken,
+    /// progress, log line, end — on the thread that made it. It must be quick and must not throw.
+    void Observe(Observer observer);
     void Start();
     /// Stops taking jobs and waits for the running ones to finish.
     void Stop();
@@ -131,14 +134,14 @@ private:
     void Heartbeat();
     void Run(Job job);
     void Worker();
-    void Notify(const Job& job);
+    void Notify(const Job& job, const Event* line = nullptr);
 
     storage::Db& db_;
     const Clock& clock_;
     Logger& log_;
     QueueOptions options_;
     std::map<std::string, Handler, std::less<>> handlers_;
-    std::function<void(const Job&)> observer_;
+    std::vector<Observer> observers_;
 
     std::mutex mu_;
     std::condition_variable cv_;

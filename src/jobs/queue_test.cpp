@@ -67,6 +67,29 @@ TEST_F(JobsTest, RunsWithProgressLogAndResult) {
     EXPECT_EQ(q.ListBySubject("project-1", "sum", "", "", 10)->size(), 1u);
 }
 
+TEST_F(JobsTest, ObserversSeeEveryChangeInOrder) {
+    Queue q(*db_, clock_, log_);
+    q.Handle("two", [](const Job&, Progress& p) -> Result<boost::json::value> {
+        p.Step("working", 1, 2);
+        p.Log("half way");
+        p.Step("working", 2, 2);
+        return boost::json::value{{"ok", true}};
+    });
+    std::vector<std::string> seen;
+    std::vector<std::string> seen_too;
+    q.Observe([&](const Job& job, const Event* line) {
+        seen.push_back(line != nullptr ? "log " + std::to_string(line->seq) + " " + line->message
+                                       : job.status + " " + job.step + " " + std::to_string(job.done));
+    });
+    q.Observe([&](const Job& job, const Event*) { seen_too.push_back(job.id); });
+    auto a = q.Enqueue("two", "u", "s", nullptr);
+    ASSERT_TRUE(a.ok());
+    EXPECT_EQ(*q.RunPending(), 1);
+    EXPECT_EQ(seen, (std::vector<std::string>{"queued  0", "running  0", "running working 1", "log 1 half way",
+                                              "running working 2", "succeeded working 2"}));
+    EXPECT_EQ(seen_too.size(), seen.size()) << "every observer is told";
+}
+
 TEST_F(JobsTest, CancelOnlyBeforeStart) {
     Queue q(*db_, clock_, log_);
     q.Handle("noop", [](const Job&, Progress&) -> Result<boost::json::value> { return boost::json::value(); });

@@ -324,6 +324,24 @@ Result<Project> ProjectsService::Get(const Principal& who, const std::string& id
     return ToProject(*row);
 }
 
+Result<void> ProjectsService::CanWatchProject(const Principal& who, const std::string& id) {
+    auto row = Load(who, id, false);
+    if (!row) return row.take_error();
+    return Ok();
+}
+
+Result<void> ProjectsService::CanWatchGeneration(const Principal& who, const std::string& generation_id) {
+    auto job = d_.queue.Find(generation_id);
+    if (!job) return job.take_error();
+    if (!*job || (*job)->kind != kGenerationJob) return MakeError(ErrorCode::kNotFound, "no such generation");
+    auto row = Load(who, (*job)->subject_id, false);
+    if (!row) {
+        if (row.error().code == ErrorCode::kNotFound) return MakeError(ErrorCode::kNotFound, "no such generation");
+        return row.take_error();
+    }
+    return Ok();
+}
+
 Result<ProjectPage> ProjectsService::List(const Principal& who, const ProjectQuery& query) {
     if (auto a = auth::Authorize(who, Action::kProjectsRead); !a) return a.take_error();
     std::string owner = query.owner.empty() ? who.user_id : query.owner;
@@ -380,6 +398,10 @@ Result<Project> ProjectsService::Save(const ProjectRow& current, const Normalise
     if (!updated) return ChangedMeanwhile();
     row.version = current.version + 1;
     d_.log.Info("project updated", {{"project", row.id}, {"version", row.version}, {"request_id", ctx.request_id}});
+    if (d_.events != nullptr) {
+        d_.events->Publish("project:" + row.id, "project.updated",
+                           json::object{{"project", row.id}, {"version", row.version}, {"updated_at", row.updated_at}});
+    }
     return ToProject(row);
 }
 
@@ -474,6 +496,7 @@ Result<void> ProjectsService::Delete(const Principal& who, const std::string& id
                                    json::object{{"version", current->version}, {"generations", *jobs}}, ctx});
     });
     if (!r) return r.take_error();
+    if (d_.events != nullptr) d_.events->Publish("project:" + id, "project.deleted", json::object{{"project", id}});
     return Ok();
 }
 

@@ -20,6 +20,7 @@
 #include "auth/principal.hpp"
 #include "core/audit_sink.hpp"
 #include "core/clock.hpp"
+#include "core/event_sink.hpp"
 #include "core/log.hpp"
 #include "core/personal_data.hpp"
 #include "core/request_context.hpp"
@@ -122,6 +123,8 @@ struct ProjectsDeps {
     const Clock& clock;
     Logger& log;
     generator::Hooks* hooks = nullptr;  // plugins, when there are
+    /// Live clients of project:{id} learn of changes (project.updated, project.deleted); none when null.
+    EventSink* events = nullptr;
 };
 
 class ProjectsService final {
@@ -134,6 +137,10 @@ public:
     Result<Created> Create(const auth::Principal& who, const ProjectInput& input,
                            const std::optional<IdempotencyKey>& key, const RequestContext& ctx);
     Result<Project> Get(const auth::Principal& who, const std::string& id);
+    /// Whether `who` may watch project:{id} live (as they may read it).
+    Result<void> CanWatchProject(const auth::Principal& who, const std::string& id);
+    /// Whether `who` may watch generation:{id} live (as they may read its project).
+    Result<void> CanWatchGeneration(const auth::Principal& who, const std::string& generation_id);
     Result<ProjectPage> List(const auth::Principal& who, const ProjectQuery& query);
     /// `if_match`: the version the caller last read (kPreconditionFailed when the project is at another one).
     /// A concurrent change between reading and writing is a kConflict.
