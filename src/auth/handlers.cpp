@@ -4,6 +4,7 @@
 
 #include "auth/middleware.hpp"
 #include "core/dto.hpp"
+#include "http/kit.hpp"
 
 namespace dihya::auth::dto_types {
 
@@ -194,6 +195,7 @@ struct dihya::dto::Rules<d::ProfilePatchDto> {
 namespace dihya::auth {
 
 namespace json = boost::json;
+using http::Body;
 using http::Request;
 using http::Response;
 using http::Work;
@@ -207,22 +209,6 @@ d::UserDto ToDto(const User& u) {
 
 d::ApiKeyDto ToDto(const ApiKeyInfo& k) {
     return {k.id, k.name, k.prefix, k.scopes, k.created_at, k.last_used_at, k.expires_at, k.revoked_at};
-}
-
-Response Problem(const Request& req, const Error& e) {
-    return Response::Problem(e, req.request_id);
-}
-
-template <class T>
-Result<T> Body(const Request& req) {
-    auto body = http::ParseJsonBody(req);
-    if (!body) return body.take_error();
-    return dto::Decode<T>(*body);
-}
-
-Response NoStore(Response r) {
-    r.headers.Set("Cache-Control", "no-store");
-    return r;
 }
 
 Response Tokens(const TokenPair& p) {

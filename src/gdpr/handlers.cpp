@@ -7,6 +7,7 @@
 
 #include "auth/middleware.hpp"
 #include "core/dto.hpp"
+#include "http/kit.hpp"
 
 namespace dihya::gdpr {
 
@@ -52,15 +53,6 @@ ExportDto ToDto(const ExportInfo& e) {
     if (!e.error.empty()) d.error = e.error;
     d.status_url = "/api/v1/users/me/exports/" + e.id;
     return d;
-}
-
-Response Problem(const Request& req, const Error& e) {
-    return Response::Problem(e, req.request_id);
-}
-
-Response NoStore(Response r) {
-    r.headers.Set("Cache-Control", "no-store");
-    return r;
 }
 
 }  // namespace

@@ -11,6 +11,7 @@
 #include "auth/middleware.hpp"
 #include "core/crypto.hpp"
 #include "core/dto.hpp"
+#include "http/kit.hpp"
 #include "model/utf8.hpp"
 
 namespace dihya::projects::dto_types {
@@ -242,6 +243,13 @@ struct dihya::dto::Rules<d::GenerationDto> {
 namespace dihya::projects {
 
 namespace json = boost::json;
+using http::Body;
+using http::CursorParam;
+using http::IntParam;
+using http::IntQuery;
+using http::LimitOf;
+using http::LimitParam;
+using http::Problem;
 using http::Request;
 using http::Response;
 using http::Work;
@@ -249,10 +257,6 @@ using http::Work;
 namespace {
 
 constexpr std::string_view kBase = "/api/v1/projects";
-
-Response Problem(const Request& req, const Error& e) {
-    return Response::Problem(e, req.request_id);
-}
 
 std::string ProjectUrl(const std::string& id) {
     return std::string(kBase) + "/" + id;
@@ -385,13 +389,6 @@ Response GenerationResponse(int status, const jobs::Job& j, std::optional<std::v
     return Response::Json(status, dto::Encode(dto));
 }
 
-template <class T>
-Result<T> Body(const Request& req) {
-    auto body = http::ParseJsonBody(req);
-    if (!body) return body.take_error();
-    return dto::Decode<T>(*body);
-}
-
 Result<ProjectInput> InputOf(const d::ProjectRequest& in) {
     ProjectInput out;
     out.spec.model = in.model;
@@ -418,37 +415,9 @@ Result<ProjectInput> InputOf(const d::ProjectRequest& in) {
     return out;
 }
 
-Result<std::int64_t> IntQuery(const Request& req, const char* name, std::int64_t fallback, std::int64_t min,
-                              std::int64_t max) {
-    auto text = req.QueryParam(name);
-    if (!text) return fallback;
-    std::int64_t v = 0;
-    const auto [end, ec] = std::from_chars(text->data(), text->data() + text->size(), v);
-    if (ec != std::errc{} || end != text->data() + text->size() || v < min || v > max) {
-        const std::string reason = "must be an integer from " + std::to_string(min) +
-                                   (max == INT64_MAX ? " up" : " to " + std::to_string(max));
-        return MakeError(ErrorCode::kInvalidArgument, std::string(name) + " " + reason, {{name, reason}});
-    }
-    return v;
-}
-
-Result<std::int64_t> LimitOf(const Request& req, std::int64_t fallback) {
-    return IntQuery(req, "limit", fallback, 1, 200);
-}
-
-json::object IntParam(std::int64_t min, std::int64_t max) {
-    return json::object{{"type", "integer"}, {"minimum", min}, {"maximum", max}};
-}
-
 http::ParamDoc IfMatchParam() {
     return {"If-Match", "header", "the ETag of the version you read (\"v<version>\"); a stale one is a 412",
             json::object{{"type", "string"}}};
-}
-http::ParamDoc LimitParam() {
-    return {"limit", "query", "page size (1-200)", IntParam(1, 200)};
-}
-http::ParamDoc CursorParam() {
-    return {"cursor", "query", "next_cursor of the previous page", json::object{{"type", "string"}}};
 }
 
 bool LooksBinary(std::string_view content) {

@@ -8,6 +8,7 @@
 
 #include "auth/permissions.hpp"
 #include "core/crypto.hpp"
+#include "core/paging.hpp"
 
 namespace dihya::projects {
 
@@ -62,20 +63,6 @@ std::vector<analyze::Assumption> ParseAssumptions(const std::string& text) {
         out.push_back(std::move(a));
     }
     return out;
-}
-
-std::string Cursor(const std::string& created_at, const std::string& id) {
-    return crypto::Base64UrlEncode(created_at + "|" + id);
-}
-
-Result<std::pair<std::string, std::string>> ParseCursor(const std::string& cursor) {
-    if (cursor.empty()) return std::pair<std::string, std::string>();
-    auto raw = crypto::Base64UrlDecode(cursor);
-    const auto bar = raw ? raw->find('|') : std::string::npos;
-    if (!raw || bar == std::string::npos) {
-        return MakeError(ErrorCode::kInvalidArgument, "cursor is not one this server gave", {{"cursor", "is invalid"}});
-    }
-    return std::pair<std::string, std::string>(raw->substr(0, bar), raw->substr(bar + 1));
 }
 
 /// A LIKE pattern matching `q` anywhere, in lower case, with the pattern characters escaped ('\').
@@ -350,7 +337,7 @@ Result<ProjectPage> ProjectsService::List(const Principal& who, const ProjectQue
                          {{"owner", "must be your own user id"}});
     }
     if (owner == "*") owner.clear();
-    auto cursor = ParseCursor(query.cursor);
+    auto cursor = ParsePageCursor(query.cursor);
     if (!cursor) return cursor.take_error();
     const std::int64_t limit = std::clamp<std::int64_t>(query.limit, 1, 200);
     std::vector<ProjectRow> rows;
@@ -367,7 +354,7 @@ Result<ProjectPage> ProjectsService::List(const Principal& who, const ProjectQue
     const bool more = Count(rows.size()) > limit;
     if (more) rows.resize(static_cast<std::size_t>(limit));
     for (const auto& row : rows) page.items.push_back(ToProject(row));
-    if (more) page.next_cursor = Cursor(rows.back().created_at, rows.back().id);
+    if (more) page.next_cursor = PageCursor(rows.back().created_at, rows.back().id);
     return page;
 }
 
@@ -550,7 +537,7 @@ Result<GenerationPage> ProjectsService::ListGenerations(const Principal& who, co
                                                         const std::string& cursor, std::int64_t limit) {
     auto project = Load(who, project_id, false);
     if (!project) return project.take_error();
-    auto after = ParseCursor(cursor);
+    auto after = ParsePageCursor(cursor);
     if (!after) return after.take_error();
     limit = std::clamp<std::int64_t>(limit, 1, 200);
     auto list = d_.queue.ListBySubject(project_id, std::string(kGenerationJob), after->first, after->second, limit + 1);
@@ -559,7 +546,7 @@ Result<GenerationPage> ProjectsService::ListGenerations(const Principal& who, co
     page.items = std::move(*list);
     if (Count(page.items.size()) > limit) {
         page.items.resize(static_cast<std::size_t>(limit));
-        page.next_cursor = Cursor(page.items.back().created_at, page.items.back().id);
+        page.next_cursor = PageCursor(page.items.back().created_at, page.items.back().id);
     }
     return page;
 }

@@ -8,6 +8,7 @@
 #include <boost/json.hpp>
 
 #include "auth/middleware.hpp"
+#include "http/kit.hpp"
 #include "realtime/sessions.hpp"
 
 namespace dihya::realtime {
@@ -19,10 +20,6 @@ using http::Response;
 namespace {
 
 constexpr std::size_t kMaxStreamChannels = 32;
-
-Response Problem(const Request& req, const Error& e) {
-    return Response::Problem(e, req.request_id);
-}
 
 /// `channels=a,b` of the query, each checked for `who`.
 Result<std::vector<std::string>> StreamChannels(const Request& req, const ChannelGuard& guard,
