@@ -15,6 +15,7 @@
 #include "gdpr/handlers.hpp"
 #include "generator/handlers.hpp"
 #include "generator/pack.hpp"
+#include "notifications/handlers.hpp"
 #include "ops/ops.hpp"
 #include "projects/events.hpp"
 #include "projects/handlers.hpp"
@@ -87,11 +88,24 @@ Result<std::unique_ptr<Services>> BuildServices(const Config& config, Logger& lo
         // event for one it saw.
         std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::system_clock::now().time_since_epoch())
             .count()});
+    auto kinds = notifications::Catalog::LoadEmbedded();
+    if (!kinds) return kinds.take_error();
+    s->notification_kinds = std::move(*kinds);
+    s->notifications = std::make_unique<notifications::NotificationsService>(notifications::NotificationsDeps{
+        db, s->notification_kinds, *s->mailer, *s->hub, s->clock, log,
+        [auth = s->auth.get()](storage::Session* session, const std::string& id) -> Result<notifications::Recipient> {
+            auto user = session != nullptr ? auth->LoadUser(*session, id) : auth->LoadUser(id);
+            if (!user) return user.take_error();
+            if (user->disabled) return notifications::Recipient{"", user->locale};  // nothing goes out by mail
+            return notifications::Recipient{user->email, user->locale};
+        },
+        config.EffectivePublicUrl()});
+    s->notification_data = std::make_unique<notifications::NotificationData>(*s->notifications);
     s->projects_data = projects::PersonalData(*s->jobs);
     s->account_data = std::make_unique<auth::AccountData>(*s->auth);
     s->audit_data = std::make_unique<audit::AuditData>(*s->audit_log);
     // Erasure runs the sources in this order: the account (and its cascade) goes last.
-    std::vector<PersonalDataSource*> sources{s->projects_data.get(), s->audit_data.get()};
+    std::vector<PersonalDataSource*> sources{s->projects_data.get(), s->notification_data.get(), s->audit_data.get()};
     if (s->outbox) {
         s->outbox_data = std::make_unique<mail::OutboxData>(
             *s->outbox,
@@ -148,6 +162,7 @@ Result<void> RegisterModules(Composition& c) {
     project_deps.events = c.services.hub.get();
     c.projects = std::make_unique<projects::ProjectsService>(project_deps);
     projects::PublishGenerations(*c.services.jobs, *c.services.hub);
+    projects::NotifyGenerations(*c.services.jobs, *c.services.notifications);
     realtime::AddBuiltinChannels(c.channels);
     projects::AddChannels(c.channels, *c.projects);
 
@@ -161,6 +176,7 @@ Result<void> RegisterModules(Composition& c) {
     auth::RegisterOAuth(c.app, *c.services.oauth);
     projects::Register(c.app, *c.projects);
     realtime::Register(c.app, *c.services.hub, c.channels, *c.services.auth);
+    notifications::Register(c.app, *c.services.notifications);
     docs::Register(c.app);
     console::Register(c.app);  // last: its catch-all serves the pages nothing else claims
     return Ok();

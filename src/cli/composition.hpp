@@ -25,6 +25,9 @@
 #include "mail/mailer.hpp"
 #include "mail/outbox.hpp"
 #include "net/http_client.hpp"
+#include "notifications/catalog.hpp"
+#include "notifications/personal_data.hpp"
+#include "notifications/service.hpp"
 #include "projects/service.hpp"
 #include "realtime/channels.hpp"
 #include "realtime/hub.hpp"
@@ -53,6 +56,9 @@ struct Services {
     std::unique_ptr<jobs::Queue> jobs;
     /// Live events (WebSocket, server-sent events): services publish, connections subscribe.
     std::unique_ptr<realtime::Hub> hub;
+    notifications::Catalog notification_kinds;
+    std::unique_ptr<notifications::NotificationsService> notifications;
+    std::unique_ptr<notifications::NotificationData> notification_data;
     /// GDPR sources (core/personal_data.hpp) of the modules built here.
     std::unique_ptr<PersonalDataSource> projects_data;
     std::unique_ptr<auth::AccountData> account_data;

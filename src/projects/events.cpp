@@ -31,6 +31,31 @@ void PublishGenerations(jobs::Queue& queue, EventSink& events) {
     });
 }
 
+void NotifyGenerations(jobs::Queue& queue, Notifier& notifier) {
+    queue.Observe([&notifier](const jobs::Job& job, const jobs::Event* line) {
+        if (job.kind != kGenerationJob || line != nullptr || !job.finished() || job.status == "cancelled" ||
+            job.owner_id.empty()) {
+            return;
+        }
+        std::string title = job.subject_id;
+        if (const auto* spec = job.input.is_object() ? job.input.as_object().if_contains("spec") : nullptr) {
+            if (const auto* t = spec->is_object() ? spec->as_object().if_contains("title") : nullptr) {
+                if (t->is_string() && !t->get_string().empty()) title = std::string(t->get_string());
+            }
+        }
+        json::object data{{"project", title}, {"project_id", job.subject_id}, {"generation", job.id}};
+        const bool ok = job.status == "succeeded";
+        if (ok) {
+            const auto* files = job.result.is_object() ? job.result.as_object().if_contains("files") : nullptr;
+            data["files"] = files != nullptr ? *files : json::value(0);
+        } else {
+            data["error"] = job.error;
+        }
+        notifier.Notify(job.owner_id, ok ? "generation.succeeded" : "generation.failed", data,
+                        "/projects/" + job.subject_id + "/generations/" + job.id);
+    });
+}
+
 void AddChannels(realtime::ChannelGuard& guard, ProjectsService& service) {
     guard.Add("project", "project:{id}", [&service](const auth::Principal& who, const std::string& id) -> Result<void> {
         if (id.empty()) return MakeError(ErrorCode::kInvalidArgument, "project:{id} names a project");

@@ -1,0 +1,45 @@
+-- Statements of the notifications repository (notifications/service.cpp). Placeholders $1, $2... on both dialects.
+
+-- name: insert
+INSERT INTO notifications (id, user_id, kind, data, link, created_at) VALUES ($1, $2, $3, $4, $5, $6);
+
+-- name: list
+SELECT id, kind, data, link, created_at, read_at FROM notifications
+WHERE user_id = $1
+  AND ($2 = '' OR created_at < $2 OR (created_at = $2 AND id < $3))
+  AND ($4 = 0 OR read_at IS NULL)
+ORDER BY created_at DESC, id DESC
+LIMIT $5;
+
+-- name: find
+SELECT id, kind, data, link, created_at, read_at FROM notifications WHERE id = $1 AND user_id = $2;
+
+-- name: unread_count
+SELECT COUNT(*) AS n FROM notifications WHERE user_id = $1 AND read_at IS NULL;
+
+-- name: mark_read
+UPDATE notifications SET read_at = $3 WHERE id = $1 AND user_id = $2 AND read_at IS NULL;
+
+-- name: mark_all_read
+UPDATE notifications SET read_at = $2 WHERE user_id = $1 AND read_at IS NULL;
+
+-- name: delete
+DELETE FROM notifications WHERE id = $1 AND user_id = $2;
+
+-- name: all_of_user
+SELECT id, kind, data, link, created_at, read_at FROM notifications WHERE user_id = $1 ORDER BY created_at, id;
+
+-- name: delete_user
+DELETE FROM notifications WHERE user_id = $1;
+
+-- name: preferences
+SELECT kind, channel, enabled FROM notification_preferences WHERE user_id = $1 ORDER BY kind, channel;
+
+-- name: delete_preference
+DELETE FROM notification_preferences WHERE user_id = $1 AND kind = $2 AND channel = $3;
+
+-- name: insert_preference
+INSERT INTO notification_preferences (user_id, kind, channel, enabled) VALUES ($1, $2, $3, $4);
+
+-- name: delete_user_preferences
+DELETE FROM notification_preferences WHERE user_id = $1;

@@ -1,0 +1,284 @@
+#include "notifications/service.hpp"
+
+#include <array>
+
+#include <boost/json.hpp>
+
+#include "auth/permissions.hpp"
+#include "core/crypto.hpp"
+#include "core/paging.hpp"
+#include "notifications/embedded.hpp"
+#include "storage/named_queries.hpp"
+
+namespace dihya::notifications {
+
+namespace json = boost::json;
+using storage::Value;
+
+namespace {
+
+const storage::NamedQueries& Q() {
+    static const storage::NamedQueries q = storage::NamedQueries::Parse(sql::EmbeddedFile("queries/notifications.sql"),
+                                                                        "notifications/queries/notifications.sql");
+    return q;
+}
+
+Result<void> SignedIn(const auth::Principal& who) {
+    if (!who.authenticated()) return MakeError(ErrorCode::kUnauthenticated, "sign in to read your notifications");
+    return Ok();
+}
+
+json::object ParseData(const std::optional<std::string>& text) {
+    if (!text) return {};
+    boost::system::error_code ec;
+    json::value v = json::parse(*text, ec);
+    if (ec || !v.is_object()) return {};
+    return std::move(v.as_object());
+}
+
+json::object ToJson(const Notification& n) {
+    json::object o{{"id", n.id},     {"kind", n.kind}, {"title", n.title},           {"body", n.body},
+                   {"data", n.data}, {"link", n.link}, {"created_at", n.created_at}, {"read", n.read_at.has_value()}};
+    o["read_at"] = n.read_at ? json::value(*n.read_at) : json::value(nullptr);
+    return o;
+}
+
+}  // namespace
+
+NotificationsService::NotificationsService(NotificationsDeps deps) : d_(std::move(deps)) {}
+
+std::string NotificationsService::LocaleOf(const std::string& user_id, storage::Session* session) {
+    auto r = d_.recipient(session, user_id);
+    return r ? r->locale : "en";
+}
+
+Notification NotificationsService::Read(const storage::Rows& rows, std::size_t i, std::string_view locale) const {
+    Notification n;
+    n.id = rows.GetText(i, "id").value_or("");
+    n.kind = rows.GetText(i, "kind").value_or("");
+    n.data = ParseData(rows.GetText(i, "data"));
+    n.link = rows.GetText(i, "link").value_or("");
+    n.created_at = rows.GetText(i, "created_at").value_or("");
+    n.read_at = rows.GetText(i, "read_at");
+    if (const Kind* k = d_.catalog.Find(n.kind)) {
+        const Text t = d_.catalog.Render(*k, locale, n.data, d_.public_url + n.link);
+        n.title = t.title;
+        n.body = t.body;
+    } else {
+        n.title = n.kind;  // a kind this version no longer has
+    }
+    return n;
+}
+
+void NotificationsService::PublishUnread(const std::string& user_id, std::string_view event, json::object data) {
+    auto unread = d_.db.Query(Q()["unread_count"], std::array<Value, 1>{user_id});
+    data["unread"] = unread ? unread->GetInt(0, "n").value_or(0) : 0;
+    d_.events.Publish("user:" + user_id, event, data);
+}
+
+Result<std::vector<Preference>> NotificationsService::PreferencesOf(storage::Session& s, const std::string& user_id) {
+    auto rows = s.Query(Q()["preferences"], std::array<Value, 1>{user_id});
+    if (!rows) return rows.take_error();
+    std::vector<Preference> out;
+    for (const Kind& k : d_.catalog.kinds()) {
+        for (const auto& [channel, on] : k.channels) out.push_back({k.name, channel, on, on});
+    }
+    for (std::size_t i = 0; i < rows->size(); ++i) {
+        const std::string kind = rows->GetText(i, "kind").value_or("");
+        const std::string channel = rows->GetText(i, "channel").value_or("");
+        for (Preference& p : out) {
+            if (p.kind == kind && p.channel == channel) p.enabled = rows->GetInt(i, "enabled").value_or(0) != 0;
+        }
+    }
+    return out;
+}
+
+Result<std::optional<Notification>> NotificationsService::Send(const std::string& user_id, std::string_view kind,
+                                                               const json::object& data, const std::string& link) {
+    const Kind* k = d_.catalog.Find(kind);
+    if (k == nullptr) return MakeError(ErrorCode::kInternal, "no notification kind " + std::string(kind));
+    auto recipient = d_.recipient(nullptr, user_id);
+    if (!recipient) return recipient.take_error();
+    std::vector<Preference> prefs;
+    auto r = d_.db.Transaction(
+        [&](storage::Session& s) -> Result<void> {
+            auto p = PreferencesOf(s, user_id);
+            if (!p) return p.take_error();
+            prefs = std::move(*p);
+            return Ok();
+        },
+        storage::TxKind::kRead);
+    if (!r) return r.take_error();
+    auto wants = [&](std::string_view channel) {
+        for (const Preference& p : prefs) {
+            if (p.kind == kind && p.channel == channel) return p.enabled;
+        }
+        return false;
+    };
+    std::optional<Notification> stored;
+    if (wants(kInApp)) {
+        const std::string id = crypto::NewUuid();
+        const std::string at = FormatTime(d_.clock.Now());
+        const std::array<Value, 6> p{id, user_id, std::string(kind), json::serialize(data), link, at};
+        if (auto ins = d_.db.Execute(Q()["insert"], p); !ins) return ins.take_error();
+        auto row = d_.db.Query(Q()["find"], std::array<Value, 2>{id, user_id});
+        if (!row) return row.take_error();
+        if (!row->empty()) {
+            stored = Read(*row, 0, recipient->locale);
+            PublishUnread(user_id, "notification.created", json::object{{"notification", ToJson(*stored)}});
+        }
+    }
+    if (wants(kEmail) && !recipient->email.empty()) {
+        const Text t = d_.catalog.Render(*k, recipient->locale, data, d_.public_url + link);
+        d_.mailer.Send({recipient->email, t.title, t.body, "notification." + std::string(kind)});
+    }
+    return stored;
+}
+
+void NotificationsService::Notify(const std::string& user_id, std::string_view kind, const json::object& data,
+                                  const std::string& link) {
+    if (auto r = Send(user_id, kind, data, link); !r) {
+        d_.log.Warn("notification not sent", {{"kind", std::string(kind)}, {"error", r.error().message}});
+    }
+}
+
+Result<NotificationPage> NotificationsService::List(const auth::Principal& who, const std::string& cursor,
+                                                    std::int64_t limit, bool unread_only) {
+    if (auto ok = SignedIn(who); !ok) return ok.take_error();
+    auto after = ParsePageCursor(cursor);
+    if (!after) return after.take_error();
+    const std::string locale = LocaleOf(who.user_id);
+    NotificationPage page;
+    auto r = d_.db.Transaction(
+        [&](storage::Session& s) -> Result<void> {
+            const std::array<Value, 5> p{who.user_id, after->first, after->second, std::int64_t{unread_only ? 1 : 0},
+                                         limit + 1};
+            auto rows = s.Query(Q()["list"], p);
+            if (!rows) return rows.take_error();
+            for (std::size_t i = 0; i < rows->size() && static_cast<std::int64_t>(i) < limit; ++i) {
+                page.items.push_back(Read(*rows, i, locale));
+            }
+            if (static_cast<std::int64_t>(rows->size()) > limit) {
+                page.next_cursor = PageCursor(page.items.back().created_at, page.items.back().id);
+            }
+            auto unread = s.Query(Q()["unread_count"], std::array<Value, 1>{who.user_id});
+            if (!unread) return unread.take_error();
+            page.unread = unread->GetInt(0, "n").value_or(0);
+            return Ok();
+        },
+        storage::TxKind::kRead);
+    if (!r) return r.take_error();
+    return page;
+}
+
+Result<std::int64_t> NotificationsService::UnreadCount(const auth::Principal& who) {
+    if (auto ok = SignedIn(who); !ok) return ok.take_error();
+    auto unread = d_.db.Query(Q()["unread_count"], std::array<Value, 1>{who.user_id});
+    if (!unread) return unread.take_error();
+    return unread->GetInt(0, "n").value_or(0);
+}
+
+Result<Notification> NotificationsService::MarkRead(const auth::Principal& who, const std::string& id) {
+    if (auto ok = SignedIn(who); !ok) return ok.take_error();
+    auto changed = d_.db.Execute(Q()["mark_read"], std::array<Value, 3>{id, who.user_id, FormatTime(d_.clock.Now())});
+    if (!changed) return changed.take_error();
+    auto row = d_.db.Query(Q()["find"], std::array<Value, 2>{id, who.user_id});
+    if (!row) return row.take_error();
+    if (row->empty()) return MakeError(ErrorCode::kNotFound, "no such notification");
+    if (*changed > 0) PublishUnread(who.user_id, "notification.read", json::object{{"ids", json::array{id}}});
+    return Read(*row, 0, LocaleOf(who.user_id));
+}
+
+Result<std::int64_t> NotificationsService::MarkAllRead(const auth::Principal& who) {
+    if (auto ok = SignedIn(who); !ok) return ok.take_error();
+    auto changed = d_.db.Execute(Q()["mark_all_read"], std::array<Value, 2>{who.user_id, FormatTime(d_.clock.Now())});
+    if (!changed) return changed.take_error();
+    if (*changed > 0) PublishUnread(who.user_id, "notification.read", json::object{{"all", true}});
+    return *changed;
+}
+
+Result<void> NotificationsService::Delete(const auth::Principal& who, const std::string& id) {
+    if (auto ok = SignedIn(who); !ok) return ok.take_error();
+    auto n = d_.db.Execute(Q()["delete"], std::array<Value, 2>{id, who.user_id});
+    if (!n) return n.take_error();
+    if (*n == 0) return MakeError(ErrorCode::kNotFound, "no such notification");
+    PublishUnread(who.user_id, "notification.deleted", json::object{{"id", id}});
+    return Ok();
+}
+
+Result<std::vector<Preference>> NotificationsService::Preferences(const auth::Principal& who) {
+    if (auto ok = SignedIn(who); !ok) return ok.take_error();
+    std::vector<Preference> out;
+    auto r = d_.db.Transaction(
+        [&](storage::Session& s) -> Result<void> {
+            auto p = PreferencesOf(s, who.user_id);
+            if (!p) return p.take_error();
+            out = std::move(*p);
+            return Ok();
+        },
+        storage::TxKind::kRead);
+    if (!r) return r.take_error();
+    return out;
+}
+
+Result<std::vector<Preference>> NotificationsService::SetPreferences(const auth::Principal& who,
+                                                                     const std::vector<Preference>& changes) {
+    if (auto ok = SignedIn(who); !ok) return ok.take_error();
+    for (std::size_t i = 0; i < changes.size(); ++i) {
+        const Preference& c = changes[i];
+        const std::string at = "items[" + std::to_string(i) + "]";
+        const Kind* k = d_.catalog.Find(c.kind);
+        if (k == nullptr) {
+            std::string kinds;
+            for (const Kind& x : d_.catalog.kinds()) kinds += (kinds.empty() ? "" : ", ") + x.name;
+            return MakeError(ErrorCode::kInvalidArgument, at + ".kind: no kind '" + c.kind + "' (kinds: " + kinds + ")",
+                             {{at + ".kind", "unknown kind"}});
+        }
+        if (!k->channels.contains(c.channel)) {
+            std::string channels;
+            for (const auto& [name, on] : k->channels) channels += (channels.empty() ? "" : ", ") + name;
+            return MakeError(ErrorCode::kInvalidArgument,
+                             at + ".channel: " + c.kind + " goes to " + channels + ", not '" + c.channel + "'",
+                             {{at + ".channel", "not a channel of this kind"}});
+        }
+    }
+    std::vector<Preference> out;
+    auto r = d_.db.Transaction([&](storage::Session& s) -> Result<void> {
+        for (const Preference& c : changes) {
+            auto del = s.Execute(Q()["delete_preference"], std::array<Value, 3>{who.user_id, c.kind, c.channel});
+            if (!del) return del.take_error();
+            const std::array<Value, 4> p{who.user_id, c.kind, c.channel, std::int64_t{c.enabled ? 1 : 0}};
+            auto ins = s.Execute(Q()["insert_preference"], p);
+            if (!ins) return ins.take_error();
+        }
+        auto all = PreferencesOf(s, who.user_id);
+        if (!all) return all.take_error();
+        out = std::move(*all);
+        return Ok();
+    });
+    if (!r) return r.take_error();
+    return out;
+}
+
+Result<json::value> NotificationsService::Export(storage::Session& s, const std::string& user_id) {
+    auto rows = s.Query(Q()["all_of_user"], std::array<Value, 1>{user_id});
+    if (!rows) return rows.take_error();
+    const std::string locale = LocaleOf(user_id, &s);
+    json::array items;
+    for (std::size_t i = 0; i < rows->size(); ++i) items.push_back(ToJson(Read(*rows, i, locale)));
+    auto prefs = PreferencesOf(s, user_id);
+    if (!prefs) return prefs.take_error();
+    json::array choices;
+    for (const Preference& p : *prefs) {
+        choices.push_back(json::object{{"kind", p.kind}, {"channel", p.channel}, {"enabled", p.enabled}});
+    }
+    return json::value(json::object{{"notifications", std::move(items)}, {"preferences", std::move(choices)}});
+}
+
+Result<void> NotificationsService::Erase(storage::Session& s, const std::string& user_id) {
+    if (auto n = s.Execute(Q()["delete_user"], std::array<Value, 1>{user_id}); !n) return n.take_error();
+    if (auto n = s.Execute(Q()["delete_user_preferences"], std::array<Value, 1>{user_id}); !n) return n.take_error();
+    return Ok();
+}
+
+}  // namespace dihya::notifications

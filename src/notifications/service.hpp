@@ -1,0 +1,110 @@
+#pragma once
+
+// Notifications (docs/notifications.md): what the platform tells a user, kept for the console (in-app: unread
+// count, read state, cursor pages, delivered live on user:{id}) and mailed when the user wants it; each user
+// chooses per kind and channel.
+
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <boost/json/object.hpp>
+
+#include "auth/principal.hpp"
+#include "core/clock.hpp"
+#include "core/event_sink.hpp"
+#include "core/log.hpp"
+#include "core/notifier.hpp"
+#include "core/result.hpp"
+#include "mail/mailer.hpp"
+#include "notifications/catalog.hpp"
+#include "storage/db.hpp"
+
+namespace dihya::notifications {
+
+struct Notification {
+    std::string id;
+    std::string kind;
+    std::string title;  // in the user's language
+    std::string body;
+    boost::json::object data;
+    std::string link;
+    std::string created_at;
+    std::optional<std::string> read_at;
+};
+
+struct NotificationPage {
+    std::vector<Notification> items;
+    std::optional<std::string> next_cursor;
+    std::int64_t unread = 0;
+};
+
+struct Preference {
+    std::string kind;
+    std::string channel;
+    bool enabled = false;
+    bool by_default = false;  // the kind's default for this channel
+};
+
+/// Where a user's notifications go and in which language.
+struct Recipient {
+    std::string email;
+    std::string locale;
+};
+
+struct NotificationsDeps {
+    storage::Db& db;
+    const Catalog& catalog;
+    mail::Mailer& mailer;
+    EventSink& events;
+    const Clock& clock;
+    Logger& log;
+    /// The user's address and language; inside `session` when given (GDPR export), else on its own.
+    std::function<Result<Recipient>(storage::Session* session, const std::string& user_id)> recipient;
+    std::string public_url;  // links in mail
+};
+
+class NotificationsService final : public Notifier {
+public:
+    explicit NotificationsService(NotificationsDeps deps);
+
+    /// Stores it (in-app) and publishes notification.created on user:{id}, mails it — each as the user's
+    /// preferences say. Failures are logged, never thrown back at the caller.
+    void Notify(const std::string& user_id, std::string_view kind, const boost::json::object& data,
+                const std::string& link) override;
+    /// The same, saying what failed (tests, tools).
+    Result<std::optional<Notification>> Send(const std::string& user_id, std::string_view kind,
+                                             const boost::json::object& data, const std::string& link);
+
+    /// Newest first; `unread_only` skips the read ones.
+    Result<NotificationPage> List(const auth::Principal& who, const std::string& cursor, std::int64_t limit,
+                                  bool unread_only);
+    Result<std::int64_t> UnreadCount(const auth::Principal& who);
+    /// Marks one read (again: no change); publishes notification.read with the unread count.
+    Result<Notification> MarkRead(const auth::Principal& who, const std::string& id);
+    /// Returns how many were unread.
+    Result<std::int64_t> MarkAllRead(const auth::Principal& who);
+    Result<void> Delete(const auth::Principal& who, const std::string& id);
+
+    /// Every kind and channel with the user's choice and the default.
+    Result<std::vector<Preference>> Preferences(const auth::Principal& who);
+    /// Sets the given choices (kind and channel must exist); returns all of them as Preferences does.
+    Result<std::vector<Preference>> SetPreferences(const auth::Principal& who, const std::vector<Preference>& changes);
+
+    /// GDPR: everything about `user_id`, and its erasure (inside the caller's transaction).
+    Result<boost::json::value> Export(storage::Session& s, const std::string& user_id);
+    Result<void> Erase(storage::Session& s, const std::string& user_id);
+
+private:
+    Result<std::vector<Preference>> PreferencesOf(storage::Session& s, const std::string& user_id);
+    Notification Read(const storage::Rows& rows, std::size_t i, std::string_view locale) const;
+    std::string LocaleOf(const std::string& user_id, storage::Session* session = nullptr);
+    void PublishUnread(const std::string& user_id, std::string_view event, boost::json::object data);
+
+    NotificationsDeps d_;
+};
+
+}  // namespace dihya::notifications
