@@ -207,7 +207,7 @@ void AuthService::MailToken(const User& user, const std::string& purpose, const 
     std::string body = Replace(std::string(t.body), "{name}", name);
     body = Replace(body, "{link}", link);
     body = Replace(body, "{hours}", std::to_string(std::max<std::int64_t>(1, ttl / 3600)));
-    d_.mailer.Send({user.email, std::string(t.subject), body, purpose});
+    d_.mailer.Send({user.email, std::string(t.subject), body, purpose, user.id});
 }
 
 Result<User> AuthService::Create(const NewAccount& a, Role role, bool verified, const RequestContext& ctx,

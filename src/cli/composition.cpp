@@ -72,7 +72,13 @@ Result<std::unique_ptr<Services>> BuildServices(const Config& config, Logger& lo
         s->mailer = std::make_unique<mail::QueuedMailer>(
             log, [outbox = s->outbox.get()](const mail::Message& m) { return outbox->Deliver(m); });
     } else {
-        s->mailer = mail::MakeSmtpMailer(config.mail, log);
+        auto queue = std::make_unique<mail::MailQueue>(
+            db, *s->cipher, s->clock, log,
+            [mail = config.mail](const mail::Message& m) { return mail::DeliverSmtp(mail, m); },
+            mail::MailQueueOptions{std::chrono::milliseconds(config.mail.retry_base_ms),
+                                   std::chrono::milliseconds(config.mail.retry_max_ms), config.mail.max_attempts});
+        s->mail_queue_data = std::make_unique<mail::MailQueueData>(*queue);
+        s->mailer = std::move(queue);
     }
     auto audit_log = audit::AuditLog::Create(db, {.pseudonym_key = audit::DerivePseudonymKey(config.secret)});
     if (!audit_log) return audit_log.take_error();
@@ -115,6 +121,8 @@ Result<std::unique_ptr<Services>> BuildServices(const Config& config, Logger& lo
                 return user->email;
             });
         sources.push_back(s->outbox_data.get());
+    } else {
+        sources.push_back(s->mail_queue_data.get());
     }
     sources.push_back(s->account_data.get());
     s->gdpr = std::make_unique<gdpr::GdprService>(

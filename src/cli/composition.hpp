@@ -24,6 +24,7 @@
 #include "jobs/queue.hpp"
 #include "mail/mailer.hpp"
 #include "mail/outbox.hpp"
+#include "mail/queue.hpp"
 #include "net/http_client.hpp"
 #include "notifications/catalog.hpp"
 #include "notifications/personal_data.hpp"
@@ -64,6 +65,7 @@ struct Services {
     std::unique_ptr<auth::AccountData> account_data;
     std::unique_ptr<audit::AuditData> audit_data;
     std::unique_ptr<mail::OutboxData> outbox_data;
+    std::unique_ptr<mail::MailQueueData> mail_queue_data;  // with mail.smtp_url
     std::unique_ptr<gdpr::GdprService> gdpr;
     std::unique_ptr<net::HttpClient> http_client;  // outgoing HTTP (OAuth providers)
     std::unique_ptr<auth::OAuthService> oauth;

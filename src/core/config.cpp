@@ -289,6 +289,12 @@ const std::vector<KeyInfo>& Keys() {
                      boolean([](Config& c) -> bool& { return c.mail.starttls; })});
         k.push_back({"mail.outbox_days", "without mail.smtp_url: days the mail copies in <data_dir>/outbox are kept",
                      IntSetter([](Config& c) -> std::int64_t& { return c.mail.outbox_days; }, 1, 365)});
+        k.push_back({"mail.retry_base_ms", "first wait before retrying mail the SMTP server did not take (doubles)",
+                     IntSetter([](Config& c) -> std::int64_t& { return c.mail.retry_base_ms; }, 10, 86'400'000)});
+        k.push_back({"mail.retry_max_ms", "longest wait between two attempts at one mail",
+                     IntSetter([](Config& c) -> std::int64_t& { return c.mail.retry_max_ms; }, 10, 7 * 86'400'000LL)});
+        k.push_back({"mail.max_attempts", "attempts at one mail before giving up (logged)",
+                     IntSetter([](Config& c) -> std::int64_t& { return c.mail.max_attempts; }, 1, 1000)});
         k.push_back({"encryption.key",
                      "64 hex characters: key for personal data at rest (default: derived from the secret)",
                      [](Config& c, const RawValue& r) -> std::optional<std::string> {

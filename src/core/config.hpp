@@ -67,6 +67,11 @@ struct MailConfig {
     std::string password;
     bool starttls = false;         // require STARTTLS on smtp://
     std::int64_t outbox_days = 7;  // without smtp_url: days the copies in <data_dir>/outbox are kept
+    /// With smtp_url, mail waits in the database until the server accepts it: a failed attempt is retried after
+    /// retry_base_ms, doubling each time up to retry_max_ms, max_attempts in all.
+    std::int64_t retry_base_ms = 2'000;
+    std::int64_t retry_max_ms = 3'600'000;
+    std::int64_t max_attempts = 12;
 };
 
 struct EncryptionConfig {

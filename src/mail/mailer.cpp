@@ -195,8 +195,4 @@ Result<void> DeliverSmtp(const MailConfig& config, const Message& m) {
     return Ok();
 }
 
-std::unique_ptr<Mailer> MakeSmtpMailer(const MailConfig& config, Logger& log) {
-    return std::make_unique<QueuedMailer>(log, [mail = config](const Message& m) { return DeliverSmtp(mail, m); });
-}
-
 }  // namespace dihya::mail

@@ -1,8 +1,8 @@
 #pragma once
 
-// Outgoing mail. SMTP through libcurl when mail.smtp_url is set, else an outbox directory of .eml files
-// (development: read them there). Sending is queued and retried on a thread of its own, so a slow or down mail
-// server never holds a request. Logs name the kind of message, never the recipient or the content.
+// Outgoing mail. SMTP through libcurl when mail.smtp_url is set (through the persisted queue of mail/queue.hpp),
+// else an outbox directory of .eml files (development: read them there). Sending never holds a request. Logs
+// name the kind of message, never the recipient or the content.
 
 #include <condition_variable>
 #include <deque>
@@ -21,8 +21,9 @@ namespace dihya::mail {
 struct Message {
     std::string to;
     std::string subject;
-    std::string text;  // UTF-8 plain text
-    std::string kind;  // for logs and metrics: "verify_email", "reset_password", ...
+    std::string text;     // UTF-8 plain text
+    std::string kind;     // for logs and metrics: "verify_email", "reset_password", ...
+    std::string user_id;  // the account it goes to, if any: its queued mail goes with its erasure
 };
 
 class Mailer {
@@ -61,7 +62,5 @@ private:
 
 /// One SMTP delivery attempt with libcurl.
 Result<void> DeliverSmtp(const MailConfig& config, const Message& m);
-/// Queued SMTP delivery (mail.smtp_url); without it, mail goes to an Outbox (mail/outbox.hpp).
-std::unique_ptr<Mailer> MakeSmtpMailer(const MailConfig& config, Logger& log);
 
 }  // namespace dihya::mail

@@ -130,7 +130,7 @@ Result<std::optional<Notification>> NotificationsService::Send(const std::string
     }
     if (wants(kEmail) && !recipient->email.empty()) {
         const Text t = d_.catalog.Render(*k, recipient->locale, data, d_.public_url + link);
-        d_.mailer.Send({recipient->email, t.title, t.body, "notification." + std::string(kind)});
+        d_.mailer.Send({recipient->email, t.title, t.body, "notification." + std::string(kind), user_id});
     }
     return stored;
 }

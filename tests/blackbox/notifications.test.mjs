@@ -1,15 +1,17 @@
 // Notifications with real clients: a finished generation notifies its owner in the console's list (in the
 // account's language), live over the WebSocket on user:{id} with the unread count, and by mail through a real
 // SMTP server once the user chose mail for that kind; read state, read-all, delete, cursor pages, preferences
-// that name their mistakes, and nobody reads another's notifications.
+// that name their mistakes, and nobody reads another's notifications. Mail waits in the database while the SMTP
+// server is down, survives a restart, and arrives exactly once when the server is back.
 
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 
-import { api, kConsent, kFastAuth, kPassword, login, signUp } from './lib/accounts.mjs';
+import { api, kConsent, kFastAuth, kPassword, login, register, signUp } from './lib/accounts.mjs';
 import { assertProblem } from './lib/http.mjs';
 import { authedSocket, subscribe } from './lib/live.mjs';
 import { startServer } from './lib/server.mjs';
+import { freePort } from './lib/python.mjs';
 import { startSmtp } from './lib/smtp.mjs';
 
 const T = { timeout: 120_000 };
@@ -139,4 +141,27 @@ test("notifications are their owner's only; bad preferences and queries name the
     assertProblem(await api(srv, '/api/v1/notifications?limit=0', { token: alice.token }), 400);
     assertProblem(await api(srv, '/api/v1/notifications?unread=maybe', { token: alice.token }), 400);
     assertProblem(await api(srv, '/api/v1/notifications?cursor=nonsense', { token: alice.token }), 400);
+});
+
+test('mail queued while the SMTP server is down survives a restart and arrives exactly once', T, async () => {
+    const port = await freePort();
+    const config = { ...kFastAuth, mail: { smtp_url: `smtp://127.0.0.1:${port}`, retry_base_ms: 100, retry_max_ms: 300 } };
+    const first = await startServer({ config });
+    await register(first, 'dana@example.org');
+    const failed = await first.waitForLog((r) => r.msg === 'mail not delivered; will retry' && r.kind === 'verify_email');
+    assert.ok(!JSON.stringify(failed).includes('dana@'), 'the log names the kind of mail, never the recipient');
+    const stopped = await first.stop('SIGTERM');
+    assert.equal(stopped.code, 0);
+
+    const down = await startSmtp({ port });
+    const second = await startServer({ config, dataDir: first.dataDir });
+    const mail = await down.waitFor((m) => m.to === 'dana@example.org');
+    assert.match(mail.text, /#token=/);
+    // A later mail to the same person arrives after it: by then a second copy of the first would have come too.
+    const token = (await login(second, 'dana@example.org')).access_token;
+    const resent = await api(second, '/api/v1/auth/verify-email/resend', { method: 'POST', token });
+    assert.ok(resent.status < 300, resent.text);
+    await down.waitFor((m) => m.to === 'dana@example.org' && m.text !== mail.text);
+    assert.equal(down.messages.filter((m) => m.text === mail.text).length, 1, 'the queued mail arrived exactly once');
+    assert.equal(down.messages.filter((m) => m.to === 'dana@example.org').length, 2);
 });

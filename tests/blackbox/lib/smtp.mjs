@@ -32,7 +32,8 @@ export function parseMessage(raw) {
     return { headers, subject: decodeWords(headers.subject ?? ''), text, raw };
 }
 
-export async function startSmtp() {
+/// A real SMTP server (npm smtp-server) on `port` (default: any free one) that keeps what it receives.
+export async function startSmtp({ port: wanted = 0 } = {}) {
     const messages = [];
     const waiters = new Set();
     const server = new SMTPServer({
@@ -58,7 +59,7 @@ export async function startSmtp() {
     servers.add(server);
     await new Promise((resolve, reject) => {
         server.once('error', reject);
-        server.listen(0, '127.0.0.1', resolve);
+        server.listen(wanted, '127.0.0.1', resolve);
     });
     const port = server.server.address().port;
     return {
