@@ -49,6 +49,15 @@ Result<crypto::FieldCipher> MakeCipher(const Config& config) {
     return crypto::FieldCipher(std::move(current), std::move(previous));
 }
 
+/// VAPID's `sub`: mailto: the address of mail.from ("Dihya <no-reply@example.org>" → mailto:no-reply@example.org).
+std::string PushSubject(const std::string& from) {
+    const auto open = from.find('<');
+    const auto close = from.find('>', open == std::string::npos ? 0 : open);
+    std::string address =
+        open != std::string::npos && close != std::string::npos ? from.substr(open + 1, close - open - 1) : from;
+    return "mailto:" + address;
+}
+
 }  // namespace
 
 Result<std::unique_ptr<Services>> BuildServices(const Config& config, Logger& log, storage::Db& db) {
@@ -97,6 +106,7 @@ Result<std::unique_ptr<Services>> BuildServices(const Config& config, Logger& lo
     auto kinds = notifications::Catalog::LoadEmbedded();
     if (!kinds) return kinds.take_error();
     s->notification_kinds = std::move(*kinds);
+    s->push_http = std::make_unique<net::CurlHttpClient>(net::HttpClientOptions{5'000, 15'000, 64 << 10});
     s->notifications = std::make_unique<notifications::NotificationsService>(notifications::NotificationsDeps{
         db, s->notification_kinds, *s->mailer, *s->hub, s->clock, log,
         [auth = s->auth.get()](storage::Session* session, const std::string& id) -> Result<notifications::Recipient> {
@@ -105,7 +115,7 @@ Result<std::unique_ptr<Services>> BuildServices(const Config& config, Logger& lo
             if (user->disabled) return notifications::Recipient{"", user->locale};  // nothing goes out by mail
             return notifications::Recipient{user->email, user->locale};
         },
-        config.EffectivePublicUrl()});
+        config.EffectivePublicUrl(), s->cipher.get(), s->push_http.get(), PushSubject(config.mail.from)});
     s->notification_data = std::make_unique<notifications::NotificationData>(*s->notifications);
     s->projects_data = projects::PersonalData(*s->jobs);
     s->account_data = std::make_unique<auth::AccountData>(*s->auth);

@@ -57,6 +57,7 @@ struct Services {
     std::unique_ptr<jobs::Queue> jobs;
     /// Live events (WebSocket, server-sent events): services publish, connections subscribe.
     std::unique_ptr<realtime::Hub> hub;
+    std::unique_ptr<net::HttpClient> push_http;  // Web Push deliveries (declared before their user)
     notifications::Catalog notification_kinds;
     std::unique_ptr<notifications::NotificationsService> notifications;
     std::unique_ptr<notifications::NotificationData> notification_data;

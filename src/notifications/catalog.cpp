@@ -76,7 +76,7 @@ Result<Catalog> Catalog::Parse(std::string_view yaml, std::string_view where) {
             if (!channels || !channels.IsMap()) return MakeError(ErrorCode::kInternal, at + ": channels");
             for (const auto& ch : channels) {
                 const std::string name = ch.first.as<std::string>();
-                if (name != kInApp && name != kEmail) {
+                if (name != kInApp && name != kEmail && name != kPush) {
                     return MakeError(ErrorCode::kInternal, at + ": unknown channel " + name);
                 }
                 k.channels[name] = ch.second.as<bool>();

@@ -14,6 +14,7 @@ namespace dihya::notifications {
 /// The channels a notification may go to.
 inline constexpr std::string_view kInApp = "in_app";
 inline constexpr std::string_view kEmail = "email";
+inline constexpr std::string_view kPush = "push";
 
 struct Text {
     std::string title;  // one line

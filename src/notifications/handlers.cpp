@@ -47,6 +47,36 @@ struct PreferenceDto {
 };
 BOOST_DESCRIBE_STRUCT(PreferenceDto, (), (kind, channel, enabled, by_default))
 
+struct PushKeysDto {
+    std::string p256dh;
+    std::string auth;
+};
+BOOST_DESCRIBE_STRUCT(PushKeysDto, (), (p256dh, auth))
+
+struct PushSubscribeDto {
+    std::string endpoint;
+    PushKeysDto keys;
+    std::optional<boost::json::value> expirationTime;
+};
+BOOST_DESCRIBE_STRUCT(PushSubscribeDto, (), (endpoint, keys, expirationTime))
+
+struct PushSubscriptionDto {
+    std::string id;
+    std::string push_service;
+    std::string created_at;
+};
+BOOST_DESCRIBE_STRUCT(PushSubscriptionDto, (), (id, push_service, created_at))
+
+struct PushSubscriptionsDto {
+    std::vector<PushSubscriptionDto> items;
+};
+BOOST_DESCRIBE_STRUCT(PushSubscriptionsDto, (), (items))
+
+struct PushKeyDto {
+    std::string public_key;
+};
+BOOST_DESCRIBE_STRUCT(PushKeyDto, (), (public_key))
+
 struct PreferencesDto {
     std::vector<PreferenceDto> items;
 };
@@ -160,6 +190,64 @@ void Register(http::App& app, NotificationsService& s) {
            .requires_auth = true,
            .handler = [&s](Request& req) {
                if (auto ok = s.Delete(auth::PrincipalOf(req), req.path_params.at("id")); !ok) {
+                   return http::Problem(req, ok.error());
+               }
+               return Response::Empty(204);
+           }});
+    r.Add({.method = "GET",
+           .path = "/api/v1/notifications/push/key",
+           .operation_id = "pushKey",
+           .summary = "The VAPID public key (applicationServerKey) browsers subscribe with",
+           .tag = "notifications",
+           .responses = {{200, "The key, base64url", dto::Schema<d::PushKeyDto>()}},
+           .handler = [&s](Request& req) {
+               auto key = s.PushKey();
+               if (!key) return http::Problem(req, key.error());
+               return Response::Json(200, dto::Encode(d::PushKeyDto{*key}));
+           }});
+    r.Add({.method = "POST",
+           .path = "/api/v1/notifications/push/subscriptions",
+           .operation_id = "subscribePush",
+           .summary = "Register a browser for Web Push: the JSON of its PushSubscription",
+           .description = "`{endpoint, keys: {p256dh, auth}}` as `PushSubscription.toJSON()` gives it. The endpoint "
+                          "must be https:// (http:// only to this machine). The same endpoint again replaces the "
+                          "one kept. Pushes carry `{kind, title, body, link, id}`, encrypted (RFC 8291) and signed "
+                          "with VAPID (RFC 8292); a push service that answers 404 or 410 ends the subscription.",
+           .tag = "notifications",
+           .request_schema = dto::Schema<d::PushSubscribeDto>(),
+           .responses = {{201, "Registered", dto::Schema<d::PushSubscriptionDto>()},
+                         {400, "Endpoint or keys not usable, naming the field"}},
+           .requires_auth = true,
+           .handler = [&s](Request& req) {
+               auto in = http::Body<d::PushSubscribeDto>(req);
+               if (!in) return http::Problem(req, in.error());
+               auto sub = s.SubscribePush(auth::PrincipalOf(req), {in->endpoint, in->keys.p256dh, in->keys.auth});
+               if (!sub) return http::Problem(req, sub.error());
+               return Response::Json(201, dto::Encode(d::PushSubscriptionDto{sub->id, sub->origin, sub->created_at}));
+           }});
+    r.Add({.method = "GET",
+           .path = "/api/v1/notifications/push/subscriptions",
+           .operation_id = "listPushSubscriptions",
+           .summary = "Your browsers registered for Web Push (their push service, not the endpoint)",
+           .tag = "notifications",
+           .responses = {{200, "The subscriptions", dto::Schema<d::PushSubscriptionsDto>()}},
+           .requires_auth = true,
+           .handler = [&s](Request& req) {
+               auto subs = s.PushSubscriptions(auth::PrincipalOf(req));
+               if (!subs) return http::Problem(req, subs.error());
+               d::PushSubscriptionsDto out;
+               for (const auto& x : *subs) out.items.push_back({x.id, x.origin, x.created_at});
+               return http::NoStore(Response::Json(200, dto::Encode(out)));
+           }});
+    r.Add({.method = "DELETE",
+           .path = "/api/v1/notifications/push/subscriptions/{id:uuid}",
+           .operation_id = "unsubscribePush",
+           .summary = "Forget a browser",
+           .tag = "notifications",
+           .responses = {{204, "Forgotten"}, {404, "Not yours or gone"}},
+           .requires_auth = true,
+           .handler = [&s](Request& req) {
+               if (auto ok = s.UnsubscribePush(auth::PrincipalOf(req), req.path_params.at("id")); !ok) {
                    return http::Problem(req, ok.error());
                }
                return Response::Empty(204);

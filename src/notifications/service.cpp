@@ -45,7 +45,18 @@ json::object ToJson(const Notification& n) {
 
 }  // namespace
 
-NotificationsService::NotificationsService(NotificationsDeps deps) : d_(std::move(deps)) {}
+NotificationsService::NotificationsService(NotificationsDeps deps) : d_(std::move(deps)) {
+    push_thread_ = std::thread([this] { DeliverPushes(); });
+}
+
+NotificationsService::~NotificationsService() {
+    {
+        std::lock_guard lock(push_mu_);
+        push_stop_ = true;
+    }
+    push_cv_.notify_all();
+    push_thread_.join();
+}
 
 std::string NotificationsService::LocaleOf(const std::string& user_id, storage::Session* session) {
     auto r = d_.recipient(session, user_id);
@@ -127,6 +138,14 @@ Result<std::optional<Notification>> NotificationsService::Send(const std::string
             stored = Read(*row, 0, recipient->locale);
             PublishUnread(user_id, "notification.created", json::object{{"notification", ToJson(*stored)}});
         }
+    }
+    if (wants(kPush) && d_.http != nullptr && d_.cipher != nullptr) {
+        const Text t = d_.catalog.Render(*k, recipient->locale, data, d_.public_url + link);
+        QueuePushes(user_id, json::serialize(json::object{{"kind", kind},
+                                                          {"title", t.title},
+                                                          {"body", t.body},
+                                                          {"link", link},
+                                                          {"id", stored ? stored->id : ""}}));
     }
     if (wants(kEmail) && !recipient->email.empty()) {
         const Text t = d_.catalog.Render(*k, recipient->locale, data, d_.public_url + link);
@@ -272,10 +291,221 @@ Result<json::value> NotificationsService::Export(storage::Session& s, const std:
     for (const Preference& p : *prefs) {
         choices.push_back(json::object{{"kind", p.kind}, {"channel", p.channel}, {"enabled", p.enabled}});
     }
-    return json::value(json::object{{"notifications", std::move(items)}, {"preferences", std::move(choices)}});
+    auto subs = s.Query(Q()["push_subscriptions"], std::array<Value, 1>{user_id});
+    if (!subs) return subs.take_error();
+    json::array browsers;
+    for (std::size_t i = 0; i < subs->size(); ++i) {
+        browsers.push_back(json::object{{"push_service", subs->GetText(i, "origin").value_or("")},
+                                        {"subscribed_at", subs->GetText(i, "created_at").value_or("")}});
+    }
+    return json::value(json::object{{"notifications", std::move(items)},
+                                    {"preferences", std::move(choices)},
+                                    {"push_subscriptions", std::move(browsers)}});
+}
+
+// --- Web Push ----------------------------------------------------------------------------------------------------
+
+namespace {
+
+constexpr std::string_view kPushAssociated = "push_subscriptions.subscription";
+constexpr std::string_view kVapidAssociated = "vapid_keys.private_key";
+constexpr std::size_t kMaxPushQueue = 10'000;
+
+std::string OriginOf(std::string_view endpoint) {
+    const std::size_t scheme = endpoint.find("://");
+    if (scheme == std::string_view::npos) return "";
+    const std::size_t path = endpoint.find('/', scheme + 3);
+    return std::string(endpoint.substr(0, path));
+}
+
+}  // namespace
+
+Result<VapidKey> NotificationsService::Vapid() {
+    {
+        std::lock_guard lock(push_mu_);
+        if (vapid_) return *vapid_;
+    }
+    if (d_.cipher == nullptr) return MakeError(ErrorCode::kUnavailable, "push is not configured");
+    auto load = [&]() -> Result<std::optional<VapidKey>> {
+        auto row = d_.db.Query(Q()["vapid_key"]);
+        if (!row) return row.take_error();
+        if (row->empty()) return std::optional<VapidKey>();
+        auto pem = d_.cipher->Decrypt(row->GetText(0, "private_key").value_or(""), kVapidAssociated);
+        if (!pem) return pem.take_error();
+        auto pub = crypto::Base64UrlDecode(row->GetText(0, "public_key").value_or(""));
+        if (!pub) return MakeError(ErrorCode::kInternal, "the stored VAPID key is damaged");
+        return std::optional<VapidKey>(VapidKey{*pem, *pub});
+    };
+    auto found = load();
+    if (!found) return found.take_error();
+    if (!*found) {
+        auto made = GenerateVapidKey();
+        if (!made) return made.take_error();
+        const std::array<Value, 3> p{d_.cipher->Encrypt(made->private_pem, kVapidAssociated),
+                                     crypto::Base64UrlEncode(made->public_key), FormatTime(d_.clock.Now())};
+        if (auto ins = d_.db.Execute(Q()["insert_vapid_key"], p); !ins) return ins.take_error();
+        found = load();  // another node may have made one first: everyone uses the stored one
+        if (!found) return found.take_error();
+        if (!*found) return MakeError(ErrorCode::kInternal, "the VAPID key was not stored");
+    }
+    std::lock_guard lock(push_mu_);
+    vapid_ = **found;
+    return *vapid_;
+}
+
+Result<std::string> NotificationsService::PushKey() {
+    auto key = Vapid();
+    if (!key) return key.take_error();
+    return crypto::Base64UrlEncode(key->public_key);
+}
+
+Result<PushSubscription> NotificationsService::SubscribePush(const auth::Principal& who,
+                                                             const PushSubscriptionInput& in) {
+    if (auto ok = SignedIn(who); !ok) return ok.take_error();
+    if (d_.cipher == nullptr) return MakeError(ErrorCode::kUnavailable, "push is not configured");
+    if (in.endpoint.size() > 2048) {
+        return MakeError(ErrorCode::kInvalidArgument, "endpoint: at most 2048 characters", {{"endpoint", "too long"}});
+    }
+    if (auto ok = net::CheckOutgoingUrl(in.endpoint, "endpoint"); !ok) {
+        Error e = ok.error();
+        e.details = {{"endpoint", "https://, or http:// to this machine"}};
+        return e;
+    }
+    const auto p256dh = crypto::Base64UrlDecode(in.p256dh);
+    const auto auth = crypto::Base64UrlDecode(in.auth);
+    if (!p256dh)
+        return MakeError(ErrorCode::kInvalidArgument, "keys.p256dh is not base64url",
+                         {{"keys.p256dh", "not base64url"}});
+    if (!auth)
+        return MakeError(ErrorCode::kInvalidArgument, "keys.auth is not base64url", {{"keys.auth", "not base64url"}});
+    if (auto trial = EncryptPush("", *p256dh, *auth); !trial) return trial.take_error();  // the keys work
+    const std::string index = d_.cipher->BlindIndex("push.endpoint", in.endpoint);
+    auto existing = d_.db.Query(Q()["find_push_subscription"], std::array<Value, 2>{who.user_id, index});
+    if (!existing) return existing.take_error();
+    if (!existing->empty()) {
+        // The same browser again (a page that subscribes at each visit): the one we have, with fresh keys.
+        const std::string id = existing->GetText(0, "id").value_or("");
+        if (auto del = d_.db.Execute(Q()["delete_push_subscription"], std::array<Value, 2>{id, who.user_id}); !del) {
+            return del.take_error();
+        }
+    }
+    PushSubscription out{crypto::NewUuid(), OriginOf(in.endpoint), FormatTime(d_.clock.Now())};
+    const std::string plain =
+        json::serialize(json::object{{"endpoint", in.endpoint}, {"p256dh", in.p256dh}, {"auth", in.auth}});
+    const std::array<Value, 6> p{out.id,     who.user_id,   index, d_.cipher->Encrypt(plain, kPushAssociated),
+                                 out.origin, out.created_at};
+    if (auto ins = d_.db.Execute(Q()["insert_push_subscription"], p); !ins) return ins.take_error();
+    return out;
+}
+
+Result<std::vector<PushSubscription>> NotificationsService::PushSubscriptions(const auth::Principal& who) {
+    if (auto ok = SignedIn(who); !ok) return ok.take_error();
+    auto rows = d_.db.Query(Q()["push_subscriptions"], std::array<Value, 1>{who.user_id});
+    if (!rows) return rows.take_error();
+    std::vector<PushSubscription> out;
+    for (std::size_t i = 0; i < rows->size(); ++i) {
+        out.push_back({rows->GetText(i, "id").value_or(""), rows->GetText(i, "origin").value_or(""),
+                       rows->GetText(i, "created_at").value_or("")});
+    }
+    return out;
+}
+
+Result<void> NotificationsService::UnsubscribePush(const auth::Principal& who, const std::string& id) {
+    if (auto ok = SignedIn(who); !ok) return ok.take_error();
+    auto n = d_.db.Execute(Q()["delete_push_subscription"], std::array<Value, 2>{id, who.user_id});
+    if (!n) return n.take_error();
+    if (*n == 0) return MakeError(ErrorCode::kNotFound, "no such push subscription");
+    return Ok();
+}
+
+void NotificationsService::QueuePushes(const std::string& user_id, const std::string& payload) {
+    auto rows = d_.db.Query(Q()["push_subscriptions"], std::array<Value, 1>{user_id});
+    if (!rows) {
+        d_.log.Warn("cannot read push subscriptions", {{"error", rows.error().message}});
+        return;
+    }
+    std::lock_guard lock(push_mu_);
+    for (std::size_t i = 0; i < rows->size(); ++i) {
+        auto plain = d_.cipher->Decrypt(rows->GetText(i, "subscription").value_or(""), kPushAssociated);
+        if (!plain) continue;
+        if (pushes_.size() >= kMaxPushQueue) {
+            d_.log.Warn("push queue full: a push was dropped", {});
+            break;
+        }
+        pushes_.push_back({rows->GetText(i, "id").value_or(""), *plain, payload});
+    }
+    push_cv_.notify_all();
+}
+
+void NotificationsService::DeliverPush(const Push& push) {
+    boost::system::error_code ec;
+    const json::value sub = json::parse(push.subscription, ec);
+    if (ec || !sub.is_object()) return;
+    const auto text = [&](std::string_view k) {
+        const json::value* f = sub.as_object().if_contains(k);
+        return f != nullptr && f->is_string() ? std::string(f->get_string()) : std::string();
+    };
+    const std::string endpoint = text("endpoint");
+    auto key = Vapid();
+    if (!key) {
+        d_.log.Warn("push not sent: no VAPID key", {{"error", key.error().message}});
+        return;
+    }
+    auto body = EncryptPush(push.payload, crypto::Base64UrlDecode(text("p256dh")).value_or(""),
+                            crypto::Base64UrlDecode(text("auth")).value_or(""));
+    auto authorization =
+        VapidAuthorization(endpoint, *key, d_.push_subject,
+                           std::chrono::duration_cast<std::chrono::seconds>(d_.clock.Now().time_since_epoch()).count());
+    if (!body || !authorization) return;
+    net::HttpCall call{"POST",
+                       endpoint,
+                       {"Content-Type: application/octet-stream", "Content-Encoding: aes128gcm", "TTL: 86400",
+                        "Urgency: normal", "Authorization: " + *authorization},
+                       *body,
+                       "push service"};
+    auto reply = d_.http->Send(call);
+    if (!reply) {
+        d_.log.Warn("push not delivered", {{"error", reply.error().message}});
+        return;
+    }
+    if (reply->status == 404 || reply->status == 410) {
+        // The browser unsubscribed or the subscription expired: forget it (RFC 8030 §7.3).
+        (void)d_.db.Execute(Q()["delete_push_subscription_by_id"], std::array<Value, 1>{push.subscription_id});
+        d_.log.Info("push subscription gone: removed", {{"status", static_cast<std::int64_t>(reply->status)}});
+        return;
+    }
+    if (reply->status < 200 || reply->status >= 300) {
+        d_.log.Warn("push refused", {{"status", static_cast<std::int64_t>(reply->status)}});
+        return;
+    }
+    d_.log.Info("push sent", {{"status", static_cast<std::int64_t>(reply->status)}});
+}
+
+void NotificationsService::DeliverPushes() {
+    std::unique_lock lock(push_mu_);
+    for (;;) {
+        push_cv_.wait(lock, [this] { return push_stop_ || !pushes_.empty(); });
+        if (pushes_.empty()) return;
+        Push next = std::move(pushes_.front());
+        pushes_.pop_front();
+        push_busy_ = true;
+        lock.unlock();
+        DeliverPush(next);
+        lock.lock();
+        push_busy_ = false;
+        push_cv_.notify_all();
+    }
+}
+
+void NotificationsService::FlushPush() {
+    std::unique_lock lock(push_mu_);
+    push_cv_.wait(lock, [this] { return pushes_.empty() && !push_busy_; });
 }
 
 Result<void> NotificationsService::Erase(storage::Session& s, const std::string& user_id) {
+    if (auto n = s.Execute(Q()["delete_user_push_subscriptions"], std::array<Value, 1>{user_id}); !n) {
+        return n.take_error();
+    }
     if (auto n = s.Execute(Q()["delete_user"], std::array<Value, 1>{user_id}); !n) return n.take_error();
     if (auto n = s.Execute(Q()["delete_user_preferences"], std::array<Value, 1>{user_id}); !n) return n.take_error();
     return Ok();

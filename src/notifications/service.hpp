@@ -4,23 +4,30 @@
 // count, read state, cursor pages, delivered live on user:{id}) and mailed when the user wants it; each user
 // chooses per kind and channel.
 
+#include <condition_variable>
 #include <cstdint>
+#include <deque>
 #include <functional>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <thread>
 #include <vector>
 
 #include <boost/json/object.hpp>
 
 #include "auth/principal.hpp"
 #include "core/clock.hpp"
+#include "core/crypto.hpp"
 #include "core/event_sink.hpp"
 #include "core/log.hpp"
 #include "core/notifier.hpp"
 #include "core/result.hpp"
 #include "mail/mailer.hpp"
+#include "net/http_client.hpp"
 #include "notifications/catalog.hpp"
+#include "notifications/webpush.hpp"
 #include "storage/db.hpp"
 
 namespace dihya::notifications {
@@ -55,6 +62,19 @@ struct Recipient {
     std::string locale;
 };
 
+/// A browser's push subscription (the JSON of PushSubscription: endpoint, keys.p256dh, keys.auth).
+struct PushSubscriptionInput {
+    std::string endpoint;
+    std::string p256dh;  // base64url
+    std::string auth;    // base64url
+};
+
+struct PushSubscription {
+    std::string id;
+    std::string origin;  // of the endpoint (the push service), not the capability URL itself
+    std::string created_at;
+};
+
 struct NotificationsDeps {
     storage::Db& db;
     const Catalog& catalog;
@@ -64,12 +84,18 @@ struct NotificationsDeps {
     Logger& log;
     /// The user's address and language; inside `session` when given (GDPR export), else on its own.
     std::function<Result<Recipient>(storage::Session* session, const std::string& user_id)> recipient;
-    std::string public_url;  // links in mail
+    std::string public_url;                       // links in mail
+    const crypto::FieldCipher* cipher = nullptr;  // push subscriptions and the VAPID key at rest
+    const net::HttpClient* http = nullptr;        // push deliveries; no push without it
+    std::string push_subject;                     // VAPID `sub`: mailto: of the operator
 };
 
 class NotificationsService final : public Notifier {
 public:
     explicit NotificationsService(NotificationsDeps deps);
+    ~NotificationsService() override;
+    NotificationsService(const NotificationsService&) = delete;
+    NotificationsService& operator=(const NotificationsService&) = delete;
 
     /// Stores it (in-app) and publishes notification.created on user:{id}, mails it — each as the user's
     /// preferences say. Failures are logged, never thrown back at the caller.
@@ -94,6 +120,16 @@ public:
     /// Sets the given choices (kind and channel must exist); returns all of them as Preferences does.
     Result<std::vector<Preference>> SetPreferences(const auth::Principal& who, const std::vector<Preference>& changes);
 
+    /// The application server key browsers subscribe with (base64url of the VAPID public key); made on first use.
+    Result<std::string> PushKey();
+    /// Registers a browser (the same endpoint again: the existing one). kInvalidArgument naming the field for an
+    /// endpoint that is not https:// (or http:// to loopback) or keys that are not a P-256 point and 16 bytes.
+    Result<PushSubscription> SubscribePush(const auth::Principal& who, const PushSubscriptionInput& input);
+    Result<std::vector<PushSubscription>> PushSubscriptions(const auth::Principal& who);
+    Result<void> UnsubscribePush(const auth::Principal& who, const std::string& id);
+    /// Waits until the queued pushes were attempted (tests, shutdown).
+    void FlushPush();
+
     /// GDPR: everything about `user_id`, and its erasure (inside the caller's transaction).
     Result<boost::json::value> Export(storage::Session& s, const std::string& user_id);
     Result<void> Erase(storage::Session& s, const std::string& user_id);
@@ -104,7 +140,24 @@ private:
     std::string LocaleOf(const std::string& user_id, storage::Session* session = nullptr);
     void PublishUnread(const std::string& user_id, std::string_view event, boost::json::object data);
 
+    struct Push {
+        std::string subscription_id;
+        std::string subscription;  // decrypted JSON
+        std::string payload;
+    };
+    void QueuePushes(const std::string& user_id, const std::string& payload);
+    void DeliverPushes();
+    void DeliverPush(const Push& push);
+    Result<VapidKey> Vapid();
+
     NotificationsDeps d_;
+    std::mutex push_mu_;
+    std::condition_variable push_cv_;
+    std::deque<Push> pushes_;
+    bool push_busy_ = false;
+    bool push_stop_ = false;
+    std::optional<VapidKey> vapid_;
+    std::thread push_thread_;
 };
 
 }  // namespace dihya::notifications

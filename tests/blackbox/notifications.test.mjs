@@ -2,10 +2,16 @@
 // account's language), live over the WebSocket on user:{id} with the unread count, and by mail through a real
 // SMTP server once the user chose mail for that kind; read state, read-all, delete, cursor pages, preferences
 // that name their mistakes, and nobody reads another's notifications. Mail waits in the database while the SMTP
-// server is down, survives a restart, and arrives exactly once when the server is back.
+// server is down, survives a restart, and arrives exactly once when the server is back. Web Push reaches a
+// subscribed browser through a local push service that checks the VAPID signature and decrypts the message with
+// npm's http_ece (RFC 8291), and a subscription the push service calls gone (410) is forgotten.
 
 import assert from 'node:assert/strict';
-import { test } from 'node:test';
+import { createECDH, createPublicKey, randomBytes, verify } from 'node:crypto';
+import http from 'node:http';
+import { after, test } from 'node:test';
+
+import ece from 'http_ece';
 
 import { api, kConsent, kFastAuth, kPassword, login, register, signUp } from './lib/accounts.mjs';
 import { assertProblem } from './lib/http.mjs';
@@ -164,4 +170,102 @@ test('mail queued while the SMTP server is down survives a restart and arrives e
     await down.waitFor((m) => m.to === 'dana@example.org' && m.text !== mail.text);
     assert.equal(down.messages.filter((m) => m.text === mail.text).length, 1, 'the queued mail arrived exactly once');
     assert.equal(down.messages.filter((m) => m.to === 'dana@example.org').length, 2);
+});
+
+/// A local push service (RFC 8030): records each push, answers `status`.
+async function startPushService() {
+    const pushes = [];
+    const waiters = new Set();
+    const service = { status: 201, pushes };
+    const server = http.createServer((req, res) => {
+        const chunks = [];
+        req.on('data', (c) => chunks.push(c));
+        req.on('end', () => {
+            pushes.push({ url: req.url, headers: req.headers, body: Buffer.concat(chunks) });
+            res.writeHead(service.status);
+            res.end();
+            for (const w of [...waiters]) w();
+        });
+    });
+    await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+    after(() => new Promise((resolve) => server.close(resolve)));
+    service.port = server.address().port;
+    service.next = (count) =>
+        new Promise((resolve, reject) => {
+            const timer = setTimeout(() => reject(new Error(`no push ${count} after 30 s (got ${pushes.length})`)), 30_000);
+            const check = () => {
+                if (pushes.length < count) return;
+                clearTimeout(timer);
+                waiters.delete(check);
+                resolve(pushes[count - 1]);
+            };
+            waiters.add(check);
+            check();
+        });
+    return service;
+}
+
+test('Web Push: a subscribed browser gets the notification, encrypted (RFC 8291) and signed with VAPID', T, async () => {
+    const pushService = await startPushService();
+    const user = await signUp(srv, 'pia@example.org');
+    const key = await api(srv, '/api/v1/notifications/push/key');
+    assert.equal(key.status, 200, key.text);
+    const k = Buffer.from(key.json.public_key, 'base64url');
+    assert.equal(k.length, 65);
+
+    const browser = createECDH('prime256v1');
+    browser.generateKeys();
+    const authSecret = randomBytes(16);
+    const endpoint = `http://127.0.0.1:${pushService.port}/push/abc-123`;
+    const subscription = { endpoint, keys: { p256dh: browser.getPublicKey('base64url'), auth: authSecret.toString('base64url') }, expirationTime: null };
+    const sub = await api(srv, '/api/v1/notifications/push/subscriptions', { method: 'POST', token: user.token, body: subscription });
+    assert.equal(sub.status, 201, sub.text);
+    assert.equal(sub.json.push_service, `http://127.0.0.1:${pushService.port}`);
+    const again = await api(srv, '/api/v1/notifications/push/subscriptions', { method: 'POST', token: user.token, body: subscription });
+    assert.equal(again.status, 201);
+    assert.equal((await api(srv, '/api/v1/notifications/push/subscriptions', { token: user.token })).json.items.length, 1, 'the same browser once');
+
+    await generate(user.token);
+    const push = await pushService.next(1);
+    assert.equal(push.url, '/push/abc-123');
+    assert.equal(push.headers['content-encoding'], 'aes128gcm');
+    assert.ok(Number(push.headers.ttl) > 0);
+    const m = /^vapid t=([^,]+), k=(.+)$/.exec(push.headers.authorization);
+    assert.ok(m, push.headers.authorization);
+    assert.equal(m[2], key.json.public_key);
+    const [h, p, sig] = m[1].split('.');
+    const publicKey = createPublicKey({
+        key: { kty: 'EC', crv: 'P-256', x: k.subarray(1, 33).toString('base64url'), y: k.subarray(33).toString('base64url') },
+        format: 'jwk',
+    });
+    assert.ok(verify('sha256', Buffer.from(`${h}.${p}`), { key: publicKey, dsaEncoding: 'ieee-p1363' }, Buffer.from(sig, 'base64url')), 'VAPID signature');
+    const claims = JSON.parse(Buffer.from(p, 'base64url').toString('utf8'));
+    assert.equal(claims.aud, `http://127.0.0.1:${pushService.port}`);
+    assert.ok(claims.exp > Date.now() / 1000 && claims.exp <= Date.now() / 1000 + 24 * 3600);
+    assert.match(claims.sub, /^mailto:/);
+
+    const plain = ece.decrypt(push.body, { version: 'aes128gcm', privateKey: browser, authSecret });
+    const message = JSON.parse(plain.toString('utf8'));
+    assert.equal(message.kind, 'generation.succeeded');
+    assert.equal(message.title, 'Atelier Vélo: generation finished');
+    assert.match(message.link, /^\/projects\/[0-9a-f-]+\/generations\/[0-9a-f-]+$/);
+
+    // The push service says the subscription is gone: it is forgotten.
+    pushService.status = 410;
+    await generate(user.token);
+    await pushService.next(2);
+    await srv.waitForLog((r) => r.msg === 'push subscription gone: removed');
+    assert.equal((await api(srv, '/api/v1/notifications/push/subscriptions', { token: user.token })).json.items.length, 0);
+
+    // Subscriptions that cannot work are refused, naming the field.
+    const bad = async (body, field) => {
+        const r = await api(srv, '/api/v1/notifications/push/subscriptions', { method: 'POST', token: user.token, body });
+        assertProblem(r, 400);
+        assert.ok(r.text.includes(field), `${field}: ${r.text}`);
+    };
+    await bad({ ...subscription, endpoint: 'ftp://push.example.net/x' }, 'endpoint');
+    await bad({ ...subscription, endpoint: 'http://push.example.net/x' }, 'endpoint');
+    await bad({ ...subscription, keys: { ...subscription.keys, p256dh: 'AAAA' } }, 'keys.p256dh');
+    await bad({ ...subscription, keys: { ...subscription.keys, auth: 'c2hvcnQ' } }, 'keys.auth');
+    assertProblem(await api(srv, '/api/v1/notifications/push/subscriptions', { method: 'POST', body: subscription }), 401);
 });

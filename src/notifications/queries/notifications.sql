@@ -43,3 +43,28 @@ INSERT INTO notification_preferences (user_id, kind, channel, enabled) VALUES ($
 
 -- name: delete_user_preferences
 DELETE FROM notification_preferences WHERE user_id = $1;
+
+-- name: vapid_key
+SELECT private_key, public_key FROM vapid_keys WHERE id = 'vapid';
+
+-- name: insert_vapid_key
+INSERT INTO vapid_keys (id, private_key, public_key, created_at) VALUES ('vapid', $1, $2, $3) ON CONFLICT (id) DO NOTHING;
+
+-- name: push_subscriptions
+SELECT id, subscription, origin, created_at FROM push_subscriptions WHERE user_id = $1 ORDER BY created_at, id;
+
+-- name: find_push_subscription
+SELECT id FROM push_subscriptions WHERE user_id = $1 AND endpoint_index = $2;
+
+-- name: insert_push_subscription
+INSERT INTO push_subscriptions (id, user_id, endpoint_index, subscription, origin, created_at)
+VALUES ($1, $2, $3, $4, $5, $6);
+
+-- name: delete_push_subscription
+DELETE FROM push_subscriptions WHERE id = $1 AND user_id = $2;
+
+-- name: delete_push_subscription_by_id
+DELETE FROM push_subscriptions WHERE id = $1;
+
+-- name: delete_user_push_subscriptions
+DELETE FROM push_subscriptions WHERE user_id = $1;
