@@ -159,7 +159,16 @@ async function call(base, method, route, { body, token, raw } = {}) {
     const headers = {};
     if (token) headers.authorization = `Bearer ${token}`;
     if (body !== undefined || raw !== undefined) headers['content-type'] = 'application/json';
-    const r = await fetch(`${base}${route}`, { method, headers, body: raw ?? (body === undefined ? undefined : JSON.stringify(body)) });
+    const send = () => fetch(`${base}${route}`, { method, headers, body: raw ?? (body === undefined ? undefined : JSON.stringify(body)) });
+    let r;
+    try {
+        r = await send();
+    } catch (err) {
+        // A kept-alive connection the app server had just closed ("other side closed" before any byte of an
+        // answer): the request never reached the app, so it is sent again once, on a new connection.
+        if (err?.cause?.code !== 'UND_ERR_SOCKET') throw err;
+        r = await send();
+    }
     const text = await r.text();
     let json = null;
     try {
