@@ -196,11 +196,16 @@ test('French free text → model edited → generated → previewed → download
         await page.fill(`#m-entities-${party}-name`, 'Member');
         await page.getByRole('button', { name: 'Enregistrer et générer' }).click();
 
-        // The generation, followed until it succeeds.
+        // The generation, followed until it succeeds (live, over the server's event stream: the requests are kept).
+        const streams = [];
+        page.on('request', (r) => {
+            if (new URL(r.url()).pathname === '/api/v1/events') streams.push(new URL(r.url()));
+        });
         await page.waitForURL(/\/projects\/[0-9a-f-]+\/generations\/[0-9a-f-]+$/);
         projectUrl = new URL(page.url()).pathname.replace(/\/generations\/.*/, '');
         await page.waitForSelector('[data-status=succeeded]', { timeout: 60_000 });
         assert.equal(await page.locator('.step-done').count(), 4);
+
         await page.waitForSelector('.markdown h1');
         await visit(page, 'generation');
 
@@ -234,6 +239,11 @@ test('French free text → model edited → generated → previewed → download
         // Later: the model edited on the project's page, what will change shown, generated again.
         await page.locator('.breadcrumb a', { hasText: 'Custom App' }).click();
         await page.waitForSelector('.model-editor');
+        // The project's page follows its channel live: a stream with a ticket, never the access token, in its URL.
+        const projectId = projectUrl.split('/').pop();
+        const onProject = (u) => u.searchParams.get('channels') === `project:${projectId}` && u.searchParams.get('ticket');
+        while (!streams.some(onProject)) await page.waitForRequest((r) => new URL(r.url()).pathname === '/api/v1/events');
+        assert.ok(streams.every((u) => !u.searchParams.has('access_token')));
         const book2 = await entityIndex(page, 'Book');
         await page.getByRole('button', { name: 'Ajouter un champ à Book' }).click();
         const pages = (await page.locator(`input[id^="m-entities-${book2}-fields-"][id$="-name"]`).count()) - 1;

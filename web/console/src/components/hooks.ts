@@ -2,6 +2,8 @@
 
 import { useCallback, useEffect, useRef, useState } from 'react';
 
+import { openLive, type LiveEvent } from '../lib/live';
+import type { ApiClient } from '../lib/api';
 import type { Page } from '../lib/types';
 
 export interface Loaded<T> {
@@ -97,4 +99,23 @@ export function usePolling(fn: () => Promise<boolean>, ms: number, active: boole
             clearTimeout(timer);
         };
     }, [ms, active]);
+}
+
+/// Follows `channels` live while `active`: calls `onEvent` for each of `events` (and `reset`); true while the
+/// stream is open, so a page may poll only when it is not.
+export function useLive(api: ApiClient, channels: string[], events: string[], onEvent: (e: LiveEvent) => void, active: boolean): boolean {
+    const [open, setOpen] = useState(false);
+    const handler = useRef(onEvent);
+    handler.current = onEvent;
+    const channelKey = channels.join(',');
+    const eventKey = events.join(',');
+    useEffect(() => {
+        if (!active || channelKey === '') return;
+        const close = openLive({ api, channels: channelKey.split(','), events: eventKey.split(','), onEvent: (e) => handler.current(e), onState: setOpen });
+        return () => {
+            close();
+            setOpen(false);
+        };
+    }, [api, channelKey, eventKey, active]);
+    return open;
 }

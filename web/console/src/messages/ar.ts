@@ -234,6 +234,7 @@ export const ar: Record<keyof typeof en, string> = {
     'generation.files': 'الملفات',
     'generation.filesProgress': 'الملفات المنتَجة: {done} من {total}',
     'generation.polling': 'يُفحص التقدّم كل نصف ثانية حتى ينتهي التوليد.',
+    'generation.live': 'يصل التقدّم مباشرة من الخادم.',
     'generation.fixSpec': 'تعديل المواصفات',
     'generation.log': 'سجلّ التوليد ({count} مدخلات)',
     'generation.download': 'التنزيل',

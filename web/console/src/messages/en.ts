@@ -234,6 +234,7 @@ export const en = {
     'generation.files': 'Files',
     'generation.filesProgress': 'Files rendered: {done} of {total}',
     'generation.polling': 'Progress is checked every half second until the generation ends.',
+    'generation.live': 'Progress arrives live from the server.',
     'generation.fixSpec': 'Change the specification',
     'generation.log': 'Generation log ({count} entries)',
     'generation.download': 'Download',

@@ -234,6 +234,7 @@ export const fr: Record<keyof typeof en, string> = {
     'generation.files': 'Fichiers',
     'generation.filesProgress': 'Fichiers produits : {done} sur {total}',
     'generation.polling': 'La progression est vérifiée toutes les demi-secondes jusqu’à la fin de la génération.',
+    'generation.live': 'La progression arrive en direct du serveur.',
     'generation.fixSpec': 'Modifier la spécification',
     'generation.log': 'Journal de génération ({count} entrées)',
     'generation.download': 'Télécharger',

@@ -1,12 +1,12 @@
-// One generation: its progress while it runs (polled — there is no realtime hub yet), its log, then the
+// One generation: its progress while it runs (live from the server's event stream, polled when that is not open), its log, then the
 // downloads, the files that changed since the previous generation, the file tree with previews and the README.
 
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 
 import { useApp } from '../state';
 import { Badge, ErrorNote, Link, PageTitle, Status, saveBlob } from '../components/common';
 import { FileBrowser } from '../components/FileBrowser';
-import { useLoad, usePolling } from '../components/hooks';
+import { useLive, useLoad, usePolling } from '../components/hooks';
 import { query } from '../lib/api';
 import { diffFiles, type FileDiff } from '../lib/files';
 import { durationSeconds, formatBytes, formatDate, formatNumber } from '../lib/format';
@@ -22,15 +22,17 @@ export function GenerationPage({ id, gid }: { id: string; gid: string }) {
     const gen = useLoad(() => api.json<Generation>(`/api/v1/projects/${id}/generations/${gid}`, { auth: 'required' }), gid);
     const g = gen.data;
     const running = !!g && !kTerminal.includes(g.status);
-    usePolling(
-        async () => {
-            const next = await api.json<Generation>(`/api/v1/projects/${id}/generations/${gid}`, { auth: 'required' });
-            gen.setData(next);
-            return !kTerminal.includes(next.status);
-        },
-        500,
-        running,
-    );
+    const refresh = async () => {
+        const next = await api.json<Generation>(`/api/v1/projects/${id}/generations/${gid}`, { auth: 'required' });
+        gen.setData(next);
+        return !kTerminal.includes(next.status);
+    };
+    // Progress comes live from the server; the page polls only while the live stream is not open.
+    const live = useLive(api, [`generation:${gid}`], ['generation.progress', 'generation.finished'], () => void refresh().catch(() => {}), running);
+    usePolling(refresh, live ? 10_000 : 500, running);
+    useEffect(() => {
+        if (live) void refresh().catch(() => {}); // what happened before the stream opened
+    }, [live]);
     const succeeded = g?.status === 'succeeded';
     const files = useLoad(
         () => (succeeded ? api.json<{ items: GeneratedFile[]; count: number; total_size: number }>(`/api/v1/projects/${id}/generations/${gid}/files`, { auth: 'required' }) : Promise.resolve(null)),
@@ -106,7 +108,7 @@ export function GenerationPage({ id, gid }: { id: string; gid: string }) {
                                 <progress id="files-progress" max={g.files_total} value={g.files_done} />
                             </p>
                         )}
-                        {running && <p className="hint small">{t('generation.polling')}</p>}
+                        {running && <p className="hint small">{t(live ? 'generation.live' : 'generation.polling')}</p>}
                         {g.error && (
                             <div className="note error" role="alert">
                                 <p>{g.error}</p>

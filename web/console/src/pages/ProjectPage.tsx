@@ -6,7 +6,7 @@ import { useEffect, useState } from 'react';
 import { useApp } from '../state';
 import { AnalysedText } from '../components/Analysis';
 import { Badge, ErrorNote, Link, PageTitle, Pager, Status } from '../components/common';
-import { useCursorPages, useLoad, usePolling } from '../components/hooks';
+import { useCursorPages, useLive, useLoad, usePolling } from '../components/hooks';
 import { ErrorSummary, ModelEditor } from '../components/ModelEditor';
 import { ModelChanges } from '../components/ModelChanges';
 import { ApiError, query } from '../lib/api';
@@ -43,12 +43,15 @@ export function ProjectPage({ id }: { id: string }) {
         `${id}:${tick}`,
     );
     const active = (generations.data?.items ?? []).some((g) => g.status === 'queued' || g.status === 'running');
+    // The generations list follows the project's channel live (a generation started elsewhere, its end); it is
+    // polled only while a generation runs and the stream is not open.
+    const live = useLive(api, [`project:${id}`], ['generation.progress', 'generation.finished'], () => generations.reload(), !!project);
     usePolling(
         async () => {
             generations.reload();
             return true;
         },
-        1000,
+        live ? 10_000 : 1000,
         active,
     );
 
