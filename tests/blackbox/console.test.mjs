@@ -268,6 +268,20 @@ test('French free text → model edited → generated → previewed → download
         for (const p of changed) assert.ok(wouldChange.includes(p), `${p} changed and was announced`);
         await visit(page, 'regenerated');
 
+        // Both generations are notifications: counted in the header (kept live), listed in French, all marked read.
+        const bell = page.locator('.account-nav a[href="/notifications"]');
+        await page.waitForFunction(() => /\(2 non lues\)/.test(document.querySelector('.account-nav a[href="/notifications"]')?.textContent ?? ''));
+        await bell.click();
+        await page.waitForSelector('.notification.unread');
+        assert.equal(await page.locator('.notification.unread').count(), 2);
+        assert.match(await page.locator('.notification h2').first().textContent(), /Custom App : génération terminée/);
+        assert.match(await page.locator('.notification h2 a').first().getAttribute('href'), /^\/projects\/[0-9a-f-]+\/generations\/[0-9a-f-]+$/);
+        await visit(page, 'notifications');
+        await page.getByRole('button', { name: 'Tout marquer comme lu' }).click();
+        await page.waitForFunction(() => document.querySelectorAll('.notification.read').length === 2);
+        await page.waitForFunction(() => (document.querySelector('.account-nav a[href="/notifications"]')?.textContent ?? '') === 'Notifications');
+        assert.match(await page.textContent('#unread-count'), /^0 /);
+
         // The projects list, searched.
         await goto(page, '/projects', '#project-search');
         await page.fill('#project-search', 'custom');

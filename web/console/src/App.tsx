@@ -15,6 +15,7 @@ import { ProjectsPage } from './pages/ProjectsPage';
 // DOMPurify; the account and administration pages.
 const GenerationPage = lazy(() => import('./pages/GenerationPage').then((m) => ({ default: m.GenerationPage })));
 const SettingsPage = lazy(() => import('./pages/SettingsPages').then((m) => ({ default: m.SettingsPage })));
+const NotificationsPage = lazy(() => import('./pages/NotificationsPage').then((m) => ({ default: m.NotificationsPage })));
 const AdminPage = lazy(() => import('./pages/AdminPages').then((m) => ({ default: m.AdminPage })));
 
 function NotFound() {
@@ -56,6 +57,9 @@ export function App() {
                 break;
             case 'generation':
                 page = <GenerationPage key={route.gid} id={route.id} gid={route.gid} />;
+                break;
+            case 'notifications':
+                page = <NotificationsPage />;
                 break;
             case 'sign-in':
                 page = <SignIn />;

@@ -8,6 +8,9 @@ describe('routes', () => {
         expect(parseRoute('/')).toEqual({ page: 'new' });
         expect(parseRoute('/projects/')).toEqual({ page: 'projects' });
         expect(parseRoute('/projects/p1')).toEqual({ page: 'project', id: 'p1' });
+        expect(parseRoute('/notifications')).toEqual({ page: 'notifications' });
+        expect(parseRoute('/notifications/x')).toEqual({ page: 'not-found' });
+        expect(needsSignIn({ page: 'notifications' })).toBe(true);
         expect(parseRoute('/projects/p1/generations/g1')).toEqual({ page: 'generation', id: 'p1', gid: 'g1' });
         expect(parseRoute('/settings')).toEqual({ page: 'settings', section: 'profile' });
         expect(parseRoute('/settings/api-keys')).toEqual({ page: 'settings', section: 'api-keys' });

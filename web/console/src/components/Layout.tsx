@@ -1,11 +1,39 @@
 // The frame of every page: a skip link, the header with the navigation, the language switcher and the account,
 // the page in <main>, a footer.
 
-import { type ReactNode } from 'react';
+import { useEffect, useState, type ReactNode } from 'react';
 
 import { useApp } from '../state';
 import { kLanguageNames, kLanguages, isLang } from '../lib/i18n';
 import { Link } from './common';
+import { useLive } from './hooks';
+
+/// The signed-in user's unread notifications: loaded once, then kept by the events of their channel.
+function useUnread(): number {
+    const { api, user } = useApp();
+    const [unread, setUnread] = useState(0);
+    useEffect(() => {
+        if (!user) return;
+        let live = true;
+        api.json<{ unread: number }>('/api/v1/notifications/unread-count', { auth: 'required' })
+            .then((r) => live && setUnread(r.unread))
+            .catch(() => {});
+        return () => {
+            live = false;
+        };
+    }, [api, user]);
+    useLive(
+        api,
+        user ? [`user:${user.id}`] : [],
+        ['notification.created', 'notification.read', 'notification.deleted'],
+        (e) => {
+            const n = (e.data as { unread?: unknown } | null)?.unread;
+            if (typeof n === 'number') setUnread(n);
+        },
+        !!user,
+    );
+    return user ? unread : 0;
+}
 
 export function LanguageSwitcher() {
     const { lang, setLang, t } = useApp();
@@ -31,6 +59,7 @@ export function LanguageSwitcher() {
 
 export function Layout({ children }: { children: ReactNode }) {
     const { t, user, session, navigate, location } = useApp();
+    const unread = useUnread();
     const here = location.pathname;
     const current = (prefix: string) => (prefix === '/' ? here === '/' || here === '/new' : here === prefix || here.startsWith(`${prefix}/`));
     const item = (to: string, label: string, match = to) => (
@@ -70,6 +99,7 @@ export function Layout({ children }: { children: ReactNode }) {
                     {user ? (
                         <nav aria-label={t('nav.account')} className="account-nav">
                             <ul>
+                                {item('/notifications', unread > 0 ? t('nav.notificationsN', { n: unread }) : t('nav.notifications'))}
                                 {item('/settings/profile', user.display_name || user.email, '/settings')}
                                 <li>
                                     <button

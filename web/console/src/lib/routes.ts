@@ -6,6 +6,7 @@ export type Route =
     | { page: 'projects' }
     | { page: 'project'; id: string }
     | { page: 'generation'; id: string; gid: string }
+    | { page: 'notifications' }
     | { page: 'sign-in' }
     | { page: 'sign-up' }
     | { page: 'forgot-password' }
@@ -32,6 +33,7 @@ export function parseRoute(pathname: string): Route {
         if (parts.length === 2) return { page: 'project', id: b };
         if (parts.length === 4 && c === 'generations') return { page: 'generation', id: b, gid: d };
     }
+    if (parts.length === 1 && a === 'notifications') return { page: 'notifications' };
     if (parts.length === 1 && (a === 'sign-in' || a === 'sign-up' || a === 'forgot-password' || a === 'signed-in')) return { page: a };
     if (a === 'settings' && parts.length <= 2) {
         const section = (b ?? 'profile') as (typeof kSettings)[number];
@@ -46,7 +48,7 @@ export function parseRoute(pathname: string): Route {
 
 /// Pages that need a signed-in user (others send guests to the sign-in page and back).
 export function needsSignIn(route: Route): boolean {
-    return ['projects', 'project', 'generation', 'settings', 'admin'].includes(route.page);
+    return ['projects', 'project', 'generation', 'notifications', 'settings', 'admin'].includes(route.page);
 }
 
 /// A same-site path to come back to after signing in (never another origin, never the sign-in pages).

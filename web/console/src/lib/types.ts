@@ -129,6 +129,22 @@ export interface Page<T> {
     next_cursor?: string;
 }
 
+export interface Notification {
+    id: string;
+    kind: string;
+    title: string;
+    body: string;
+    data: Record<string, unknown>;
+    link: string;
+    created_at: string;
+    read: boolean;
+    read_at?: string | null;
+}
+
+export interface NotificationPage extends Page<Notification> {
+    unread: number;
+}
+
 export interface ProjectSummary {
     id: string;
     owner_id: string;
