@@ -303,6 +303,18 @@ test('French free text → model edited → generated → previewed → download
         const key = await page.inputValue('#new-key');
         assert.equal((await api(srv, '/api/v1/projects', { token: key })).status, 200, 'the key works for projects:read');
 
+        // Where notifications go: mail for finished generations, saved and read back through the API.
+        await goto(page, '/settings/notifications', 'table.channels');
+        const mailOnSuccess = page.getByLabel('Une génération est terminée — Par courriel');
+        assert.equal(await mailOnSuccess.isChecked(), false, 'off by default');
+        await mailOnSuccess.check();
+        await page.getByRole('button', { name: 'Enregistrer' }).click();
+        await page.waitForSelector('text=Enregistré.');
+        await visit(page, 'notification-channels');
+        await page.reload();
+        await page.waitForSelector('table.channels');
+        assert.equal(await page.getByLabel('Une génération est terminée — Par courriel').isChecked(), true, 'kept');
+
         await goto(page, '/settings/privacy', '#erase-password');
         await page.getByRole('button', { name: 'Préparer un export' }).click();
         const exportButton = page.locator('.export-list button', { hasText: 'Télécharger' });

@@ -11,11 +11,11 @@ export type Route =
     | { page: 'sign-up' }
     | { page: 'forgot-password' }
     | { page: 'signed-in' }
-    | { page: 'settings'; section: 'profile' | 'security' | 'api-keys' | 'privacy' }
+    | { page: 'settings'; section: 'profile' | 'security' | 'api-keys' | 'notifications' | 'privacy' }
     | { page: 'admin'; section: 'users' | 'audit' | 'health' }
     | { page: 'not-found' };
 
-const kSettings = ['profile', 'security', 'api-keys', 'privacy'] as const;
+const kSettings = ['profile', 'security', 'api-keys', 'notifications', 'privacy'] as const;
 const kAdmin = ['users', 'audit', 'health'] as const;
 
 export function parseRoute(pathname: string): Route {

@@ -141,6 +141,13 @@ export interface Notification {
     read_at?: string | null;
 }
 
+export interface NotificationPreference {
+    kind: string;
+    channel: string;
+    enabled: boolean;
+    by_default?: boolean;
+}
+
 export interface NotificationPage extends Page<Notification> {
     unread: number;
 }

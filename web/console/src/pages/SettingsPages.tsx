@@ -1,5 +1,5 @@
 // The account: profile (and email verification), security (password, sessions, linked sign-in providers),
-// personal API keys, and privacy (consents, GDPR export, erasure).
+// personal API keys, notifications (channels per kind), and privacy (consents, GDPR export, erasure).
 
 import { useEffect, useState, type FormEvent } from 'react';
 
@@ -10,9 +10,9 @@ import { ApiError } from '../lib/api';
 import { errorsAt } from '../lib/errors';
 import { formatBytes, formatDate, sessionKindText } from '../lib/format';
 import { kLanguageNames, kLanguages, type MessageKey } from '../lib/i18n';
-import type { ApiKey, ExportJob, FieldError, Provider, Session } from '../lib/types';
+import type { ApiKey, ExportJob, FieldError, NotificationPreference, Provider, Session } from '../lib/types';
 
-type Section = 'profile' | 'security' | 'api-keys' | 'privacy';
+type Section = 'profile' | 'security' | 'api-keys' | 'notifications' | 'privacy';
 
 export function SettingsPage({ section }: { section: Section }) {
     const { t, reloadUser } = useApp();
@@ -27,7 +27,7 @@ export function SettingsPage({ section }: { section: Section }) {
             <PageTitle title={title}>{title}</PageTitle>
             <nav aria-label={t('settings.sections')} className="tabs">
                 <ul>
-                    {(['profile', 'security', 'api-keys', 'privacy'] as const).map((s) => (
+                    {(['profile', 'security', 'api-keys', 'notifications', 'privacy'] as const).map((s) => (
                         <li key={s}>
                             <Link to={`/settings/${s}`} aria-current={s === section ? 'page' : undefined}>
                                 {t(`settings.${s}` as MessageKey)}
@@ -39,6 +39,7 @@ export function SettingsPage({ section }: { section: Section }) {
             {section === 'profile' && <Profile />}
             {section === 'security' && <Security />}
             {section === 'api-keys' && <ApiKeys />}
+            {section === 'notifications' && <NotificationChannels />}
             {section === 'privacy' && <Privacy />}
         </div>
     );
@@ -534,5 +535,89 @@ function Privacy() {
                 <ErrorNote error={eraseError} />
             </form>
         </>
+    );
+}
+
+const kChannels = ['in_app', 'email', 'push'] as const;
+
+/// Where each kind of notification goes: a checkbox per kind and channel, saved together.
+function NotificationChannels() {
+    const { api, t } = useApp();
+    const loaded = useLoad(() => api.json<{ items: NotificationPreference[] }>('/api/v1/notifications/preferences', { auth: 'required' }), 'preferences');
+    const [choices, setChoices] = useState<Record<string, boolean>>({});
+    const [error, setError] = useState<unknown>(null);
+    const [saved, setSaved] = useState(false);
+    const items = loaded.data?.items ?? [];
+    useEffect(() => {
+        setChoices(Object.fromEntries((loaded.data?.items ?? []).map((p) => [`${p.kind}|${p.channel}`, p.enabled])));
+    }, [loaded.data]);
+    const kinds = [...new Set(items.map((p) => p.kind))];
+    const submit = async (e: FormEvent) => {
+        e.preventDefault();
+        setError(null);
+        setSaved(false);
+        try {
+            const body = { items: items.map((p) => ({ kind: p.kind, channel: p.channel, enabled: choices[`${p.kind}|${p.channel}`] ?? p.enabled })) };
+            const next = await api.json<{ items: NotificationPreference[] }>('/api/v1/notifications/preferences', { method: 'PUT', body, auth: 'required' });
+            loaded.setData(next);
+            setSaved(true);
+        } catch (err) {
+            setError(err);
+        }
+    };
+    return (
+        <section className="card" aria-labelledby="channels-title">
+            <h2 id="channels-title">{t('channels.title')}</h2>
+            <p className="hint">{t('channels.lead')}</p>
+            <ErrorNote error={error ?? loaded.error} />
+            {loaded.loading && !loaded.data && <Status>{t('common.loading')}</Status>}
+            {kinds.length > 0 && (
+                <form onSubmit={submit}>
+                    <table className="channels">
+                        <caption className="visually-hidden">{t('channels.title')}</caption>
+                        <thead>
+                            <tr>
+                                <th scope="col">{t('channels.kind')}</th>
+                                {kChannels.map((c) => (
+                                    <th key={c} scope="col">
+                                        {t(`channels.col.${c}` as MessageKey)}
+                                    </th>
+                                ))}
+                            </tr>
+                        </thead>
+                        <tbody>
+                            {kinds.map((k) => (
+                                <tr key={k}>
+                                    <th scope="row">{t(`kind.${k}` as MessageKey)}</th>
+                                    {kChannels.map((c) => {
+                                        const here = items.find((p) => p.kind === k && p.channel === c);
+                                        const id = `ch-${k.replace(/\W/g, '-')}-${c}`;
+                                        return (
+                                            <td key={c}>
+                                                {here && (
+                                                    <input
+                                                        id={id}
+                                                        type="checkbox"
+                                                        aria-label={`${t(`kind.${k}` as MessageKey)} — ${t(`channels.col.${c}` as MessageKey)}`}
+                                                        checked={choices[`${k}|${c}`] ?? here.enabled}
+                                                        onChange={(e) => {
+                                                            setSaved(false);
+                                                            setChoices((old) => ({ ...old, [`${k}|${c}`]: e.target.checked }));
+                                                        }}
+                                                    />
+                                                )}
+                                            </td>
+                                        );
+                                    })}
+                                </tr>
+                            ))}
+                        </tbody>
+                    </table>
+                    <p className="hint small">{t('channels.pushHint')}</p>
+                    <button type="submit">{t('channels.save')}</button>
+                    {saved && <Status>{t('channels.saved')}</Status>}
+                </form>
+            )}
+        </section>
     );
 }
