@@ -23,9 +23,9 @@ const storage::NamedQueries& Q() {
     return q;
 }
 
+/// Signed in, and (for an API key) with the `notifications` scope.
 Result<void> SignedIn(const auth::Principal& who) {
-    if (!who.authenticated()) return MakeError(ErrorCode::kUnauthenticated, "sign in to read your notifications");
-    return Ok();
+    return auth::Authorize(who, auth::Action::kNotificationsOwn);
 }
 
 json::object ParseData(const std::optional<std::string>& text) {

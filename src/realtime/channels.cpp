@@ -1,5 +1,7 @@
 #include "realtime/channels.hpp"
 
+#include "auth/permissions.hpp"
+
 namespace dihya::realtime {
 
 Result<ChannelName> ParseChannel(std::string_view channel) {
@@ -46,6 +48,7 @@ Result<void> ChannelGuard::Authorize(const auth::Principal& who, std::string_vie
                          {{"channel", "unknown kind"}});
     }
     if (!who.authenticated()) return MakeError(ErrorCode::kUnauthenticated, "sign in to watch channels");
+    if (auto ok = auth::Authorize(who, auth::Action::kRealtimeConnect); !ok) return ok;  // an API key's scopes
     return it->second.check(who, name->id);
 }
 

@@ -269,3 +269,29 @@ test('Web Push: a subscribed browser gets the notification, encrypted (RFC 8291)
     await bad({ ...subscription, keys: { ...subscription.keys, auth: 'c2hvcnQ' } }, 'keys.auth');
     assertProblem(await api(srv, '/api/v1/notifications/push/subscriptions', { method: 'POST', body: subscription }), 401);
 });
+
+test('API keys reach notifications and live channels only with their scopes', T, async () => {
+    const owner = await signUp(srv, 'keys@example.org');
+    const keyWith = async (scopes) => {
+        const r = await api(srv, '/api/v1/users/me/api-keys', { method: 'POST', token: owner.token, body: { name: scopes.join('+'), scopes } });
+        assert.equal(r.status, 201, r.text);
+        return r.json.key;
+    };
+    const projectsOnly = await keyWith(['projects:read']);
+    const notes = await keyWith(['notifications', 'realtime']);
+    assertProblem(await api(srv, '/api/v1/notifications', { token: projectsOnly }), 403);
+    assertProblem(await api(srv, '/api/v1/notifications/preferences', { token: projectsOnly }), 403);
+    assert.equal((await api(srv, '/api/v1/notifications', { token: notes })).status, 200);
+    const channel = encodeURIComponent(`user:${owner.user.id}`);
+    assertProblem(await api(srv, `/api/v1/events?channels=${channel}`, { token: projectsOnly }), 403);
+    const ok = new AbortController();
+    const stream = await fetch(`${srv.url}/api/v1/events?channels=${channel}`, { headers: { authorization: `Bearer ${notes}` }, signal: ok.signal });
+    assert.equal(stream.status, 200);
+    ok.abort();
+    const s = await authedSocket(srv, projectsOnly);
+    const refused = await subscribe(s, `user:${owner.user.id}`);
+    assert.equal(refused.type, 'error');
+    assert.equal(refused.status, 403);
+    assert.match(refused.detail, /realtime/);
+    s.close();
+});
