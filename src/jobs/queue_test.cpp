@@ -16,11 +16,9 @@ namespace {
 class JobsTest : public ::testing::Test {
 protected:
     void SetUp() override {
-        ASSERT_TRUE(test_db_.Create().ok());
-        auto db = test_db_.Open();
-        ASSERT_TRUE(db.ok());
+        auto db = test_db_.CreateMigrated();
+        ASSERT_TRUE(db.ok()) << db.error().message;
         db_ = std::move(*db);
-        ASSERT_TRUE(storage::Migrate(*db_, storage::EmbeddedMigrations(db_->dialect())).ok());
     }
     storage::testing::TestDatabase test_db_;
     std::unique_ptr<storage::Db> db_;

@@ -17,11 +17,9 @@ using namespace std::chrono_literals;
 class MailQueueTest : public ::testing::Test {
 protected:
     void SetUp() override {
-        ASSERT_TRUE(test_db_.Create().ok());
-        auto db = test_db_.Open();
-        ASSERT_TRUE(db.ok());
+        auto db = test_db_.CreateMigrated();
+        ASSERT_TRUE(db.ok()) << db.error().message;
         db_ = std::move(*db);
-        ASSERT_TRUE(storage::Migrate(*db_, storage::EmbeddedMigrations(db_->dialect())).ok());
         const std::array<storage::Value, 1> p{std::string("2026-01-01T00:00:00.000Z")};
         ASSERT_TRUE(db_->Execute("INSERT INTO users (id, email_enc, email_index, locale, role, created_at, updated_at) "
                                  "VALUES ('u1', 'x', 'i1', 'en', 'user', $1, $1)",

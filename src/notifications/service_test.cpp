@@ -57,11 +57,9 @@ TEST(NotificationCatalog, RendersInTheUsersLanguageWithItsValues) {
 class NotificationsTest : public ::testing::Test {
 protected:
     void SetUp() override {
-        ASSERT_TRUE(test_db_.Create().ok());
-        auto db = test_db_.Open();
-        ASSERT_TRUE(db.ok());
+        auto db = test_db_.CreateMigrated();
+        ASSERT_TRUE(db.ok()) << db.error().message;
         db_ = std::move(*db);
-        ASSERT_TRUE(storage::Migrate(*db_, storage::EmbeddedMigrations(db_->dialect())).ok());
         for (const char* id : {"u1", "u2"}) {
             const std::array<storage::Value, 3> p{std::string(id), std::string("index-") + id,
                                                   std::string("2026-01-01T00:00:00.000Z")};

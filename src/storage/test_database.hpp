@@ -13,6 +13,7 @@
 
 #include "core/result.hpp"
 #include "storage/db.hpp"
+#include "storage/migrations.hpp"
 
 namespace dihya::storage::testing {
 
@@ -94,6 +95,15 @@ public:
     const std::filesystem::path& Dir() const { return dir_; }
 
     Result<std::unique_ptr<Db>> Open(const DbOptions& options = {}) const { return OpenDatabase(url_, options); }
+
+    /// Create, Open and every embedded migration: the database the server would have.
+    Result<std::unique_ptr<Db>> CreateMigrated(const DbOptions& options = {}) {
+        if (auto r = Create(); !r) return r.take_error();
+        auto db = Open(options);
+        if (!db) return db.take_error();
+        if (auto m = Migrate(**db, EmbeddedMigrations((*db)->dialect())); !m) return m.take_error();
+        return db;
+    }
 
 private:
     std::string server_url_;
