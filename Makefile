@@ -9,7 +9,7 @@ CMAKE_FLAGS ?=
 # Paths relative to the checkout in ccache's keys: clones and worktrees share cached objects.
 export CCACHE_BASEDIR ?= $(CURDIR)
 
-.PHONY: all run test test-matrix test-matrix-quick build bootstrap console unit sanitize fuzz fuzz-long bench bench-http bench-generate bench-auth bench-tools openapi eval-analyze format lint tidy clean
+.PHONY: all run test test-matrix test-matrix-quick build bootstrap console unit sanitize fuzz fuzz-long bench bench-http bench-generate bench-auth bench-realtime bench-tools openapi eval-analyze format lint tidy clean
 
 all: build
 
@@ -74,6 +74,7 @@ bench: bench-tools
 	bench/http/run.sh $(BUILD)/dihya
 	bench/generate/run.sh $(BUILD)
 	bench/auth/run.sh $(BUILD)/dihya
+	node bench/realtime/run.mjs $(BUILD)/dihya
 
 ## /healthz against nginx, idle RSS, start-up.
 bench-http: build
@@ -86,6 +87,10 @@ bench-generate: bench-tools
 ## Authenticated list endpoint against Flask + gunicorn.
 bench-auth: build
 	bench/auth/run.sh $(BUILD)/dihya
+
+## 10,000 idle WebSocket connections and the fan-out of one event to all of them, against a Node ws server.
+bench-realtime: build
+	node bench/realtime/run.mjs $(BUILD)/dihya
 
 bench-tools: build
 	cmake --build $(BUILD) -j $(JOBS) --target dihya_bench_generate

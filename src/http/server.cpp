@@ -534,6 +534,13 @@ asio::awaitable<void> Server::Impl::Session(std::shared_ptr<Conn<S>> conn) {
 
         Response response = co_await Dispatch(conn, request);
         if (response.live && response.live_kind != LiveKind::kNone) {
+            // A live connection may stay open for hours: give back what reading the request took (a WebSocket
+            // client sends nothing before the 101, so nothing is buffered).
+            buffer.shrink_to_fit();
+            req.body().clear();
+            req.body().shrink_to_fit();
+            request.body.clear();
+            request.body.shrink_to_fit();
             if (response.live_kind == LiveKind::kWebSocket) {
                 co_await ServeWebSocket(conn, req, response);
             } else {
