@@ -51,11 +51,7 @@ Result<crypto::FieldCipher> MakeCipher(const Config& config) {
 
 /// VAPID's `sub`: mailto: the address of mail.from ("Dihya <no-reply@example.org>" → mailto:no-reply@example.org).
 std::string PushSubject(const std::string& from) {
-    const auto open = from.find('<');
-    const auto close = from.find('>', open == std::string::npos ? 0 : open);
-    std::string address =
-        open != std::string::npos && close != std::string::npos ? from.substr(open + 1, close - open - 1) : from;
-    return "mailto:" + address;
+    return "mailto:" + mail::AddressOf(from);
 }
 
 }  // namespace

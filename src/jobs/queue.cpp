@@ -12,6 +12,7 @@
 #include "core/crypto.hpp"
 #include "jobs/embedded.hpp"
 #include "storage/named_queries.hpp"
+#include "storage/params.hpp"
 
 namespace dihya::jobs {
 
@@ -74,11 +75,6 @@ Job Read(const storage::Rows& r, std::size_t i) {
     j.started_at = r.GetText(i, "started_at").value_or("");
     j.finished_at = r.GetText(i, "finished_at").value_or("");
     return j;
-}
-
-Value Opt(const std::string& s) {
-    if (s.empty()) return std::monostate{};
-    return s;
 }
 
 class DbProgress final : public Progress {
@@ -277,7 +273,9 @@ Result<Job> Queue::Enqueue(const std::string& kind, const std::string& owner_id,
     j.status = "queued";
     j.input = std::move(input);
     j.created_at = FormatTime(clock_.Now());
-    const std::array<Value, 6> p{j.id, kind, Opt(owner_id), Opt(subject_id), json::serialize(j.input), j.created_at};
+    const std::array<Value, 6> p{
+        j.id,        kind, storage::TextOrNull(owner_id), storage::TextOrNull(subject_id), json::serialize(j.input),
+        j.created_at};
     if (auto r = db_.Execute(Q()["insert"], p); !r) return r.take_error();
     Notify(j);  // before a worker may take it, so that "queued" is told first
     {
@@ -424,7 +422,7 @@ void Queue::Run(Job job) {
         job.error = out.error().message;
     }
     const std::array<Value, 5> p{job.id, job.status, out ? Value(json::serialize(job.result)) : Value(std::monostate{}),
-                                 Opt(job.error), job.finished_at};
+                                 storage::TextOrNull(job.error), job.finished_at};
     if (auto r = db_.Execute(Q()["finish"], p); !r) {
         log_.Error("cannot record the end of a job", {{"job", job.id}, {"error", r.error().message}});
     }

@@ -49,7 +49,8 @@ std::string RfcDate() {
     return buf;
 }
 
-/// The address inside "Name <addr>" (or the whole string).
+}  // namespace
+
 std::string AddressOf(const std::string& s) {
     const auto lt = s.find('<');
     const auto gt = s.find('>', lt);
@@ -57,11 +58,9 @@ std::string AddressOf(const std::string& s) {
     return s.substr(lt + 1, gt - lt - 1);
 }
 
-bool SafeHeader(const std::string& s) {
-    return s.find_first_of("\r\n") == std::string::npos;
+bool SafeHeaders(const Message& m) {
+    return m.to.find_first_of("\r\n") == std::string::npos && m.subject.find_first_of("\r\n") == std::string::npos;
 }
-
-}  // namespace
 
 std::string Render(const Message& m, const std::string& from, const std::string& domain) {
     std::string out;
@@ -92,7 +91,7 @@ QueuedMailer::~QueuedMailer() {
 }
 
 void QueuedMailer::Send(Message message) {
-    if (!SafeHeader(message.to) || !SafeHeader(message.subject)) {
+    if (!SafeHeaders(message)) {
         log_.Error("mail refused: header injection", {{"kind", message.kind}});
         return;
     }

@@ -35,6 +35,12 @@ public:
     virtual void Flush() = 0;
 };
 
+/// The address inside "Name <addr>" (or the whole string).
+std::string AddressOf(const std::string& s);
+
+/// False when the recipient or the subject holds a line break (it would inject headers): such mail is refused.
+bool SafeHeaders(const Message& m);
+
 /// The RFC 5322 text of a message (headers, base64 UTF-8 body).
 std::string Render(const Message& m, const std::string& from, const std::string& message_id_domain);
 

@@ -7,6 +7,7 @@
 
 #include "mail/embedded.hpp"
 #include "storage/named_queries.hpp"
+#include "storage/params.hpp"
 
 namespace dihya::mail {
 
@@ -23,15 +24,6 @@ const storage::NamedQueries& Q() {
 
 constexpr std::string_view kAssociated = "mail_queue.message";
 constexpr std::int64_t kBatch = 16;
-
-Value Opt(const std::string& s) {
-    if (s.empty()) return std::monostate{};
-    return s;
-}
-
-bool SafeHeader(const std::string& s) {
-    return s.find_first_of("\r\n") == std::string::npos;
-}
 
 }  // namespace
 
@@ -59,13 +51,13 @@ MailQueue::~MailQueue() {
 }
 
 void MailQueue::Send(Message m) {
-    if (!SafeHeader(m.to) || !SafeHeader(m.subject)) {
+    if (!SafeHeaders(m)) {
         log_.Error("mail refused: header injection", {{"kind", m.kind}});
         return;
     }
     const std::string id = crypto::NewUuid();
     const std::string text = json::serialize(json::object{{"to", m.to}, {"subject", m.subject}, {"text", m.text}});
-    const std::array<Value, 5> p{id, Opt(m.user_id), m.kind, cipher_.Encrypt(text, kAssociated),
+    const std::array<Value, 5> p{id, storage::TextOrNull(m.user_id), m.kind, cipher_.Encrypt(text, kAssociated),
                                  FormatTime(clock_.Now())};
     if (auto r = db_.Execute(Q()["insert"], p); !r) {
         log_.Error("mail not queued", {{"kind", m.kind}, {"error", r.error().message}});

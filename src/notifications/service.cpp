@@ -139,8 +139,8 @@ Result<std::optional<Notification>> NotificationsService::Send(const std::string
             PublishUnread(user_id, "notification.created", json::object{{"notification", ToJson(*stored)}});
         }
     }
+    const Text t = d_.catalog.Render(*k, recipient->locale, data, d_.public_url + link);
     if (wants(kPush) && d_.http != nullptr && d_.cipher != nullptr) {
-        const Text t = d_.catalog.Render(*k, recipient->locale, data, d_.public_url + link);
         QueuePushes(user_id, json::serialize(json::object{{"kind", kind},
                                                           {"title", t.title},
                                                           {"body", t.body},
@@ -148,7 +148,6 @@ Result<std::optional<Notification>> NotificationsService::Send(const std::string
                                                           {"id", stored ? stored->id : ""}}));
     }
     if (wants(kEmail) && !recipient->email.empty()) {
-        const Text t = d_.catalog.Render(*k, recipient->locale, data, d_.public_url + link);
         d_.mailer.Send({recipient->email, t.title, t.body, "notification." + std::string(kind), user_id});
     }
     return stored;
@@ -311,13 +310,6 @@ constexpr std::string_view kPushAssociated = "push_subscriptions.subscription";
 constexpr std::string_view kVapidAssociated = "vapid_keys.private_key";
 constexpr std::size_t kMaxPushQueue = 10'000;
 
-std::string OriginOf(std::string_view endpoint) {
-    const std::size_t scheme = endpoint.find("://");
-    if (scheme == std::string_view::npos) return "";
-    const std::size_t path = endpoint.find('/', scheme + 3);
-    return std::string(endpoint.substr(0, path));
-}
-
 }  // namespace
 
 Result<VapidKey> NotificationsService::Vapid() {
@@ -389,7 +381,9 @@ Result<PushSubscription> NotificationsService::SubscribePush(const auth::Princip
             return del.take_error();
         }
     }
-    PushSubscription out{crypto::NewUuid(), OriginOf(in.endpoint), FormatTime(d_.clock.Now())};
+    auto origin = PushOrigin(in.endpoint);
+    if (!origin) return origin.take_error();
+    PushSubscription out{crypto::NewUuid(), *origin, FormatTime(d_.clock.Now())};
     const std::string plain =
         json::serialize(json::object{{"endpoint", in.endpoint}, {"p256dh", in.p256dh}, {"auth", in.auth}});
     const std::array<Value, 6> p{out.id,     who.user_id,   index, d_.cipher->Encrypt(plain, kPushAssociated),

@@ -193,13 +193,19 @@ Result<std::string> VapidPublicKey(std::string_view private_pem) {
     return PublicPoint(key.get());
 }
 
-Result<std::string> VapidAuthorization(std::string_view endpoint, const VapidKey& key, std::string_view subject,
-                                       std::int64_t now_seconds) {
+Result<std::string> PushOrigin(std::string_view endpoint) {
     auto url = boost::urls::parse_uri(endpoint);
     if (!url) return MakeError(ErrorCode::kInvalidArgument, "the push endpoint is not a URL");
-    std::string audience = std::string(url->scheme()) + "://" + std::string(url->encoded_host());
-    if (url->has_port()) audience += ":" + std::string(url->port());
-    const boost::json::object claims{{"aud", audience}, {"exp", now_seconds + 12 * 3600}, {"sub", subject}};
+    std::string origin = std::string(url->scheme()) + "://" + std::string(url->encoded_host());
+    if (url->has_port()) origin += ":" + std::string(url->port());
+    return origin;
+}
+
+Result<std::string> VapidAuthorization(std::string_view endpoint, const VapidKey& key, std::string_view subject,
+                                       std::int64_t now_seconds) {
+    auto audience = PushOrigin(endpoint);
+    if (!audience) return audience.take_error();
+    const boost::json::object claims{{"aud", *audience}, {"exp", now_seconds + 12 * 3600}, {"sub", subject}};
     auto jwt = auth::SignJwt(claims, "ES256", "", key.private_pem);
     if (!jwt) return jwt.take_error();
     return "vapid t=" + *jwt + ", k=" + crypto::Base64UrlEncode(key.public_key);

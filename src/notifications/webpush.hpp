@@ -31,6 +31,9 @@ Result<VapidKey> GenerateVapidKey();
 /// The public point of a VAPID private key (PEM).
 Result<std::string> VapidPublicKey(std::string_view private_pem);
 
+/// scheme://host[:port] of a push endpoint: the push service, the JWT's audience.
+Result<std::string> PushOrigin(std::string_view endpoint);
+
 /// The Authorization header of a push to `endpoint`: "vapid t=<ES256 JWT for the endpoint's origin, valid
 /// 12 hours>, k=<public key>".
 Result<std::string> VapidAuthorization(std::string_view endpoint, const VapidKey& key, std::string_view subject,

@@ -23,6 +23,11 @@ inline Value ToValue(const std::optional<std::string>& s) {
     if (!s) return std::monostate{};
     return *s;
 }
+/// Text, or NULL when empty (optional columns kept as "" in C++).
+inline Value TextOrNull(const std::string& s) {
+    if (s.empty()) return std::monostate{};
+    return s;
+}
 inline Value ToValue(std::int64_t n) {
     return n;
 }
