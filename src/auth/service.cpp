@@ -174,6 +174,25 @@ Result<User> AuthService::LoadUser(storage::Session& s, const std::string& id) c
     return Decrypt(**row);
 }
 
+Result<std::optional<User>> AuthService::FindByEmail(std::string_view email_in) {
+    auto email = NormaliseEmail(email_in);
+    if (!email) return email.take_error();
+    std::optional<User> out;
+    auto r = d_.db.Transaction(
+        [&](storage::Session& s) -> Result<void> {
+            auto row = repo_.FindUserByEmail(s, d_.cipher.BlindIndexes("email", *email));
+            if (!row) return row.take_error();
+            if (!*row || (*row)->disabled_at) return Ok();
+            auto u = Decrypt(**row);
+            if (!u) return u.take_error();
+            out = std::move(*u);
+            return Ok();
+        },
+        storage::TxKind::kRead);
+    if (!r) return r.take_error();
+    return out;
+}
+
 Result<User> AuthService::LoadUser(const std::string& id) {
     std::optional<User> out;
     auto r = d_.db.Transaction(

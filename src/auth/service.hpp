@@ -183,6 +183,8 @@ public:
     /// The user as stored, decrypted (GDPR export, internal use). No permission check.
     Result<User> LoadUser(storage::Session& s, const std::string& id) const;
     Result<User> LoadUser(const std::string& id);
+    /// The enabled account with this email, if any (sharing a project by email). No permission check.
+    Result<std::optional<User>> FindByEmail(std::string_view email);
     /// Re-encrypts personal data and recomputes blind indexes under the current key; returns rows changed.
     Result<std::int64_t> ReEncryptAll();
     /// Deletes expired sessions, tokens, throttle entries and OAuth states; and unverified accounts older than

@@ -10,6 +10,7 @@
 #include "auth/handlers.hpp"
 #include "auth/oauth_handlers.hpp"
 #include "catalog/catalog.hpp"
+#include "collab/handlers.hpp"
 #include "console/handlers.hpp"
 #include "docs/docs.hpp"
 #include "gdpr/handlers.hpp"
@@ -174,9 +175,28 @@ Result<void> RegisterModules(Composition& c) {
     projects::ProjectsDeps project_deps{c.db,         *c.services.jobs,       *c.engine,        *c.active_analyzer,
                                         c.vocabulary, *c.services.audit_sink, c.services.clock, c.log};
     project_deps.events = c.services.hub.get();
+    project_deps.notifier = c.services.notifications.get();
+    project_deps.people = {
+        [auth = c.services.auth.get()](std::string_view email) -> Result<std::optional<projects::Member>> {
+            auto user = auth->FindByEmail(email);
+            if (!user) return user.take_error();
+            if (!*user) return std::optional<projects::Member>();
+            return std::optional<projects::Member>(
+                projects::Member{(*user)->id, (*user)->display_name.value_or(""), "", "", ""});
+        },
+        [auth = c.services.auth.get()](const std::string& id) {
+            auto user = auth->LoadUser(id);
+            return user ? user->display_name.value_or("") : std::string();
+        }};
     c.projects = std::make_unique<projects::ProjectsService>(project_deps);
     projects::PublishGenerations(*c.services.jobs, *c.services.hub);
     projects::NotifyGenerations(*c.services.jobs, *c.services.notifications);
+    const auto& rt = c.config.realtime;
+    c.collab = std::make_unique<collab::Rooms>(
+        collab::CollabDeps{c.db, *c.projects, *c.services.hub, c.vocabulary, c.services.clock, c.log},
+        collab::CollabLimits{static_cast<std::size_t>(rt.collab_max_bytes),
+                             static_cast<std::size_t>(rt.collab_compact_bytes),
+                             static_cast<std::size_t>(rt.collab_max_peers), static_cast<std::size_t>(rt.send_queue)});
     realtime::AddBuiltinChannels(c.channels);
     projects::AddChannels(c.channels, *c.projects);
 
@@ -191,6 +211,7 @@ Result<void> RegisterModules(Composition& c) {
     projects::Register(c.app, *c.projects);
     realtime::Register(c.app, *c.services.hub, c.channels, *c.services.auth);
     notifications::Register(c.app, *c.services.notifications);
+    collab::Register(c.app, *c.collab, *c.services.auth);
     docs::Register(c.app);
     console::Register(c.app);  // last: its catch-all serves the pages nothing else claims
     return Ok();

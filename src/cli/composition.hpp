@@ -13,6 +13,7 @@
 #include "auth/service.hpp"
 #include "auth/signing_keys.hpp"
 #include "catalog/catalog.hpp"
+#include "collab/rooms.hpp"
 #include "core/clock.hpp"
 #include "core/config.hpp"
 #include "core/crypto.hpp"
@@ -95,7 +96,8 @@ struct Composition {
     analyze::Analyzer* active_analyzer = nullptr;
     std::unique_ptr<generator::Engine> engine;
     std::unique_ptr<projects::ProjectsService> projects;
-    realtime::ChannelGuard channels;  // who may watch which channel: each module adds its kinds
+    std::unique_ptr<collab::Rooms> collab;  // collaborative documents of projects (after projects: uses them)
+    realtime::ChannelGuard channels;        // who may watch which channel: each module adds its kinds
 };
 
 Result<void> RegisterModules(Composition& c);

@@ -343,6 +343,12 @@ const std::vector<KeyInfo>& Keys() {
         rt("event_log", &RealtimeConfig::event_log, 0, 10'000'000, "recent events kept for Last-Event-ID resumption");
         rt("max_message_bytes", &RealtimeConfig::max_message_bytes, 256, 16 << 20,
            "largest message a WebSocket client may send");
+        rt("collab_max_bytes", &RealtimeConfig::collab_max_bytes, 4096, 256 << 20,
+           "most bytes a collaborative document may take (its stored history included)");
+        rt("collab_compact_bytes", &RealtimeConfig::collab_compact_bytes, 1024, 256 << 20,
+           "stored updates of a collaborative document past which they are merged into one");
+        rt("collab_max_peers", &RealtimeConfig::collab_max_peers, 1, 10'000,
+           "most connections editing one collaborative document at once");
         k.push_back({"gdpr.policy_version", "version of the privacy policy users consent to",
                      [](Config& c, const RawValue& r) { return SetString(c.gdpr.policy_version, r, false); }});
         auto gdpr_int = [&](const char* name, std::int64_t GdprConfig::*m, std::int64_t min, std::int64_t max,

@@ -121,6 +121,13 @@ struct RealtimeConfig {
     std::int64_t event_log = 1024;
     /// Largest message a WebSocket client may send.
     std::int64_t max_message_bytes = 64 * 1024;
+    /// Collaborative documents (/api/v1/collab/{id}): the most bytes one may take, stored history included (also
+    /// the largest message a collaborating client may send) ...
+    std::int64_t collab_max_bytes = 4 * 1024 * 1024;
+    /// ... the stored updates past which they are replaced by their merge ...
+    std::int64_t collab_compact_bytes = 256 * 1024;
+    /// ... and the most connections editing one document at once.
+    std::int64_t collab_max_peers = 32;
 };
 
 struct Config {

@@ -664,7 +664,9 @@ asio::awaitable<void> Server::Impl::ServeWebSocket(std::shared_ptr<Conn<S>> conn
     timeouts.idle_timeout = 2 * heartbeat;  // a ping after one quiet interval, closed after two
     timeouts.keep_alive_pings = true;
     ws.set_option(timeouts);
-    ws.read_message_max(static_cast<std::size_t>(config.realtime.max_message_bytes));
+    const bool binary = live->binary();
+    ws.read_message_max(live->max_message_bytes() > 0 ? live->max_message_bytes()
+                                                      : static_cast<std::size_t>(config.realtime.max_message_bytes));
     ws.set_option(websocket::stream_base::decorator([&response](websocket::response_type& res) {
         for (const auto& [name, value] : response.headers.items()) {
             if (IEquals(name, "Content-Type") || IEquals(name, "Content-Length") || IEquals(name, "Connection") ||
@@ -682,7 +684,7 @@ asio::awaitable<void> Server::Impl::ServeWebSocket(std::shared_ptr<Conn<S>> conn
     auto state = std::make_shared<LiveState>(conn->Tcp().get_executor());
     conn->drain = [state] { state->timer.cancel(); };
     live->Start(WakeOf(state, conn->Tcp().get_executor()));
-    std::optional<LiveClose> refused;  // what the reader refuses itself (binary messages)
+    std::optional<LiveClose> refused;  // what the reader refuses itself (messages of the other kind)
 
     auto reader = [&]() -> asio::awaitable<void> {
         for (;;) {
@@ -692,8 +694,9 @@ asio::awaitable<void> Server::Impl::ServeWebSocket(std::shared_ptr<Conn<S>> conn
                 state->gone = true;
                 break;
             }
-            if (!ws.got_text()) {
-                refused = LiveClose{1003, "only text messages (JSON) are accepted"};
+            if (ws.got_text() == binary) {
+                refused = binary ? LiveClose{1003, "only binary messages (the y-websocket protocol) are accepted"}
+                                 : LiveClose{1003, "only text messages (JSON) are accepted"};
                 break;
             }
             live->Receive(beast::buffers_to_string(buffer.data()));
@@ -708,7 +711,7 @@ asio::awaitable<void> Server::Impl::ServeWebSocket(std::shared_ptr<Conn<S>> conn
             bool failed = false;
             for (auto& m : live->Take()) {
                 if (m.empty()) continue;
-                ws.text(true);
+                ws.binary(binary);
                 auto [wec, wn] = co_await ws.async_write(asio::buffer(m), kTuple);
                 if (wec) {
                     failed = true;

@@ -81,12 +81,16 @@ public:
     virtual std::vector<std::string> Take() = 0;
     /// Set once the session wants its connection closed, after the messages Take() gave.
     virtual std::optional<LiveClose> Closing() = 0;
-    /// A text message from the client (WebSocket only).
+    /// A message from the client (WebSocket only): text, or bytes when binary().
     virtual void Receive(std::string_view message) = 0;
     /// Nothing was sent for a heartbeat interval (realtime.heartbeat_ms).
     virtual void Tick() = 0;
     /// The connection is gone (client left, error, shutdown, Closing()); no call follows.
     virtual void Ended() = 0;
+    /// WebSocket: binary messages both ways instead of text (Receive gets the bytes, Take's are sent as binary).
+    virtual bool binary() const { return false; }
+    /// WebSocket: the largest message accepted from the client; 0 for realtime.max_message_bytes.
+    virtual std::size_t max_message_bytes() const { return 0; }
 };
 
 enum class LiveKind {

@@ -7,6 +7,8 @@
 #include <boost/json/serialize.hpp>
 #include <gtest/gtest.h>
 
+#include "model/spec_yaml.hpp"
+
 namespace dihya::model {
 namespace {
 
@@ -169,6 +171,31 @@ TEST(ModelParse, JsonAndYamlGiveTheSameModel) {
     auto value = ParseModelValue(boost::json::parse(kApiExampleJson), "request", TestVocabulary());
     ASSERT_TRUE(value.ok()) << value.error().message;
     EXPECT_EQ(boost::json::serialize(ToJson(*yaml)), boost::json::serialize(ToJson(*value)));
+}
+
+TEST(ModelParse, SpecYamlReadsBackToTheSameModel) {
+    constexpr std::string_view kTricky = R"(
+name: tricky
+title: "yes"
+description: "a: b # not a comment, 123, \"quoted\" — عيادة"
+domain: custom
+entities:
+  - name: Item
+    fields:
+      - {name: label, type: string, required: true}
+      - {name: state, type: enum, values: ["on", "off", "null"]}
+      - {name: price, type: float}
+)";
+    for (std::string_view text : {kApiExample, kTricky}) {
+        auto m = Parse(text);
+        ASSERT_TRUE(m.ok()) << m.error().message;
+        const auto spec = ToSpec(*m);
+        const std::string yaml = SpecYaml(spec);
+        auto again = ParseModel(yaml, "spec", TestVocabulary());
+        ASSERT_TRUE(again.ok()) << again.error().message << "\n" << yaml;
+        EXPECT_EQ(boost::json::serialize(ToSpec(*again)), boost::json::serialize(spec)) << yaml;
+    }
+    EXPECT_NE(SpecYaml(ToSpec(*Parse(kApiExample))).find("name: clinic-booking\n"), std::string::npos);
 }
 
 TEST(ModelParse, JsonStringsWithEscapesAndUnicode) {

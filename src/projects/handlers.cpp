@@ -48,11 +48,12 @@ struct ProjectDto {
     std::int64_t entity_count;
     std::string created_at;
     std::string updated_at;
+    std::string role;
     ProjectLinksDto links;
 };
 BOOST_DESCRIBE_STRUCT(ProjectDto, (),
                       (id, owner_id, name, title, description, spec, source_text, assumptions, version, entity_count,
-                       created_at, updated_at, links))
+                       created_at, updated_at, role, links))
 
 struct ProjectSummaryDto {
     std::string id;
@@ -65,11 +66,32 @@ struct ProjectSummaryDto {
     bool from_text;
     std::string created_at;
     std::string updated_at;
+    std::string role;
     ProjectLinksDto links;
 };
 BOOST_DESCRIBE_STRUCT(ProjectSummaryDto, (),
                       (id, owner_id, name, title, description, version, entity_count, from_text, created_at, updated_at,
-                       links))
+                       role, links))
+
+struct MemberDto {
+    std::string user_id;
+    std::string display_name;
+    std::string role;
+    std::string added_at;
+    std::string updated_at;
+};
+BOOST_DESCRIBE_STRUCT(MemberDto, (), (user_id, display_name, role, added_at, updated_at))
+
+struct MembersDto {
+    std::vector<MemberDto> items;
+};
+BOOST_DESCRIBE_STRUCT(MembersDto, (), (items))
+
+struct ShareRequest {
+    std::string email;
+    std::string role;
+};
+BOOST_DESCRIBE_STRUCT(ShareRequest, (), (email, role))
 
 struct ProjectPageDto {
     std::vector<ProjectSummaryDto> items;
@@ -271,9 +293,9 @@ d::ProjectLinksDto Links(const Project& p) {
 }
 
 d::ProjectDto ToDto(const Project& p) {
-    d::ProjectDto out{p.id,         p.owner_id,    p.name,  p.title,   p.description,
-                      p.spec,       p.source_text, {},      p.version, static_cast<std::int64_t>(p.entity_count),
-                      p.created_at, p.updated_at,  Links(p)};
+    d::ProjectDto out{p.id,         p.owner_id,    p.name, p.title,   p.description,
+                      p.spec,       p.source_text, {},     p.version, static_cast<std::int64_t>(p.entity_count),
+                      p.created_at, p.updated_at,  p.role, Links(p)};
     for (const auto& a : p.assumptions) {
         d::AssumptionDto dto{a.field, a.message, std::nullopt};
         if (!a.spans.empty()) {
@@ -298,6 +320,7 @@ d::ProjectSummaryDto ToSummary(const Project& p) {
             p.source_text.has_value(),
             p.created_at,
             p.updated_at,
+            p.role,
             Links(p)};
 }
 
@@ -568,7 +591,9 @@ void Register(http::App& app, ProjectsService& service) {
            .params = {LimitParam(),
                       CursorParam(),
                       {"q", "query", "part of the name or title (any case)", json::object{{"type", "string"}}},
-                      {"owner", "query", "admins: a user id, or * for everyone", json::object{{"type", "string"}}}},
+                      {"owner", "query", "admins: a user id, or * for everyone", json::object{{"type", "string"}}},
+                      {"shared", "query", "true: the projects others shared with you (role viewer or editor)",
+                       json::object{{"type", "boolean"}}}},
            .responses = {{200, "A page of projects", dto::Schema<d::ProjectPageDto>()},
                          {400, "Invalid limit or cursor"},
                          {401, "Not signed in"},
@@ -582,6 +607,12 @@ void Register(http::App& app, ProjectsService& service) {
                q.cursor = req.QueryParam("cursor").value_or("");
                q.q = req.QueryParam("q").value_or("");
                q.owner = req.QueryParam("owner").value_or("");
+               const auto shared = req.QueryParam("shared").value_or("false");
+               if (shared != "true" && shared != "false") {
+                   return Problem(req, MakeError(ErrorCode::kInvalidArgument, "shared is true or false",
+                                                 {{"shared", "must be true or false"}}));
+               }
+               q.shared = shared == "true";
                auto page = s.List(auth::PrincipalOf(req), q);
                if (!page) return Problem(req, page.error());
                d::ProjectPageDto out;
@@ -759,6 +790,64 @@ void Register(http::App& app, ProjectsService& service) {
                auto log = s.GenerationLog(who, req.path_params["id"], req.path_params["gid"], 0, 1000);
                if (!log) return Problem(req, log.error());
                return GenerationResponse(200, *job, std::move(*log));
+           }});
+    const auto members_schema = dto::Schema<d::MembersDto>();
+    auto members_out = [](const std::vector<Member>& list) {
+        d::MembersDto out;
+        for (const auto& m : list) out.items.push_back({m.user_id, m.display_name, m.role, m.added_at, m.updated_at});
+        return out;
+    };
+    r.Add({.method = "GET",
+           .path = "/api/v1/projects/{id:uuid}/members",
+           .operation_id = "listProjectMembers",
+           .summary = "Who the project is shared with: its owner first, then viewers and editors",
+           .tag = "projects",
+           .responses = {{200, "The members", members_schema}, {401, "Not signed in"}, {404, "No such project"}},
+           .requires_auth = true,
+           .handler = [&s, members_out](Request& req) {
+               auto list = s.Members(auth::PrincipalOf(req), req.path_params["id"]);
+               if (!list) return Problem(req, list.error());
+               return http::NoStore(Response::Json(200, dto::Encode(members_out(*list))));
+           }});
+    r.Add({.method = "POST",
+           .path = "/api/v1/projects/{id:uuid}/members",
+           .operation_id = "shareProject",
+           .summary = "Share the project with an account (by email) as viewer or editor, or change a member's role",
+           .description = "Only the owner shares. Viewers read the project, its generations and its collaborative "
+                          "document; editors also change the specification (alone or together at "
+                          "/api/v1/collab/{id}) and start generations; only the owner deletes the project or "
+                          "shares it. The new member is notified (kind project.shared).",
+           .tag = "projects",
+           .request_schema = dto::Schema<d::ShareRequest>(),
+           .responses = {{200, "The member", dto::Schema<d::MemberDto>()},
+                         {400, "Not an email, or a role other than viewer and editor"},
+                         {403, "Not the owner"},
+                         {404, "No such project, or no account with this email"},
+                         {409, "Shared with the most people a project may be"}},
+           .requires_auth = true,
+           .handler = [&s](Request& req) {
+               auto in = http::Body<d::ShareRequest>(req);
+               if (!in) return Problem(req, in.error());
+               auto m =
+                   s.Share(auth::PrincipalOf(req), req.path_params["id"], in->email, in->role, auth::ContextOf(req));
+               if (!m) return Problem(req, m.error());
+               return http::NoStore(Response::Json(
+                   200, dto::Encode(d::MemberDto{m->user_id, m->display_name, m->role, m->added_at, m->updated_at})));
+           }});
+    r.Add({.method = "DELETE",
+           .path = "/api/v1/projects/{id:uuid}/members/{user:uuid}",
+           .operation_id = "unshareProject",
+           .summary = "Remove a member (the owner), or leave a project shared with you (the member)",
+           .tag = "projects",
+           .responses = {{204, "Removed"}, {403, "Not the owner"}, {404, "No such project or member"}},
+           .requires_auth = true,
+           .handler = [&s](Request& req) {
+               if (auto v = s.Unshare(auth::PrincipalOf(req), req.path_params["id"], req.path_params["user"],
+                                      auth::ContextOf(req));
+                   !v) {
+                   return Problem(req, v.error());
+               }
+               return Response::Empty(204);
            }});
     r.Add({.method = "DELETE",
            .path = "/api/v1/projects/{id:uuid}/generations/{gid:uuid}",

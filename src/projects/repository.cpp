@@ -28,7 +28,8 @@ std::string WithColumns(std::string_view name) {
 }
 
 const std::string& Sql(std::string_view name) {
-    static const std::array<std::pair<std::string_view, std::string>, 4> kExpanded{{
+    static const std::array<std::pair<std::string_view, std::string>, 5> kExpanded{{
+        {"list_shared_projects", WithColumns("list_shared_projects")},
         {"find_project", WithColumns("find_project")},
         {"list_projects", WithColumns("list_projects")},
         {"list_all_projects", WithColumns("list_all_projects")},
@@ -65,6 +66,21 @@ std::vector<ProjectRow> ReadProjects(const Rows& r) {
     std::vector<ProjectRow> out;
     out.reserve(r.size());
     for (std::size_t i = 0; i < r.size(); ++i) out.push_back(ReadProject(r, i));
+    return out;
+}
+
+std::vector<MemberRow> ReadMembers(const Rows& r) {
+    std::vector<MemberRow> out;
+    for (std::size_t i = 0; i < r.size(); ++i) {
+        MemberRow m;
+        m.project_id = r.GetText(i, "project_id").value_or("");
+        m.user_id = r.GetText(i, "user_id").value_or("");
+        m.role = r.GetText(i, "role").value_or("viewer");
+        m.added_by = r.GetText(i, "added_by").value_or("");
+        m.created_at = r.GetText(i, "created_at").value_or("");
+        m.updated_at = r.GetText(i, "updated_at").value_or("");
+        out.push_back(std::move(m));
+    }
     return out;
 }
 
@@ -110,6 +126,56 @@ Result<std::vector<ProjectRow>> ProjectsRepository::List(S& s, const std::string
                  : storage::Query(s, Sql("list_projects"), owner_id, before_created, before_id, like, limit);
     if (!r) return r.take_error();
     return ReadProjects(*r);
+}
+
+Result<std::vector<ProjectRow>> ProjectsRepository::ListShared(S& s, const std::string& user_id,
+                                                               const std::string& before_created,
+                                                               const std::string& before_id, const std::string& like,
+                                                               std::int64_t limit) const {
+    auto r = storage::Query(s, Sql("list_shared_projects"), user_id, before_created, before_id, like, limit);
+    if (!r) return r.take_error();
+    return ReadProjects(*r);
+}
+
+Result<std::optional<MemberRow>> ProjectsRepository::FindMember(S& s, const std::string& project_id,
+                                                                const std::string& user_id) const {
+    auto r = storage::Query(s, Q()["find_member"], project_id, user_id);
+    if (!r) return r.take_error();
+    auto rows = ReadMembers(*r);
+    if (rows.empty()) return std::optional<MemberRow>();
+    return std::optional<MemberRow>(std::move(rows[0]));
+}
+
+Result<std::vector<MemberRow>> ProjectsRepository::Members(S& s, const std::string& project_id) const {
+    auto r = storage::Query(s, Q()["list_members"], project_id);
+    if (!r) return r.take_error();
+    return ReadMembers(*r);
+}
+
+Result<std::int64_t> ProjectsRepository::CountMembers(S& s, const std::string& project_id) const {
+    auto r = storage::Query(s, Q()["count_members"], project_id);
+    if (!r) return r.take_error();
+    return r->empty() ? 0 : r->GetInt(0, "n").value_or(0);
+}
+
+Result<void> ProjectsRepository::UpsertMember(S& s, const MemberRow& m) const {
+    return Void(storage::Execute(s, Q()["upsert_member"], m.project_id, m.user_id, m.role, m.added_by, m.updated_at));
+}
+
+Result<bool> ProjectsRepository::DeleteMember(S& s, const std::string& project_id, const std::string& user_id) const {
+    auto r = storage::Execute(s, Q()["delete_member"], project_id, user_id);
+    if (!r) return r.take_error();
+    return *r > 0;
+}
+
+Result<std::vector<MemberRow>> ProjectsRepository::MembershipsOf(S& s, const std::string& user_id) const {
+    auto r = storage::Query(s, Q()["memberships_of"], user_id);
+    if (!r) return r.take_error();
+    return ReadMembers(*r);
+}
+
+Result<void> ProjectsRepository::DeleteMemberships(S& s, const std::string& user_id) const {
+    return Void(storage::Execute(s, Q()["delete_memberships"], user_id));
 }
 
 Result<std::vector<ProjectRow>> ProjectsRepository::OfOwner(S& s, const std::string& owner_id) const {

@@ -41,6 +41,16 @@ struct FileRow {
     std::optional<std::string> content;  // absent when not asked for, or over the size asked
 };
 
+/// A member of a project other than its owner.
+struct MemberRow {
+    std::string project_id;
+    std::string user_id;
+    std::string role;  // viewer | editor
+    std::string added_by;
+    std::string created_at;
+    std::string updated_at;
+};
+
 class ProjectsRepository final {
 public:
     using S = storage::Session;
@@ -52,6 +62,10 @@ public:
     Result<std::vector<ProjectRow>> List(S& s, const std::string& owner_id, const std::string& before_created,
                                          const std::string& before_id, const std::string& like,
                                          std::int64_t limit) const;
+    /// Like List, over the projects shared with `user_id`.
+    Result<std::vector<ProjectRow>> ListShared(S& s, const std::string& user_id, const std::string& before_created,
+                                               const std::string& before_id, const std::string& like,
+                                               std::int64_t limit) const;
     /// Oldest first.
     Result<std::vector<ProjectRow>> OfOwner(S& s, const std::string& owner_id) const;
     Result<std::int64_t> Count(S& s, const std::string& owner_id) const;
@@ -65,6 +79,18 @@ public:
     Result<std::optional<IdempotencyRow>> FindKey(S& s, const std::string& owner_id, const std::string& key) const;
     Result<void> InsertKey(S& s, const std::string& owner_id, const std::string& key, const IdempotencyRow& row) const;
     Result<void> DeleteKey(S& s, const std::string& owner_id, const std::string& key) const;
+
+    Result<std::optional<MemberRow>> FindMember(S& s, const std::string& project_id, const std::string& user_id) const;
+    /// Oldest first.
+    Result<std::vector<MemberRow>> Members(S& s, const std::string& project_id) const;
+    Result<std::int64_t> CountMembers(S& s, const std::string& project_id) const;
+    /// Adds the member or changes its role.
+    Result<void> UpsertMember(S& s, const MemberRow& m) const;
+    /// False when there was no such member.
+    Result<bool> DeleteMember(S& s, const std::string& project_id, const std::string& user_id) const;
+    /// The projects shared with `user_id`, oldest first.
+    Result<std::vector<MemberRow>> MembershipsOf(S& s, const std::string& user_id) const;
+    Result<void> DeleteMemberships(S& s, const std::string& user_id) const;
 
     /// Replaces the files of a generation.
     Result<void> DeleteFiles(S& s, const std::string& generation_id) const;

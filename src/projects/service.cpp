@@ -105,7 +105,7 @@ std::int64_t Count(std::size_t n) {
     return static_cast<std::int64_t>(n);
 }
 
-const json::value* Member(const json::value& v, std::string_view key) {
+const json::value* FieldOf(const json::value& v, std::string_view key) {
     return v.is_object() ? v.as_object().if_contains(key) : nullptr;
 }
 
@@ -191,29 +191,163 @@ Result<ProjectsService::Normalised> ProjectsService::FromInput(const ProjectInpu
 
 // --- projects ---------------------------------------------------------------------------------------------------
 
-Result<ProjectRow> ProjectsService::Load(const Principal& who, const std::string& id, bool write) {
-    const Action action = write ? Action::kProjectsWrite : Action::kProjectsRead;
+Result<ProjectRow> ProjectsService::Load(const Principal& who, const std::string& id, Need need, std::string* role) {
+    const Action action = need == Need::kRead ? Action::kProjectsRead : Action::kProjectsWrite;
     if (auto a = auth::Authorize(who, action); !a) return a.take_error();
     std::optional<ProjectRow> row;
+    std::optional<MemberRow> member;
     auto r = d_.db.Transaction(
         [&](storage::Session& s) -> Result<void> {
             auto found = repo_.Find(s, id);
             if (!found) return found.take_error();
             row = std::move(*found);
+            if (!row || row->owner_id == who.user_id || who.user_id.empty()) return Ok();
+            auto m = repo_.FindMember(s, id, who.user_id);
+            if (!m) return m.take_error();
+            member = std::move(*m);
             return Ok();
         },
         storage::TxKind::kRead);
     if (!r) return r.take_error();
     if (!row) return MakeError(ErrorCode::kNotFound, "no such project");
+    auto grant = [&](std::string_view as) -> Result<ProjectRow> {
+        if (role != nullptr) *role = std::string(as);
+        return std::move(*row);
+    };
+    if (row->owner_id == who.user_id) return grant("owner");
+    if (member) {
+        if (need == Need::kRead || (need == Need::kEdit && member->role == kEditor)) return grant(member->role);
+        return MakeError(ErrorCode::kPermissionDenied,
+                         need == Need::kOwn ? "only the project's owner may do this"
+                                            : "you may read this project but not change it: ask its owner to make "
+                                              "you an editor");
+    }
     if (auto a = auth::Authorize(who, action, row->owner_id); !a) {
         // Admins read every project but change only their own: say so rather than pretend it is absent.
-        if (write && a.error().code == ErrorCode::kNotFound && auth::CanActOnAll(who, Action::kProjectsRead)) {
+        if (need != Need::kRead && a.error().code == ErrorCode::kNotFound &&
+            auth::CanActOnAll(who, Action::kProjectsRead)) {
             return MakeError(ErrorCode::kPermissionDenied,
                              "admins may read other users' projects but not change them or generate from them");
         }
         return a.take_error();
     }
-    return std::move(*row);
+    return grant("admin");
+}
+
+Result<std::string> ProjectsService::RoleOf(const Principal& who, const std::string& id, Need need) {
+    std::string role;
+    auto row = Load(who, id, need, &role);
+    if (!row) return row.take_error();
+    return role;
+}
+
+Result<std::vector<Member>> ProjectsService::Members(const Principal& who, const std::string& id) {
+    auto project = Load(who, id, Need::kRead);
+    if (!project) return project.take_error();
+    std::vector<MemberRow> rows;
+    auto r = d_.db.Transaction(
+        [&](storage::Session& s) -> Result<void> {
+            auto m = repo_.Members(s, id);
+            if (!m) return m.take_error();
+            rows = std::move(*m);
+            return Ok();
+        },
+        storage::TxKind::kRead);
+    if (!r) return r.take_error();
+    auto name = [&](const std::string& user) {
+        return d_.people.display_name ? d_.people.display_name(user) : std::string();
+    };
+    std::vector<Member> out;
+    out.push_back({project->owner_id, name(project->owner_id), "owner", project->created_at, project->created_at});
+    for (const auto& m : rows) out.push_back({m.user_id, name(m.user_id), m.role, m.created_at, m.updated_at});
+    return out;
+}
+
+Result<Member> ProjectsService::Share(const Principal& who, const std::string& id, std::string_view email,
+                                      std::string_view role, const RequestContext& ctx) {
+    if (role != kViewer && role != kEditor) {
+        return MakeError(ErrorCode::kInvalidArgument, "a member is a viewer or an editor",
+                         {{"role", "must be viewer or editor"}});
+    }
+    auto project = Load(who, id, Need::kOwn);
+    if (!project) return project.take_error();
+    if (!d_.people.find_by_email) return MakeError(ErrorCode::kUnavailable, "sharing is not available here");
+    auto person = d_.people.find_by_email(email);
+    if (!person) return person.take_error();
+    if (!*person) {
+        return MakeError(ErrorCode::kNotFound, "no account uses this email: they must sign up first",
+                         {{"email", "no such account"}});
+    }
+    Member member = std::move(**person);
+    if (member.user_id == project->owner_id) {
+        return MakeError(ErrorCode::kInvalidArgument, "the owner already has every right on the project",
+                         {{"email", "is the owner's"}});
+    }
+    const std::string now = FormatTime(d_.clock.Now());
+    MemberRow row{id, member.user_id, std::string(role), who.user_id, now, now};
+    bool changed = true;
+    auto w = d_.db.Transaction([&](storage::Session& s) -> Result<void> {
+        auto before = repo_.FindMember(s, id, member.user_id);
+        if (!before) return before.take_error();
+        if (*before) {
+            changed = (*before)->role != role;
+            row.created_at = (*before)->created_at;
+        } else {
+            auto n = repo_.CountMembers(s, id);
+            if (!n) return n.take_error();
+            if (*n >= limits_.max_members) {
+                return MakeError(ErrorCode::kConflict,
+                                 "the project is shared with " + std::to_string(*n) +
+                                     " people, the most there may be: remove someone first",
+                                 {{"email", "too many members"}});
+            }
+        }
+        if (!changed) return Ok();
+        if (auto u = repo_.UpsertMember(s, row); !u) return u;
+        return d_.audit.Record(s, {who.user_id, "project.shared", "project", id,
+                                   json::object{{"member", member.user_id}, {"role", row.role}}, ctx});
+    });
+    if (!w) return w.take_error();
+    member.role = row.role;
+    member.added_at = row.created_at;
+    member.updated_at = row.updated_at;
+    if (changed) {
+        if (d_.events != nullptr) {
+            d_.events->Publish("project:" + id, "project.members",
+                               json::object{{"project", id}, {"user", member.user_id}, {"role", member.role}});
+        }
+        if (d_.notifier != nullptr) {
+            const std::string by = d_.people.display_name ? d_.people.display_name(who.user_id) : std::string();
+            d_.notifier->Notify(member.user_id, "project.shared",
+                                json::object{{"project", project->title},
+                                             {"role", member.role},
+                                             {"by", by.empty() ? std::string("Someone") : by}},
+                                "/projects/" + id);
+        }
+    }
+    return member;
+}
+
+Result<void> ProjectsService::Unshare(const Principal& who, const std::string& id, const std::string& user_id,
+                                      const RequestContext& ctx) {
+    auto project = Load(who, id, user_id == who.user_id ? Need::kRead : Need::kOwn);
+    if (!project) return project.take_error();
+    bool removed = false;
+    auto w = d_.db.Transaction([&](storage::Session& s) -> Result<void> {
+        auto del = repo_.DeleteMember(s, id, user_id);
+        if (!del) return del.take_error();
+        removed = *del;
+        if (!removed) return Ok();
+        return d_.audit.Record(
+            s, {who.user_id, "project.unshared", "project", id, json::object{{"member", user_id}}, ctx});
+    });
+    if (!w) return w.take_error();
+    if (!removed) return MakeError(ErrorCode::kNotFound, "this person is not a member of the project");
+    if (d_.events != nullptr) {
+        d_.events->Publish("project:" + id, "project.members",
+                           json::object{{"project", id}, {"user", user_id}, {"role", nullptr}});
+    }
+    return Ok();
 }
 
 Result<std::optional<Created>> ProjectsService::Replay(const Principal& who, const IdempotencyKey& key) {
@@ -302,17 +436,37 @@ Result<Created> ProjectsService::Create(const Principal& who, const ProjectInput
         }
         return r.take_error();
     }
-    return Created{ToProject(row), false};
+    Created created{ToProject(row), false};
+    created.project.role = "owner";
+    return created;
 }
 
 Result<Project> ProjectsService::Get(const Principal& who, const std::string& id) {
-    auto row = Load(who, id, false);
+    std::string role;
+    auto row = Load(who, id, Need::kRead, &role);
     if (!row) return row.take_error();
+    Project p = ToProject(*row);
+    p.role = std::move(role);
+    return p;
+}
+
+Result<Project> ProjectsService::Find(const std::string& id) {
+    std::optional<ProjectRow> row;
+    auto r = d_.db.Transaction(
+        [&](storage::Session& s) -> Result<void> {
+            auto found = repo_.Find(s, id);
+            if (!found) return found.take_error();
+            row = std::move(*found);
+            return Ok();
+        },
+        storage::TxKind::kRead);
+    if (!r) return r.take_error();
+    if (!row) return MakeError(ErrorCode::kNotFound, "no such project");
     return ToProject(*row);
 }
 
 Result<void> ProjectsService::CanWatchProject(const Principal& who, const std::string& id) {
-    auto row = Load(who, id, false);
+    auto row = Load(who, id, Need::kRead);
     if (!row) return row.take_error();
     return Ok();
 }
@@ -321,7 +475,7 @@ Result<void> ProjectsService::CanWatchGeneration(const Principal& who, const std
     auto job = d_.queue.Find(generation_id);
     if (!job) return job.take_error();
     if (!*job || (*job)->kind != kGenerationJob) return MakeError(ErrorCode::kNotFound, "no such generation");
-    auto row = Load(who, (*job)->subject_id, false);
+    auto row = Load(who, (*job)->subject_id, Need::kRead);
     if (!row) {
         if (row.error().code == ErrorCode::kNotFound) return MakeError(ErrorCode::kNotFound, "no such generation");
         return row.take_error();
@@ -341,11 +495,21 @@ Result<ProjectPage> ProjectsService::List(const Principal& who, const ProjectQue
     if (!cursor) return cursor.take_error();
     const std::int64_t limit = std::clamp<std::int64_t>(query.limit, 1, 200);
     std::vector<ProjectRow> rows;
+    std::vector<std::string> roles;
     auto r = d_.db.Transaction(
         [&](storage::Session& s) -> Result<void> {
-            auto found = repo_.List(s, owner, cursor->first, cursor->second, LikePattern(query.q), limit + 1);
+            auto found =
+                query.shared
+                    ? repo_.ListShared(s, who.user_id, cursor->first, cursor->second, LikePattern(query.q), limit + 1)
+                    : repo_.List(s, owner, cursor->first, cursor->second, LikePattern(query.q), limit + 1);
             if (!found) return found.take_error();
             rows = std::move(*found);
+            if (!query.shared) return Ok();
+            for (const auto& row : rows) {
+                auto m = repo_.FindMember(s, row.id, who.user_id);
+                if (!m) return m.take_error();
+                roles.push_back(*m ? (*m)->role : std::string(kViewer));
+            }
             return Ok();
         },
         storage::TxKind::kRead);
@@ -353,7 +517,10 @@ Result<ProjectPage> ProjectsService::List(const Principal& who, const ProjectQue
     ProjectPage page;
     const bool more = Count(rows.size()) > limit;
     if (more) rows.resize(static_cast<std::size_t>(limit));
-    for (const auto& row : rows) page.items.push_back(ToProject(row));
+    for (std::size_t i = 0; i < rows.size(); ++i) {
+        page.items.push_back(ToProject(rows[i]));
+        page.items.back().role = query.shared ? roles[i] : rows[i].owner_id == who.user_id ? "owner" : "admin";
+    }
     if (more) page.next_cursor = PageCursor(rows.back().created_at, rows.back().id);
     return page;
 }
@@ -394,20 +561,24 @@ Result<Project> ProjectsService::Save(const ProjectRow& current, const Normalise
 
 Result<Project> ProjectsService::Replace(const Principal& who, const std::string& id, const ProjectInput& input,
                                          std::optional<std::int64_t> if_match, const RequestContext& ctx) {
-    auto current = Load(who, id, true);
+    std::string role;
+    auto current = Load(who, id, Need::kEdit, &role);
     if (!current) return current.take_error();
     if (if_match && *if_match != current->version) return Stale(current->version, *if_match);
     std::optional<std::string> source_text;
     std::vector<analyze::Assumption> assumptions;
     auto next = FromInput(input, source_text, assumptions);
     if (!next) return next.take_error();
-    return Save(*current, *next, std::move(source_text), assumptions, if_match, ctx);
+    auto saved = Save(*current, *next, std::move(source_text), assumptions, if_match, ctx);
+    if (saved) saved->role = role;
+    return saved;
 }
 
 Result<Project> ProjectsService::Patch(const Principal& who, const std::string& id, const ProjectPatch& patch,
                                        std::optional<std::int64_t> if_match, const RequestContext& ctx,
                                        const Budget& budget) {
-    auto current = Load(who, id, true);
+    std::string role;
+    auto current = Load(who, id, Need::kEdit, &role);
     if (!current) return current.take_error();
     if (if_match && *if_match != current->version) return Stale(current->version, *if_match);
 
@@ -463,12 +634,14 @@ Result<Project> ProjectsService::Patch(const Principal& who, const std::string& 
     }
     auto next = Normalise(spec);
     if (!next) return next.take_error();
-    return Save(*current, *next, std::move(source_text), assumptions, if_match, ctx);
+    auto saved = Save(*current, *next, std::move(source_text), assumptions, if_match, ctx);
+    if (saved) saved->role = role;
+    return saved;
 }
 
 Result<void> ProjectsService::Delete(const Principal& who, const std::string& id, std::optional<std::int64_t> if_match,
                                      const RequestContext& ctx) {
-    auto current = Load(who, id, true);
+    auto current = Load(who, id, Need::kOwn);
     if (!current) return current.take_error();
     if (if_match && *if_match != current->version) return Stale(current->version, *if_match);
     bool deleted = false;
@@ -491,7 +664,7 @@ Result<void> ProjectsService::Delete(const Principal& who, const std::string& id
 
 Result<jobs::Job> ProjectsService::LoadGeneration(const Principal& who, const std::string& project_id,
                                                   const std::string& generation_id, bool write) {
-    auto project = Load(who, project_id, write);
+    auto project = Load(who, project_id, write ? Need::kEdit : Need::kRead);
     if (!project) return project.take_error();
     auto job = d_.queue.Find(generation_id);
     if (!job) return job.take_error();
@@ -503,7 +676,7 @@ Result<jobs::Job> ProjectsService::LoadGeneration(const Principal& who, const st
 
 Result<jobs::Job> ProjectsService::StartGeneration(const Principal& who, const std::string& project_id,
                                                    const RequestContext& ctx) {
-    auto project = Load(who, project_id, true);
+    auto project = Load(who, project_id, Need::kEdit);
     if (!project) return project.take_error();
     auto recent = d_.queue.ListByOwner(project->owner_id, std::string(kGenerationJob), 200);
     if (!recent) return recent.take_error();
@@ -535,7 +708,7 @@ Result<jobs::Job> ProjectsService::GetGeneration(const Principal& who, const std
 
 Result<GenerationPage> ProjectsService::ListGenerations(const Principal& who, const std::string& project_id,
                                                         const std::string& cursor, std::int64_t limit) {
-    auto project = Load(who, project_id, false);
+    auto project = Load(who, project_id, Need::kRead);
     if (!project) return project.take_error();
     auto after = ParsePageCursor(cursor);
     if (!after) return after.take_error();
@@ -653,8 +826,8 @@ Result<Download> ProjectsService::Archive(const Principal& who, const std::strin
     const bool zip = format == generator::ArchiveFormat::kZip;
     auto archive = generator::WriteArchive(tree, format, {name});
     if (!archive) return archive.take_error();
-    const json::value* recorded = Member(job->result, "archives");
-    const json::value* entry = recorded != nullptr ? Member(*recorded, zip ? "zip" : "tar.gz") : nullptr;
+    const json::value* recorded = FieldOf(job->result, "archives");
+    const json::value* entry = recorded != nullptr ? FieldOf(*recorded, zip ? "zip" : "tar.gz") : nullptr;
     const std::string want = entry != nullptr ? StringAt(*entry, "sha256") : "";
     if (want != archive->sha256) {
         d_.log.Error("stored generation files do not rebuild the recorded archive",
@@ -782,8 +955,9 @@ public:
     std::string_view Name() const override { return "projects"; }
     std::string_view Description() const override {
         return "Your saved projects: each specification, the text it was analysed from and what was assumed, and "
-               "the generations made from it (status, times, files and archive checksums). Kept until you delete "
-               "the project or your account.";
+               "the generations made from it (status, times, files and archive checksums), and whom you shared "
+               "each with; the projects others shared with you and your role there. Kept until you delete the "
+               "project or your account.";
     }
 
     Result<json::value> Export(storage::Session& s, const std::string& user_id) override {
@@ -824,9 +998,24 @@ public:
                            {"created_at", p.created_at},
                            {"updated_at", p.updated_at},
                            {"generations", std::move(gens)}};
+            auto members = repo_.Members(s, p.id);
+            if (!members) return members.take_error();
+            json::array shared;
+            for (const auto& m : *members) {
+                shared.push_back(json::object{{"user_id", m.user_id}, {"role", m.role}, {"since", m.created_at}});
+            }
+            o["shared_with"] = std::move(shared);
             projects.push_back(std::move(o));
         }
-        return json::value(json::object{{"projects", std::move(projects)}});
+        auto memberships = repo_.MembershipsOf(s, user_id);
+        if (!memberships) return memberships.take_error();
+        json::array shared_with_me;
+        for (const auto& m : *memberships) {
+            shared_with_me.push_back(
+                json::object{{"project_id", m.project_id}, {"role", m.role}, {"since", m.created_at}});
+        }
+        return json::value(
+            json::object{{"projects", std::move(projects)}, {"shared_with_me", std::move(shared_with_me)}});
     }
 
     Result<void> Erase(storage::Session& s, const std::string& user_id) override {
@@ -835,6 +1024,7 @@ public:
         for (const auto& row : *rows) {
             if (auto r = queue_.DeleteSubject(s, row.id, std::string(kGenerationJob)); !r) return r.take_error();
         }
+        if (auto m = repo_.DeleteMemberships(s, user_id); !m) return m;
         auto r = repo_.DeleteOwner(s, user_id);
         if (!r) return r.take_error();
         return Ok();

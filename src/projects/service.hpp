@@ -7,6 +7,7 @@
 // served. No HTTP types: handlers.cpp maps these to routes.
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -22,6 +23,7 @@
 #include "core/clock.hpp"
 #include "core/event_sink.hpp"
 #include "core/log.hpp"
+#include "core/notifier.hpp"
 #include "core/personal_data.hpp"
 #include "core/request_context.hpp"
 #include "core/result.hpp"
@@ -46,6 +48,7 @@ struct ProjectsLimits {
     std::int64_t max_projects_per_user = 500;
     std::int64_t max_spec_bytes = std::int64_t{512} * 1024;      // the normalised specification, as JSON
     std::int64_t max_active_generations = 4;                     // queued or running, per user
+    std::int64_t max_members = 50;                               // people a project is shared with
     std::int64_t keep_generations = 20;                          // per project; older finished ones are deleted
     std::int64_t max_preview_bytes = std::int64_t{1024} * 1024;  // a larger file is only in the archive
     std::int64_t idempotency_seconds = std::int64_t{24} * 3600;  // how long an Idempotency-Key is remembered
@@ -64,6 +67,29 @@ struct Project {
     std::string created_at;
     std::string updated_at;
     std::size_t entity_count = 0;
+    /// The caller's part in it: owner, editor, viewer (shared with them) or admin (reading another's project).
+    std::string role;
+};
+
+/// Project sharing: a member's role.
+inline constexpr std::string_view kViewer = "viewer";
+inline constexpr std::string_view kEditor = "editor";
+
+/// Someone a project is shared with (or its owner, listed first with role "owner").
+struct Member {
+    std::string user_id;
+    std::string display_name;
+    std::string role;
+    std::string added_at;
+    std::string updated_at;
+};
+
+/// What projects need to know of accounts (auth::AuthService in production).
+struct People {
+    /// The enabled account with this email: {id, display name}.
+    std::function<Result<std::optional<Member>>(std::string_view email)> find_by_email;
+    /// The display name of an account ("" when it has none or is gone).
+    std::function<std::string(const std::string& user_id)> display_name;
 };
 
 /// A whole specification: for creation and replacement.
@@ -91,8 +117,9 @@ using ProjectPatch = boost::json::object;
 struct ProjectQuery {
     std::string cursor;
     std::int64_t limit = 50;
-    std::string q;      // part of the name or title, any case
-    std::string owner;  // "" = the caller; another user's id or "*" (everyone) for admins
+    std::string q;        // part of the name or title, any case
+    std::string owner;    // "" = the caller; another user's id or "*" (everyone) for admins
+    bool shared = false;  // the projects shared with the caller instead
 };
 
 struct ProjectPage {
@@ -125,7 +152,14 @@ struct ProjectsDeps {
     generator::Hooks* hooks = nullptr;  // plugins, when there are
     /// Live clients of project:{id} learn of changes (project.updated, project.deleted); none when null.
     EventSink* events = nullptr;
+    /// Sharing by email and members' names; sharing is refused when unset.
+    People people;
+    /// Told when a project is shared with someone (kind project.shared); none when null.
+    Notifier* notifier = nullptr;
 };
+
+/// What a caller needs on a project.
+enum class Need { kRead, kEdit, kOwn };
 
 class ProjectsService final {
 public:
@@ -137,6 +171,8 @@ public:
     Result<Created> Create(const auth::Principal& who, const ProjectInput& input,
                            const std::optional<IdempotencyKey>& key, const RequestContext& ctx);
     Result<Project> Get(const auth::Principal& who, const std::string& id);
+    /// For modules that checked access themselves (RoleOf): the project, without a permission check.
+    Result<Project> Find(const std::string& id);
     /// Whether `who` may watch project:{id} live (as they may read it).
     Result<void> CanWatchProject(const auth::Principal& who, const std::string& id);
     /// Whether `who` may watch generation:{id} live (as they may read its project).
@@ -152,6 +188,19 @@ public:
     /// Also deletes the project's generations and their files.
     Result<void> Delete(const auth::Principal& who, const std::string& id, std::optional<std::int64_t> if_match,
                         const RequestContext& ctx);
+
+    /// The caller's role on the project (owner, editor, viewer, admin), or why they have none: kNotFound when it
+    /// is absent or not theirs to see.
+    Result<std::string> RoleOf(const auth::Principal& who, const std::string& id, Need need = Need::kRead);
+    /// The owner first, then the members, oldest first. Every member may list them.
+    Result<std::vector<Member>> Members(const auth::Principal& who, const std::string& id);
+    /// Shares the project with the account that has this email, as viewer or editor (or changes the role of a
+    /// member). Only the owner shares.
+    Result<Member> Share(const auth::Principal& who, const std::string& id, std::string_view email,
+                         std::string_view role, const RequestContext& ctx);
+    /// Ends a member's access: the owner removes anyone, a member leaves.
+    Result<void> Unshare(const auth::Principal& who, const std::string& id, const std::string& user_id,
+                         const RequestContext& ctx);
 
     /// Queues a generation of the project's current version. kRateLimited when the owner has
     /// max_active_generations queued or running.
@@ -189,8 +238,8 @@ private:
     Result<Normalised> Normalise(const boost::json::value& spec) const;
     Result<Normalised> FromInput(const ProjectInput& input, std::optional<std::string>& source_text,
                                  std::vector<analyze::Assumption>& assumptions) const;
-    /// The project if `who` may read it (write: change it).
-    Result<ProjectRow> Load(const auth::Principal& who, const std::string& id, bool write);
+    /// The project if `who` may do what `need` says on it; `role` (when given) receives the caller's role.
+    Result<ProjectRow> Load(const auth::Principal& who, const std::string& id, Need need, std::string* role = nullptr);
     Result<jobs::Job> LoadGeneration(const auth::Principal& who, const std::string& project_id,
                                      const std::string& generation_id, bool write);
     Result<Project> Save(const ProjectRow& current, const Normalised& next, std::optional<std::string> source_text,

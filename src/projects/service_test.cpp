@@ -100,9 +100,15 @@ protected:
 
     void Build(ProjectsLimits limits) {
         projects_.reset();
-        projects_ = std::make_unique<ProjectsService>(ProjectsDeps{*db_, *queue_, *Common().engine, *Common().analyzer,
-                                                                   Common().vocabulary, audit_, clock_, log_},
-                                                      limits);
+        ProjectsDeps deps{*db_,   *queue_, *Common().engine, *Common().analyzer, Common().vocabulary, audit_,
+                          clock_, log_};
+        deps.people.find_by_email = [this](std::string_view email) -> Result<std::optional<Member>> {
+            auto user = service_->FindByEmail(email);
+            if (!user) return user.take_error();
+            if (!*user) return std::optional<Member>();
+            return std::optional<Member>(Member{(*user)->id, "", "", "", ""});
+        };
+        projects_ = std::make_unique<ProjectsService>(deps, limits);
     }
 
     Project MustCreateProject(const Principal& who, ProjectInput in = FromModel()) {
@@ -266,6 +272,49 @@ TEST_F(ProjectsTest, ListsNewestFirstWithACursor) {
     EXPECT_EQ(projects_->List(admin_, {.owner = alice_.user_id})->items.size(), 5u);
     EXPECT_EQ(projects_->List(admin_, {.owner = "*"})->items.size(), 6u);
     EXPECT_TRUE(projects_->List(admin_, {})->items.empty()) << "an admin's own list is their own";
+}
+
+TEST_F(ProjectsTest, SharingGivesViewersReadingAndEditorsChangingButOnlyTheOwnerShares) {
+    const Project p = MustCreateProject(alice_);
+    const Principal carol{MustCreate("carol@example.org").id, Role::kUser};
+    ASSERT_TRUE(projects_->Share(alice_, p.id, "bob@example.org", "viewer", ctx_));
+    ASSERT_TRUE(projects_->Share(alice_, p.id, "Carol@Example.org ", "editor", ctx_)) << "emails are normalised";
+
+    EXPECT_EQ(projects_->Get(bob_, p.id)->role, "viewer");
+    const json::object patch{{"description", "changed"}};
+    EXPECT_EQ(projects_->Patch(bob_, p.id, patch, std::nullopt, ctx_).error().code, ErrorCode::kPermissionDenied);
+    EXPECT_EQ(projects_->StartGeneration(bob_, p.id, ctx_).error().code, ErrorCode::kPermissionDenied);
+    auto changed = projects_->Patch(carol, p.id, patch, std::nullopt, ctx_);
+    ASSERT_TRUE(changed) << changed.error().message;
+    EXPECT_EQ(changed->role, "editor");
+    EXPECT_EQ(projects_->Delete(carol, p.id, std::nullopt, ctx_).error().code, ErrorCode::kPermissionDenied);
+    EXPECT_EQ(projects_->Share(carol, p.id, "bob@example.org", "editor", ctx_).error().code,
+              ErrorCode::kPermissionDenied);
+
+    auto members = projects_->Members(bob_, p.id);
+    ASSERT_TRUE(members);
+    ASSERT_EQ(members->size(), 3u);
+    EXPECT_EQ((*members)[0].role, "owner");
+    ProjectQuery shared;
+    shared.shared = true;
+    auto list = projects_->List(bob_, shared);
+    ASSERT_TRUE(list);
+    ASSERT_EQ(list->items.size(), 1u);
+    EXPECT_EQ(list->items[0].role, "viewer");
+
+    EXPECT_EQ(projects_->Share(alice_, p.id, "bob@example.org", "owner", ctx_).error().code,
+              ErrorCode::kInvalidArgument);
+    EXPECT_EQ(projects_->Share(alice_, p.id, "nobody@example.org", "viewer", ctx_).error().code, ErrorCode::kNotFound);
+    ASSERT_TRUE(projects_->Unshare(bob_, p.id, bob_.user_id, ctx_)) << "a member leaves";
+    EXPECT_EQ(projects_->Get(bob_, p.id).error().code, ErrorCode::kNotFound);
+    EXPECT_EQ(std::count(audit_.actions.begin(), audit_.actions.end(), "project.shared"), 2);
+    EXPECT_EQ(std::count(audit_.actions.begin(), audit_.actions.end(), "project.unshared"), 1);
+
+    // Limits: a project is shared with at most max_members people.
+    ProjectsLimits few;
+    few.max_members = 1;
+    Build(few);
+    EXPECT_EQ(projects_->Share(alice_, p.id, "bob@example.org", "viewer", ctx_).error().code, ErrorCode::kConflict);
 }
 
 TEST_F(ProjectsTest, OnlyTheOwnerActsAndAdminsOnlyRead) {

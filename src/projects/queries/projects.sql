@@ -71,3 +71,37 @@ FROM generation_files WHERE generation_id = $1 AND path = $2;
 
 -- name: all_files
 SELECT path, size, sha256, executable, content FROM generation_files WHERE generation_id = $1;
+
+-- name: list_shared_projects
+SELECT {columns} FROM projects
+WHERE id IN (SELECT project_id FROM project_members WHERE user_id = $1)
+  AND ($2 = '' OR created_at < $2 OR (created_at = $2 AND id < $3))
+  AND ($4 = '' OR LOWER(name) LIKE $4 ESCAPE '\' OR LOWER(title) LIKE $4 ESCAPE '\')
+ORDER BY created_at DESC, id DESC
+LIMIT $5;
+
+-- name: find_member
+SELECT project_id, user_id, role, added_by, created_at, updated_at FROM project_members
+WHERE project_id = $1 AND user_id = $2;
+
+-- name: list_members
+SELECT project_id, user_id, role, added_by, created_at, updated_at FROM project_members
+WHERE project_id = $1 ORDER BY created_at, user_id;
+
+-- name: count_members
+SELECT COUNT(*) AS n FROM project_members WHERE project_id = $1;
+
+-- name: upsert_member
+INSERT INTO project_members (project_id, user_id, role, added_by, created_at, updated_at)
+VALUES ($1, $2, $3, $4, $5, $5)
+ON CONFLICT (project_id, user_id) DO UPDATE SET role = excluded.role, updated_at = excluded.updated_at;
+
+-- name: delete_member
+DELETE FROM project_members WHERE project_id = $1 AND user_id = $2;
+
+-- name: memberships_of
+SELECT project_id, user_id, role, added_by, created_at, updated_at FROM project_members
+WHERE user_id = $1 ORDER BY created_at, project_id;
+
+-- name: delete_memberships
+DELETE FROM project_members WHERE user_id = $1;
