@@ -398,6 +398,48 @@ test('the admin pages: accounts (role, disable), the audit log filtered, server 
     });
 });
 
+test('sharing: the owner shares a project from its page; the viewer finds it under "Shared with you", read-only', T, async () => {
+    const register = (email) =>
+        api(srv, '/api/v1/auth/register', { method: 'POST', body: { email, password: kPassword, display_name: email.split('@')[0], consent: { policy_version: '1', accepted: ['terms', 'privacy'] } } });
+    await register('sharer@example.org');
+    await register('guestreader@example.org');
+    const owner = await login(srv, 'sharer@example.org', kPassword);
+    const created = await api(srv, '/api/v1/projects', {
+        method: 'POST',
+        token: owner.access_token,
+        body: { model: { title: 'Shared Clinic', domain: 'health', entities: [{ name: 'Patient', fields: [{ name: 'name', type: 'string' }] }], stacks: { frontend: 'none', backend: 'express', devops: [] } } },
+    });
+    assert.equal(created.status, 201, created.text);
+    const signIn = async (page, email) => {
+        await goto(page, `/projects/${created.json.id}`, '#signin-email');
+        await page.fill('#signin-email', email);
+        await page.fill('#signin-password', kPassword);
+        await page.click('form button[type=submit]');
+    };
+    await withBrowser(srv.port, { locale: 'en-US' }, async (page) => {
+        await signIn(page, 'sharer@example.org');
+        await page.waitForSelector('#share-email');
+        await page.fill('#share-email', 'nobody-here@example.org');
+        await page.click('.share-form button[type=submit]');
+        await page.waitForSelector('#share-email-error');
+        await page.fill('#share-email', 'guestreader@example.org');
+        await page.selectOption('#share-role', 'viewer');
+        await page.click('.share-form button[type=submit]');
+        await page.waitForFunction(() => /Shared with guestreader as viewer/.test(document.body.textContent ?? ''));
+        await page.waitForFunction(() => document.querySelectorAll('.member-list li').length === 2);
+        await visit(page, 'project-sharing');
+    });
+    await withBrowser(srv.port, { locale: 'en-US' }, async (page) => {
+        await signIn(page, 'guestreader@example.org');
+        await page.waitForFunction(() => /shared with you as a viewer/.test(document.body.textContent ?? ''));
+        assert.equal(await page.getByRole('button', { name: 'Delete the project' }).count(), 0, 'a viewer cannot delete');
+        assert.equal(await page.locator('#share-email').count(), 0, 'a viewer cannot share');
+        await goto(page, '/projects', '#shared-title');
+        await page.waitForSelector('.shared-list a:has-text("Shared Clinic")');
+        await visit(page, 'projects-shared');
+    });
+});
+
 test('Arabic right to left, the language switcher, ?lang=, a phone-sized screen', T, async () => {
     await withBrowser(srv.port, { locale: 'ar' }, async (page) => {
         await goto(page, '/', '#spec-text');

@@ -163,6 +163,16 @@ export interface ProjectSummary {
     from_text: boolean;
     created_at: string;
     updated_at: string;
+    /// The caller's part in it: owner, editor, viewer (shared with them) or admin.
+    role?: 'owner' | 'editor' | 'viewer' | 'admin' | '';
+}
+
+export interface Member {
+    user_id: string;
+    display_name: string;
+    role: 'owner' | 'editor' | 'viewer';
+    added_at: string;
+    updated_at: string;
 }
 
 export interface Project extends Omit<ProjectSummary, 'from_text'> {

@@ -9,6 +9,7 @@ import { Badge, ErrorNote, Link, PageTitle, Pager, Status } from '../components/
 import { useCursorPages, useLive, useLoad, usePolling } from '../components/hooks';
 import { ErrorSummary, ModelEditor } from '../components/ModelEditor';
 import { ModelChanges } from '../components/ModelChanges';
+import { Sharing } from '../components/Sharing';
 import { ApiError, query } from '../lib/api';
 import { formatDate } from '../lib/format';
 import { localProblems, specForApi, toSpec } from '../lib/model';
@@ -68,7 +69,9 @@ export function ProjectPage({ id }: { id: string }) {
         );
     }
 
-    const readOnly = user !== null && project.owner_id !== user.id;
+    // Owners and editors change the specification and generate; viewers and admins (on others' projects) read.
+    const role = project.role || (user !== null && project.owner_id === user.id ? 'owner' : 'admin');
+    const readOnly = role === 'viewer' || role === 'admin';
     const spec = toSpec(project.spec);
     const dirty = model !== null && mergePatch(specForApi(spec), specForApi(model)) !== undefined;
     const lastSucceeded = (generations.data?.items ?? []).find((g) => g.status === 'succeeded') ?? null;
@@ -146,7 +149,7 @@ export function ProjectPage({ id }: { id: string }) {
                 <dt>{t('project.updated')}</dt>
                 <dd>{formatDate(project.updated_at, lang)}</dd>
             </dl>
-            {readOnly && <p className="note info">{t('project.readOnly')}</p>}
+            {readOnly && <p className="note info">{role === 'viewer' ? t('project.viewerOnly') : t('project.readOnly')}</p>}
 
             <section className="card" aria-labelledby="gens-title">
                 <h2 id="gens-title">{t('project.generations')}</h2>
@@ -224,15 +227,18 @@ export function ProjectPage({ id }: { id: string }) {
                         >
                             {t('project.discard')}
                         </button>
-                        <button type="button" className="danger" onClick={remove} disabled={busy !== null}>
-                            {t('project.delete')}
-                        </button>
+                        {role === 'owner' && (
+                            <button type="button" className="danger" onClick={remove} disabled={busy !== null}>
+                                {t('project.delete')}
+                            </button>
+                        )}
                     </div>
                 )}
                 {dirty && <p className="hint small">{t('project.unsaved')}</p>}
                 {saved && <Status>{saved}</Status>}
                 <ErrorNote error={error} />
             </section>
+            {role !== 'admin' && <Sharing project={project} onLeft={() => navigate('/projects')} />}
             <p>
                 <button type="button" className="link-button" onClick={() => setTick((n) => n + 1)}>
                     {t('common.refresh')}

@@ -32,6 +32,11 @@ export function ProjectsPage() {
         navigate(`/projects${s ? `?${s}` : ''}`, { replace: true });
     };
     const items = pages.data?.items ?? [];
+    const shared = useCursorPages<ProjectSummary>(
+        (cursor) => api.json<Page<ProjectSummary>>(`/api/v1/projects${query({ limit: kPageSize, cursor, q, shared: 'true' })}`, { auth: 'required' }),
+        `shared\u0000${q}`,
+    );
+    const sharedItems = shared.data?.items ?? [];
     return (
         <div className="page projects">
             <PageTitle title={t('projects.title')}>{t('projects.title')}</PageTitle>
@@ -91,6 +96,27 @@ export function ProjectsPage() {
             )}
             <Pager label={t('projects.pages')} hasPrevious={pages.hasPrevious} hasNext={pages.hasNext} onPrevious={pages.previous} onNext={pages.next} />
             {pages.data && <p className="muted small">{t('projects.pageN', { n: pages.pageIndex + 1 })}</p>}
+            <section aria-labelledby="shared-title">
+                <h2 id="shared-title">{t('projects.shared')}</h2>
+                <ErrorNote error={shared.error} />
+                {shared.data && sharedItems.length === 0 && <p className="muted">{t('projects.noneShared')}</p>}
+                {sharedItems.length > 0 && (
+                    <ul className="project-list shared-list">
+                        {sharedItems.map((p) => (
+                            <li key={p.id} className="project-item">
+                                <h3>
+                                    <Link to={`/projects/${p.id}`}>{p.title}</Link>
+                                </h3>
+                                <p className="muted small">
+                                    <code>{p.name}</code> · {t('projects.meta', { entities: p.entity_count, version: p.version })} · {formatDate(p.updated_at, lang)}{' '}
+                                    <Badge kind="info">{t(p.role === 'editor' ? 'sharing.role.editor' : 'sharing.role.viewer')}</Badge>
+                                </p>
+                            </li>
+                        ))}
+                    </ul>
+                )}
+                <Pager label={t('projects.shared')} hasPrevious={shared.hasPrevious} hasNext={shared.hasNext} onPrevious={shared.previous} onNext={shared.next} />
+            </section>
         </div>
     );
 }
