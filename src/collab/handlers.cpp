@@ -9,6 +9,7 @@
 #include "core/dto.hpp"
 #include "http/kit.hpp"
 #include "projects/handlers.hpp"
+#include "realtime/handlers.hpp"
 
 namespace dihya::collab {
 
@@ -64,22 +65,9 @@ void Register(http::App& app, Rooms& rooms, auth::AuthService& auth) {
                        {404, "No such project, or not shared with you"},
                        {426, "Not a WebSocket upgrade request"}},
          .handler = [&rooms, &auth, send_queue, max_message](Request& req) {
-             auth::Principal who = auth::PrincipalOf(req);
-             if (auto ticket = req.QueryParam("ticket")) {
-                 if (who.authenticated()) {
-                     return Problem(req, MakeError(ErrorCode::kInvalidArgument,
-                                                   "send either Authorization or a ticket, not both"));
-                 }
-                 auto p = auth.AuthenticateTicket(*ticket);
-                 if (!p) return Problem(req, p.error());
-                 auth::SetPrincipal(req, *p);
-                 who = *p;
-             }
-             if (!who.authenticated()) {
-                 return Problem(req, MakeError(ErrorCode::kUnauthenticated,
-                                               "sign in: Authorization: Bearer <token>, or ?ticket= from "
-                                               "POST /api/v1/auth/ticket"));
-             }
+             auto caller = realtime::LiveCaller(req, auth);
+             if (!caller) return Problem(req, caller.error());
+             const auth::Principal& who = *caller;
              const std::string id = req.path_params["id"];
              auto can_edit = rooms.CanEdit(who, id);
              if (!can_edit) return Problem(req, can_edit.error());

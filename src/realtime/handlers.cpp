@@ -66,6 +66,24 @@ Result<std::optional<std::int64_t>> ResumeAfter(const Request& req) {
 
 }  // namespace
 
+Result<auth::Principal> LiveCaller(http::Request& req, auth::AuthService& auth) {
+    auth::Principal who = auth::PrincipalOf(req);
+    if (auto ticket = req.QueryParam("ticket")) {
+        if (who.authenticated()) {
+            return MakeError(ErrorCode::kInvalidArgument, "send either Authorization or a ticket, not both");
+        }
+        auto p = auth.AuthenticateTicket(*ticket);
+        if (!p) return p.take_error();
+        auth::SetPrincipal(req, *p);
+        who = *p;
+    }
+    if (!who.authenticated()) {
+        return MakeError(ErrorCode::kUnauthenticated,
+                         "sign in: Authorization: Bearer <token>, or ?ticket= from POST /api/v1/auth/ticket");
+    }
+    return who;
+}
+
 void Register(http::App& app, Hub& hub, const ChannelGuard& guard, auth::AuthService& auth) {
     app.tags.push_back({"realtime", "Live events: WebSocket and server-sent events on channels (docs/realtime.md)"});
     const auto& rc = app.config.realtime;
@@ -129,22 +147,9 @@ void Register(http::App& app, Hub& hub, const ChannelGuard& guard, auth::AuthSer
                        {403, "A channel that is not yours"},
                        {404, "A channel about something that does not exist"}},
          .handler = [&hub, &guard, &auth, send_queue](Request& req) {
-             auth::Principal who = auth::PrincipalOf(req);
-             if (auto ticket = req.QueryParam("ticket")) {
-                 if (who.authenticated()) {
-                     return Problem(req, MakeError(ErrorCode::kInvalidArgument,
-                                                   "send either Authorization or a ticket, not both"));
-                 }
-                 auto p = auth.AuthenticateTicket(*ticket);
-                 if (!p) return Problem(req, p.error());
-                 auth::SetPrincipal(req, *p);
-                 who = *p;
-             }
-             if (!who.authenticated()) {
-                 return Problem(req, MakeError(ErrorCode::kUnauthenticated,
-                                               "sign in: Authorization: Bearer <token>, or ?ticket= from "
-                                               "POST /api/v1/auth/ticket"));
-             }
+             auto caller = LiveCaller(req, auth);
+             if (!caller) return Problem(req, caller.error());
+             const auth::Principal& who = *caller;
              auto channels = StreamChannels(req, guard, who);
              if (!channels) return Problem(req, channels.error());
              auto after = ResumeAfter(req);
