@@ -15,6 +15,10 @@ import path from 'node:path';
 import { test } from 'node:test';
 import { promisify } from 'node:util';
 
+import WebSocket from 'ws';
+import { WebsocketProvider } from 'y-websocket';
+import * as Y from 'yjs';
+
 import { api, kFastAuth, login } from './lib/accounts.mjs';
 import { checkA11y, openBrowser, withBrowser } from './lib/browser.mjs';
 import { python } from './lib/python.mjs';
@@ -438,6 +442,63 @@ test('sharing: the owner shares a project from its page; the viewer finds it und
         await page.waitForSelector('.shared-list a:has-text("Shared Clinic")');
         await visit(page, 'projects-shared');
     });
+});
+
+test('editing together: typing in the browser reaches a yjs client and back, then Save makes it the specification', T, async () => {
+    const owner = await login(srv, 'sharer@example.org', kPassword);
+    const created = await api(srv, '/api/v1/projects', {
+        method: 'POST',
+        token: owner.access_token,
+        body: { model: { title: 'Live Spec', domain: 'health', entities: [{ name: 'Patient', fields: [{ name: 'name', type: 'string' }] }], stacks: { frontend: 'none', backend: 'express', devops: [] } } },
+    });
+    assert.equal(created.status, 201, created.text);
+    const id = created.json.id;
+    // The other editor: a Node client with the stock packages.
+    const doc = new Y.Doc();
+    const token = owner.access_token;
+    const provider = new WebsocketProvider(`ws://127.0.0.1:${srv.port}/api/v1/collab`, id, doc, {
+        WebSocketPolyfill: class extends WebSocket {
+            constructor(url, protocols) {
+                super(url, protocols, { headers: { Authorization: `Bearer ${token}` } });
+            }
+        },
+        disableBc: true,
+    });
+    provider.awareness.setLocalStateField('user', { name: 'Node editor' });
+    const text = doc.getText('spec');
+    try {
+        await withBrowser(srv.port, { locale: 'en-US' }, async (page) => {
+            await goto(page, `/projects/${id}/edit`, '#signin-email');
+            await page.fill('#signin-email', 'sharer@example.org');
+            await page.fill('#signin-password', kPassword);
+            await page.click('form button[type=submit]');
+            await page.waitForFunction(() => (document.querySelector('#collab-text')?.value ?? '').includes('title: Live Spec'));
+            await page.waitForFunction(() => /also here: Node editor/.test(document.body.textContent ?? ''));
+            await page.focus('#collab-text');
+            await page.keyboard.press('Control+Home');
+            await page.keyboard.type('# typed in the browser\n');
+            for (let i = 0; !text.toString().startsWith('# typed in the browser\n'); i++) {
+                assert.ok(i < 500, `the yjs client never saw the typing: ${JSON.stringify(text.toString().slice(0, 80))}`);
+                await new Promise((r) => setTimeout(r, 20));
+            }
+            const at = text.toString().indexOf('title: Live Spec') + 'title: Live Spec'.length;
+            text.insert(at, ' Edited');
+            await page.waitForFunction(() => (document.querySelector('#collab-text')?.value ?? '').includes('title: Live Spec Edited\n'));
+            text.insert(text.length, '# the end\n');
+            await page.waitForFunction(() => (document.querySelector('#collab-text')?.value ?? '').endsWith('# the end\n'), null, { timeout: 10_000 }).catch(async (e) => {
+                throw new Error(`${e.message}: ${JSON.stringify(await page.inputValue('#collab-text'))} vs ${JSON.stringify(text.toString())}`);
+            });
+            await visit(page, 'collab');
+            await page.getByRole('button', { name: 'Save as the specification' }).click();
+            await page.waitForFunction(() => /Saved: the project is at version 2/.test(document.body.textContent ?? ''));
+        });
+    } finally {
+        provider.destroy();
+        doc.destroy();
+    }
+    const got = await api(srv, `/api/v1/projects/${id}`, { token: owner.access_token });
+    assert.equal(got.json.version, 2);
+    assert.equal(got.json.title, 'Live Spec Edited');
 });
 
 test('Arabic right to left, the language switcher, ?lang=, a phone-sized screen', T, async () => {

@@ -13,6 +13,7 @@ import { ProjectsPage } from './pages/ProjectsPage';
 
 // Loaded when first opened (their own files under /assets): the file browser with highlight.js, marked and
 // DOMPurify; the account and administration pages.
+const CollabPage = lazy(() => import('./pages/CollabPage').then((m) => ({ default: m.CollabPage })));
 const GenerationPage = lazy(() => import('./pages/GenerationPage').then((m) => ({ default: m.GenerationPage })));
 const SettingsPage = lazy(() => import('./pages/SettingsPages').then((m) => ({ default: m.SettingsPage })));
 const NotificationsPage = lazy(() => import('./pages/NotificationsPage').then((m) => ({ default: m.NotificationsPage })));
@@ -54,6 +55,9 @@ export function App() {
                 break;
             case 'project':
                 page = <ProjectPage key={route.id} id={route.id} />;
+                break;
+            case 'collab':
+                page = <CollabPage key={route.id} id={route.id} />;
                 break;
             case 'generation':
                 page = <GenerationPage key={route.gid} id={route.id} gid={route.gid} />;

@@ -11,6 +11,9 @@ describe('routes', () => {
         expect(parseRoute('/notifications')).toEqual({ page: 'notifications' });
         expect(parseRoute('/notifications/x')).toEqual({ page: 'not-found' });
         expect(needsSignIn({ page: 'notifications' })).toBe(true);
+        expect(parseRoute('/projects/p1/edit')).toEqual({ page: 'collab', id: 'p1' });
+        expect(needsSignIn({ page: 'collab', id: 'p1' })).toBe(true);
+        expect(parseRoute('/projects/p1/other')).toEqual({ page: 'not-found' });
         expect(parseRoute('/projects/p1/generations/g1')).toEqual({ page: 'generation', id: 'p1', gid: 'g1' });
         expect(parseRoute('/settings')).toEqual({ page: 'settings', section: 'profile' });
         expect(parseRoute('/settings/api-keys')).toEqual({ page: 'settings', section: 'api-keys' });

@@ -5,6 +5,7 @@ export type Route =
     | { page: 'new' }
     | { page: 'projects' }
     | { page: 'project'; id: string }
+    | { page: 'collab'; id: string }
     | { page: 'generation'; id: string; gid: string }
     | { page: 'notifications' }
     | { page: 'sign-in' }
@@ -31,6 +32,7 @@ export function parseRoute(pathname: string): Route {
     if (a === 'projects') {
         if (parts.length === 1) return { page: 'projects' };
         if (parts.length === 2) return { page: 'project', id: b };
+        if (parts.length === 3 && c === 'edit') return { page: 'collab', id: b };
         if (parts.length === 4 && c === 'generations') return { page: 'generation', id: b, gid: d };
     }
     if (parts.length === 1 && a === 'notifications') return { page: 'notifications' };
@@ -48,7 +50,7 @@ export function parseRoute(pathname: string): Route {
 
 /// Pages that need a signed-in user (others send guests to the sign-in page and back).
 export function needsSignIn(route: Route): boolean {
-    return ['projects', 'project', 'generation', 'notifications', 'settings', 'admin'].includes(route.page);
+    return ['projects', 'project', 'collab', 'generation', 'notifications', 'settings', 'admin'].includes(route.page);
 }
 
 /// A same-site path to come back to after signing in (never another origin, never the sign-in pages).

@@ -149,6 +149,9 @@ export function ProjectPage({ id }: { id: string }) {
                 <dt>{t('project.updated')}</dt>
                 <dd>{formatDate(project.updated_at, lang)}</dd>
             </dl>
+            <p>
+                <Link to={`/projects/${project.id}/edit`}>{t('project.editTogether')}</Link>
+            </p>
             {readOnly && <p className="note info">{role === 'viewer' ? t('project.viewerOnly') : t('project.readOnly')}</p>}
 
             <section className="card" aria-labelledby="gens-title">
