@@ -16,6 +16,8 @@
 #include "gdpr/handlers.hpp"
 #include "generator/handlers.hpp"
 #include "generator/pack.hpp"
+#include "graphql/api.hpp"
+#include "graphql/handlers.hpp"
 #include "notifications/handlers.hpp"
 #include "ops/ops.hpp"
 #include "projects/events.hpp"
@@ -200,6 +202,12 @@ Result<void> RegisterModules(Composition& c) {
     realtime::AddBuiltinChannels(c.channels);
     projects::AddChannels(c.channels, *c.projects);
 
+    auto schema = graphql::BuildApiSchema({*c.services.auth, *c.projects, *c.services.notifications, c.catalog,
+                                           *c.active_analyzer, c.vocabulary, c.channels,
+                                           std::chrono::milliseconds(c.config.limits.analyze_budget_ms)});
+    if (!schema) return schema.take_error();
+    c.graphql = std::move(*schema);
+
     ops::Register(c.app);
     catalog::Register(c.app, c.catalog);
     analyze::Register(c.app, *c.active_analyzer, c.vocabulary);
@@ -212,6 +220,7 @@ Result<void> RegisterModules(Composition& c) {
     realtime::Register(c.app, *c.services.hub, c.channels, *c.services.auth);
     notifications::Register(c.app, *c.services.notifications);
     collab::Register(c.app, *c.collab, *c.services.auth);
+    graphql::Register(c.app, *c.graphql, *c.services.hub, *c.services.auth);
     docs::Register(c.app);
     console::Register(c.app);  // last: its catch-all serves the pages nothing else claims
     return Ok();

@@ -21,6 +21,7 @@
 #include "core/personal_data.hpp"
 #include "gdpr/service.hpp"
 #include "generator/engine.hpp"
+#include "graphql/schema.hpp"
 #include "http/app.hpp"
 #include "jobs/queue.hpp"
 #include "mail/mailer.hpp"
@@ -96,8 +97,9 @@ struct Composition {
     analyze::Analyzer* active_analyzer = nullptr;
     std::unique_ptr<generator::Engine> engine;
     std::unique_ptr<projects::ProjectsService> projects;
-    std::unique_ptr<collab::Rooms> collab;  // collaborative documents of projects (after projects: uses them)
-    realtime::ChannelGuard channels;        // who may watch which channel: each module adds its kinds
+    std::unique_ptr<collab::Rooms> collab;     // collaborative documents of projects (after projects: uses them)
+    realtime::ChannelGuard channels;           // who may watch which channel: each module adds its kinds
+    std::unique_ptr<graphql::Schema> graphql;  // over the services above
 };
 
 Result<void> RegisterModules(Composition& c);

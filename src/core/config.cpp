@@ -349,6 +349,16 @@ const std::vector<KeyInfo>& Keys() {
            "stored updates of a collaborative document past which they are merged into one");
         rt("collab_max_peers", &RealtimeConfig::collab_max_peers, 1, 10'000,
            "most connections editing one collaborative document at once");
+        auto gq = [&](const char* name, std::int64_t GraphqlConfig::*m, std::int64_t min, std::int64_t max,
+                      const char* desc) {
+            k.push_back({std::string("graphql.") + name, desc,
+                         IntSetter([m](Config& c) -> std::int64_t& { return c.graphql.*m; }, min, max)});
+        };
+        gq("max_depth", &GraphqlConfig::max_depth, 1, 100, "deepest nesting of fields a GraphQL request may select");
+        gq("max_cost", &GraphqlConfig::max_cost, 1, 100'000'000,
+           "highest cost of a GraphQL request (fields, connections multiplying by their page size)");
+        gq("max_fields", &GraphqlConfig::max_fields, 1, 1'000'000,
+           "most fields a GraphQL request may select, fragments expanded");
         k.push_back({"gdpr.policy_version", "version of the privacy policy users consent to",
                      [](Config& c, const RawValue& r) { return SetString(c.gdpr.policy_version, r, false); }});
         auto gdpr_int = [&](const char* name, std::int64_t GdprConfig::*m, std::int64_t min, std::int64_t max,

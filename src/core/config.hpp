@@ -130,6 +130,13 @@ struct RealtimeConfig {
     std::int64_t collab_max_peers = 32;
 };
 
+/// GraphQL at /graphql (docs/graphql.md): what one request may ask for.
+struct GraphqlConfig {
+    std::int64_t max_depth = 12;      // fields nested in fields (introspection's __ fields do not count)
+    std::int64_t max_cost = 20'000;   // fields weighed, connections multiplying what is under them by their page
+    std::int64_t max_fields = 2'000;  // fields selected, fragments expanded
+};
+
 struct Config {
     std::string listen_host = "127.0.0.1";
     std::uint16_t listen_port = 8080;
@@ -155,6 +162,7 @@ struct Config {
     GdprConfig gdpr;
     AnalyzeConfig analyze;
     RealtimeConfig realtime;
+    GraphqlConfig graphql;
 
     std::string EffectiveDatabaseUrl() const;
     /// public_url without a trailing slash, or http(s)://<listen> when unset.

@@ -412,6 +412,18 @@ Response GenerationResponse(int status, const jobs::Job& j, std::optional<std::v
     return Response::Json(status, dto::Encode(dto));
 }
 
+}  // namespace
+
+json::value ProjectJson(const Project& project) {
+    return dto::Encode(ToDto(project));
+}
+
+json::value GenerationJson(const jobs::Job& generation) {
+    return dto::Encode(ToDto(generation));
+}
+
+namespace {
+
 Result<ProjectInput> InputOf(const d::ProjectRequest& in) {
     ProjectInput out;
     out.spec.model = in.model;

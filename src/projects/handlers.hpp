@@ -8,6 +8,11 @@ namespace dihya::projects {
 /// /api/v1/projects[/{id}[/generations[/{gid}[/log|/archive|/files[/{path*}]]]]].
 void Register(http::App& app, ProjectsService& service);
 
+/// A project as GET /api/v1/projects/{id} answers it (also what GraphQL's Project reads).
+boost::json::value ProjectJson(const Project& project);
+/// A generation as GET …/generations/{gid} answers it, without its log.
+boost::json::value GenerationJson(const jobs::Job& generation);
+
 /// `"v3"` for version 3: the ETag of a project, and what If-Match names.
 std::string ProjectEtag(std::int64_t version);
 
