@@ -43,9 +43,9 @@ class Inbox {
 }
 
 /// Opens ws://…/api/v1/ws. Resolves {ws, inbox, send(obj), next(pred), closed} once open; `closed` resolves
-/// {code, reason} when the server closes the connection.
-export async function openSocket(srv, { path = '/api/v1/ws' } = {}) {
-    const ws = new WebSocket(`ws://127.0.0.1:${srv.port}${path}`);
+/// {code, reason} when the server closes the connection. `protocols`: the subprotocols offered.
+export async function openSocket(srv, { path = '/api/v1/ws', protocols } = {}) {
+    const ws = new WebSocket(`ws://127.0.0.1:${srv.port}${path}`, protocols);
     const inbox = new Inbox((items) => JSON.stringify(items).slice(0, 2000));
     const pings = new Inbox((items) => `${items.length} pings`);
     ws.on('message', (data, isBinary) => inbox.push(isBinary ? { binary: data } : JSON.parse(String(data))));
