@@ -113,6 +113,16 @@ FieldDef R(std::string name, std::string type, std::string description, Resolver
             .resolve = std::move(resolve)};
 }
 
+/// Analyses are long work: one costs as much as this many fields.
+constexpr std::int64_t kAnalyzeCost = 100;
+
+/// `f` with its query cost (Limits::max_cost) and the argument that multiplies what is under it.
+FieldDef Weigh(FieldDef f, std::int64_t cost, std::string multiplier = {}) {
+    f.cost = cost;
+    f.cost_multiplier = std::move(multiplier);
+    return f;
+}
+
 /// A connection field: `first` (cost multiplier) and `after`.
 FieldDef Paged(std::string name, std::string type, std::string description, Resolver resolve,
                std::vector<InputValueDef> more = {}, std::int64_t page = 20) {
@@ -205,20 +215,21 @@ Result<std::unique_ptr<Schema>> BuildApiSchema(const ApiDeps& deps) {
                   F("steps", "[Step!]!"), F("filesDone", "Int!"), F("filesTotal", "Int!"), F("attempts", "Int!"),
                   F("createdAt", "String!"), F("startedAt", "String"), F("finishedAt", "String"), F("error", "String"),
                   F("fileCount", "Int"), F("bytes", "Int"),
-                  R("log", "[LogLine!]!", "The log after line `after`.",
-                    [&projects](const FieldCall& call) -> Result<json::value> {
-                        auto lines = projects.GenerationLog(Who(call), SourceId(call, "project_id"), SourceId(call),
-                                                            OptInt(call.args, "after").value_or(0),
-                                                            OptInt(call.args, "first").value_or(100));
-                        if (!lines) return lines.take_error();
-                        json::array out;
-                        for (const auto& e : *lines) {
-                            out.push_back(json::object{{"seq", e.seq}, {"at", e.at}, {"message", e.message}});
-                        }
-                        return json::value(std::move(out));
-                    },
-                    {In("after", "Int", "Lines after this sequence number.", json::value(0)),
-                     In("first", "Int", "At most this many lines (1-1000).", json::value(100))})}));
+                  Weigh(R("log", "[LogLine!]!", "The log after line `after`.",
+                          [&projects](const FieldCall& call) -> Result<json::value> {
+                              auto lines = projects.GenerationLog(
+                                  Who(call), SourceId(call, "project_id"), SourceId(call),
+                                  OptInt(call.args, "after").value_or(0), OptInt(call.args, "first").value_or(100));
+                              if (!lines) return lines.take_error();
+                              json::array out;
+                              for (const auto& e : *lines) {
+                                  out.push_back(json::object{{"seq", e.seq}, {"at", e.at}, {"message", e.message}});
+                              }
+                              return json::value(std::move(out));
+                          },
+                          {In("after", "Int", "Lines after this sequence number.", json::value(0)),
+                           In("first", "Int", "At most this many lines (1-1000).", json::value(100))}),
+                        1, "first")}));
     s.Add(EdgeType("Generation"));
     s.Add(ConnectionType("Generation"));
 
@@ -295,15 +306,16 @@ Result<std::unique_ptr<Schema>> BuildApiSchema(const ApiDeps& deps) {
                out.as_object()["stacks"] = std::move(stacks);
                return out;
            }),
-         R("analyze", "Analysis!", "Understands a free-text specification (French, English or Arabic).",
-           [&analyzer, &vocabulary, budget](const FieldCall& call) -> Result<json::value> {
-               const Caller& c = CallerOf(call);
-               auto analysis = analyzer.Analyze(Str(call.args, "text"), vocabulary,
-                                                Budget(c.received_at, budget, c.cancelled, "the analysis"));
-               if (!analysis) return analysis.take_error();
-               return analyze::AnalysisToJson(*analysis);
-           },
-           {In("text", "String!", "The specification, up to 100,000 characters.")}),
+         Weigh(R("analyze", "Analysis!", "Understands a free-text specification (French, English or Arabic).",
+                 [&analyzer, &vocabulary, budget](const FieldCall& call) -> Result<json::value> {
+                     const Caller& c = CallerOf(call);
+                     auto analysis = analyzer.Analyze(Str(call.args, "text"), vocabulary,
+                                                      Budget(c.received_at, budget, c.cancelled, "the analysis"));
+                     if (!analysis) return analysis.take_error();
+                     return analyze::AnalysisToJson(*analysis);
+                 },
+                 {In("text", "String!", "The specification, up to 100,000 characters.")}),
+               kAnalyzeCost),
          R("project", "Project", "A project you may read; null when there is none (or not yours to see).",
            [&projects](const FieldCall& call) -> Result<json::value> {
                auto p = projects.Get(Who(call), Str(call.args, "id"));
@@ -362,7 +374,9 @@ Result<std::unique_ptr<Schema>> BuildApiSchema(const ApiDeps& deps) {
                  {R("createProject", "Project!", "Saves a specification as a new project.",
                     [&projects, budget](const FieldCall& call) -> Result<json::value> {
                         const Caller& c = CallerOf(call);
-                        const auto& in = call.args.at("input").as_object();
+                        static const json::object kNone;
+                        const auto* given = call.args.if_contains("input");
+                        const json::object& in = given != nullptr && given->is_object() ? given->as_object() : kNone;
                         projects::ProjectInput input;
                         input.spec.text = OptStr(in, "text");
                         if (auto it = in.find("model"); it != in.end() && !it->value().is_null())
@@ -379,7 +393,9 @@ Result<std::unique_ptr<Schema>> BuildApiSchema(const ApiDeps& deps) {
                   R("updateProject", "Project!", "Changes a project (JSON merge patch semantics).",
                     [&projects, budget](const FieldCall& call) -> Result<json::value> {
                         const Caller& c = CallerOf(call);
-                        projects::ProjectPatch patch = call.args.at("patch").as_object();
+                        const auto* given = call.args.if_contains("patch");
+                        projects::ProjectPatch patch =
+                            given != nullptr && given->is_object() ? given->as_object() : projects::ProjectPatch();
                         auto p = projects.Patch(c.who, Str(call.args, "id"), patch, OptInt(call.args, "ifVersion"),
                                                 c.request, Budget(c.received_at, budget, c.cancelled, "the analysis"));
                         if (!p) return p.take_error();
@@ -454,6 +470,7 @@ Result<std::unique_ptr<Schema>> BuildApiSchema(const ApiDeps& deps) {
         SourceStream out;
         out.channels = {channel};
         out.replay = true;  // from its start, as far as the event log reaches
+        out.end_events = {"generation.finished"};
         out.map = [](std::string_view, std::string_view event, const json::value& data) -> std::optional<json::value> {
             if (!data.is_object()) return std::nullopt;
             json::object o = data.as_object();

@@ -1,11 +1,13 @@
 #include "graphql/executor.hpp"
 
 #include <map>
+#include <set>
 #include <utility>
 
 #include <boost/json.hpp>
 
 #include "core/problem.hpp"
+#include "graphql/validate.hpp"
 #include "graphql/values.hpp"
 
 namespace dihya::graphql {
@@ -44,14 +46,6 @@ GraphqlError FromError(const Error& error) {
 
 namespace {
 
-TypeExpr ToExpr(const TypeRef& ref) {
-    if (ref.kind == TypeRef::Kind::kNamed) return TypeExpr{{}, ref.name};
-    TypeExpr inner = ToExpr(*ref.of);
-    inner.wraps.insert(inner.wraps.begin(),
-                       ref.kind == TypeRef::Kind::kList ? TypeExpr::Wrap::kList : TypeExpr::Wrap::kNonNull);
-    return inner;
-}
-
 GraphqlError RequestError(std::string message, std::vector<Location> locations = {}) {
     GraphqlError e;
     e.message = std::move(message);
@@ -73,6 +67,7 @@ public:
     /// subscription's event.
     json::object Run(const TypeDef& root, const json::value* event) {
         event_ = event;
+        serial_ = prepared_.operation->kind == Operation::Kind::kMutation;
         json::array path;
         const json::value source(nullptr);
         auto data = SelectionSet(root, prepared_.operation->selections, source, path);
@@ -88,7 +83,7 @@ public:
 
     Grouped Collect(const TypeDef& type, const SelectionSet& selections) {
         Grouped out;
-        std::vector<std::string> visited;
+        std::set<std::string> visited;
         Collect(type, selections, out, visited);
         return out;
     }
@@ -149,7 +144,7 @@ private:
         return def != nullptr && schema_.IsPossible(*def, object);
     }
 
-    void Collect(const TypeDef& type, const SelectionSet& selections, Grouped& out, std::vector<std::string>& visited) {
+    void Collect(const TypeDef& type, const SelectionSet& selections, Grouped& out, std::set<std::string>& visited) {
         for (const auto& s : selections) {
             if (!Included(s.directives)) continue;
             switch (s.kind) {
@@ -164,8 +159,7 @@ private:
                     break;
                 }
                 case Selection::Kind::kFragmentSpread: {
-                    if (std::find(visited.begin(), visited.end(), s.name) != visited.end()) break;
-                    visited.push_back(s.name);
+                    if (!visited.insert(s.name).second) break;
                     auto f = fragments_.find(s.name);
                     if (f == fragments_.end() || !Applies(type, f->second->type_condition)) break;
                     Collect(type, f->second->selections, out, visited);
@@ -206,7 +200,8 @@ private:
             path.pop_back();
             if (!value) {
                 failed = true;
-                continue;  // keep going: later fields' errors are reported too
+                if (serial_ && path.empty()) break;  // a mutation that failed stops the ones after it (§6.3.1)
+                continue;                            // keep going: later fields' errors are reported too
             }
             out[key] = std::move(*value);
         }
@@ -323,7 +318,17 @@ private:
                 return std::nullopt;
             }
         }
-        // Merge the sub-selections of every field under this key (§6.4.3 MergeSelectionSets).
+        // Merge the sub-selections of every field under this key (§6.4.3 MergeSelectionSets); one field's are
+        // collected once per type, however many list items or aliases reach them.
+        if (fields.size() == 1) {
+            auto key = std::make_pair(object, &fields.front()->selections);
+            auto it = collected_.find(key);
+            if (it == collected_.end())
+                it = collected_.emplace(key, Collect(*object, fields.front()->selections)).first;
+            auto obj = Fields(*object, it->second, value, path);
+            if (!obj) return std::nullopt;
+            return json::value(std::move(*obj));
+        }
         Grouped grouped;
         for (const Selection* f : fields) {
             for (auto& [key, list] : Collect(*object, f->selections)) {
@@ -344,20 +349,11 @@ private:
     const Prepared& prepared_;
     const std::any& context_;
     const json::value* event_ = nullptr;
+    bool serial_ = false;  // a mutation: root fields one after the other, stopping at a failure
     std::map<std::string, const Fragment*> fragments_;
+    std::map<std::pair<const TypeDef*, const graphql::SelectionSet*>, Grouped> collected_;
     std::vector<GraphqlError> errors_;
 };
-
-const TypeDef* RootType(const Schema& schema, Operation::Kind kind) {
-    switch (kind) {
-        case Operation::Kind::kQuery: return schema.Find(schema.query_type);
-        case Operation::Kind::kMutation:
-            return schema.mutation_type.empty() ? nullptr : schema.Find(schema.mutation_type);
-        case Operation::Kind::kSubscription:
-            return schema.subscription_type.empty() ? nullptr : schema.Find(schema.subscription_type);
-    }
-    return nullptr;
-}
 
 }  // namespace
 
@@ -403,7 +399,7 @@ Prepared Prepare(const Schema& schema, const Limits& limits, const RequestParams
     static const json::object kNone;
     const json::object& given = params.variables.is_object() ? params.variables.as_object() : kNone;
     for (const auto& v : out.operation->variables) {
-        const TypeExpr type = ToExpr(v.type);
+        const TypeExpr type = ExprOf(v.type);
         auto it = given.find(v.name);
         if (it == given.end()) {
             if (v.default_value) {
@@ -429,7 +425,7 @@ Prepared Prepare(const Schema& schema, const Limits& limits, const RequestParams
 }
 
 json::object Execute(const Schema& schema, const Prepared& prepared, const std::any& context) {
-    const TypeDef* root = RootType(schema, prepared.operation->kind);
+    const TypeDef* root = RootOf(schema, prepared.operation->kind);
     if (root == nullptr || prepared.operation->kind == Operation::Kind::kSubscription) {
         return json::object{{"errors", json::array{ToJson(RequestError(
                                            prepared.operation->kind == Operation::Kind::kSubscription
@@ -443,7 +439,7 @@ json::object Execute(const Schema& schema, const Prepared& prepared, const std::
 
 Result<SourceStream> Subscribe(const Schema& schema, const Prepared& prepared, const std::any& context,
                                std::vector<GraphqlError>& errors) {
-    const TypeDef* root = RootType(schema, Operation::Kind::kSubscription);
+    const TypeDef* root = RootOf(schema, Operation::Kind::kSubscription);
     if (root == nullptr || prepared.operation->kind != Operation::Kind::kSubscription) {
         return MakeError(ErrorCode::kInvalidArgument, "not a subscription");
     }

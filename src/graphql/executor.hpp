@@ -31,11 +31,13 @@ struct Limits {
     int max_depth = 12;
     /// The sum over selected fields of their cost, connections multiplying what is under them by their page size.
     std::int64_t max_cost = 20000;
-    /// Fields selected in a document, fragments expanded (against alias-multiplied work).
+    /// Fields and fragment spreads selected in a document, fragments expanded (against alias-multiplied work).
     std::int64_t max_fields = 2000;
-    /// How deep introspection may nest list fields of __Type (fields, interfaces, possibleTypes, inputFields), as
-    /// graphql-js's MaxIntrospectionDepthRule.
+    /// Introspection's list fields of __Type (fields, interfaces, possibleTypes, inputFields) nest fewer than
+    /// this many deep, as graphql-js's MaxIntrospectionDepthRule.
     int max_introspection_depth = 3;
+    /// Root fields of one mutation (each a change: aliases would otherwise make one request do thousands).
+    std::int64_t max_mutation_fields = 10;
 };
 
 struct RequestParams {
@@ -65,9 +67,6 @@ struct Prepared {
     /// there are no errors.
     std::string stage;
 };
-
-/// Validation alone (the rules of §5, as graphql-js's specifiedRules, and Limits).
-std::vector<GraphqlError> Validate(const Schema& schema, const Document& document, const Limits& limits);
 
 Prepared Prepare(const Schema& schema, const Limits& limits, const RequestParams& params);
 

@@ -145,6 +145,11 @@ TEST_F(ExecutorTest, CoercesArgumentsAndVariablesWithDefaults) {
 TEST_F(ExecutorTest, MutationsRunInOrder) {
     auto r = Run("mutation { a: bump b: bump c: bump }");
     EXPECT_EQ(json::serialize(r.at("data")), R"({"a":1,"b":2,"c":3})");
+    Limits two;
+    two.max_mutation_fields = 2;
+    EXPECT_NE(FirstError(Run("mutation { a: bump b: bump c: bump }", nullptr, two)).find("at most 2 changes"),
+              std::string::npos);
+    EXPECT_EQ(counter_, 3) << "refused before anything ran";
 }
 
 TEST_F(ExecutorTest, ValidationNamesTheRuleBroken) {
@@ -164,6 +169,29 @@ TEST_F(ExecutorTest, ValidationNamesTheRuleBroken) {
               "Fields \"x\" conflict because \"title\" and \"pages\" are different fields. Use different aliases on "
               "the fields to fetch both if this was intentional.");
     EXPECT_EQ(FirstError(Run("{ who @defer }")), "Unknown directive \"@defer\".");
+}
+
+TEST_F(ExecutorTest, ValidationStopsAtAHundredErrors) {
+    std::string query = "{";
+    for (int i = 0; i < 500; ++i) query += " f" + std::to_string(i) + ": nope";
+    auto r = Run(query + " }");
+    const auto& errors = r.at("errors").as_array();
+    ASSERT_EQ(errors.size(), 100U);
+    EXPECT_EQ(errors.back().at("message").as_string(),
+              "Too many validation errors, error limit reached. Validation aborted.");
+}
+
+TEST_F(ExecutorTest, FragmentSpreadsCountTowardTheFieldLimit) {
+    // A chain of fragments selects one field but is work to expand: each spread counts.
+    std::string query = "{ books { ...F0 } }";
+    for (int i = 0; i < 30; ++i)
+        query += " fragment F" + std::to_string(i) + " on Book { ...F" + std::to_string(i + 1) + " }";
+    query += " fragment F30 on Book { title }";
+    Limits few;
+    few.max_fields = 20;
+    EXPECT_NE(FirstError(Run(query, nullptr, few)).find("fields and fragments"), std::string::npos);
+    few.max_fields = 40;
+    EXPECT_EQ(FirstError(Run(query, nullptr, few)), "");
 }
 
 TEST_F(ExecutorTest, LimitsDepthCostAndFields) {

@@ -104,6 +104,7 @@ void Register(http::App& app, const Schema& schema, realtime::Hub& hub, auth::Au
     limits->max_cost = app.config.graphql.max_cost;
     limits->max_fields = app.config.graphql.max_fields;
     const auto send_queue = static_cast<std::size_t>(app.config.realtime.send_queue);
+    const auto heartbeat = std::chrono::milliseconds(app.config.realtime.heartbeat_ms);
 
     app.router.Add(
         {.method = "POST",
@@ -131,6 +132,15 @@ void Register(http::App& app, const Schema& schema, realtime::Hub& hub, auth::Au
                         json::object{{"type", "object"}}}},
          .work = http::Work::kCompute,  // analyses and generations run here as in REST
          .handler = [&schema, limits](Request& req) {
+             // JSON only: a form or text/plain POST from another site (no CORS preflight) runs nothing.
+             const auto type = req.headers.Get("Content-Type");
+             if (!type || type->substr(0, type->find(';')) != "application/json") {
+                 Response r =
+                     Response::Problem(415, "Unsupported media type",
+                                       "send the GraphQL request as Content-Type: application/json", req.request_id);
+                 r.headers.Set("Accept-Post", "application/json");
+                 return r;
+             }
              auto params = ParamsOf(req);
              if (!params) {
                  Response r = Answer(req, RequestErrors(params.error().message), true);
@@ -140,7 +150,9 @@ void Register(http::App& app, const Schema& schema, realtime::Hub& hub, auth::Au
              Prepared prepared = Prepare(schema, *limits, *params);
              if (!prepared.errors.empty()) return Answer(req, ErrorsOf(prepared.errors), true);
              const Caller caller{auth::PrincipalOf(req), auth::ContextOf(req), req.received_at, req.cancelled};
-             return Answer(req, Execute(schema, prepared, std::any(caller)), false);
+             // A subscription cannot run here: a request error (400 for application/graphql-response+json).
+             const bool subscription = prepared.operation->kind == Operation::Kind::kSubscription;
+             return Answer(req, Execute(schema, prepared, std::any(caller)), subscription);
          }});
 
     auto files = std::make_shared<http::StaticFiles>(
@@ -179,8 +191,17 @@ void Register(http::App& app, const Schema& schema, realtime::Hub& hub, auth::Au
          .responses = {{200, "GraphiQL", json::object{{"type", "string"}}, "text/html"},
                        {101, "Switching to the WebSocket protocol"},
                        {400, "A WebSocket upgrade without the graphql-transport-ws subprotocol"}},
-         .handler = [&schema, &hub, &auth, limits, send_queue, serve](Request& req) {
-             if (!http::IsWebSocketUpgrade(req)) return serve("index.html", req);
+         .handler = [&schema, &hub, &auth, limits, send_queue, heartbeat, serve](Request& req) {
+             if (!http::IsWebSocketUpgrade(req)) {
+                 if (req.QueryParam("query")) {
+                     Response r =
+                         Response::Problem(405, "Method not allowed",
+                                           "send queries with POST /graphql (GET serves GraphiQL)", req.request_id);
+                     r.headers.Set("Allow", "GET, POST");
+                     return r;
+                 }
+                 return serve("index.html", req);
+             }
              if (!OffersTransportWs(req)) {
                  return Response::Problem(400, "Bad request",
                                           "offer the graphql-transport-ws subprotocol (Sec-WebSocket-Protocol)",
@@ -188,6 +209,10 @@ void Register(http::App& app, const Schema& schema, realtime::Hub& hub, auth::Au
              }
              auth::Principal who = auth::PrincipalOf(req);
              if (auto ticket = req.QueryParam("ticket")) {
+                 if (who.authenticated()) {
+                     return http::Problem(req, MakeError(ErrorCode::kInvalidArgument,
+                                                         "send either Authorization or a ticket, not both"));
+                 }
                  auto p = auth.AuthenticateTicket(*ticket);
                  if (!p) return http::Problem(req, p.error());
                  who = *p;
@@ -205,7 +230,7 @@ void Register(http::App& app, const Schema& schema, realtime::Hub& hub, auth::Au
                  [ctx](const auth::Principal& caller) {
                      return std::any(Caller{caller, ctx, std::chrono::steady_clock::now(), nullptr});
                  },
-                 send_queue});
+                 send_queue, 64, heartbeat});
              return r;
          }});
     app.router.Add({.method = "GET",

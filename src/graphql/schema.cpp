@@ -195,6 +195,11 @@ json::value Deprecation(const std::optional<std::string>& reason) {
     return reason ? json::value(*reason) : json::value(nullptr);
 }
 
+json::value MemberOf(const json::value& source, std::string_view name) {
+    const auto* v = source.is_object() ? source.as_object().if_contains(name) : nullptr;
+    return v != nullptr ? *v : json::value(nullptr);
+}
+
 bool IncludeDeprecated(const FieldCall& call) {
     auto it = call.args.find("includeDeprecated");
     return it != call.args.end() && it->value().is_bool() && it->value().as_bool();
@@ -276,7 +281,7 @@ void Schema::AddIntrospection() {
          .description = "Object and Interface types are described by a list of Fields.",
          .fields = {Plain("name", "String!"), Plain("description", "String"),
                     field("args", "[__InputValue!]!",
-                          [](const FieldCall& call) -> Result<json::value> { return call.source.at("args"); },
+                          [](const FieldCall& call) -> Result<json::value> { return MemberOf(call.source, "args"); },
                           {include_deprecated}),
                     Plain("type", "__Type!"), Plain("isDeprecated", "Boolean!"),
                     Plain("deprecationReason", "String")}});
@@ -286,7 +291,7 @@ void Schema::AddIntrospection() {
          .fields = {Plain("name", "String!"), Plain("description", "String"), Plain("isRepeatable", "Boolean!"),
                     Plain("locations", "[__DirectiveLocation!]!"),
                     field("args", "[__InputValue!]!",
-                          [](const FieldCall& call) -> Result<json::value> { return call.source.at("args"); },
+                          [](const FieldCall& call) -> Result<json::value> { return MemberOf(call.source, "args"); },
                           {include_deprecated})}});
 
     TypeDef type{.kind = TypeKind::kObject,
@@ -466,8 +471,8 @@ Result<void> Schema::Finish() {
                    .description = "Request the type information of a single type.",
                    .args = {{"name", "String!", {}, std::nullopt}},
                    .resolve = [this](const FieldCall& call) -> Result<json::value> {
-                       const auto& name = call.args.at("name");
-                       if (name.is_string() && Find(name.as_string()) != nullptr) return name;
+                       const auto* name = call.args.if_contains("name");
+                       if (name != nullptr && name->is_string() && Find(name->as_string()) != nullptr) return *name;
                        return json::value(nullptr);
                    }};
 

@@ -59,6 +59,8 @@ struct SourceStream {
     /// Whether the events of these channels still in the hub's log come first (a subscriber that starts late
     /// still sees all of a generation).
     bool replay = false;
+    /// Events after which the subscription completes (e.g. generation.finished).
+    std::vector<std::string> end_events;
     std::function<std::optional<boost::json::value>(std::string_view channel, std::string_view event,
                                                     const boost::json::value& data)>
         map;

@@ -1,5 +1,7 @@
 #include "graphql/socket.hpp"
 
+#include <algorithm>
+
 #include <boost/json.hpp>
 
 #include "realtime/sessions.hpp"
@@ -8,14 +10,14 @@ namespace dihya::graphql {
 
 namespace json = boost::json;
 
-/// One running subscription: listens to its channels and hands what they carry to the session.
+/// One running subscription: listens to its channels and hands their events to the session (quickly: the hub
+/// calls OnEvent under its lock; the session parses, maps and executes them on its own thread).
 class SocketSession::Subscription final : public realtime::Listener {
 public:
-    Subscription(SocketSession& session, std::string id, std::shared_ptr<const Document> document, Prepared prepared,
-                 SourceStream stream)
+    Subscription(SocketSession& session, std::string id, std::uint64_t serial, Prepared prepared, SourceStream stream)
         : session_(session),
           id_(std::move(id)),
-          document_(std::move(document)),
+          serial_(serial),
           prepared_(std::move(prepared)),
           stream_(std::move(stream)) {}
     ~Subscription() override { session_.d_.hub.UnsubscribeAll(*this); }
@@ -33,9 +35,9 @@ public:
             replaying_ = true;
         }
         const realtime::Backlog backlog = session_.d_.hub.SubscribeAfter(*this, stream_.channels, 0);
-        for (const auto& e : backlog.events) Deliver(e);
+        for (const auto& e : backlog.events) session_.Queue({id_, serial_, e}, true);
         std::lock_guard lock(mu_);
-        for (const auto& e : held_) Deliver(e);
+        for (auto& e : held_) session_.Queue({id_, serial_, std::move(e)}, true);
         held_.clear();
         replaying_ = false;
     }
@@ -45,24 +47,17 @@ public:
             held_.push_back(event);
             return;
         }
-        Deliver(event);
+        session_.Queue({id_, serial_, event});
     }
+    std::uint64_t serial() const { return serial_; }
     const Prepared& prepared() const { return prepared_; }
+    const SourceStream& stream() const { return stream_; }
 
 private:
-    void Deliver(const realtime::Event& event) {
-        json::error_code ec;
-        json::value data = json::parse(event.data, ec);
-        if (ec) return;
-        auto value = stream_.map(event.channel, event.name, data);
-        if (!value) return;
-        session_.Queue({id_, std::move(*value), event.name == "generation.finished"});
-    }
-
     SocketSession& session_;
     std::string id_;
-    std::shared_ptr<const Document> document_;  // what prepared_ points into
-    Prepared prepared_;
+    std::uint64_t serial_;
+    Prepared prepared_;  // holds its document
     SourceStream stream_;
     std::mutex mu_;  // guards what follows
     bool replaying_ = false;
@@ -90,11 +85,11 @@ void SocketSession::Close(int code, std::string reason) {
     if (!close_) close_ = http::LiveClose{code, std::move(reason)};
 }
 
-void SocketSession::Queue(Pending p) {
+void SocketSession::Queue(Pending p, bool backlog) {
     std::function<void()> wake;
     {
         std::lock_guard lock(mu_);
-        if (pending_.size() >= d_.send_queue) {
+        if (!backlog && pending_.size() >= d_.send_queue) {
             if (!close_) close_ = http::LiveClose{realtime::kCloseTooSlow, "the client reads too slowly"};
         } else {
             pending_.push_back(std::move(p));
@@ -112,10 +107,17 @@ std::vector<std::string> SocketSession::Take() {
     }
     for (auto& e : events) {
         auto it = subscriptions_.find(e.id);
-        if (it == subscriptions_.end()) continue;  // completed meanwhile
-        json::object result = ExecuteEvent(d_.schema, it->second->prepared(), d_.context(d_.who), e.value);
+        if (it == subscriptions_.end() || it->second->serial() != e.serial) continue;  // completed meanwhile
+        const Subscription& sub = *it->second;
+        json::error_code ec;
+        const json::value data = json::parse(e.event.data, ec);
+        if (ec) continue;
+        auto value = sub.stream().map(e.event.channel, e.event.name, data);
+        if (!value) continue;
+        json::object result = ExecuteEvent(d_.schema, sub.prepared(), d_.context(d_.who), *value);
         Send(json::object{{"id", e.id}, {"type", "next"}, {"payload", std::move(result)}});
-        if (e.last) {
+        const auto& ends = sub.stream().end_events;
+        if (std::find(ends.begin(), ends.end(), e.event.name) != ends.end()) {
             Send(json::object{{"id", e.id}, {"type", "complete"}});
             subscriptions_.erase(it);
         }
@@ -140,6 +142,9 @@ void SocketSession::Ended() {
 }
 
 void SocketSession::Receive(std::string_view text) {
+    if (!initialised_ && std::chrono::steady_clock::now() - opened_ > d_.init_timeout) {
+        return Close(4408, "Connection initialisation timeout");
+    }
     json::error_code ec;
     json::value message = json::parse(text, ec);
     if (ec || !message.is_object()) return Close(4400, "Invalid message received");
@@ -155,14 +160,16 @@ void SocketSession::Receive(std::string_view text) {
             for (const char* key : {"token", "ticket", "Authorization"}) {
                 const auto* credential = payload->as_object().if_contains(key);
                 if (credential == nullptr) continue;
-                if (!credential->is_string() || d_.who.authenticated()) return Close(4403, "Forbidden");
+                if (!credential->is_string()) return Close(4403, "Forbidden");
                 std::string_view value = credential->as_string();
                 const bool header = std::string_view(key) == "Authorization";
                 if (header) {
-                    if (value.rfind("Bearer ", 0) != 0) return Close(4403, "Forbidden");
-                    value.remove_prefix(7);
-                    if (value.empty()) continue;  // GraphiQL's empty template: a guest
+                    if (value.rfind("Bearer", 0) != 0) return Close(4403, "Forbidden");
+                    value.remove_prefix(6);
+                    while (!value.empty() && value.front() == ' ') value.remove_prefix(1);
+                    if (value.empty()) continue;  // GraphiQL's empty template: no credential
                 }
+                if (d_.who.authenticated()) return Close(4403, "Forbidden");  // one credential, not two
                 auto who = d_.authenticate(header ? "token" : key, value);
                 if (!who) return Close(4403, "Forbidden");
                 d_.who = *who;
@@ -236,11 +243,16 @@ void SocketSession::StartOperation(const std::string& id, const json::object& pa
     std::vector<GraphqlError> errors;
     auto stream = Subscribe(d_.schema, prepared, d_.context(d_.who), errors);
     if (!stream) {
+        // An error of the source stream (§6.2.3.1, e.g. not allowed): a result with errors, then the end — as
+        // graphql-ws's server does; `error` is for documents that cannot run at all.
         if (errors.empty()) errors.push_back(FromError(stream.error()));
-        return error(errors);
+        json::array list;
+        for (const auto& e : errors) list.push_back(ToJson(e));
+        Send(json::object{
+            {"id", id}, {"type", "next"}, {"payload", json::object{{"data", nullptr}, {"errors", std::move(list)}}}});
+        return Send(json::object{{"id", id}, {"type", "complete"}});
     }
-    auto document = prepared.document;
-    auto sub = std::make_unique<Subscription>(*this, id, std::move(document), std::move(prepared), std::move(*stream));
+    auto sub = std::make_unique<Subscription>(*this, id, next_serial_++, std::move(prepared), std::move(*stream));
     Subscription& s = *sub;
     subscriptions_.emplace(id, std::move(sub));
     s.Listen();

@@ -9,12 +9,13 @@
 //
 // Close codes as the protocol says: 4400 bad message, 4401 subscribe before acknowledgement, 4403 credentials
 // refused, 4408 no connection_init in time, 4409 subscription id in use, 4429 a second connection_init; and 4008
-// for a client that reads too slowly. connection_init must come within a heartbeat interval (realtime.heartbeat_ms).
+// for a client that reads too slowly. connection_init must come within `init_timeout` (a heartbeat interval).
 // Queries and mutations are answered with POST /graphql, not here: resolvers may take seconds (an analysis) and
 // this session runs on the connection's I/O thread.
 
 #include <any>
 #include <chrono>
+#include <cstdint>
 #include <deque>
 #include <functional>
 #include <map>
@@ -46,6 +47,8 @@ struct SocketDeps {
     std::function<std::any(const auth::Principal& who)> context;
     std::size_t send_queue = 256;
     std::size_t max_subscriptions = 64;
+    /// connection_init must come within this time of the upgrade (4408), whatever else the client sends.
+    std::chrono::milliseconds init_timeout{15'000};
 };
 
 class SocketSession final : public http::LiveSession {
@@ -66,18 +69,22 @@ private:
     class Subscription;
     struct Pending {
         std::string id;
-        boost::json::value value;  // the source value of the event, mapped
-        bool last = false;         // the subscription ends after it
+        std::uint64_t serial = 0;  // of the subscription it is for (a client may reuse an id after completing it)
+        realtime::Event event;     // as the hub gave it: parsed and mapped on the I/O thread
     };
 
     void Send(const boost::json::object& message);
     void Close(int code, std::string reason);
     void StartOperation(const std::string& id, const boost::json::object& payload);
     void Stop(const std::string& id);
-    void Queue(Pending p);  // from the hub's threads
+    /// From the hub's threads. Past `send_queue` waiting events the client is too slow (4008) — except for a
+    /// subscription's replayed backlog, bounded by the hub's log.
+    void Queue(Pending p, bool backlog = false);
 
     SocketDeps d_;
-    bool initialised_ = false;  // I/O thread only
+    const std::chrono::steady_clock::time_point opened_ = std::chrono::steady_clock::now();
+    std::uint64_t next_serial_ = 1;  // I/O thread only
+    bool initialised_ = false;       // I/O thread only
     bool acknowledged_ = false;
     std::map<std::string, std::unique_ptr<Subscription>> subscriptions_;  // I/O thread only
 

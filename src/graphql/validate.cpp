@@ -1,6 +1,8 @@
 // Validation (GraphQL spec §5): the rules graphql-js runs by default (specifiedRules), with its messages where
 // practical, and this server's limits (depth, cost, number of fields).
 
+#include "graphql/validate.hpp"
+
 #include <algorithm>
 #include <functional>
 #include <map>
@@ -8,7 +10,6 @@
 
 #include <boost/json.hpp>
 
-#include "graphql/executor.hpp"
 #include "graphql/values.hpp"
 
 namespace dihya::graphql {
@@ -16,14 +17,6 @@ namespace dihya::graphql {
 namespace json = boost::json;
 
 namespace {
-
-TypeExpr ToExpr(const TypeRef& ref) {
-    if (ref.kind == TypeRef::Kind::kNamed) return TypeExpr{{}, ref.name};
-    TypeExpr inner = ToExpr(*ref.of);
-    inner.wraps.insert(inner.wraps.begin(),
-                       ref.kind == TypeRef::Kind::kList ? TypeExpr::Wrap::kList : TypeExpr::Wrap::kNonNull);
-    return inner;
-}
 
 std::string Q(std::string_view s) {
     return "\"" + std::string(s) + "\"";
@@ -82,6 +75,12 @@ public:
 
 private:
     void Report(std::string message, std::vector<Location> locations) {
+        if (aborted_) return;
+        if (errors_.size() + 1 >= kMaxValidationErrors) {
+            aborted_ = true;
+            message = "Too many validation errors, error limit reached. Validation aborted.";
+            locations.clear();
+        }
         GraphqlError e;
         e.message = std::move(message);
         e.locations = std::move(locations);
@@ -103,10 +102,7 @@ private:
             const char* kind = op.kind == Operation::Kind::kQuery      ? "query"
                                : op.kind == Operation::Kind::kMutation ? "mutation"
                                                                        : "subscription";
-            const std::string& root_name = op.kind == Operation::Kind::kQuery      ? schema_.query_type
-                                           : op.kind == Operation::Kind::kMutation ? schema_.mutation_type
-                                                                                   : schema_.subscription_type;
-            const TypeDef* root = root_name.empty() ? nullptr : schema_.Find(root_name);
+            const TypeDef* root = RootOf(schema_, op.kind);
             if (root == nullptr) {
                 Report(std::string("Schema is not configured to execute ") + kind + " operation.", {op.loc});
                 continue;
@@ -129,17 +125,19 @@ private:
             }
             std::set<std::string> used;
             for (const auto& use : uses) {
-                used.insert(use.name);
+                if (aborted_) return;
+                const bool first_use = used.insert(use.name).second;
                 auto def = std::find_if(op.variables.begin(), op.variables.end(),
                                         [&](const VariableDefinition& v) { return v.name == use.name; });
                 if (def == op.variables.end()) {
+                    if (!first_use) continue;  // once per operation
                     Report(op.name.empty()
                                ? "Variable \"$" + use.name + "\" is not defined."
                                : "Variable \"$" + use.name + "\" is not defined by operation " + Q(op.name) + ".",
                            {use.loc, op.loc});
                     continue;
                 }
-                TypeExpr var = ToExpr(def->type);
+                TypeExpr var = ExprOf(def->type);
                 if (!schema_.Find(var.name) || use.type.name.empty()) continue;
                 if (!var.non_null() && use.type.non_null()) {
                     const bool has_default = def->default_value && def->default_value->kind != Value::Kind::kNull;
@@ -174,7 +172,7 @@ private:
         for (const auto& v : op.variables) {
             auto [it, added] = seen.emplace(v.name, v.loc);
             if (!added) Report("There can be only one variable named \"$" + v.name + "\".", {it->second, v.loc});
-            const TypeExpr type = ToExpr(v.type);
+            const TypeExpr type = ExprOf(v.type);
             const TypeDef* def = schema_.Find(type.name);
             if (def == nullptr) {
                 Report("Unknown type " + Q(type.name) + ".", {v.type.loc});
@@ -185,7 +183,10 @@ private:
                        {v.type.loc});
                 continue;
             }
-            if (v.default_value) Literal(type, *v.default_value, false);
+            if (v.default_value) {
+                UniqueInputFields(*v.default_value);
+                Literal(type, *v.default_value, false);
+            }
             Directives(v.directives, "VARIABLE_DEFINITION");
         }
     }
@@ -196,6 +197,7 @@ private:
         std::function<void(const SelectionSet&, std::set<std::string>&)> walk = [&](const SelectionSet& set,
                                                                                     std::set<std::string>& seen) {
             for (const auto& s : set) {
+                if (Skipped(s.directives)) continue;
                 if (s.kind == Selection::Kind::kField) {
                     keys.insert(s.response_key());
                     fields.push_back(&s);
@@ -216,6 +218,19 @@ private:
             }
         }
         (void)root;
+    }
+
+    /// Left out whatever the variables: @skip(if: true) or @include(if: false) with a literal.
+    static bool Skipped(const std::vector<Directive>& directives) {
+        for (const auto& d : directives) {
+            for (const auto& a : d.arguments) {
+                if (a.name != "if" || a.value.kind != Value::Kind::kBoolean) continue;
+                if ((d.name == "skip" && a.value.text == "true") || (d.name == "include" && a.value.text == "false")) {
+                    return true;
+                }
+            }
+        }
+        return false;
     }
 
     void Fragments() {
@@ -308,6 +323,7 @@ private:
 
     void Selections(const TypeDef& parent, const SelectionSet& set) {
         for (const auto& s : set) {
+            if (aborted_) return;
             switch (s.kind) {
                 case Selection::Kind::kField: Field(parent, s); break;
                 case Selection::Kind::kFragmentSpread: {
@@ -393,6 +409,7 @@ private:
                    const std::string& owner, Location at) {
         std::map<std::string, Location> seen;
         for (const auto& a : args) {
+            UniqueInputFields(a.value);
             auto [it, added] = seen.emplace(a.name, a.loc);
             if (!added) Report("There can be only one argument named " + Q(a.name) + ".", {it->second, a.loc});
             auto def = std::find_if(defs.begin(), defs.end(), [&](const InputValueDef& d) { return d.name == a.name; });
@@ -433,6 +450,16 @@ private:
         }
     }
 
+    /// §5.6.3 Input Object Field Uniqueness, for every object literal (those of JSON scalars too).
+    void UniqueInputFields(const Value& v) {
+        std::set<std::string> seen;
+        for (const auto& [name, x] : v.fields) {
+            if (!seen.insert(name).second) Report("There can be only one input field named " + Q(name) + ".", {x.loc});
+            UniqueInputFields(x);
+        }
+        for (const auto& x : v.list) UniqueInputFields(x);
+    }
+
     void CollectVariables(const Value& v) {
         if (v.kind == Value::Kind::kVariable) uses_.push_back({v.text, TypeExpr{{}, ""}, false, v.loc});
         for (const auto& x : v.list) CollectVariables(x);
@@ -471,9 +498,7 @@ private:
             }
             std::set<std::string> seen;
             for (const auto& [name, x] : v.fields) {
-                if (!seen.insert(name).second) {
-                    Report("There can be only one input field named " + Q(name) + ".", {x.loc});
-                }
+                seen.insert(name);
                 const InputValueDef* f = def->InputField(name);
                 if (f == nullptr) {
                     Report("Field " + Q(name) + " is not defined by type " + Q(def->name) + ".", {x.loc});
@@ -537,7 +562,13 @@ private:
     }
 
     void CheckGroups(const std::map<std::string, std::vector<Found>>& by_key, int depth) {
-        if (depth > 32 || ++overlap_steps_ > 20000) return;
+        if (overlap_budget_spent_) return;
+        if (depth > 64 || ++overlap_steps_ > 20000) {
+            // Fail closed: a document too large to check is refused, never run unchecked.
+            overlap_budget_spent_ = true;
+            Report("The document is too large to check for conflicting fields: select fewer fields.", {});
+            return;
+        }
         for (const auto& [key, found] : by_key) {
             bool conflict = false;
             // Against the first only: linear in a document of many equal fields (equal fields merge, so the
@@ -604,6 +635,13 @@ private:
             if (s.kind != Selection::Kind::kField) {
                 const SelectionSet* inner = &s.selections;
                 const TypeDef* on = &parent;
+                if (++total.fields > limits_.max_fields) {  // spreads count: a chain of them is work too
+                    total.over = true;
+                    Report("The document selects more than " + std::to_string(limits_.max_fields) +
+                               " fields and fragments (fragments expanded).",
+                           {s.loc});
+                    return m;
+                }
                 if (s.kind == Selection::Kind::kFragmentSpread) {
                     auto f = fragments_.find(s.name);
                     if (f == fragments_.end() || std::find(stack.begin(), stack.end(), s.name) != stack.end()) {
@@ -626,7 +664,7 @@ private:
             if (++total.fields > limits_.max_fields) {
                 total.over = true;
                 Report("The document selects more than " + std::to_string(limits_.max_fields) +
-                           " fields (fragments expanded).",
+                           " fields and fragments (fragments expanded).",
                        {s.loc});
                 return m;
             }
@@ -636,7 +674,7 @@ private:
             int level = introspection;
             if (parent.name == "__Type" && (s.name == "fields" || s.name == "interfaces" || s.name == "possibleTypes" ||
                                             s.name == "inputFields")) {
-                if (++level > limits_.max_introspection_depth) {
+                if (++level >= limits_.max_introspection_depth) {
                     total.over = true;
                     Report("Maximum introspection depth exceeded", {s.loc});
                     return m;
@@ -682,11 +720,30 @@ private:
     }
 
     void CheckLimits(const Operation& op) {
-        const std::string& root_name = op.kind == Operation::Kind::kQuery      ? schema_.query_type
-                                       : op.kind == Operation::Kind::kMutation ? schema_.mutation_type
-                                                                               : schema_.subscription_type;
-        const TypeDef* root = schema_.Find(root_name);
+        const TypeDef* root = RootOf(schema_, op.kind);
         if (root == nullptr) return;
+        if (op.kind == Operation::Kind::kMutation) {
+            std::set<std::string> keys;
+            std::set<std::string> seen;
+            std::function<void(const SelectionSet&)> walk = [&](const SelectionSet& set) {
+                for (const auto& s : set) {
+                    if (s.kind == Selection::Kind::kField) {
+                        keys.insert(s.response_key());
+                    } else if (s.kind == Selection::Kind::kInlineFragment) {
+                        walk(s.selections);
+                    } else if (auto f = fragments_.find(s.name); f != fragments_.end() && seen.insert(s.name).second) {
+                        walk(f->second->selections);
+                    }
+                }
+            };
+            walk(op.selections);
+            if (static_cast<std::int64_t>(keys.size()) > limits_.max_mutation_fields) {
+                Report("A mutation may make at most " + std::to_string(limits_.max_mutation_fields) +
+                           " changes; this one asks for " + std::to_string(keys.size()) + ".",
+                       {op.loc});
+                return;
+            }
+        }
         Measure total;
         std::vector<std::string> stack;
         Measure m = Walk(*root, op.selections, 0, 0, stack, total);
@@ -711,6 +768,8 @@ private:
     std::map<std::string, std::vector<VariableUse>> fragment_uses_;
     std::set<std::string> cycle_checked_;
     int overlap_steps_ = 0;
+    bool overlap_budget_spent_ = false;
+    bool aborted_ = false;  // kMaxValidationErrors reached
 };
 
 }  // namespace

@@ -329,6 +329,21 @@ Result<std::optional<json::value>> CoerceLiteral(const Schema& schema, const Typ
     }
 }
 
+TypeExpr ExprOf(const TypeRef& ref) {
+    if (ref.kind == TypeRef::Kind::kNamed || !ref.of) return TypeExpr{{}, ref.name};
+    TypeExpr inner = ExprOf(*ref.of);
+    inner.wraps.insert(inner.wraps.begin(),
+                       ref.kind == TypeRef::Kind::kList ? TypeExpr::Wrap::kList : TypeExpr::Wrap::kNonNull);
+    return inner;
+}
+
+const TypeDef* RootOf(const Schema& schema, Operation::Kind kind) {
+    const std::string& name = kind == Operation::Kind::kQuery      ? schema.query_type
+                              : kind == Operation::Kind::kMutation ? schema.mutation_type
+                                                                   : schema.subscription_type;
+    return name.empty() ? nullptr : schema.Find(name);
+}
+
 std::optional<json::value> SerializeLeaf(const TypeDef& type, const json::value& value) {
     if (type.kind == TypeKind::kEnum) {
         if (value.is_string() && type.HasValue(value.as_string())) return value;

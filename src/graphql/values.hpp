@@ -35,4 +35,10 @@ std::optional<boost::json::value> SerializeLeaf(const TypeDef& type, const boost
 /// The literal printed back in GraphQL syntax (for messages).
 std::string PrintValue(const Value& literal);
 
+/// A document's type reference ([T]!, …) as the schema writes it.
+TypeExpr ExprOf(const TypeRef& ref);
+
+/// The root type of an operation kind: null when the schema has none (e.g. no mutations).
+const TypeDef* RootOf(const Schema& schema, Operation::Kind kind);
+
 }  // namespace dihya::graphql

@@ -56,9 +56,10 @@ const std::string* StaticFiles::Get(const std::string& path) {
         content = ss.str();
         break;
     }
+    if (!content) return nullptr;  // misses are not kept: any name may be asked for
     auto& slot = cache_[path];
     slot = std::move(content);
-    return slot ? &*slot : nullptr;
+    return &*slot;
 }
 
 }  // namespace dihya::http

@@ -9,7 +9,7 @@ namespace {
 constexpr std::size_t kPruneAbove = 100'000;
 
 bool Limited(const Request& request) {
-    return request.path.rfind("/api/", 0) == 0 && request.method != "OPTIONS";
+    return (request.path.rfind("/api/", 0) == 0 || request.path == "/graphql") && request.method != "OPTIONS";
 }
 }  // namespace
 
