@@ -114,7 +114,9 @@ Result<std::unique_ptr<Services>> BuildServices(const Config& config, Logger& lo
             if (user->disabled) return notifications::Recipient{"", user->locale};  // nothing goes out by mail
             return notifications::Recipient{user->email, user->locale};
         },
-        config.EffectivePublicUrl(), s->cipher.get(), s->push_http.get(), PushSubject(config.mail.from)});
+        config.EffectivePublicUrl(), s->cipher.get(), s->push_http.get(), PushSubject(config.mail.from),
+        delivery::QueueOptions{std::chrono::milliseconds(config.push.retry_base_ms),
+                               std::chrono::milliseconds(config.push.retry_max_ms), config.push.max_attempts}});
     s->notification_data = std::make_unique<notifications::NotificationData>(*s->notifications);
     s->projects_data = projects::PersonalData(*s->jobs);
     s->account_data = std::make_unique<auth::AccountData>(*s->auth);

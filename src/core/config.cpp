@@ -295,6 +295,12 @@ const std::vector<KeyInfo>& Keys() {
                      IntSetter([](Config& c) -> std::int64_t& { return c.mail.retry_max_ms; }, 10, 7 * 86'400'000LL)});
         k.push_back({"mail.max_attempts", "attempts at one mail before giving up (logged)",
                      IntSetter([](Config& c) -> std::int64_t& { return c.mail.max_attempts; }, 1, 1000)});
+        k.push_back({"push.retry_base_ms", "first wait before retrying a push the push service did not take (doubles)",
+                     IntSetter([](Config& c) -> std::int64_t& { return c.push.retry_base_ms; }, 10, 86'400'000)});
+        k.push_back({"push.retry_max_ms", "longest wait between two attempts at one push",
+                     IntSetter([](Config& c) -> std::int64_t& { return c.push.retry_max_ms; }, 10, 7 * 86'400'000LL)});
+        k.push_back({"push.max_attempts", "attempts at one push before giving up (logged)",
+                     IntSetter([](Config& c) -> std::int64_t& { return c.push.max_attempts; }, 1, 1000)});
         k.push_back({"encryption.key",
                      "64 hex characters: key for personal data at rest (default: derived from the secret)",
                      [](Config& c, const RawValue& r) -> std::optional<std::string> {

@@ -74,6 +74,13 @@ struct MailConfig {
     std::int64_t max_attempts = 12;
 };
 
+/// Web Push deliveries wait in the database until the push service accepts them (as mail does with smtp_url).
+struct PushConfig {
+    std::int64_t retry_base_ms = 2'000;
+    std::int64_t retry_max_ms = 3'600'000;
+    std::int64_t max_attempts = 12;
+};
+
 struct EncryptionConfig {
     std::string key;                         // 64 hex characters; empty → derived from `secret`
     std::vector<std::string> previous_keys;  // still decrypt; `dihya keys rotate` re-encrypts under `key`
@@ -163,6 +170,7 @@ struct Config {
     AnalyzeConfig analyze;
     RealtimeConfig realtime;
     GraphqlConfig graphql;
+    PushConfig push;
 
     std::string EffectiveDatabaseUrl() const;
     /// public_url without a trailing slash, or http(s)://<listen> when unset.

@@ -46,17 +46,14 @@ json::object ToJson(const Notification& n) {
 }  // namespace
 
 NotificationsService::NotificationsService(NotificationsDeps deps) : d_(std::move(deps)) {
-    push_thread_ = std::thread([this] { DeliverPushes(); });
+    if (d_.cipher != nullptr && d_.http != nullptr) {
+        push_queue_ = std::make_unique<delivery::Queue>(
+            d_.db, *d_.cipher, d_.clock, d_.log, delivery::Table{"push_queue", "push", "push_queue.message"},
+            [this](const delivery::Item& item) { return DeliverPush(item); }, d_.push_retries);
+    }
 }
 
-NotificationsService::~NotificationsService() {
-    {
-        std::lock_guard lock(push_mu_);
-        push_stop_ = true;
-    }
-    push_cv_.notify_all();
-    push_thread_.join();
-}
+NotificationsService::~NotificationsService() = default;
 
 std::string NotificationsService::LocaleOf(const std::string& user_id, storage::Session* session) {
     auto r = d_.recipient(session, user_id);
@@ -140,12 +137,13 @@ Result<std::optional<Notification>> NotificationsService::Send(const std::string
         }
     }
     const Text t = d_.catalog.Render(*k, recipient->locale, data, d_.public_url + link);
-    if (wants(kPush) && d_.http != nullptr && d_.cipher != nullptr) {
-        QueuePushes(user_id, json::serialize(json::object{{"kind", kind},
-                                                          {"title", t.title},
-                                                          {"body", t.body},
-                                                          {"link", link},
-                                                          {"id", stored ? stored->id : ""}}));
+    if (wants(kPush) && push_queue_ != nullptr) {
+        QueuePushes(user_id, kind,
+                    json::serialize(json::object{{"kind", kind},
+                                                 {"title", t.title},
+                                                 {"body", t.body},
+                                                 {"link", link},
+                                                 {"id", stored ? stored->id : ""}}));
     }
     if (wants(kEmail) && !recipient->email.empty()) {
         d_.mailer.Send({recipient->email, t.title, t.body, "notification." + std::string(kind), user_id});
@@ -297,9 +295,15 @@ Result<json::value> NotificationsService::Export(storage::Session& s, const std:
         browsers.push_back(json::object{{"push_service", subs->GetText(i, "origin").value_or("")},
                                         {"subscribed_at", subs->GetText(i, "created_at").value_or("")}});
     }
-    return json::value(json::object{{"notifications", std::move(items)},
-                                    {"preferences", std::move(choices)},
-                                    {"push_subscriptions", std::move(browsers)}});
+    json::object out{{"notifications", std::move(items)},
+                     {"preferences", std::move(choices)},
+                     {"push_subscriptions", std::move(browsers)}};
+    if (push_queue_ != nullptr) {  // pushes a push service has not taken yet (kind, queued at, attempts)
+        auto waiting = push_queue_->OfUser(s, user_id);
+        if (!waiting) return waiting.take_error();
+        out["pushes_waiting"] = std::move(*waiting);
+    }
+    return json::value(std::move(out));
 }
 
 // --- Web Push ----------------------------------------------------------------------------------------------------
@@ -308,7 +312,6 @@ namespace {
 
 constexpr std::string_view kPushAssociated = "push_subscriptions.subscription";
 constexpr std::string_view kVapidAssociated = "vapid_keys.private_key";
-constexpr std::size_t kMaxPushQueue = 10'000;
 
 }  // namespace
 
@@ -412,45 +415,46 @@ Result<void> NotificationsService::UnsubscribePush(const auth::Principal& who, c
     return Ok();
 }
 
-void NotificationsService::QueuePushes(const std::string& user_id, const std::string& payload) {
+void NotificationsService::QueuePushes(const std::string& user_id, std::string_view kind, const std::string& payload) {
     auto rows = d_.db.Query(Q()["push_subscriptions"], std::array<Value, 1>{user_id});
     if (!rows) {
         d_.log.Warn("cannot read push subscriptions", {{"error", rows.error().message}});
         return;
     }
-    std::lock_guard lock(push_mu_);
     for (std::size_t i = 0; i < rows->size(); ++i) {
-        auto plain = d_.cipher->Decrypt(rows->GetText(i, "subscription").value_or(""), kPushAssociated);
-        if (!plain) continue;
-        if (pushes_.size() >= kMaxPushQueue) {
-            d_.log.Warn("push queue full: a push was dropped", {});
-            break;
-        }
-        pushes_.push_back({rows->GetText(i, "id").value_or(""), *plain, payload});
+        const std::string message =
+            json::serialize(json::object{{"subscription", rows->GetText(i, "id").value_or("")}, {"payload", payload}});
+        (void)push_queue_->Enqueue(user_id, std::string(kind), message);  // a failure is logged by the queue
     }
-    push_cv_.notify_all();
 }
 
-void NotificationsService::DeliverPush(const Push& push) {
+delivery::Outcome NotificationsService::DeliverPush(const delivery::Item& item) {
+    using delivery::Outcome;
     boost::system::error_code ec;
-    const json::value sub = json::parse(push.subscription, ec);
-    if (ec || !sub.is_object()) return;
-    const auto text = [&](std::string_view k) {
-        const json::value* f = sub.as_object().if_contains(k);
+    const json::value message = json::parse(item.payload, ec);
+    if (ec || !message.is_object()) return Outcome::GiveUp("the queued push cannot be read");
+    const auto field = [](const json::value& v, std::string_view k) {
+        const json::value* f = v.is_object() ? v.as_object().if_contains(k) : nullptr;
         return f != nullptr && f->is_string() ? std::string(f->get_string()) : std::string();
     };
-    const std::string endpoint = text("endpoint");
+    const std::string subscription_id = field(message, "subscription");
+    auto row = d_.db.Query(Q()["push_subscription_by_id"], std::array<Value, 1>{subscription_id});
+    if (!row) return Outcome::Retry("cannot read the push subscription: " + row.error().message);
+    if (row->empty()) return Outcome::Done();  // the browser was unsubscribed meanwhile: nothing to send
+    auto plain = d_.cipher->Decrypt(row->GetText(0, "subscription").value_or(""), kPushAssociated);
+    if (!plain) return Outcome::GiveUp("the push subscription cannot be read");
+    const json::value sub = json::parse(*plain, ec);
+    if (ec || !sub.is_object()) return Outcome::GiveUp("the push subscription cannot be read");
+    const std::string endpoint = field(sub, "endpoint");
     auto key = Vapid();
-    if (!key) {
-        d_.log.Warn("push not sent: no VAPID key", {{"error", key.error().message}});
-        return;
-    }
-    auto body = EncryptPush(push.payload, crypto::Base64UrlDecode(text("p256dh")).value_or(""),
-                            crypto::Base64UrlDecode(text("auth")).value_or(""));
+    if (!key) return Outcome::Retry("no VAPID key: " + key.error().message);
+    auto body = EncryptPush(field(message, "payload"), crypto::Base64UrlDecode(field(sub, "p256dh")).value_or(""),
+                            crypto::Base64UrlDecode(field(sub, "auth")).value_or(""));
     auto authorization =
         VapidAuthorization(endpoint, *key, d_.push_subject,
                            std::chrono::duration_cast<std::chrono::seconds>(d_.clock.Now().time_since_epoch()).count());
-    if (!body || !authorization) return;
+    if (!body) return Outcome::GiveUp("the push cannot be encrypted: " + body.error().message);
+    if (!authorization) return Outcome::GiveUp("the push cannot be signed: " + authorization.error().message);
     net::HttpCall call{"POST",
                        endpoint,
                        {"Content-Type: application/octet-stream", "Content-Encoding: aes128gcm", "TTL: 86400",
@@ -458,42 +462,22 @@ void NotificationsService::DeliverPush(const Push& push) {
                        *body,
                        "push service"};
     auto reply = d_.http->Send(call);
-    if (!reply) {
-        d_.log.Warn("push not delivered", {{"error", reply.error().message}});
-        return;
-    }
-    if (reply->status == 404 || reply->status == 410) {
+    if (!reply) return Outcome::Retry(reply.error().message);
+    const long status = reply->status;
+    if (status == 404 || status == 410) {
         // The browser unsubscribed or the subscription expired: forget it (RFC 8030 §7.3).
-        (void)d_.db.Execute(Q()["delete_push_subscription_by_id"], std::array<Value, 1>{push.subscription_id});
-        d_.log.Info("push subscription gone: removed", {{"status", static_cast<std::int64_t>(reply->status)}});
-        return;
+        (void)d_.db.Execute(Q()["delete_push_subscription_by_id"], std::array<Value, 1>{subscription_id});
+        d_.log.Info("push subscription gone: removed", {{"status", static_cast<std::int64_t>(status)}});
+        return Outcome::Done();
     }
-    if (reply->status < 200 || reply->status >= 300) {
-        d_.log.Warn("push refused", {{"status", static_cast<std::int64_t>(reply->status)}});
-        return;
-    }
-    d_.log.Info("push sent", {{"status", static_cast<std::int64_t>(reply->status)}});
-}
-
-void NotificationsService::DeliverPushes() {
-    std::unique_lock lock(push_mu_);
-    for (;;) {
-        push_cv_.wait(lock, [this] { return push_stop_ || !pushes_.empty(); });
-        if (pushes_.empty()) return;
-        Push next = std::move(pushes_.front());
-        pushes_.pop_front();
-        push_busy_ = true;
-        lock.unlock();
-        DeliverPush(next);
-        lock.lock();
-        push_busy_ = false;
-        push_cv_.notify_all();
-    }
+    if (status >= 200 && status < 300) return Outcome::Done();
+    const std::string why = "the push service answered " + std::to_string(status);
+    if (status == 429 || status >= 500) return Outcome::Retry(why);  // busy or down for now (RFC 8030 §8.4)
+    return Outcome::GiveUp(why);
 }
 
 void NotificationsService::FlushPush() {
-    std::unique_lock lock(push_mu_);
-    push_cv_.wait(lock, [this] { return pushes_.empty() && !push_busy_; });
+    if (push_queue_ != nullptr) push_queue_->Flush();
 }
 
 Result<void> NotificationsService::Erase(storage::Session& s, const std::string& user_id) {

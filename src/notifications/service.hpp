@@ -24,6 +24,7 @@
 #include "core/log.hpp"
 #include "core/notifier.hpp"
 #include "core/result.hpp"
+#include "delivery/queue.hpp"
 #include "mail/mailer.hpp"
 #include "net/http_client.hpp"
 #include "notifications/catalog.hpp"
@@ -88,6 +89,7 @@ struct NotificationsDeps {
     const crypto::FieldCipher* cipher = nullptr;  // push subscriptions and the VAPID key at rest
     const net::HttpClient* http = nullptr;        // push deliveries; no push without it
     std::string push_subject;                     // VAPID `sub`: mailto: of the operator
+    delivery::QueueOptions push_retries;          // back-off of pushes a push service did not take
 };
 
 class NotificationsService final : public Notifier {
@@ -140,24 +142,17 @@ private:
     std::string LocaleOf(const std::string& user_id, storage::Session* session = nullptr);
     void PublishUnread(const std::string& user_id, std::string_view event, boost::json::object data);
 
-    struct Push {
-        std::string subscription_id;
-        std::string subscription;  // decrypted JSON
-        std::string payload;
-    };
-    void QueuePushes(const std::string& user_id, const std::string& payload);
-    void DeliverPushes();
-    void DeliverPush(const Push& push);
+    /// One push per browser the user subscribed, through the persisted queue.
+    void QueuePushes(const std::string& user_id, std::string_view kind, const std::string& payload);
+    /// One attempt: done when the push service accepted it or the browser is gone (then forgotten), retried
+    /// when the service is unreachable or busy (429, 5xx), given up when it refuses (other 4xx).
+    delivery::Outcome DeliverPush(const delivery::Item& item);
     Result<VapidKey> Vapid();
 
     NotificationsDeps d_;
-    std::mutex push_mu_;
-    std::condition_variable push_cv_;
-    std::deque<Push> pushes_;
-    bool push_busy_ = false;
-    bool push_stop_ = false;
+    std::mutex push_mu_;  // guards vapid_
     std::optional<VapidKey> vapid_;
-    std::thread push_thread_;
+    std::unique_ptr<delivery::Queue> push_queue_;  // with a cipher and an HTTP client; last: its worker uses the rest
 };
 
 }  // namespace dihya::notifications

@@ -4,7 +4,8 @@
 // that name their mistakes, and nobody reads another's notifications. Mail waits in the database while the SMTP
 // server is down, survives a restart, and arrives exactly once when the server is back. Web Push reaches a
 // subscribed browser through a local push service that checks the VAPID signature and decrypts the message with
-// npm's http_ece (RFC 8291), and a subscription the push service calls gone (410) is forgotten.
+// npm's http_ece (RFC 8291), and a subscription the push service calls gone (410) is forgotten; a push the push
+// service did not take waits in the database, is retried, survives a restart and arrives exactly once.
 
 import assert from 'node:assert/strict';
 import { createECDH, createPublicKey, randomBytes, verify } from 'node:crypto';
@@ -268,6 +269,43 @@ test('Web Push: a subscribed browser gets the notification, encrypted (RFC 8291)
     await bad({ ...subscription, keys: { ...subscription.keys, p256dh: 'AAAA' } }, 'keys.p256dh');
     await bad({ ...subscription, keys: { ...subscription.keys, auth: 'c2hvcnQ' } }, 'keys.auth');
     assertProblem(await api(srv, '/api/v1/notifications/push/subscriptions', { method: 'POST', body: subscription }), 401);
+});
+
+test('a push the push service did not take is retried, survives a restart and arrives exactly once', T, async () => {
+    const config = { ...kFastAuth, push: { retry_base_ms: 100, retry_max_ms: 300 } };
+    const first = await startServer({ config });
+    const pushService = await startPushService();
+    pushService.status = 503;  // busy: the push waits in the database
+    const user = await signUp(first, 'ravi@example.org');
+    const browser = createECDH('prime256v1');
+    browser.generateKeys();
+    const authSecret = randomBytes(16);
+    const subscription = {
+        endpoint: `http://127.0.0.1:${pushService.port}/push/ravi`,
+        keys: { p256dh: browser.getPublicKey('base64url'), auth: authSecret.toString('base64url') },
+    };
+    assert.equal((await api(first, '/api/v1/notifications/push/subscriptions', { method: 'POST', token: user.token, body: subscription })).status, 201);
+    const p = await api(first, '/api/v1/projects', { method: 'POST', token: user.token, body: { model } });
+    assert.equal((await api(first, `/api/v1/projects/${p.json.id}/generations`, { method: 'POST', token: user.token })).status, 202);
+    const retried = await first.waitForLog((r) => r.msg === 'push not delivered; will retry' && r.kind === 'generation.succeeded');
+    assert.match(retried.error, /503/);
+    assert.ok(!JSON.stringify(retried).includes('/push/ravi'), 'the log never names the endpoint (a capability URL)');
+    assert.equal((await first.stop('SIGTERM')).code, 0);
+
+    // Restarted; the push service is back: the push arrives once, readable by the browser.
+    const before = pushService.pushes.length;
+    pushService.status = 201;
+    const second = await startServer({ config, dataDir: first.dataDir });
+    const push = await pushService.next(before + 1);
+    const message = JSON.parse(ece.decrypt(push.body, { version: 'aes128gcm', privateKey: browser, authSecret }).toString('utf8'));
+    assert.equal(message.kind, 'generation.succeeded');
+    await second.waitForLog((r) => r.msg === 'push sent' && r.kind === 'generation.succeeded');
+    // A later push comes after it: by then a second copy of the first would have come too.
+    const token = (await login(second, 'ravi@example.org')).access_token;
+    const p2 = await api(second, '/api/v1/projects', { method: 'POST', token, body: { model } });
+    assert.equal((await api(second, `/api/v1/projects/${p2.json.id}/generations`, { method: 'POST', token })).status, 202);
+    await pushService.next(before + 2);
+    assert.equal(pushService.pushes.length - before, 2, 'the first push once, then the second');
 });
 
 test('API keys reach notifications and live channels only with their scopes', T, async () => {

@@ -68,3 +68,6 @@ DELETE FROM push_subscriptions WHERE id = $1;
 
 -- name: delete_user_push_subscriptions
 DELETE FROM push_subscriptions WHERE user_id = $1;
+
+-- name: push_subscription_by_id
+SELECT id, subscription FROM push_subscriptions WHERE id = $1;

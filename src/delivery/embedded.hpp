@@ -3,11 +3,11 @@
 #include <cstddef>
 #include <string_view>
 
-/// Files under src/mail embedded at build time (queries/*.sql).
-namespace dihya::mail::sql {
+/// Files under src/delivery embedded at build time (queries/*.sql).
+namespace dihya::delivery::sql {
 
 std::string_view EmbeddedFile(std::string_view path);
 std::size_t EmbeddedFileCount();
 std::string_view EmbeddedFileName(std::size_t i);
 
-}  // namespace dihya::mail::sql
+}  // namespace dihya::delivery::sql
