@@ -69,14 +69,7 @@ void Register(http::App& app) {
                                                : "no such docs asset",
                                            request.request_id);
         }
-        const std::string etag = http::StrongEtag(*content);
-        http::Response r = http::IfNoneMatch(request, etag)
-                               ? http::Response::Empty(304)
-                               : http::Response::Text(200, *content, http::ContentTypeOf(name));
-        r.headers.Set("ETag", etag);
-        r.headers.Set("Cache-Control", "public, max-age=300");
-        r.headers.Set("Content-Security-Policy", std::string(kDocsCsp));
-        return r;
+        return http::StaticResponse(request, name, *content, "public, max-age=300", kDocsCsp);
     };
     app.router.Add({
         .method = "GET",

@@ -10,6 +10,7 @@
 #include "graphql/socket.hpp"
 #include "http/kit.hpp"
 #include "http/static_files.hpp"
+#include "realtime/handlers.hpp"
 
 namespace dihya::graphql {
 
@@ -168,13 +169,8 @@ void Register(http::App& app, const Schema& schema, realtime::Hub& hub, auth::Au
                                                           : "no such GraphiQL asset",
                                      req.request_id);
         }
-        const std::string etag = http::StrongEtag(*content);
-        Response r = http::IfNoneMatch(req, etag) ? Response::Empty(304)
-                                                  : Response::Text(200, *content, http::ContentTypeOf(name));
-        r.headers.Set("ETag", etag);
-        r.headers.Set("Cache-Control", name == "index.html" ? "no-cache" : "public, max-age=300");
-        r.headers.Set("Content-Security-Policy", std::string(kGraphiqlCsp));
-        return r;
+        return http::StaticResponse(req, name, *content, name == "index.html" ? "no-cache" : "public, max-age=300",
+                                    kGraphiqlCsp);
     };
 
     app.router.Add(
@@ -221,16 +217,12 @@ void Register(http::App& app, const Schema& schema, realtime::Hub& hub, auth::Au
              r.headers.Set("Sec-WebSocket-Protocol", std::string(kTransportWs));
              r.live_kind = http::LiveKind::kWebSocket;
              const RequestContext ctx = auth::ContextOf(req);
-             r.live = std::make_shared<SocketSession>(SocketDeps{
-                 schema, *limits, hub,
-                 [&auth](std::string_view kind, std::string_view credential) {
-                     return kind == "ticket" ? auth.AuthenticateTicket(credential) : auth.Authenticate(credential);
-                 },
-                 who,
-                 [ctx](const auth::Principal& caller) {
-                     return std::any(Caller{caller, ctx, std::chrono::steady_clock::now(), nullptr});
-                 },
-                 send_queue, 64, heartbeat});
+             r.live = std::make_shared<SocketSession>(
+                 SocketDeps{schema, *limits, hub, realtime::CredentialChecker(auth), who,
+                            [ctx](const auth::Principal& caller) {
+                                return std::any(Caller{caller, ctx, std::chrono::steady_clock::now(), nullptr});
+                            },
+                            send_queue, 64, heartbeat});
              return r;
          }});
     app.router.Add({.method = "GET",

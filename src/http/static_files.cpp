@@ -5,6 +5,9 @@
 #include <fstream>
 #include <sstream>
 
+#include "http/app.hpp"
+#include "http/types.hpp"
+
 namespace dihya::http {
 
 std::string ContentTypeOf(const std::string& name) {
@@ -60,6 +63,16 @@ const std::string* StaticFiles::Get(const std::string& path) {
     auto& slot = cache_[path];
     slot = std::move(content);
     return &*slot;
+}
+
+Response StaticResponse(const Request& request, const std::string& name, const std::string& content,
+                        std::string_view cache_control, std::string_view csp) {
+    const std::string etag = StrongEtag(content);
+    Response r = IfNoneMatch(request, etag) ? Response::Empty(304) : Response::Text(200, content, ContentTypeOf(name));
+    r.headers.Set("ETag", etag);
+    r.headers.Set("Cache-Control", std::string(cache_control));
+    r.headers.Set("Content-Security-Policy", std::string(csp));
+    return r;
 }
 
 }  // namespace dihya::http

@@ -8,9 +8,13 @@
 #include <mutex>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace dihya::http {
+
+struct Request;
+struct Response;
 
 /// The Content-Type of a file by its extension (text types with charset=utf-8).
 std::string ContentTypeOf(const std::string& name);
@@ -32,5 +36,10 @@ private:
     std::mutex mu_;
     std::map<std::string, std::optional<std::string>> cache_;
 };
+
+/// A static file's answer: 200 with its content type, or 304 when If-None-Match names its strong ETag; with that
+/// ETag, `cache_control` and the page's Content-Security-Policy.
+Response StaticResponse(const Request& request, const std::string& name, const std::string& content,
+                        std::string_view cache_control, std::string_view csp);
 
 }  // namespace dihya::http

@@ -84,6 +84,12 @@ Result<auth::Principal> LiveCaller(http::Request& req, auth::AuthService& auth) 
     return who;
 }
 
+std::function<Result<auth::Principal>(std::string_view, std::string_view)> CredentialChecker(auth::AuthService& auth) {
+    return [&auth](std::string_view kind, std::string_view credential) {
+        return kind == "ticket" ? auth.AuthenticateTicket(credential) : auth.Authenticate(credential);
+    };
+}
+
 void Register(http::App& app, Hub& hub, const ChannelGuard& guard, auth::AuthService& auth) {
     app.tags.push_back({"realtime", "Live events: WebSocket and server-sent events on channels (docs/realtime.md)"});
     const auto& rc = app.config.realtime;
@@ -115,12 +121,7 @@ void Register(http::App& app, Hub& hub, const ChannelGuard& guard, auth::AuthSer
              }
              Response r = Response::Empty(101);
              r.live_kind = http::LiveKind::kWebSocket;
-             r.live = std::make_shared<SocketSession>(SocketDeps{
-                 hub, guard,
-                 [&auth](std::string_view kind, std::string_view credential) {
-                     return kind == "ticket" ? auth.AuthenticateTicket(credential) : auth.Authenticate(credential);
-                 },
-                 send_queue});
+             r.live = std::make_shared<SocketSession>(SocketDeps{hub, guard, CredentialChecker(auth), send_queue});
              return r;
          }});
 

@@ -16,6 +16,7 @@ import * as Y from 'yjs';
 
 import { api, kFastAuth, signUp } from './lib/accounts.mjs';
 import { startServer } from './lib/server.mjs';
+import { kLibraryModel } from './lib/projects.mjs';
 
 const T = { timeout: 180_000 };
 const config = { ...kFastAuth, realtime: { collab_compact_bytes: 2048 } };
@@ -25,15 +26,7 @@ const editor = await signUp(srv, 'editor@example.org', { display_name: 'Editor' 
 const viewer = await signUp(srv, 'viewer@example.org');
 const stranger = await signUp(srv, 'stranger@example.org');
 
-const model = {
-    title: 'Library Loans',
-    domain: 'education',
-    entities: [
-        { name: 'Book', fields: [{ name: 'title', type: 'string', required: true }] },
-        { name: 'Loan', fields: [{ name: 'due_on', type: 'date' }, { name: 'book', type: 'ref', ref: 'Book' }] },
-    ],
-    stacks: { frontend: 'none', backend: 'express', devops: [] },
-};
+const model = kLibraryModel;
 
 /** A WebSocket class for y-websocket that signs in with Authorization (Node clients; browsers use ?ticket=). */
 function withToken(token) {

@@ -19,21 +19,14 @@ import { kDocuments } from './lib/graphql-documents.mjs';
 import { request } from './lib/http.mjs';
 import { openSocket } from './lib/live.mjs';
 import { startServer } from './lib/server.mjs';
+import { kLibraryModel } from './lib/projects.mjs';
 
 const T = { timeout: 180_000 };
 const srv = await startServer({ config: { ...kFastAuth, realtime: { heartbeat_ms: 1000 }, graphql: { max_depth: 6, max_cost: 5000 } } });
 const alice = await signUp(srv, 'alice@example.org');
 const bob = await signUp(srv, 'bob@example.org');
 
-const model = {
-    title: 'Library Loans',
-    domain: 'education',
-    entities: [
-        { name: 'Book', fields: [{ name: 'title', type: 'string', required: true }] },
-        { name: 'Loan', fields: [{ name: 'due_on', type: 'date' }, { name: 'book', type: 'ref', ref: 'Book' }] },
-    ],
-    stacks: { frontend: 'none', backend: 'express', devops: [] },
-};
+const model = kLibraryModel;
 
 /// POST /graphql: resolves {status, type, body}.
 async function gql(query, { variables, token, operationName, accept } = {}) {

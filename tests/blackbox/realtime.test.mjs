@@ -12,6 +12,7 @@ import { api, kFastAuth, kPassword, login, signUp } from './lib/accounts.mjs';
 import { assertProblem } from './lib/http.mjs';
 import { authedSocket, openSocket, openStream, subscribe } from './lib/live.mjs';
 import { runDihya, startServer } from './lib/server.mjs';
+import { kLibraryModel } from './lib/projects.mjs';
 
 const T = { timeout: 120_000 };
 const kHeartbeatMs = 300;
@@ -19,15 +20,7 @@ const srv = await startServer({ config: { ...kFastAuth, realtime: { heartbeat_ms
 const alice = await signUp(srv, 'alice@example.org');
 const bob = await signUp(srv, 'bob@example.org');
 
-const model = {
-    title: 'Library Loans',
-    domain: 'education',
-    entities: [
-        { name: 'Book', fields: [{ name: 'title', type: 'string', required: true }] },
-        { name: 'Loan', fields: [{ name: 'due_on', type: 'date' }, { name: 'book', type: 'ref', ref: 'Book' }] },
-    ],
-    stacks: { frontend: 'none', backend: 'express', devops: [] },
-};
+const model = kLibraryModel;
 
 async function newProject(token, title = model.title) {
     const r = await api(srv, '/api/v1/projects', { method: 'POST', token, body: { model: { ...model, title } } });
