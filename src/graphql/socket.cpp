@@ -100,7 +100,7 @@ void SocketSession::Queue(Pending p, bool backlog) {
 }
 
 std::vector<std::string> SocketSession::Take() {
-    std::deque<Pending> events;
+    std::vector<Pending> events;
     {
         std::lock_guard lock(mu_);
         events.swap(pending_);

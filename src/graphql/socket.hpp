@@ -16,7 +16,6 @@
 #include <any>
 #include <chrono>
 #include <cstdint>
-#include <deque>
 #include <functional>
 #include <map>
 #include <memory>
@@ -90,7 +89,7 @@ private:
 
     std::mutex mu_;  // guards what follows
     std::function<void()> wake_;
-    std::deque<Pending> pending_;
+    std::vector<Pending> pending_;
     std::vector<std::string> out_;
     std::optional<http::LiveClose> close_;
 };

@@ -189,11 +189,11 @@ struct Server::Impl {
     asio::awaitable<bool> Write(Conn<S>& conn, const Request& request, Response& response, unsigned version,
                                 bool keep_alive);
     template <class S>
-    asio::awaitable<void> ServeEventStream(std::shared_ptr<Conn<S>> conn, const Request& request, Response& response,
+    asio::awaitable<void> ServeEventStream(std::shared_ptr<Conn<S>> conn, Request request, Response response,
                                            unsigned version);
     template <class S>
-    asio::awaitable<void> ServeWebSocket(std::shared_ptr<Conn<S>> conn, bhttp::request<bhttp::string_body>& req,
-                                         Response& response);
+    asio::awaitable<void> ServeWebSocket(std::shared_ptr<Conn<S>> conn, bhttp::request<bhttp::string_body> req,
+                                         Response response);
     void Release(const std::shared_ptr<ConnBase>& conn);
     void BeginShutdown();
     void StopIfDone();
@@ -541,12 +541,18 @@ asio::awaitable<void> Server::Impl::Session(std::shared_ptr<Conn<S>> conn) {
             req.body().shrink_to_fit();
             request.body.clear();
             request.body.shrink_to_fit();
+            // The live part runs in its own coroutine, which takes only what it needs: this one (its request,
+            // parser and buffers) ends here rather than stay suspended for the connection's life. It releases the
+            // connection when done.
+            const auto ex = conn->Tcp().get_executor();
             if (response.live_kind == LiveKind::kWebSocket) {
-                co_await ServeWebSocket(conn, req, response);
+                asio::co_spawn(ex, ServeWebSocket(conn, std::move(req), std::move(response)), asio::detached);
             } else {
-                co_await ServeEventStream(conn, request, response, req.version());
+                const unsigned version = req.version();
+                asio::co_spawn(ex, ServeEventStream(conn, std::move(request), std::move(response), version),
+                               asio::detached);
             }
-            break;
+            co_return;
         }
         const bool keep_alive = req.keep_alive() && !response.close && !draining;
         if (!keep_alive) response.headers.Set("Connection", "close");
@@ -590,8 +596,8 @@ asio::awaitable<bool> WaitForWork(LiveState& state, std::chrono::milliseconds he
 }  // namespace
 
 template <class S>
-asio::awaitable<void> Server::Impl::ServeEventStream(std::shared_ptr<Conn<S>> conn, const Request& request,
-                                                     Response& response, unsigned version) {
+asio::awaitable<void> Server::Impl::ServeEventStream(std::shared_ptr<Conn<S>> conn, Request request, Response response,
+                                                     unsigned version) {
     using asio::experimental::awaitable_operators::operator&&;
     const std::shared_ptr<LiveSession> live = response.live;
     const auto heartbeat = std::chrono::milliseconds(config.realtime.heartbeat_ms);
@@ -605,8 +611,12 @@ asio::awaitable<void> Server::Impl::ServeEventStream(std::shared_ptr<Conn<S>> co
     bhttp::response_serializer<bhttp::empty_body> sr{res};
     conn->Tcp().expires_after(write_timeout);
     auto [hec, hn] = co_await bhttp::async_write_header(conn->stream, sr, kTuple);
-    if (hec || request.method == "HEAD") {
+    const bool head = request.method == "HEAD";
+    request = Request{};  // the stream may stay open for hours: keep nothing of the request
+    response.headers = Headers{};
+    if (hec || head) {
         live->Ended();
+        Release(conn);
         co_return;
     }
     conn->Tcp().expires_never();
@@ -648,11 +658,12 @@ asio::awaitable<void> Server::Impl::ServeEventStream(std::shared_ptr<Conn<S>> co
     co_await (reader() && writer());
     conn->drain = nullptr;
     live->Ended();
+    Release(conn);
 }
 
 template <class S>
 asio::awaitable<void> Server::Impl::ServeWebSocket(std::shared_ptr<Conn<S>> conn,
-                                                   bhttp::request<bhttp::string_body>& req, Response& response) {
+                                                   bhttp::request<bhttp::string_body> req, Response response) {
     namespace websocket = beast::websocket;
     using asio::experimental::awaitable_operators::operator&&;
     const std::shared_ptr<LiveSession> live = response.live;
@@ -677,8 +688,13 @@ asio::awaitable<void> Server::Impl::ServeWebSocket(std::shared_ptr<Conn<S>> conn
         }
     }));
     auto [aec] = co_await ws.async_accept(req, kTuple);
+    // The connection may stay open for hours: keep nothing of the upgrade request and response but the session.
+    ws.set_option(websocket::stream_base::decorator([](websocket::response_type&) {}));
+    req = {};
+    response = Response{};
     if (aec) {
         live->Ended();
+        Release(conn);
         co_return;
     }
     auto state = std::make_shared<LiveState>(conn->Tcp().get_executor());
@@ -739,6 +755,7 @@ asio::awaitable<void> Server::Impl::ServeWebSocket(std::shared_ptr<Conn<S>> conn
     co_await (reader() && writer());
     conn->drain = nullptr;
     live->Ended();
+    Release(conn);
 }
 
 asio::awaitable<Response> Server::Impl::Dispatch(std::shared_ptr<ConnBase> conn, Request& request) {

@@ -29,8 +29,8 @@ bool Outbox::Push(std::string message) {
 
 std::vector<std::string> Outbox::Take() {
     std::lock_guard lock(mu_);
-    std::vector<std::string> out(std::make_move_iterator(queue_.begin()), std::make_move_iterator(queue_.end()));
-    queue_.clear();
+    std::vector<std::string> out;
+    out.swap(queue_);  // and the next Push starts from an empty, unallocated queue
     return out;
 }
 

@@ -6,7 +6,6 @@
 
 #include <cstddef>
 #include <cstdint>
-#include <deque>
 #include <functional>
 #include <mutex>
 #include <optional>
@@ -42,7 +41,7 @@ public:
 private:
     mutable std::mutex mu_;
     std::size_t capacity_;
-    std::deque<std::string> queue_;
+    std::vector<std::string> queue_;  // not a deque: an idle connection's empty queue allocates nothing
     bool overflowed_ = false;
     std::function<void()> wake_;
 };
