@@ -331,12 +331,13 @@ private:
         }
         Grouped grouped;
         for (const Selection* f : fields) {
-            for (auto& [key, list] : Collect(*object, f->selections)) {
+            for (auto& entry : Collect(*object, f->selections)) {
+                const std::string& key = entry.first;
                 auto it = std::find_if(grouped.begin(), grouped.end(), [&](const auto& g) { return g.first == key; });
                 if (it == grouped.end()) {
-                    grouped.emplace_back(key, std::move(list));
+                    grouped.emplace_back(key, std::move(entry.second));
                 } else {
-                    it->second.insert(it->second.end(), list.begin(), list.end());
+                    it->second.insert(it->second.end(), entry.second.begin(), entry.second.end());
                 }
             }
         }

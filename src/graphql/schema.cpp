@@ -42,7 +42,12 @@ std::optional<TypeExpr> TypeExpr::Parse(std::string_view text) {
 std::string TypeExpr::ToString() const {
     std::string out = name;
     for (auto it = wraps.rbegin(); it != wraps.rend(); ++it) {
-        out = *it == Wrap::kNonNull ? out + "!" : "[" + out + "]";
+        if (*it == Wrap::kNonNull) {
+            out += '!';
+        } else {
+            out.insert(out.begin(), '[');
+            out += ']';
+        }
     }
     return out;
 }
