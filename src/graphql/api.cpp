@@ -83,18 +83,6 @@ json::object Connection(json::array nodes, const std::optional<std::string>& nex
     return json::object{{"edges", std::move(edges)}, {"nodes", std::move(nodes)}, {"pageInfo", std::move(page)}};
 }
 
-json::value NotificationJson(const notifications::Notification& n) {
-    return json::object{{"id", n.id},
-                        {"kind", n.kind},
-                        {"title", n.title},
-                        {"body", n.body},
-                        {"data", n.data},
-                        {"link", n.link},
-                        {"created_at", n.created_at},
-                        {"read", n.read_at.has_value()},
-                        {"read_at", n.read_at ? json::value(*n.read_at) : json::value(nullptr)}};
-}
-
 InputValueDef In(std::string name, std::string type, std::string description = {},
                  std::optional<json::value> fallback = std::nullopt) {
     return {std::move(name), std::move(type), std::move(description), std::move(fallback)};
@@ -265,12 +253,7 @@ Result<std::unique_ptr<Schema>> BuildApiSchema(const ApiDeps& deps) {
                                    auto list = projects.Members(Who(call), SourceId(call));
                                    if (!list) return list.take_error();
                                    json::array out;
-                                   for (const auto& m : *list) {
-                                       out.push_back(json::object{{"user_id", m.user_id},
-                                                                  {"display_name", m.display_name},
-                                                                  {"role", m.role},
-                                                                  {"added_at", m.added_at}});
-                                   }
+                                   for (const auto& m : *list) out.push_back(projects::MemberJson(m));
                                    return json::value(std::move(out));
                                }));
     s.Add(std::move(project));
@@ -348,7 +331,7 @@ Result<std::unique_ptr<Schema>> BuildApiSchema(const ApiDeps& deps) {
                    auto page = notes.List(Who(call), Str(call.args, "after"), *first, Bool(call.args, "unreadOnly"));
                    if (!page) return page.take_error();
                    json::array nodes;
-                   for (const auto& n : page->items) nodes.push_back(NotificationJson(n));
+                   for (const auto& n : page->items) nodes.push_back(notifications::NotificationJson(n));
                    json::object out = Connection(std::move(nodes), page->next_cursor);
                    out["unreadCount"] = page->unread;
                    return json::value(std::move(out));
@@ -419,10 +402,7 @@ Result<std::unique_ptr<Schema>> BuildApiSchema(const ApiDeps& deps) {
                         auto m = projects.Share(c.who, Str(call.args, "id"), Str(call.args, "email"),
                                                 Str(call.args, "role"), c.request);
                         if (!m) return m.take_error();
-                        return json::value(json::object{{"user_id", m->user_id},
-                                                        {"display_name", m->display_name},
-                                                        {"role", m->role},
-                                                        {"added_at", m->added_at}});
+                        return projects::MemberJson(*m);
                     },
                     {In("id", "ID!"), In("email", "String!"), In("role", "String!", "viewer or editor")}),
                   R("startGeneration", "Generation!", "Queues a generation of the project's current version.",
@@ -437,7 +417,7 @@ Result<std::unique_ptr<Schema>> BuildApiSchema(const ApiDeps& deps) {
                     [&notes](const FieldCall& call) -> Result<json::value> {
                         auto n = notes.MarkRead(Who(call), Str(call.args, "id"));
                         if (!n) return n.take_error();
-                        return NotificationJson(*n);
+                        return json::value(notifications::NotificationJson(*n));
                     },
                     {In("id", "ID!")}),
                   R("markAllNotificationsRead", "Int!", "Marks every notification read; answers how many were unread.",
@@ -491,10 +471,6 @@ Result<std::unique_ptr<Schema>> BuildApiSchema(const ApiDeps& deps) {
             if (event.rfind("notification.", 0) != 0 || !data.is_object()) return std::nullopt;
             json::object o = data.as_object();
             o["event"] = event;
-            if (auto* n = o.if_contains("notification"); n != nullptr && n->is_object()) {
-                auto& no = n->as_object();
-                if (!no.contains("read")) no["read"] = no.contains("read_at") && !no.at("read_at").is_null();
-            }
             return json::value(std::move(o));
         };
         return out;

@@ -213,7 +213,7 @@ private:
                                      const std::vector<const Selection*>& fields, const json::value& source,
                                      json::array& path) {
         const Selection& first = *fields.front();
-        const auto type = *TypeExpr::Parse(def.type);
+        const TypeExpr& type = def.parsed_type;
         auto nullable = [&](std::optional<json::value> v) -> std::optional<json::value> {
             if (!v && !type.non_null()) return json::value(nullptr);
             return v;
@@ -241,26 +241,18 @@ private:
                 }
                 resolved = std::move(*r);
             } else {
-                resolved = Member(source, def.name);
+                resolved = Member(source, def);
             }
         }
         return nullable(Complete(type, fields, resolved, path));
     }
 
-    static json::value Member(const json::value& source, const std::string& name) {
+    /// The parent's member that answers a field without a resolver: by its name, else its snake_case name.
+    static json::value Member(const json::value& source, const FieldDef& def) {
         if (!source.is_object()) return nullptr;
         const auto& obj = source.as_object();
-        if (auto it = obj.find(name); it != obj.end()) return it->value();
-        std::string snake;
-        for (char c : name) {
-            if (c >= 'A' && c <= 'Z') {
-                snake += '_';
-                snake += static_cast<char>(c - 'A' + 'a');
-            } else {
-                snake += c;
-            }
-        }
-        if (auto it = obj.find(snake); it != obj.end()) return it->value();
+        if (const auto* v = obj.if_contains(def.name)) return *v;
+        if (const auto* v = obj.if_contains(def.snake_name)) return *v;
         return nullptr;
     }
 
@@ -311,8 +303,8 @@ private:
         const TypeDef* object = def;
         if (def->kind != TypeKind::kObject) {
             // Abstract: the value names its type.
-            const json::value tn = Member(value, "__typename");
-            object = tn.is_string() ? schema_.Find(tn.as_string()) : nullptr;
+            const auto* tn = value.is_object() ? value.as_object().if_contains("__typename") : nullptr;
+            object = tn != nullptr && tn->is_string() ? schema_.Find(tn->as_string()) : nullptr;
             if (object == nullptr || !schema_.IsPossible(*def, *object)) {
                 Fail("Abstract type \"" + def->name + "\" must resolve to an Object type at runtime.", first, path);
                 return std::nullopt;

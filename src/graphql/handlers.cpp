@@ -203,16 +203,13 @@ void Register(http::App& app, const Schema& schema, realtime::Hub& hub, auth::Au
                                           "offer the graphql-transport-ws subprotocol (Sec-WebSocket-Protocol)",
                                           req.request_id);
              }
-             auth::Principal who = auth::PrincipalOf(req);
-             if (auto ticket = req.QueryParam("ticket")) {
-                 if (who.authenticated()) {
-                     return http::Problem(req, MakeError(ErrorCode::kInvalidArgument,
-                                                         "send either Authorization or a ticket, not both"));
-                 }
-                 auto p = auth.AuthenticateTicket(*ticket);
-                 if (!p) return http::Problem(req, p.error());
-                 who = *p;
+             // Authorization or ?ticket= as on the other live endpoints; neither is a guest (who may sign in with
+             // connection_init's payload).
+             auto caller = realtime::LiveCaller(req, auth);
+             if (!caller && (req.QueryParam("ticket") || caller.error().code != ErrorCode::kUnauthenticated)) {
+                 return http::Problem(req, caller.error());
              }
+             const auth::Principal who = caller ? *caller : auth::Principal::Guest();
              Response r = Response::Empty(101);
              r.headers.Set("Sec-WebSocket-Protocol", std::string(kTransportWs));
              r.live_kind = http::LiveKind::kWebSocket;

@@ -481,6 +481,23 @@ Result<void> Schema::Finish() {
                        return json::value(nullptr);
                    }};
 
+    auto prepare = [](FieldDef& f) {
+        if (auto parsed = TypeExpr::Parse(f.type)) f.parsed_type = *parsed;
+        f.snake_name.clear();
+        for (char c : f.name) {
+            if (c >= 'A' && c <= 'Z') {
+                f.snake_name += '_';
+                f.snake_name += static_cast<char>(c - 'A' + 'a');
+            } else {
+                f.snake_name += c;
+            }
+        }
+    };
+    for (auto& t : types_) {
+        for (auto& f : t->fields) prepare(f);
+    }
+    for (FieldDef* f : {&typename_field_, &schema_field_, &type_field_}) prepare(*f);
+
     // Every reference names a type of the right kind.
     auto check = [this](const std::string& where, const std::string& text, bool input) -> Result<void> {
         auto expr = TypeExpr::Parse(text);

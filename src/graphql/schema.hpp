@@ -87,6 +87,11 @@ struct FieldDef {
     /// what is selected under it (a connection's page size), with its largest value.
     std::int64_t cost = 1;
     std::string cost_multiplier;
+
+    // Set by Schema::Finish, for execution: `type` parsed, and the snake_case member that answers the field when
+    // the parent has none of its name.
+    TypeExpr parsed_type;
+    std::string snake_name;
 };
 
 struct EnumValueDef {

@@ -114,7 +114,7 @@ private:
                                                                               : "SUBSCRIPTION");
             Selections(*root, op.selections);
             Overlaps(*root, op.selections);
-            if (op.kind == Operation::Kind::kSubscription) SingleField(op, *root);
+            if (op.kind == Operation::Kind::kSubscription) SingleField(op);
             // Variables of the operation and of every fragment it reaches (§5.8.3, §5.8.4, §5.8.5).
             std::set<std::string> reached;
             Reach(op.selections, reached);
@@ -191,33 +191,42 @@ private:
         }
     }
 
-    void SingleField(const Operation& op, const TypeDef& root) {
+    /// The root fields an operation selects, through its fragments, leaving out those a literal @skip/@include
+    /// leaves out.
+    std::vector<const Selection*> RootFields(const Operation& op) const {
         std::vector<const Selection*> fields;
-        std::set<std::string> keys;
-        std::function<void(const SelectionSet&, std::set<std::string>&)> walk = [&](const SelectionSet& set,
-                                                                                    std::set<std::string>& seen) {
+        std::set<std::string> seen;
+        std::function<void(const SelectionSet&)> walk = [&](const SelectionSet& set) {
             for (const auto& s : set) {
                 if (Skipped(s.directives)) continue;
                 if (s.kind == Selection::Kind::kField) {
-                    keys.insert(s.response_key());
                     fields.push_back(&s);
                 } else if (s.kind == Selection::Kind::kInlineFragment) {
-                    walk(s.selections, seen);
+                    walk(s.selections);
                 } else if (auto f = fragments_.find(s.name); f != fragments_.end() && seen.insert(s.name).second) {
-                    walk(f->second->selections, seen);
+                    walk(f->second->selections);
                 }
             }
         };
-        std::set<std::string> seen;
-        walk(op.selections, seen);
+        walk(op.selections);
+        return fields;
+    }
+
+    static std::set<std::string> ResponseKeys(const std::vector<const Selection*>& fields) {
+        std::set<std::string> keys;
+        for (const Selection* f : fields) keys.insert(f->response_key());
+        return keys;
+    }
+
+    void SingleField(const Operation& op) {
+        const auto fields = RootFields(op);
         const std::string who = op.name.empty() ? "Anonymous Subscription" : "Subscription " + Q(op.name);
-        if (keys.size() > 1) Report(who + " must select only one top level field.", {op.loc});
+        if (ResponseKeys(fields).size() > 1) Report(who + " must select only one top level field.", {op.loc});
         for (const Selection* f : fields) {
             if (f->name.rfind("__", 0) == 0) {
                 Report(who + " must not select an introspection top level field.", {f->loc});
             }
         }
-        (void)root;
     }
 
     /// Left out whatever the variables: @skip(if: true) or @include(if: false) with a literal.
@@ -385,7 +394,7 @@ private:
             return;
         }
         Arguments(def->args, s.arguments, "field " + Q(parent.name + "." + s.name), "Field " + Q(s.name), s.loc);
-        const auto type = *TypeExpr::Parse(def->type);
+        const TypeExpr& type = def->parsed_type;
         const TypeDef* named = schema_.Find(type.name);
         if (named == nullptr) return;
         if (IsLeafKind(named->kind)) {
@@ -580,7 +589,7 @@ private:
             std::set<std::string> visited;
             for (const auto& f : found) {
                 if (f.def == nullptr || f.field->selections.empty()) continue;
-                const TypeDef* type = schema_.Find(TypeExpr::Parse(f.def->type)->name);
+                const TypeDef* type = schema_.Find(f.def->parsed_type.name);
                 if (type != nullptr) Gather(*type, f.field->selections, sub, visited);
             }
             CheckGroups(sub, depth + 1);
@@ -606,8 +615,7 @@ private:
                 return true;
             }
         }
-        if (a.def != nullptr && b.def != nullptr &&
-            !SameShape(schema_, *TypeExpr::Parse(a.def->type), *TypeExpr::Parse(b.def->type))) {
+        if (a.def != nullptr && b.def != nullptr && !SameShape(schema_, a.def->parsed_type, b.def->parsed_type)) {
             Report("Fields " + Q(key) + " conflict because they return conflicting types " + Q(a.def->type) + " and " +
                        Q(b.def->type) + ". Use different aliases on the fields to fetch both if this was intentional.",
                    {a.field->loc, b.field->loc});
@@ -691,7 +699,7 @@ private:
             m.depth = std::max(m.depth, here);
             std::int64_t cost = meta ? 0 : def->cost;
             if (!s.selections.empty()) {
-                const TypeDef* type = schema_.Find(TypeExpr::Parse(def->type)->name);
+                const TypeDef* type = schema_.Find(def->parsed_type.name);
                 if (type != nullptr) {
                     Measure sub = Walk(*type, s.selections, here, level, stack, total);
                     m.depth = std::max(m.depth, sub.depth);
@@ -723,20 +731,7 @@ private:
         const TypeDef* root = RootOf(schema_, op.kind);
         if (root == nullptr) return;
         if (op.kind == Operation::Kind::kMutation) {
-            std::set<std::string> keys;
-            std::set<std::string> seen;
-            std::function<void(const SelectionSet&)> walk = [&](const SelectionSet& set) {
-                for (const auto& s : set) {
-                    if (s.kind == Selection::Kind::kField) {
-                        keys.insert(s.response_key());
-                    } else if (s.kind == Selection::Kind::kInlineFragment) {
-                        walk(s.selections);
-                    } else if (auto f = fragments_.find(s.name); f != fragments_.end() && seen.insert(s.name).second) {
-                        walk(f->second->selections);
-                    }
-                }
-            };
-            walk(op.selections);
+            const auto keys = ResponseKeys(RootFields(op));
             if (static_cast<std::int64_t>(keys.size()) > limits_.max_mutation_fields) {
                 Report("A mutation may make at most " + std::to_string(limits_.max_mutation_fields) +
                            " changes; this one asks for " + std::to_string(keys.size()) + ".",

@@ -36,14 +36,14 @@ json::object ParseData(const std::optional<std::string>& text) {
     return std::move(v.as_object());
 }
 
-json::object ToJson(const Notification& n) {
+}  // namespace
+
+json::object NotificationJson(const Notification& n) {
     json::object o{{"id", n.id},     {"kind", n.kind}, {"title", n.title},           {"body", n.body},
                    {"data", n.data}, {"link", n.link}, {"created_at", n.created_at}, {"read", n.read_at.has_value()}};
     o["read_at"] = n.read_at ? json::value(*n.read_at) : json::value(nullptr);
     return o;
 }
-
-}  // namespace
 
 NotificationsService::NotificationsService(NotificationsDeps deps) : d_(std::move(deps)) {
     if (d_.cipher != nullptr && d_.http != nullptr) {
@@ -133,7 +133,7 @@ Result<std::optional<Notification>> NotificationsService::Send(const std::string
         if (!row) return row.take_error();
         if (!row->empty()) {
             stored = Read(*row, 0, recipient->locale);
-            PublishUnread(user_id, "notification.created", json::object{{"notification", ToJson(*stored)}});
+            PublishUnread(user_id, "notification.created", json::object{{"notification", NotificationJson(*stored)}});
         }
     }
     const Text t = d_.catalog.Render(*k, recipient->locale, data, d_.public_url + link);
@@ -281,7 +281,7 @@ Result<json::value> NotificationsService::Export(storage::Session& s, const std:
     if (!rows) return rows.take_error();
     const std::string locale = LocaleOf(user_id, &s);
     json::array items;
-    for (std::size_t i = 0; i < rows->size(); ++i) items.push_back(ToJson(Read(*rows, i, locale)));
+    for (std::size_t i = 0; i < rows->size(); ++i) items.push_back(NotificationJson(Read(*rows, i, locale)));
     auto prefs = PreferencesOf(s, user_id);
     if (!prefs) return prefs.take_error();
     json::array choices;

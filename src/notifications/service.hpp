@@ -44,6 +44,9 @@ struct Notification {
     std::optional<std::string> read_at;
 };
 
+/// A notification as the API answers it: {id, kind, title, body, data, link, created_at, read, read_at}.
+boost::json::object NotificationJson(const Notification& n);
+
 struct NotificationPage {
     std::vector<Notification> items;
     std::optional<std::string> next_cursor;

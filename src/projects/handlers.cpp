@@ -418,6 +418,10 @@ json::value ProjectJson(const Project& project) {
     return dto::Encode(ToDto(project));
 }
 
+json::value MemberJson(const Member& m) {
+    return dto::Encode(d::MemberDto{m.user_id, m.display_name, m.role, m.added_at, m.updated_at});
+}
+
 json::value GenerationJson(const jobs::Job& generation) {
     return dto::Encode(ToDto(generation));
 }
@@ -843,8 +847,7 @@ void Register(http::App& app, ProjectsService& service) {
                auto m =
                    s.Share(auth::PrincipalOf(req), req.path_params["id"], in->email, in->role, auth::ContextOf(req));
                if (!m) return Problem(req, m.error());
-               return http::NoStore(Response::Json(
-                   200, dto::Encode(d::MemberDto{m->user_id, m->display_name, m->role, m->added_at, m->updated_at})));
+               return http::NoStore(Response::Json(200, MemberJson(*m)));
            }});
     r.Add({.method = "DELETE",
            .path = "/api/v1/projects/{id:uuid}/members/{user:uuid}",

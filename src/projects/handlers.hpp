@@ -10,6 +10,8 @@ void Register(http::App& app, ProjectsService& service);
 
 /// A project as GET /api/v1/projects/{id} answers it (also what GraphQL's Project reads).
 boost::json::value ProjectJson(const Project& project);
+/// A member as GET /api/v1/projects/{id}/members lists it.
+boost::json::value MemberJson(const Member& member);
 /// A generation as GET …/generations/{gid} answers it, without its log.
 boost::json::value GenerationJson(const jobs::Job& generation);
 
