@@ -1,4 +1,5 @@
-// Account tools that work on the database directly, without a server: bootstrap the first admin, rotate keys.
+// Tools that work on the database directly, without a server: bootstrap the first admin, rotate keys, scheduled jobs.
+#include <iomanip>
 #include <iostream>
 
 #include "auth/permissions.hpp"
@@ -126,6 +127,83 @@ int Keys(const std::vector<std::string>& args, std::ostream& out, std::ostream& 
         out << "new token signing key " << *kid << " (older keys verify until their tokens expire)\n";
     }
     out << "the previous keys can now be removed from encryption.previous_keys\n";
+    return kOk;
+}
+
+int Jobs(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
+    constexpr std::string_view kUsageLine =
+        "usage: dihya jobs list | pause NAME | resume NAME | run NAME | history NAME [--limit N]\n"
+        "       [--data-dir DIR | --database URL] [--config FILE]\n";
+    const std::string verb = args.size() >= 3 ? args[2] : "";
+    const bool named = verb == "pause" || verb == "resume" || verb == "run" || verb == "history";
+    if ((verb != "list" && !named) || (named && (args.size() < 4 || args[3].rfind("--", 0) == 0))) {
+        err << kUsageLine;
+        return kUsage;
+    }
+    Opened o;
+    if (int rc = Open(args, named ? 4 : 3, {{"limit"}, {}}, "jobs " + verb, err, o); rc != kOk) return rc;
+    auto& sched = *o.services->scheduler;
+    if (auto synced = sched.Sync(/*retime=*/false); !synced) {
+        err << "dihya jobs: " << synced.error().message << "\n";
+        return kFailure;
+    }
+    const std::string name = named ? args[3] : "";
+    const RequestContext cli{"cli", ""};
+    auto fail = [&](const Error& e) {
+        err << "dihya jobs " << verb << ": " << e.message << "\n";
+        return e.code == ErrorCode::kNotFound || e.code == ErrorCode::kInvalidArgument ? kUsage : kFailure;
+    };
+    auto print = [&](const scheduler::Schedule& s) {
+        out << std::left << std::setw(16) << s.name << std::setw(16) << s.cron << std::setw(18) << s.time_zone
+            << std::setw(8) << (s.paused ? "paused" : "active") << std::setw(26)
+            << (s.next_run_at.empty() ? "-" : s.next_run_at)
+            << (s.last_run ? s.last_run->status + " " + s.last_run->created_at : "-") << "\n";
+    };
+    if (verb == "list") {
+        auto list = sched.List();
+        if (!list) return fail(list.error());
+        out << std::left << std::setw(16) << "NAME" << std::setw(16) << "CRON" << std::setw(18) << "TIME ZONE"
+            << std::setw(8) << "STATE" << std::setw(26) << "NEXT RUN"
+            << "LAST RUN\n";
+        for (const auto& s : *list) print(s);
+        return kOk;
+    }
+    if (verb == "pause" || verb == "resume") {
+        auto s = sched.SetPaused(name, verb == "pause", "", cli);
+        if (!s) return fail(s.error());
+        out << name << " " << (s->paused ? "paused" : "resumed; next run " + s->next_run_at) << "\n";
+        return kOk;
+    }
+    if (verb == "run") {
+        auto job = sched.RunNow(name, "", cli);
+        if (!job) return fail(job.error());
+        out << "queued run " << job->id << " of " << name << ": a running server takes it (see dihya jobs history "
+            << name << ")\n";
+        return kOk;
+    }
+    std::int64_t limit = 10;
+    if (o.parsed.extra.contains("limit")) {
+        try {
+            limit = std::stoll(o.parsed.extra.at("limit"));
+        } catch (...) {
+            limit = 0;
+        }
+        if (limit < 1 || limit > 200) {
+            err << "dihya jobs history: --limit: must be a number from 1 to 200\n";
+            return kUsage;
+        }
+    }
+    auto page = sched.History(name, "", limit);
+    if (!page) return fail(page.error());
+    for (const auto& run : page->runs) {
+        const auto* trigger = run.job.input.is_object() ? run.job.input.as_object().if_contains("trigger") : nullptr;
+        out << run.job.created_at << "  " << run.job.status << "  "
+            << (trigger != nullptr && trigger->is_string() ? std::string(trigger->as_string()) : "") << "  "
+            << (run.job.finished_at.empty() ? "-" : run.job.finished_at) << "  " << run.job.id << "\n";
+        if (!run.job.error.empty()) out << "    error: " << run.job.error << "\n";
+        for (const auto& line : run.output) out << "    " << line.at << " " << line.message << "\n";
+    }
+    if (page->runs.empty()) out << "no runs yet\n";
     return kOk;
 }
 

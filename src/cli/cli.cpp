@@ -56,6 +56,12 @@ commands:
             run the HTTP server (docs at /docs)
   migrate   [--data-dir DIR] [--database URL] [--config FILE] [--status]
             apply pending database migrations (or list them with --status)
+  backup    --out FILE [--data-dir DIR] [--database URL] [--config FILE]
+            write an encrypted, compressed, checksummed backup of the database (the server may run);
+            `backup verify FILE` checks one
+  restore   FILE [--data-dir DIR] [--database URL] [--config FILE] [--force]
+            restore a backup into an empty data directory or database (--force: replace one that
+            holds data; stop the server first)
   audit verify [--data-dir DIR] [--database URL] [--config FILE]
             check the audit log's hash chain; exit 1 naming the first bad entry
   analyze   SPEC
@@ -77,6 +83,9 @@ commands:
   keys rotate [--signing-key]
             re-encrypt personal data under encryption.key (old keys in encryption.previous_keys);
             --signing-key also starts a new token signing key
+  jobs list | pause NAME | resume NAME | run NAME | history NAME [--limit N]
+            the scheduled jobs (backup, gdpr-retention, cleanup): their timing, next and last
+            runs; pause or resume one, queue a run for a running server, or show its runs
   permissions
             print the permission table (docs/permissions.md)
   openapi   print the OpenAPI 3.1 document
@@ -690,6 +699,9 @@ int Main(const std::vector<std::string>& args, std::ostream& out, std::ostream& 
     if (command == "update") return Update(args, out, err);
     if (command == "user") return User(args, std::cin, out, err);
     if (command == "keys") return Keys(args, out, err);
+    if (command == "jobs") return Jobs(args, out, err);
+    if (command == "backup") return Backup(args, out, err);
+    if (command == "restore") return Restore(args, out, err);
     if (command == "pack") return PackCommand(args, out, err);
     if (command == "permissions") {  // docs/permissions.md, rendered from the permission table
         out << auth::PermissionsMarkdown();

@@ -12,5 +12,11 @@ int OpenApi(std::ostream& out, std::ostream& err);
 int User(const std::vector<std::string>& args, std::istream& in, std::ostream& out, std::ostream& err);
 /// dihya keys rotate [--signing-key]
 int Keys(const std::vector<std::string>& args, std::ostream& out, std::ostream& err);
+/// dihya backup --out FILE | backup verify FILE
+int Backup(const std::vector<std::string>& args, std::ostream& out, std::ostream& err);
+/// dihya restore FILE [--force]
+int Restore(const std::vector<std::string>& args, std::ostream& out, std::ostream& err);
+/// dihya jobs list | pause NAME | resume NAME | run NAME | history NAME
+int Jobs(const std::vector<std::string>& args, std::ostream& out, std::ostream& err);
 
 }  // namespace dihya::cli

@@ -9,7 +9,9 @@
 #include "audit/handlers.hpp"
 #include "auth/handlers.hpp"
 #include "auth/oauth_handlers.hpp"
+#include "backup/handlers.hpp"
 #include "catalog/catalog.hpp"
+#include "cli/scheduled_jobs.hpp"
 #include "collab/handlers.hpp"
 #include "console/handlers.hpp"
 #include "docs/docs.hpp"
@@ -23,6 +25,7 @@
 #include "projects/events.hpp"
 #include "projects/handlers.hpp"
 #include "realtime/handlers.hpp"
+#include "scheduler/handlers.hpp"
 
 namespace dihya::cli {
 
@@ -86,6 +89,7 @@ Result<std::unique_ptr<Services>> BuildServices(const Config& config, Logger& lo
             mail::MailQueueOptions{std::chrono::milliseconds(config.mail.retry_base_ms),
                                    std::chrono::milliseconds(config.mail.retry_max_ms), config.mail.max_attempts});
         s->mail_queue_data = std::make_unique<mail::MailQueueData>(*queue);
+        s->mail_queue = queue.get();
         s->mailer = std::move(queue);
     }
     auto audit_log = audit::AuditLog::Create(db, {.pseudonym_key = audit::DerivePseudonymKey(config.secret)});
@@ -146,6 +150,13 @@ Result<std::unique_ptr<Services>> BuildServices(const Config& config, Logger& lo
                                                                     log, config.oauth, config.EffectivePublicUrl(),
                                                                     config.cors.allowed_origins});
     if (auto ok = s->oauth->CheckProviders(); !ok) return ok.take_error();
+    auto backup_keys = backup::KeysOf(config);
+    if (!backup_keys) return backup_keys.take_error();
+    s->backups = std::make_unique<backup::Backups>(db, config, std::move(*backup_keys), s->clock, log);
+    s->scheduler =
+        std::make_unique<scheduler::Scheduler>(scheduler::SchedulerDeps{db, *s->jobs, *s->audit_sink, s->clock, log});
+    if (auto ok = AddScheduledJobs(*s); !ok) return ok.take_error();
+    if (auto ok = s->scheduler->CheckConfigured(config.schedules); !ok) return ok.take_error();
     return s;
 }
 
@@ -223,6 +234,8 @@ Result<void> RegisterModules(Composition& c) {
     notifications::Register(c.app, *c.services.notifications);
     collab::Register(c.app, *c.collab, *c.services.auth);
     graphql::Register(c.app, *c.graphql, *c.services.hub, *c.services.auth);
+    scheduler::Register(c.app, *c.services.scheduler);
+    backup::Register(c.app, *c.services.backups, *c.services.scheduler);
     docs::Register(c.app);
     console::Register(c.app);  // last: its catch-all serves the pages nothing else claims
     return Ok();

@@ -12,6 +12,7 @@
 #include "auth/personal_data.hpp"
 #include "auth/service.hpp"
 #include "auth/signing_keys.hpp"
+#include "backup/service.hpp"
 #include "catalog/catalog.hpp"
 #include "collab/rooms.hpp"
 #include "core/clock.hpp"
@@ -34,6 +35,7 @@
 #include "projects/service.hpp"
 #include "realtime/channels.hpp"
 #include "realtime/hub.hpp"
+#include "scheduler/scheduler.hpp"
 #include "storage/db.hpp"
 
 namespace dihya::cli {
@@ -69,9 +71,13 @@ struct Services {
     std::unique_ptr<audit::AuditData> audit_data;
     std::unique_ptr<mail::OutboxData> outbox_data;
     std::unique_ptr<mail::MailQueueData> mail_queue_data;  // with mail.smtp_url
+    mail::MailQueue* mail_queue = nullptr;                 // the mailer, with mail.smtp_url
     std::unique_ptr<gdpr::GdprService> gdpr;
     std::unique_ptr<net::HttpClient> http_client;  // outgoing HTTP (OAuth providers)
     std::unique_ptr<auth::OAuthService> oauth;
+    /// Cron-timed jobs (backups, retention, cleanup): `serve` starts it with the queue's workers.
+    std::unique_ptr<scheduler::Scheduler> scheduler;
+    std::unique_ptr<backup::Backups> backups;  // backup.dir: the scheduled job "backup" and the admin API
 };
 
 /// kInvalidArgument for bad keys in the configuration (encryption.*).

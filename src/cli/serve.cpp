@@ -74,9 +74,14 @@ int Serve(const std::vector<std::string>& args, std::ostream& err) {
                            {"docs", scheme + "://" + server.address() + "/docs"},
                            {"version", DIHYA_VERSION}});
     (*services)->jobs->Start();
-    (*services)->gdpr->StartRetention();
+    if (auto r = (*services)->scheduler->Start(); !r) {
+        log.Error("scheduler cannot start", {{"error", r.error().message}});
+        err << "dihya serve: " << r.error().message << "\n";
+        (*services)->jobs->Stop();
+        return kFailure;
+    }
     server.Run();
-    (*services)->gdpr->StopRetention();
+    (*services)->scheduler->Stop();
     (*services)->jobs->Stop();
     (*services)->mailer->Flush();
     log.Info("stopped");

@@ -377,8 +377,6 @@ const std::vector<KeyInfo>& Keys() {
         gdpr_int("export_days", &GdprConfig::export_days, 1, 365, "delete personal-data export archives after");
         gdpr_int("session_days_after_expiry", &GdprConfig::session_days_after_expiry, 0, 365,
                  "delete ended login sessions this many days after they end");
-        gdpr_int("retention_interval_seconds", &GdprConfig::retention_interval_seconds, 10, 7 * 86400,
-                 "how often the retention rules run");
         auto oauth = [&](const char* field, std::string OAuthProviderConfig::*m, const char* desc) {
             k.push_back({std::string("oauth.*.") + field, desc,
                          [m](Config& c, const RawValue& r) { return SetString(Provider(c, r.wildcard).*m, r, true); }});
@@ -396,6 +394,19 @@ const std::vector<KeyInfo>& Keys() {
                          Provider(c, r.wildcard).scopes = SplitList(r.items);
                          return std::optional<std::string>();
                      }});
+        k.push_back({"schedule.*.cron",
+                     "when a scheduled job runs: five cron fields or @hourly/@daily/@weekly/@monthly (job names in "
+                     "docs/operations.md)",
+                     [](Config& c, const RawValue& r) { return SetString(c.schedules[r.wildcard].cron, r, false); }});
+        k.push_back(
+            {"schedule.*.time_zone", "the time zone of that job's cron expression (IANA name; default UTC)",
+             [](Config& c, const RawValue& r) { return SetString(c.schedules[r.wildcard].time_zone, r, false); }});
+        k.push_back({"backup.dir", "where scheduled backups are kept (default <data_dir>/backups)",
+                     [](Config& c, const RawValue& r) { return SetString(c.backup.dir, r, false); }});
+        k.push_back({"backup.keep", "scheduled backups kept (older ones are deleted)",
+                     IntSetter([](Config& c) -> std::int64_t& { return c.backup.keep; }, 1, 10'000)});
+        k.push_back({"backup.key", "64 hex characters encrypting backups (default: derived from the secret)",
+                     [](Config& c, const RawValue& r) { return SetString(c.backup.key, r, true); }});
         k.push_back({"log.level", "debug | info | warn | error",
                      [](Config& c, const RawValue& r) -> std::optional<std::string> {
                          if (r.is_list || !ParseLogLevel(r.items[0], c.log_level)) {
@@ -612,6 +623,10 @@ std::string Config::EffectivePublicUrl() const {
     }
     while (!url.empty() && url.back() == '/') url.pop_back();
     return url;
+}
+
+std::string Config::EffectiveBackupDir() const {
+    return backup.dir.empty() ? (std::filesystem::path(data_dir) / "backups").string() : backup.dir;
 }
 
 const std::vector<std::pair<std::string, std::string>>& ConfigKeys() {

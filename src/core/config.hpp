@@ -106,7 +106,6 @@ struct GdprConfig {
     std::int64_t unverified_account_days = 30;   // purge accounts never verified after this many days (0 = never)
     std::int64_t export_days = 7;                // delete export archives after this many days
     std::int64_t session_days_after_expiry = 7;  // delete ended sessions this long after they end
-    std::int64_t retention_interval_seconds = 3600;
 };
 
 /// The optional language-model analysis engine (an OpenAI-compatible chat-completions API).
@@ -144,6 +143,19 @@ struct GraphqlConfig {
     std::int64_t max_fields = 2'000;  // fields selected, fragments expanded
 };
 
+/// A scheduled job's timing (docs/operations.md), replacing its built-in one: schedule.<job>.cron, .time_zone.
+struct ScheduleConfig {
+    std::string cron;       // five fields or @daily...; empty: the job's default
+    std::string time_zone;  // IANA name; empty: the job's default (UTC)
+};
+
+/// Backups (`dihya backup`, the scheduled job "backup", /api/v1/admin/backups; docs/operations.md).
+struct BackupConfig {
+    std::string dir;        // where the scheduled job and the admin API keep them; default <data_dir>/backups
+    std::int64_t keep = 7;  // the scheduled job keeps this many, deleting older ones
+    std::string key;        // 64 hex characters; empty: derived from the secret
+};
+
 struct Config {
     std::string listen_host = "127.0.0.1";
     std::uint16_t listen_port = 8080;
@@ -171,10 +183,14 @@ struct Config {
     RealtimeConfig realtime;
     GraphqlConfig graphql;
     PushConfig push;
+    std::map<std::string, ScheduleConfig> schedules;  // by job name
+    BackupConfig backup;
 
     std::string EffectiveDatabaseUrl() const;
     /// public_url without a trailing slash, or http(s)://<listen> when unset.
     std::string EffectivePublicUrl() const;
+    /// backup.dir, or <data_dir>/backups when unset.
+    std::string EffectiveBackupDir() const;
 };
 
 /// Where configuration comes from, lowest precedence first: defaults, YAML file, DIHYA_*

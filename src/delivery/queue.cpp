@@ -173,6 +173,10 @@ Result<std::int64_t> Queue::Pending() {
     return r->GetInt(0, "n").value_or(0);
 }
 
+Result<std::int64_t> Queue::DeleteGivenUpBefore(TimePoint before) {
+    return db_.Execute(queries_["delete_given_up_before"], std::array<Value, 1>{FormatTime(before)});
+}
+
 Result<json::value> Queue::OfUser(storage::Session& s, const std::string& user_id) {
     auto rows = s.Query(queries_["of_user"], std::array<Value, 1>{user_id});
     if (!rows) return rows.take_error();

@@ -87,6 +87,8 @@ public:
     std::int64_t RunDue();
     /// Messages not yet delivered nor given up.
     Result<std::int64_t> Pending();
+    /// Deletes the messages given up before `before` (the scheduled job "cleanup"); returns how many.
+    Result<std::int64_t> DeleteGivenUpBefore(TimePoint before);
     /// A user's queued messages (kind, queued at, attempts, given up at): their GDPR export.
     Result<boost::json::value> OfUser(storage::Session& s, const std::string& user_id);
 

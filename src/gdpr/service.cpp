@@ -46,9 +46,7 @@ Result<void> WritePrivateFile(const std::filesystem::path& path, const std::stri
 
 GdprService::GdprService(GdprDeps deps) : d_(std::move(deps)) {}
 
-GdprService::~GdprService() {
-    StopRetention();
-}
+GdprService::~GdprService() = default;
 
 void GdprService::RegisterJobs() {
     d_.queue.Handle(std::string(kExportJob),
@@ -266,38 +264,6 @@ Result<json::object> GdprService::RunRetention() {
     }
     out["exports"] = static_cast<std::int64_t>(old->size());
     return out;
-}
-
-void GdprService::StartRetention() {
-    std::lock_guard lock(mu_);
-    if (timer_.joinable()) return;
-    stop_ = false;
-    timer_ = std::thread([this] {
-        std::unique_lock lock(mu_);
-        for (;;) {
-            lock.unlock();
-            auto r = RunRetention();
-            if (!r) {
-                d_.log.Warn("retention rules failed", {{"error", r.error().message}});
-            } else {
-                d_.log.Info("retention rules ran", {{"removed", *r}});
-            }
-            lock.lock();
-            if (cv_.wait_for(lock, std::chrono::seconds(d_.config.retention_interval_seconds),
-                             [this] { return stop_; })) {
-                return;
-            }
-        }
-    });
-}
-
-void GdprService::StopRetention() {
-    {
-        std::lock_guard lock(mu_);
-        stop_ = true;
-    }
-    cv_.notify_all();
-    if (timer_.joinable()) timer_.join();
 }
 
 }  // namespace dihya::gdpr

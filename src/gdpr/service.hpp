@@ -2,14 +2,12 @@
 
 // GDPR rights: export (a background job that gathers every PersonalDataSource into one archive) and erasure (every
 // source, in one transaction: data deleted, audit entries pseudonymised, the account removed), plus the retention
-// rules (docs/privacy.md) run on a timer.
+// rules (docs/privacy.md), which the scheduler runs.
 
-#include <condition_variable>
 #include <filesystem>
 #include <mutex>
 #include <optional>
 #include <string>
-#include <thread>
 #include <vector>
 
 #include <boost/json/object.hpp>
@@ -74,11 +72,8 @@ public:
     /// Erasure of `user_id` without a caller (retention rules). `reason` goes into the audit entry.
     Result<void> EraseUser(const std::string& user_id, const std::string& reason, const RequestContext& ctx);
 
-    /// Runs the retention rules once; returns what was removed, by kind.
+    /// Runs the retention rules once (the scheduled job "gdpr-retention"); returns what was removed, by kind.
     Result<boost::json::object> RunRetention();
-    /// Runs the retention rules every gdpr.retention_interval_seconds on a thread, until StopRetention.
-    void StartRetention();
-    void StopRetention();
 
     /// The archive's README (also docs/privacy.md's inventory): what each file holds and why.
     std::string ReadmeText() const;
@@ -89,10 +84,6 @@ private:
     std::filesystem::path FileOf(const std::string& id) const { return d_.export_dir / (id + ".zip"); }
 
     GdprDeps d_;
-    std::mutex mu_;
-    std::condition_variable cv_;
-    bool stop_ = false;
-    std::thread timer_;
 };
 
 }  // namespace dihya::gdpr

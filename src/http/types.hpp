@@ -103,6 +103,9 @@ struct Response {
     int status = 200;
     Headers headers;
     std::string body;
+    /// When set, the body is this file instead, sent in pieces (downloads larger than memory should hold); the
+    /// handler checked it exists.
+    std::string file;
     /// Set by handlers that stream or need the connection closed after this response.
     bool close = false;
     /// A live session that takes the connection over after this response (200 for kEventStream; any status for

@@ -264,6 +264,21 @@ void Queue::Heartbeat() {
 
 Result<Job> Queue::Enqueue(const std::string& kind, const std::string& owner_id, const std::string& subject_id,
                            json::value input) {
+    Job j;
+    auto r = db_.Transaction([&](storage::Session& s) -> Result<void> {
+        auto queued = Enqueue(s, kind, owner_id, subject_id, std::move(input));
+        if (!queued) return queued.take_error();
+        j = std::move(*queued);
+        return Ok();
+    });
+    if (!r) return r.take_error();
+    Notify(j);  // before a worker may take it, so that "queued" is told first
+    Wake();
+    return j;
+}
+
+Result<Job> Queue::Enqueue(storage::Session& s, const std::string& kind, const std::string& owner_id,
+                           const std::string& subject_id, json::value input) {
     if (!handlers_.contains(kind)) return MakeError(ErrorCode::kInternal, "no handler for jobs of kind " + kind);
     Job j;
     j.id = crypto::NewUuid();
@@ -276,14 +291,16 @@ Result<Job> Queue::Enqueue(const std::string& kind, const std::string& owner_id,
     const std::array<Value, 6> p{
         j.id,        kind, storage::TextOrNull(owner_id), storage::TextOrNull(subject_id), json::serialize(j.input),
         j.created_at};
-    if (auto r = db_.Execute(Q()["insert"], p); !r) return r.take_error();
-    Notify(j);  // before a worker may take it, so that "queued" is told first
+    if (auto r = s.Execute(Q()["insert"], p); !r) return r.take_error();
+    return j;
+}
+
+void Queue::Wake() {
     {
         std::lock_guard lock(mu_);
         ++wakeups_;
     }
     cv_.notify_one();
-    return j;
 }
 
 Result<std::optional<Job>> Queue::Find(const std::string& id) {
@@ -330,6 +347,18 @@ Result<std::vector<Event>> Queue::Events(const std::string& id, std::int64_t aft
     if (!r) return r.take_error();
     std::vector<Event> out;
     for (std::size_t i = 0; i < r->size(); ++i) {
+        out.push_back(
+            {r->GetInt(i, "seq").value_or(0), r->GetText(i, "at").value_or(""), r->GetText(i, "message").value_or("")});
+    }
+    return out;
+}
+
+Result<std::vector<Event>> Queue::Tail(const std::string& id, std::int64_t lines) {
+    const std::array<Value, 2> p{id, lines};
+    auto r = db_.Query(Q()["events_tail"], p);
+    if (!r) return r.take_error();
+    std::vector<Event> out;
+    for (std::size_t i = r->size(); i-- > 0;) {
         out.push_back(
             {r->GetInt(i, "seq").value_or(0), r->GetText(i, "at").value_or(""), r->GetText(i, "message").value_or("")});
     }

@@ -102,6 +102,11 @@ public:
 
     Result<Job> Enqueue(const std::string& kind, const std::string& owner_id, const std::string& subject_id,
                         boost::json::value input);
+    /// Enqueues inside the caller's transaction (with the change that causes it); once committed, Wake() lets this
+    /// node's workers take it at once (other nodes find it when they next look). Observers are not told.
+    Result<Job> Enqueue(storage::Session& s, const std::string& kind, const std::string& owner_id,
+                        const std::string& subject_id, boost::json::value input);
+    void Wake();
     Result<std::optional<Job>> Find(const std::string& id);
     /// Newest first.
     Result<std::vector<Job>> ListByOwner(const std::string& owner_id, const std::string& kind, std::int64_t limit);
@@ -112,6 +117,8 @@ public:
     /// Every job of `kind` about `subject_id`, newest first, inside a transaction (exports).
     Result<std::vector<Job>> ListBySubject(storage::Session& s, const std::string& subject_id, const std::string& kind);
     Result<std::vector<Event>> Events(const std::string& id, std::int64_t after_seq, std::int64_t limit);
+    /// The last `lines` lines of a job's log, oldest first.
+    Result<std::vector<Event>> Tail(const std::string& id, std::int64_t lines);
     /// Cancels a job that has not started; false when it already has.
     Result<bool> Cancel(const std::string& id);
     Result<std::int64_t> DeleteOwner(storage::Session& s, const std::string& owner_id);

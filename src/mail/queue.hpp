@@ -39,6 +39,7 @@ public:
     std::int64_t RunDue() { return queue_.RunDue(); }
     /// Messages not yet delivered nor given up.
     Result<std::int64_t> Pending() { return queue_.Pending(); }
+    Result<std::int64_t> DeleteGivenUpBefore(TimePoint before) { return queue_.DeleteGivenUpBefore(before); }
     /// A user's queued mail (kind, queued at, attempts, given up at): their GDPR export.
     Result<boost::json::value> OfUser(storage::Session& s, const std::string& user_id) {
         return queue_.OfUser(s, user_id);

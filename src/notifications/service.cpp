@@ -489,4 +489,9 @@ Result<void> NotificationsService::Erase(storage::Session& s, const std::string&
     return Ok();
 }
 
+Result<std::int64_t> NotificationsService::DeleteGivenUpPushesBefore(TimePoint before) {
+    if (push_queue_ == nullptr) return std::int64_t{0};
+    return push_queue_->DeleteGivenUpBefore(before);
+}
+
 }  // namespace dihya::notifications

@@ -132,6 +132,8 @@ public:
     Result<PushSubscription> SubscribePush(const auth::Principal& who, const PushSubscriptionInput& input);
     Result<std::vector<PushSubscription>> PushSubscriptions(const auth::Principal& who);
     Result<void> UnsubscribePush(const auth::Principal& who, const std::string& id);
+    /// Deletes the pushes given up before `before` (the scheduled job "cleanup"); returns how many.
+    Result<std::int64_t> DeleteGivenUpPushesBefore(TimePoint before);
     /// Waits until the queued pushes were attempted (tests, shutdown).
     void FlushPush();
 

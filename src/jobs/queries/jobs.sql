@@ -58,6 +58,9 @@ INSERT INTO job_events (job_id, seq, at, message) VALUES ($1, $2, $3, $4);
 -- name: events
 SELECT seq, at, message FROM job_events WHERE job_id = $1 AND seq > $2 ORDER BY seq LIMIT $3;
 
+-- name: events_tail
+SELECT seq, at, message FROM job_events WHERE job_id = $1 ORDER BY seq DESC LIMIT $2;
+
 -- name: delete_owner
 DELETE FROM jobs WHERE owner_id = $1;
 
