@@ -13,6 +13,7 @@ namespace {
 constexpr auto kDay = std::chrono::hours(24);
 constexpr auto kRunsKept = 90 * kDay;               // history of scheduled runs
 constexpr auto kGivenUpDeliveriesKept = 30 * kDay;  // mail and pushes that could not be delivered
+constexpr auto kDigestHorizon = 7 * kDay;           // unread notifications older than this are not digested
 
 std::string Summary(const json::object& removed) {
     std::string out;
@@ -50,6 +51,20 @@ Result<void> AddScheduledJobs(Services& s) {
                                     s.backups->Make([&progress](const std::string& line) { progress.Log(line); });
                                 if (!made) return made.take_error();
                                 return json::value(std::move(*made));
+                            }},
+                           configured);
+        !r) {
+        return r;
+    }
+    if (auto r = sched.Add({"notification-digest",
+                            "mails those who chose it a summary of their unread notifications since the last one "
+                            "(docs/notifications.md)",
+                            "0 8 * * *", "UTC",
+                            [&s](const jobs::Job&, jobs::Progress& progress) -> Result<json::value> {
+                                auto sent = s.notifications->SendDigests(s.clock.Now() - kDigestHorizon);
+                                if (!sent) return sent.take_error();
+                                progress.Log("mailed " + Summary(*sent));
+                                return json::value(std::move(*sent));
                             }},
                            configured);
         !r) {

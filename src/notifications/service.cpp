@@ -1,5 +1,6 @@
 #include "notifications/service.hpp"
 
+#include <algorithm>
 #include <array>
 
 #include <boost/json.hpp>
@@ -298,6 +299,12 @@ Result<json::value> NotificationsService::Export(storage::Session& s, const std:
     json::object out{{"notifications", std::move(items)},
                      {"preferences", std::move(choices)},
                      {"push_subscriptions", std::move(browsers)}};
+    auto digest = s.Query(Q()["digest_marker"], std::array<Value, 1>{user_id});
+    if (!digest) return digest.take_error();
+    out["last_digest"] =
+        digest->empty() ? json::value(nullptr)
+                        : json::value(json::object{{"sent_at", digest->GetText(0, "sent_at").value_or("")},
+                                                   {"covered_up_to", digest->GetText(0, "sent_up_to").value_or("")}});
     if (push_queue_ != nullptr) {  // pushes a push service has not taken yet (kind, queued at, attempts)
         auto waiting = push_queue_->OfUser(s, user_id);
         if (!waiting) return waiting.take_error();
@@ -487,6 +494,61 @@ Result<void> NotificationsService::Erase(storage::Session& s, const std::string&
     if (auto n = s.Execute(Q()["delete_user"], std::array<Value, 1>{user_id}); !n) return n.take_error();
     if (auto n = s.Execute(Q()["delete_user_preferences"], std::array<Value, 1>{user_id}); !n) return n.take_error();
     return Ok();
+}
+
+Result<json::object> NotificationsService::SendDigests(TimePoint oldest) {
+    constexpr std::size_t kListed = 20;  // titles in one digest; more are counted
+    const Kind* digest = d_.catalog.Find("digest");
+    if (digest == nullptr) return MakeError(ErrorCode::kInternal, "no notification kind digest");
+    const std::string horizon = FormatTime(oldest);
+    auto users = d_.db.Query(Q()["digest_candidates"], std::array<Value, 1>{horizon});
+    if (!users) return users.take_error();
+    std::int64_t mailed = 0;
+    std::int64_t told = 0;
+    for (std::size_t u = 0; u < users->size(); ++u) {
+        const std::string user_id = users->GetText(u, "user_id").value_or("");
+        std::optional<mail::Message> message;
+        std::int64_t count = 0;
+        auto r = d_.db.Transaction([&](storage::Session& s) -> Result<void> {
+            auto prefs = PreferencesOf(s, user_id);
+            if (!prefs) return prefs.take_error();
+            const bool wanted = std::any_of(prefs->begin(), prefs->end(), [](const Preference& p) {
+                return p.kind == "digest" && p.channel == kEmail && p.enabled;
+            });
+            if (!wanted) return Ok();
+            auto recipient = d_.recipient(&s, user_id);
+            if (!recipient) return recipient.take_error();
+            if (recipient->email.empty()) return Ok();
+            auto marker = s.Query(Q()["digest_marker"], std::array<Value, 1>{user_id});
+            if (!marker) return marker.take_error();
+            std::string after = horizon;
+            if (!marker->empty()) after = std::max(after, marker->GetText(0, "sent_up_to").value_or(""));
+            auto rows = s.Query(Q()["digest_items"], std::array<Value, 2>{user_id, after});
+            if (!rows) return rows.take_error();
+            if (rows->empty()) return Ok();
+            std::string items;
+            for (std::size_t i = 0; i < rows->size() && i < kListed; ++i) {
+                items += "• " + Read(*rows, i, recipient->locale).title + "\n";
+            }
+            if (rows->size() > kListed) items += "… (+" + std::to_string(rows->size() - kListed) + ")\n";
+            if (!items.empty()) items.pop_back();
+            count = static_cast<std::int64_t>(rows->size());
+            const Text t =
+                d_.catalog.Render(*digest, recipient->locale, json::object{{"count", count}, {"items", items}},
+                                  d_.public_url + "/notifications");
+            const std::array<Value, 3> mark{user_id, rows->GetText(0, "created_at").value_or(""),
+                                            FormatTime(d_.clock.Now())};
+            if (auto m = s.Execute(Q()["set_digest_marker"], mark); !m) return m.take_error();
+            message = mail::Message{recipient->email, t.title, t.body, "notification.digest", user_id};
+            return Ok();
+        });
+        if (!r) return r.take_error();
+        if (!message) continue;
+        d_.mailer.Send(std::move(*message));
+        ++mailed;
+        told += count;
+    }
+    return json::object{{"users", mailed}, {"notifications", told}};
 }
 
 Result<std::int64_t> NotificationsService::DeleteGivenUpPushesBefore(TimePoint before) {

@@ -132,6 +132,10 @@ public:
     Result<PushSubscription> SubscribePush(const auth::Principal& who, const PushSubscriptionInput& input);
     Result<std::vector<PushSubscription>> PushSubscriptions(const auth::Principal& who);
     Result<void> UnsubscribePush(const auth::Principal& who, const std::string& id);
+    /// Mails each user who chose the digest (kind "digest", channel email) one summary of their unread notifications
+    /// newer than their last digest and than `oldest`, in their language; nothing to those without any. At most
+    /// once: the mark moves before the mail is queued. Returns {"users": mailed, "notifications": told about}.
+    Result<boost::json::object> SendDigests(TimePoint oldest);
     /// Deletes the pushes given up before `before` (the scheduled job "cleanup"); returns how many.
     Result<std::int64_t> DeleteGivenUpPushesBefore(TimePoint before);
     /// Waits until the queued pushes were attempted (tests, shutdown).

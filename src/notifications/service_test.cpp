@@ -128,6 +128,67 @@ TEST_F(NotificationsTest, StoresPublishesAndMailsAsThePreferencesSay) {
     EXPECT_FALSE(service_->Send("u1", "no.such.kind", {}, "/").ok());
 }
 
+TEST_F(NotificationsTest, DigestsMailWhoChoseThemWhatIsUnreadSinceTheLastOne) {
+    locales_["u1"] = "fr";
+    auto digest_mail = [&] {
+        std::vector<mail::Message> out;
+        for (auto& m : mail_.sent()) {
+            if (m.kind == "notification.digest") out.push_back(m);
+        }
+        return out;
+    };
+    auto digests = [&] { return digest_mail().size(); };
+    const json::object data{{"project", "Clinic"}, {"files", 3}, {"generation", "g1"}};
+    ASSERT_TRUE(service_->Send("u1", "generation.succeeded", data, "/a").ok());
+    ASSERT_TRUE(service_->Send("u2", "generation.succeeded", data, "/b").ok());
+    auto sent = service_->SendDigests(clock_.Now() - std::chrono::hours(24 * 7));
+    ASSERT_TRUE(sent.ok()) << sent.error().message;
+    EXPECT_EQ(sent->at("users").as_int64(), 0) << "nobody chose the digest (off by default)";
+    EXPECT_EQ(digests(), 0u);
+
+    ASSERT_TRUE(service_->SetPreferences(Who("u1"), {{"digest", "email", true, false}}).ok());
+    clock_.Advance(std::chrono::seconds(1));
+    auto second =
+        service_->Send("u1", "project.shared", {{"project", "Atlas"}, {"by", "Ana"}, {"role", "viewer"}}, "/c");
+    ASSERT_TRUE(second.ok());
+    sent = service_->SendDigests(clock_.Now() - std::chrono::hours(24 * 7));
+    ASSERT_TRUE(sent.ok()) << sent.error().message;
+    EXPECT_EQ(sent->at("users").as_int64(), 1);
+    EXPECT_EQ(sent->at("notifications").as_int64(), 2);
+    ASSERT_EQ(digests(), 1u);
+    const mail::Message m = digest_mail()[0];
+    EXPECT_EQ(m.to, "u1@example.org");
+    EXPECT_EQ(m.kind, "notification.digest");
+    EXPECT_EQ(m.subject, "Dihya : notifications non lues (2)");
+    EXPECT_NE(m.text.find("• Ana a partagé Atlas avec vous\n• Clinic : génération terminée"), std::string::npos)
+        << m.text;
+    EXPECT_NE(m.text.find("https://dihya.example/notifications"), std::string::npos) << m.text;
+
+    // Nothing new: no second digest. Something new: only that, once. Read ones and old ones are left out.
+    clock_.Advance(std::chrono::hours(24));
+    EXPECT_EQ(service_->SendDigests(clock_.Now() - std::chrono::hours(24 * 7))->at("users").as_int64(), 0);
+    ASSERT_TRUE(service_->Send("u1", "generation.failed", {{"project", "Clinic"}, {"error", "boom"}}, "/d").ok());
+    auto third = service_->Send("u1", "generation.succeeded", data, "/e");
+    ASSERT_TRUE(service_->MarkRead(Who("u1"), (*third)->id).ok());
+    sent = service_->SendDigests(clock_.Now() - std::chrono::hours(24 * 7));
+    EXPECT_EQ(sent->at("notifications").as_int64(), 1);
+    ASSERT_EQ(digests(), 2u);
+    EXPECT_EQ(digest_mail().back().subject, "Dihya : notifications non lues (1)");
+    clock_.Advance(std::chrono::hours(24 * 8));
+    ASSERT_TRUE(service_->SetPreferences(Who("u2"), {{"digest", "email", true, false}}).ok());
+    EXPECT_EQ(service_->SendDigests(clock_.Now() - std::chrono::hours(24 * 7))->at("users").as_int64(), 0)
+        << "u2's only notification is more than a week old";
+
+    auto exported = db_->Transaction([&](storage::Session& s) -> Result<void> {
+        auto e = service_->Export(s, "u1");
+        if (!e) return e.take_error();
+        EXPECT_TRUE(e->at("last_digest").is_object());
+        EXPECT_TRUE(e->at("last_digest").at("sent_at").is_string());
+        return Ok();
+    });
+    EXPECT_TRUE(exported.ok());
+}
+
 TEST_F(NotificationsTest, PagesReadStateAndOwnership) {
     for (int i = 0; i < 5; ++i) {
         clock_.Advance(std::chrono::seconds(1));

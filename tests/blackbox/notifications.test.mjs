@@ -17,7 +17,7 @@ import ece from 'http_ece';
 import { api, kConsent, kFastAuth, kPassword, login, register, signUp } from './lib/accounts.mjs';
 import { assertProblem } from './lib/http.mjs';
 import { authedSocket, subscribe } from './lib/live.mjs';
-import { startServer } from './lib/server.mjs';
+import { runDihya, startServer } from './lib/server.mjs';
 import { freePort } from './lib/python.mjs';
 import { startSmtp } from './lib/smtp.mjs';
 
@@ -110,6 +110,61 @@ test('a finished generation notifies its owner: live, listed, then mailed once c
     assertProblem(await api(srv, `/api/v1/notifications/${n.id}/read`, { method: 'POST', token }), 404);
     socket.close();
 });
+
+test('the daily digest mails those who chose it what is unread since the last one, in their language', T, async () => {
+    const made = await runDihya(['user', 'create', '--email', 'digest.admin@example.org', '--role', 'admin', '--password-stdin',
+        '--dev', '--data-dir', srv.dataDir], { input: `${kPassword}\n` });
+    assert.equal(made.code, 0, made.stderr);
+    const admin = (await login(srv, 'digest.admin@example.org')).access_token;
+    const reg = await api(srv, '/api/v1/auth/register', {
+        method: 'POST',
+        body: { email: 'dalia@example.org', password: kPassword, consent: kConsent, locale: 'ar' },
+    });
+    assert.equal(reg.status, 201, reg.text);
+    const token = (await login(srv, 'dalia@example.org')).access_token;
+    const choice = (await api(srv, '/api/v1/notifications/preferences', { token })).json.items.find((p) => p.kind === 'digest');
+    assert.deepEqual(choice, { kind: 'digest', channel: 'email', enabled: false, by_default: false });
+    const set = await api(srv, '/api/v1/notifications/preferences', {
+        method: 'PUT', token, body: { items: [{ kind: 'digest', channel: 'email', enabled: true }] },
+    });
+    assert.equal(set.status, 200, set.text);
+
+    const runDigest = async () => {
+        const queued = await api(srv, '/api/v1/admin/jobs/notification-digest/run', { method: 'POST', token: admin });
+        assert.equal(queued.status, 202, queued.text);
+        for (const end = Date.now() + 60_000; Date.now() < end;) {
+            const runs = await api(srv, '/api/v1/admin/jobs/notification-digest/runs', { token: admin });
+            const run = runs.json.items.find((r) => r.id === queued.json.id);
+            if (run && run.status !== 'queued' && run.status !== 'running') return run;
+            await new Promise((r) => setTimeout(r, 100));
+        }
+        assert.fail('the digest did not run');
+    };
+    await generate(token);
+    await until(async () => (await api(srv, '/api/v1/notifications/unread-count', { token })).json.unread === 1);
+    const run = await runDigest();
+    assert.equal(run.status, 'succeeded', JSON.stringify(run));
+    assert.ok(run.result.users >= 1, JSON.stringify(run));
+    const mail = await smtp.waitFor((m) => m.to === 'dalia@example.org' && m.subject.startsWith('Dihya:'));
+    assert.equal(mail.subject, 'Dihya: إشعارات غير مقروءة (1)');
+    assert.ok(mail.text.includes('• Atelier Vélo: اكتمل التوليد'), mail.text);
+    assert.ok(mail.text.includes('https://dihya.test/notifications'), mail.text);
+
+    // Nothing unread since: no second digest.
+    const count = () => smtp.messages.filter((m) => m.to === 'dalia@example.org' && m.subject.startsWith('Dihya:')).length;
+    const quiet = await runDigest();
+    assert.equal(quiet.status, 'succeeded');
+    assert.equal(quiet.result.users, 0, JSON.stringify(quiet));
+    assert.equal(count(), 1);
+});
+
+async function until(fn) {
+    for (const end = Date.now() + 60_000; Date.now() < end;) {
+        if (await fn()) return;
+        await new Promise((r) => setTimeout(r, 100));
+    }
+    assert.fail('timed out');
+}
 
 test("notifications are their owner's only; bad preferences and queries name their field", T, async () => {
     const alice = await signUp(srv, 'alice@example.org');

@@ -71,3 +71,20 @@ DELETE FROM push_subscriptions WHERE user_id = $1;
 
 -- name: push_subscription_by_id
 SELECT id, subscription FROM push_subscriptions WHERE id = $1;
+
+-- name: digest_candidates
+SELECT DISTINCT n.user_id FROM notifications n LEFT JOIN notification_digests d ON d.user_id = n.user_id
+WHERE n.read_at IS NULL AND n.created_at > $1 AND (d.sent_up_to IS NULL OR n.created_at > d.sent_up_to)
+ORDER BY n.user_id;
+
+-- name: digest_marker
+SELECT sent_up_to, sent_at FROM notification_digests WHERE user_id = $1;
+
+-- name: digest_items
+SELECT id, kind, data, link, created_at, read_at FROM notifications
+WHERE user_id = $1 AND read_at IS NULL AND created_at > $2
+ORDER BY created_at DESC, id DESC;
+
+-- name: set_digest_marker
+INSERT INTO notification_digests (user_id, sent_up_to, sent_at) VALUES ($1, $2, $3)
+ON CONFLICT (user_id) DO UPDATE SET sent_up_to = excluded.sent_up_to, sent_at = excluded.sent_at;

@@ -383,6 +383,8 @@ export const ar: Record<keyof typeof en, string> = {
     'channels.saved': 'تم الحفظ.',
     'kind.generation.succeeded': 'اكتمل توليد',
     'kind.generation.failed': 'فشل توليد',
+    'kind.project.shared': 'شارك أحدهم مشروعًا معك',
+    'kind.digest': 'ملخص يومي لما لم يُقرأ',
     'settings.privacy': 'الخصوصية والبيانات',
 
     'profile.verified': 'مؤكَّد',

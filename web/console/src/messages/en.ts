@@ -383,6 +383,8 @@ export const en = {
     'channels.saved': 'Saved.',
     'kind.generation.succeeded': 'A generation finished',
     'kind.generation.failed': 'A generation failed',
+    'kind.project.shared': 'Someone shared a project with you',
+    'kind.digest': 'A daily summary of what is unread',
     'settings.privacy': 'Privacy and data',
 
     'profile.verified': 'confirmed',

@@ -383,6 +383,8 @@ export const fr: Record<keyof typeof en, string> = {
     'channels.saved': 'Enregistré.',
     'kind.generation.succeeded': 'Une génération est terminée',
     'kind.generation.failed': 'Une génération a échoué',
+    'kind.project.shared': 'Quelqu’un a partagé un projet avec vous',
+    'kind.digest': 'Un récapitulatif quotidien de ce qui n’est pas lu',
     'settings.privacy': 'Confidentialité et données',
 
     'profile.verified': 'confirmée',
