@@ -154,7 +154,7 @@ int Jobs(const std::vector<std::string>& args, std::ostream& out, std::ostream& 
         return e.code == ErrorCode::kNotFound || e.code == ErrorCode::kInvalidArgument ? kUsage : kFailure;
     };
     auto print = [&](const scheduler::Schedule& s) {
-        out << std::left << std::setw(16) << s.name << std::setw(16) << s.cron << std::setw(18) << s.time_zone
+        out << std::left << std::setw(21) << s.name << std::setw(16) << s.cron << std::setw(18) << s.time_zone
             << std::setw(8) << (s.paused ? "paused" : "active") << std::setw(26)
             << (s.next_run_at.empty() ? "-" : s.next_run_at)
             << (s.last_run ? s.last_run->status + " " + s.last_run->created_at : "-") << "\n";
@@ -162,7 +162,7 @@ int Jobs(const std::vector<std::string>& args, std::ostream& out, std::ostream& 
     if (verb == "list") {
         auto list = sched.List();
         if (!list) return fail(list.error());
-        out << std::left << std::setw(16) << "NAME" << std::setw(16) << "CRON" << std::setw(18) << "TIME ZONE"
+        out << std::left << std::setw(21) << "NAME" << std::setw(16) << "CRON" << std::setw(18) << "TIME ZONE"
             << std::setw(8) << "STATE" << std::setw(26) << "NEXT RUN"
             << "LAST RUN\n";
         for (const auto& s : *list) print(s);

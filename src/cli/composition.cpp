@@ -99,7 +99,10 @@ Result<std::unique_ptr<Services>> BuildServices(const Config& config, Logger& lo
     s->auth = std::make_unique<auth::AuthService>(
         auth::AuthDeps{db, *s->cipher, *s->hasher, *s->keys, *s->mailer, *s->audit_sink, s->clock, log, config.auth,
                        config.EffectivePublicUrl(), config.gdpr.policy_version});
-    s->jobs = std::make_unique<jobs::Queue>(db, s->clock, log);
+    s->jobs = std::make_unique<jobs::Queue>(db, s->clock, log,
+                                            jobs::QueueOptions{.workers = static_cast<int>(config.jobs.workers),
+                                                               .lease_seconds = config.jobs.lease_seconds,
+                                                               .poll_ms = config.jobs.poll_ms});
     s->hub = std::make_unique<realtime::Hub>(realtime::HubOptions{
         static_cast<std::size_t>(config.realtime.event_log),
         // Event ids start at the start time in microseconds: a client resuming after a restart never takes a new

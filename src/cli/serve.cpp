@@ -13,6 +13,7 @@
 #include "http/middleware/security_headers.hpp"
 #include "http/pipeline.hpp"
 #include "http/server.hpp"
+#include "realtime/relay.hpp"
 
 namespace dihya::cli {
 
@@ -73,6 +74,16 @@ int Serve(const std::vector<std::string>& args, std::ostream& err) {
                            {"database", (*db)->Describe()},
                            {"docs", scheme + "://" + server.address() + "/docs"},
                            {"version", DIHYA_VERSION}});
+    // Several nodes on one PostgreSQL database: live events reach every node's connections.
+    std::unique_ptr<realtime::PgRelay> relay;
+    if ((*db)->dialect() == storage::Dialect::kPostgres) {
+        relay = std::make_unique<realtime::PgRelay>(**db, config->EffectiveDatabaseUrl(), *(*services)->hub, log);
+        if (auto r = relay->Start(); !r) {
+            log.Error("cannot listen for other nodes' events", {{"error", r.error().message}});
+            err << "dihya serve: " << r.error().message << "\n";
+            return kFailure;
+        }
+    }
     (*services)->jobs->Start();
     if (auto r = (*services)->scheduler->Start(); !r) {
         log.Error("scheduler cannot start", {{"error", r.error().message}});
@@ -83,6 +94,7 @@ int Serve(const std::vector<std::string>& args, std::ostream& err) {
     server.Run();
     (*services)->scheduler->Stop();
     (*services)->jobs->Stop();
+    if (relay) relay->Stop();
     (*services)->mailer->Flush();
     log.Info("stopped");
     return kOk;

@@ -394,6 +394,12 @@ const std::vector<KeyInfo>& Keys() {
                          Provider(c, r.wildcard).scopes = SplitList(r.items);
                          return std::optional<std::string>();
                      }});
+        k.push_back({"jobs.workers", "background job workers of this node (0: it runs none, other nodes do)",
+                     IntSetter([](Config& c) -> std::int64_t& { return c.jobs.workers; }, 0, 64)});
+        k.push_back({"jobs.lease_seconds", "a job whose node stopped answering is taken over by another after this",
+                     IntSetter([](Config& c) -> std::int64_t& { return c.jobs.lease_seconds; }, 2, 3600)});
+        k.push_back({"jobs.poll_ms", "how often idle workers look for jobs queued by other nodes",
+                     IntSetter([](Config& c) -> std::int64_t& { return c.jobs.poll_ms; }, 50, 60'000)});
         k.push_back({"schedule.*.cron",
                      "when a scheduled job runs: five cron fields or @hourly/@daily/@weekly/@monthly (job names in "
                      "docs/operations.md)",

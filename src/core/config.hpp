@@ -143,6 +143,13 @@ struct GraphqlConfig {
     std::int64_t max_fields = 2'000;  // fields selected, fragments expanded
 };
 
+/// This node's background workers (generations, exports, scheduled jobs), shared through the database by every node.
+struct JobsConfig {
+    std::int64_t workers = 2;         // 0: this node runs no jobs (it only serves; other nodes run what it queues)
+    std::int64_t lease_seconds = 30;  // a job whose node died is taken over by another node after this
+    std::int64_t poll_ms = 1000;      // how often idle workers look for jobs other nodes queued
+};
+
 /// A scheduled job's timing (docs/operations.md), replacing its built-in one: schedule.<job>.cron, .time_zone.
 struct ScheduleConfig {
     std::string cron;       // five fields or @daily...; empty: the job's default
@@ -183,6 +190,7 @@ struct Config {
     RealtimeConfig realtime;
     GraphqlConfig graphql;
     PushConfig push;
+    JobsConfig jobs;
     std::map<std::string, ScheduleConfig> schedules;  // by job name
     BackupConfig backup;
 

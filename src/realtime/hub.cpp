@@ -26,9 +26,25 @@ void Hub::Deliver(const Event& event) {
 }
 
 void Hub::Publish(std::string_view channel, std::string_view event, const json::value& data) {
-    std::string text = json::serialize(data);
+    const std::string text = json::serialize(data);
+    std::shared_ptr<const Forwarder> forward;
+    {
+        std::lock_guard lock(mu_);
+        forward = forwarder_;
+        Deliver(Append(channel, event, text));
+    }
+    if (forward) (*forward)(channel, event, text);
+}
+
+void Hub::PublishFromPeer(std::string_view channel, std::string_view event, std::string data) {
     std::lock_guard lock(mu_);
-    Deliver(Append(channel, event, std::move(text)));
+    Deliver(Append(channel, event, std::move(data)));
+}
+
+void Hub::SetForwarder(Forwarder forwarder) {
+    auto next = forwarder ? std::make_shared<const Forwarder>(std::move(forwarder)) : nullptr;
+    std::lock_guard lock(mu_);
+    forwarder_ = std::move(next);
 }
 
 void Hub::Subscribe(Listener& listener, const std::string& channel) {

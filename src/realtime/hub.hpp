@@ -6,7 +6,9 @@
 #include <cstddef>
 #include <cstdint>
 #include <deque>
+#include <functional>
 #include <map>
+#include <memory>
 #include <mutex>
 #include <set>
 #include <string>
@@ -53,6 +55,12 @@ public:
     explicit Hub(HubOptions options = {});
 
     void Publish(std::string_view channel, std::string_view event, const boost::json::value& data) override;
+    /// An event another node published (realtime/relay.hpp): delivered here, not forwarded again.
+    void PublishFromPeer(std::string_view channel, std::string_view event, std::string data);
+    /// Called with each event published here (after its delivery, outside the hub's lock): the relay to other
+    /// nodes. nullptr detaches it.
+    using Forwarder = std::function<void(std::string_view channel, std::string_view event, const std::string& data)>;
+    void SetForwarder(Forwarder forwarder);
 
     void Subscribe(Listener& listener, const std::string& channel);
     /// Subscribes to `channels` and returns what they had after `after_id`, at once: no event is missed or
@@ -84,6 +92,7 @@ private:
     std::map<std::string, std::set<Listener*>, std::less<>> by_channel_;
     std::map<Listener*, std::set<std::string>> by_listener_;
     std::map<std::string, std::map<std::string, int>> viewers_;
+    std::shared_ptr<const Forwarder> forwarder_;  // swapped under mu_, called outside it
 };
 
 }  // namespace dihya::realtime
