@@ -230,6 +230,12 @@ const std::vector<KeyInfo>& Keys() {
                 return std::nullopt;
             };
         };
+        k.push_back({"trusted_proxies",
+                     "reverse proxies (addresses or CIDR ranges) whose X-Forwarded-For names the client (list)",
+                     [](Config& c, const RawValue& r) -> std::optional<std::string> {
+                         c.trusted_proxies = SplitList(r.items);
+                         return std::nullopt;
+                     }});
         k.push_back({"public_url", "external base URL (links in mail, OAuth redirect URIs); default http://<listen>",
                      [](Config& c, const RawValue& r) -> std::optional<std::string> {
                          if (r.is_list) return "must be a URL";

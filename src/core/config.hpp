@@ -180,6 +180,9 @@ struct Config {
     RateLimitConfig rate_limit;
     CorsConfig cors;
     LogLevel log_level = LogLevel::kInfo;
+    /// Reverse proxies whose X-Forwarded-For is believed (addresses or CIDR ranges): requests from them count as
+    /// coming from the client the header names (rate limits, sign-in throttling, logs, audit).
+    std::vector<std::string> trusted_proxies;
     std::string public_url;  // external base URL for links in mail and OAuth redirects; default http://<listen>
     AuthConfig auth;
     MailConfig mail;

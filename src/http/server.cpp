@@ -23,6 +23,7 @@
 #include <unistd.h>
 
 #include "core/problem.hpp"
+#include "http/client_address.hpp"
 #include "http/middleware/request_id.hpp"
 #include "http/target.hpp"
 
@@ -173,6 +174,7 @@ struct Server::Impl {
     std::unordered_map<std::string, std::int64_t> per_ip;
     std::unordered_set<std::shared_ptr<ConnBase>> conns;
     std::optional<asio::ssl::context> tls;
+    TrustedProxies proxies;  // trusted_proxies: whose X-Forwarded-For names the client
     std::atomic<bool> stopped{false};
 
     asio::awaitable<void> Accept();
@@ -545,6 +547,13 @@ asio::awaitable<void> Server::Impl::Session(std::shared_ptr<Conn<S>> conn) {
         for (const auto& field : req) {
             request.headers.Add(std::string(field.name_string()), std::string(field.value()));
         }
+        if (!proxies.empty()) {
+            std::vector<std::string_view> forwarded;
+            for (const auto& field : req) {
+                if (beast::iequals(field.name_string(), "x-forwarded-for")) forwarded.push_back(field.value());
+            }
+            request.remote_ip = proxies.ClientOf(conn->ip, forwarded);
+        }
         request.body = std::move(req.body());
         if (!path_ok) {
             co_await Refuse(conn, request, 400, "Bad request", "the request target is not a valid path");
@@ -826,6 +835,9 @@ Server::Server(const Config& config, Pipeline& pipeline, Logger& log, Metrics& m
 Server::~Server() = default;
 
 Result<void> Server::Listen() {
+    auto proxies = TrustedProxies::Parse(impl_->config.trusted_proxies, "trusted_proxies");
+    if (!proxies) return proxies.take_error();
+    impl_->proxies = std::move(*proxies);
     boost::system::error_code ec;
     auto address = asio::ip::make_address(impl_->config.listen_host, ec);
     if (ec) {

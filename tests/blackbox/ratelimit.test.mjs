@@ -80,6 +80,37 @@ test('X-Forwarded-For from an untrusted peer does not select another bucket', T,
     assert.equal(spoofed.status, 429, 'a client cannot escape its bucket with a forged X-Forwarded-For');
 });
 
+test('behind a trusted proxy, X-Forwarded-For names the client: one bucket per client, the chain read from the right', T, async (t) => {
+    const proxied = await startServer({
+        t,
+        config: { trusted_proxies: ['127.0.0.5', '10.0.0.0/8'], rate_limit: { enabled: true, requests_per_second: 1, burst: kBurst } },
+    });
+    const url = `${proxied.url}/api/v1/catalog`;
+    const via = (xff) => request(url, { localAddress: '127.0.0.5', headers: { 'X-Forwarded-For': xff } });
+    let last;
+    for (let i = 0; i < 30 && last?.status !== 429; i++) last = await via('203.0.113.1');
+    assert.equal(last.status, 429, 'the client behind the proxy has a bucket of its own');
+    assert.equal((await via('203.0.113.2')).status, 200, 'another client behind the same proxy is not limited');
+    assert.equal((await via('6.6.6.6, 203.0.113.1')).status, 429, 'what the client wrote to the left is not believed');
+    assert.equal((await via('203.0.113.1, 10.1.2.3')).status, 429, 'a chain of trusted proxies is walked');
+    assert.equal((await request(url, { localAddress: '127.0.0.5' })).status, 200, 'no header: the proxy itself');
+    // From a peer that is not a trusted proxy the header changes nothing.
+    last = undefined;
+    for (let i = 0; i < 30 && last?.status !== 429; i++) last = await request(url, { localAddress: '127.0.0.6' });
+    const forged = await request(url, { localAddress: '127.0.0.6', headers: { 'X-Forwarded-For': '203.0.113.77' } });
+    assert.equal(forged.status, 429);
+    // The access log records the client's address (truncated), not the proxy's.
+    await proxied.waitForLog((r) => r.msg === 'request' && r.remote === '203.0.113.0');
+});
+
+test('a trusted_proxies entry that is not an address stops the start, naming it', T, async () => {
+    const { runDihya } = await import('./lib/server.mjs');
+    const r = await runDihya(['serve', '--listen', '127.0.0.1:0', '--dev', '--data-dir', '{tmp}/d', '--config', '{config}'],
+        { config: { trusted_proxies: ['proxy.example.org'] } });
+    assert.equal(r.code, 2, r.stderr);
+    assert.match(r.stderr, /trusted_proxies: 'proxy\.example\.org' is not an IP address or CIDR range/);
+});
+
 test('after Retry-After seconds a token is available again', T, async () => {
     const responses = await exhaust('127.0.0.4');
     const last = responses.at(-1);
