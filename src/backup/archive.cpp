@@ -23,6 +23,7 @@
 #include <unistd.h>
 
 #include "core/crypto.hpp"
+#include "core/files.hpp"
 
 namespace dihya::backup {
 
@@ -54,25 +55,6 @@ bool SodiumReady() {
     static const bool ready = sodium_init() >= 0;
     return ready;
 }
-
-class Fd final {
-public:
-    explicit Fd(int fd = -1) : fd_(fd) {}
-    Fd(Fd&& other) noexcept : fd_(std::exchange(other.fd_, -1)) {}
-    Fd& operator=(Fd&& other) noexcept {
-        std::swap(fd_, other.fd_);
-        return *this;
-    }
-    Fd(const Fd&) = delete;
-    Fd& operator=(const Fd&) = delete;
-    ~Fd() { (void)Close(); }
-    int get() const { return fd_; }
-    bool ok() const { return fd_ >= 0; }
-    bool Close() { return fd_ < 0 || ::close(std::exchange(fd_, -1)) == 0; }
-
-private:
-    int fd_;
-};
 
 template <auto Free>
 struct Deleter {

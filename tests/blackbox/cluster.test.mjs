@@ -9,7 +9,6 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import net from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, test } from 'node:test';
@@ -18,6 +17,7 @@ import { api, kFastAuth, signUp } from './lib/accounts.mjs';
 import { authedSocket, openStream, subscribe } from './lib/live.mjs';
 import { freshDatabase, postgresUrl } from './lib/pg.mjs';
 import { kLibraryModel } from './lib/projects.mjs';
+import { freePort } from './lib/python.mjs';
 import { startServer } from './lib/server.mjs';
 
 const T = { timeout: 180_000 };
@@ -30,14 +30,6 @@ after(() => {
     rmSync(work, { recursive: true, force: true });
 });
 
-async function freePort() {
-    return new Promise((resolve) => {
-        const s = net.createServer().listen(0, '127.0.0.1', () => {
-            const { port } = s.address();
-            s.close(() => resolve(port));
-        });
-    });
-}
 
 /// nginx in front of `nodes` (round robin), with the WebSocket upgrade and unbuffered event streams.
 async function startNginx(nodes) {

@@ -37,6 +37,7 @@ import { parse as parseYaml } from 'yaml';
 import { api, kFastAuth, signUp } from './lib/accounts.mjs';
 import { ignorePatterns, ignored, oneStep, parseDockerfile, walk } from './lib/devops-checks.mjs';
 import { kLibraryModel } from './lib/projects.mjs';
+import { freePort } from './lib/python.mjs';
 import { dihyaBin, parseLogLines, repoRoot, runDihya, startServer } from './lib/server.mjs';
 
 const run = promisify(execFile);
@@ -80,13 +81,6 @@ async function until(what, fn, { timeoutMs = 20_000 } = {}) {
     }
 }
 
-async function freePort() {
-    const srv = net.createServer();
-    await new Promise((resolve) => srv.listen(0, '127.0.0.1', resolve));
-    const { port } = srv.address();
-    await new Promise((resolve) => srv.close(resolve));
-    return port;
-}
 
 /// Starts `dihya` with `args` (which listen on 127.0.0.1:0); resolves {url, port, logs(), proc} once it logged
 /// "listening". `uid`/`gid`: run as that user.
