@@ -88,6 +88,26 @@ TEST_F(PipelineTest, HandlerExceptionIs500WithoutDetail) {
     EXPECT_EQ(r.body.find("secret detail"), std::string::npos);
 }
 
+TEST(ProblemResponseTest, AnUnreachableDatabaseIs503WithRetryAfterAndWithoutItsAddress) {
+    const Response r =
+        Response::Problem(MakeError(ErrorCode::kUnavailable,
+                                    "postgres: cannot connect: connection to server at \"10.0.0.5\", port 5432 "
+                                    "failed: Connection refused"),
+                          "req-1");
+    EXPECT_EQ(r.status, 503);
+    EXPECT_EQ(r.headers.Get("Retry-After"), "2");
+    EXPECT_EQ(r.body.find("10.0.0.5"), std::string::npos) << r.body;
+    EXPECT_NE(r.body.find("the database cannot be reached right now"), std::string::npos) << r.body;
+    // Another 503 keeps its message, and gets a Retry-After too; one it set itself stays.
+    const Response other = Response::Problem(MakeError(ErrorCode::kUnavailable, "push is not configured"), "req-2");
+    EXPECT_EQ(other.headers.Get("Retry-After"), "2");
+    EXPECT_NE(other.body.find("push is not configured"), std::string::npos);
+    Error busy = MakeError(ErrorCode::kUnavailable, "busy");
+    busy.retry_after = 7;
+    EXPECT_EQ(Response::Problem(busy, "req-3").headers.Get("Retry-After"), "7");
+    EXPECT_FALSE(Response::Problem(MakeError(ErrorCode::kNotFound, "no"), "req-4").headers.Get("Retry-After"));
+}
+
 TEST_F(PipelineTest, RateLimitRefusesThenRefills) {
     EXPECT_EQ(Call("GET", "/api/v1/thing/1").status, 200);
     EXPECT_EQ(Call("GET", "/api/v1/thing/1").status, 200);

@@ -10,6 +10,13 @@
 
 namespace dihya::http {
 
+namespace {
+
+/// When a 503 that says nothing else tells clients to come back (a dependency down, a busy server).
+constexpr std::int64_t kUnavailableRetrySeconds = 2;
+
+}  // namespace
+
 bool IEquals(std::string_view a, std::string_view b) {
     return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](unsigned char x, unsigned char y) {
                return std::tolower(x) == std::tolower(y);
@@ -60,11 +67,21 @@ Response Response::Text(int status, std::string body, std::string content_type) 
 }
 
 Response Response::Problem(const Error& error, std::string_view request_id) {
+    if (error.code == ErrorCode::kUnavailable &&
+        (error.message.starts_with("postgres:") || error.message.starts_with("sqlite:"))) {
+        // The database cannot be reached (restarting, network): said without its address, with when to retry.
+        Error e = error;
+        e.message = "the database cannot be reached right now (it may be restarting); retry shortly";
+        e.retry_after = std::max<std::int64_t>(e.retry_after, kUnavailableRetrySeconds);
+        return Problem(e, request_id);
+    }
     Response r;
     r.status = ProblemKindOf(error.code).status;
     r.headers.Set("Content-Type", "application/problem+json");
     r.body = ProblemJson(error, request_id);
-    if (error.retry_after > 0) r.headers.Set("Retry-After", std::to_string(error.retry_after));
+    const std::int64_t retry =
+        error.code == ErrorCode::kUnavailable && error.retry_after <= 0 ? kUnavailableRetrySeconds : error.retry_after;
+    if (retry > 0) r.headers.Set("Retry-After", std::to_string(retry));
     if (error.code == ErrorCode::kUnauthenticated) r.headers.Set("WWW-Authenticate", "Bearer");
     return r;
 }
