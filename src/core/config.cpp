@@ -275,7 +275,8 @@ const std::vector<KeyInfo>& Keys() {
                      boolean([](Config& c) -> bool& { return c.auth.allow_registration; })});
         k.push_back({"auth.require_verified_email", "refuse logins until the email address is verified",
                      boolean([](Config& c) -> bool& { return c.auth.require_verified_email; })});
-        k.push_back({"mail.smtp_url", "smtp://host:port or smtps://host:port (empty: mail is not sent)",
+        k.push_back({"mail.smtp_url",
+                     "smtp://host:port or smtps://host:port (empty: mail is written to <data_dir>/outbox instead)",
                      [](Config& c, const RawValue& r) -> std::optional<std::string> {
                          if (r.is_list) return "must be a URL";
                          const std::string& u = r.items[0];
