@@ -26,14 +26,16 @@ void Hub::Deliver(const Event& event) {
 }
 
 void Hub::Publish(std::string_view channel, std::string_view event, const json::value& data) {
-    const std::string text = json::serialize(data);
+    std::string text = json::serialize(data);
     std::shared_ptr<const Forwarder> forward;
+    Event e;
     {
         std::lock_guard lock(mu_);
         forward = forwarder_;
-        Deliver(Append(channel, event, text));
+        e = Append(channel, event, std::move(text));
+        Deliver(e);
     }
-    if (forward) (*forward)(channel, event, text);
+    if (forward) (*forward)(channel, event, e.data);
 }
 
 void Hub::PublishFromPeer(std::string_view channel, std::string_view event, std::string data) {

@@ -14,6 +14,7 @@ import path from 'node:path';
 import { after, test } from 'node:test';
 
 import { api, kFastAuth, signUp } from './lib/accounts.mjs';
+import { until } from './lib/http.mjs';
 import { authedSocket, openStream, subscribe } from './lib/live.mjs';
 import { freshDatabase, postgresUrl } from './lib/pg.mjs';
 import { kLibraryModel } from './lib/projects.mjs';
@@ -79,14 +80,6 @@ http {
 const node = (t, database_url, jobs) =>
     startServer({ t, env, dev: false, config: { ...kFastAuth, database_url, jobs, realtime: { heartbeat_ms: 60_000 } } });
 
-async function until(what, fn, timeoutMs = 60_000) {
-    for (const end = Date.now() + timeoutMs; ;) {
-        const v = await fn();
-        if (v) return v;
-        if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-        await new Promise((r) => setTimeout(r, 50));
-    }
-}
 
 test('a session, an idempotency key and live events hold whichever node answers', { ...T, skip }, async (t) => {
     const database_url = freshDatabase();

@@ -13,6 +13,7 @@ import path from 'node:path';
 import { after, test } from 'node:test';
 
 import { api, kFastAuth, signUp, login } from './lib/accounts.mjs';
+import { until } from './lib/http.mjs';
 import { backend, freshDatabase } from './lib/pg.mjs';
 import { kLibraryModel } from './lib/projects.mjs';
 import { repoRoot, startServer } from './lib/server.mjs';
@@ -32,14 +33,6 @@ const hasPostgres = (() => {
     }
 })();
 
-async function until(what, fn, timeoutMs = 60_000) {
-    for (const end = Date.now() + timeoutMs; ;) {
-        const v = await fn();
-        if (v) return v;
-        if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-        await new Promise((r) => setTimeout(r, 50));
-    }
-}
 
 /// A writer creating projects one after another; `acked` holds the titles the server acknowledged (201), `statuses`
 /// counts every answer by status; failures other than `allowed` statuses are kept in `unexpected`.

@@ -15,7 +15,7 @@ import { after, test } from 'node:test';
 import ece from 'http_ece';
 
 import { api, kConsent, kFastAuth, kPassword, login, register, signUp } from './lib/accounts.mjs';
-import { assertProblem } from './lib/http.mjs';
+import { assertProblem, until } from './lib/http.mjs';
 import { authedSocket, subscribe } from './lib/live.mjs';
 import { runDihya, startServer } from './lib/server.mjs';
 import { freePort } from './lib/python.mjs';
@@ -141,7 +141,7 @@ test('the daily digest mails those who chose it what is unread since the last on
         assert.fail('the digest did not run');
     };
     await generate(token);
-    await until(async () => (await api(srv, '/api/v1/notifications/unread-count', { token })).json.unread === 1);
+    await until('the notification', async () => (await api(srv, '/api/v1/notifications/unread-count', { token })).json.unread === 1);
     const run = await runDigest();
     assert.equal(run.status, 'succeeded', JSON.stringify(run));
     assert.ok(run.result.users >= 1, JSON.stringify(run));
@@ -158,13 +158,6 @@ test('the daily digest mails those who chose it what is unread since the last on
     assert.equal(count(), 1);
 });
 
-async function until(fn) {
-    for (const end = Date.now() + 60_000; Date.now() < end;) {
-        if (await fn()) return;
-        await new Promise((r) => setTimeout(r, 100));
-    }
-    assert.fail('timed out');
-}
 
 test("notifications are their owner's only; bad preferences and queries name their field", T, async () => {
     const alice = await signUp(srv, 'alice@example.org');

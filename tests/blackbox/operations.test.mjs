@@ -13,6 +13,7 @@ import path from 'node:path';
 import { after, test } from 'node:test';
 
 import { api, kFastAuth, kPassword, login, signUp } from './lib/accounts.mjs';
+import { until } from './lib/http.mjs';
 import { backend, freshDatabase } from './lib/pg.mjs';
 import { kLibraryModel } from './lib/projects.mjs';
 import { runDihya, startServer } from './lib/server.mjs';
@@ -31,15 +32,6 @@ async function adminOf(srv, email, database_url) {
     return (await login(srv, email)).access_token;
 }
 
-async function until(what, fn, { timeoutMs = 60_000 } = {}) {
-    const end = Date.now() + timeoutMs;
-    for (;;) {
-        const v = await fn();
-        if (v) return v;
-        if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-        await new Promise((r) => setTimeout(r, 100));
-    }
-}
 
 /// The run `id` of job `name` once it has finished.
 const finishedRun = (srv, token, name, id) => until(`run ${id} of ${name}`, async () => {

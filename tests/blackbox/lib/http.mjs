@@ -124,3 +124,14 @@ export function parsePrometheus(text) {
     }
     return { samples, types };
 }
+
+/// Calls `fn` until it returns something truthy, and resolves with it; throws naming `what` after `timeoutMs`.
+/// For state the test cannot be told about (a job's status, a count): a deadline, never a timing assertion.
+export async function until(what, fn, { timeoutMs = 60_000, intervalMs = 50 } = {}) {
+    for (const end = Date.now() + timeoutMs; ;) {
+        const v = await fn();
+        if (v) return v;
+        if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+        await new Promise((r) => setTimeout(r, intervalMs));
+    }
+}
