@@ -29,7 +29,7 @@ constexpr std::array kTable{
     Permission{Action::kUsersManage, "users:manage", "user", "change roles, disable and enable accounts", N, N, A},
     Permission{Action::kAuditRead, "audit:read", "audit entry", "read the audit log", N, N, A},
     Permission{Action::kPacksRead, "packs:read", "template pack", "list and export template packs", A, A, A},
-    Permission{Action::kPacksManage, "packs:manage", "template pack", "import and remove template packs", N, N, A},
+    Permission{Action::kPacksManage, "packs:manage", "template pack", "import and remove template packs", N, O, A},
     Permission{Action::kPluginsRead, "plugins:read", "plugin", "list plugins and their hooks", N, A, A},
     Permission{Action::kPluginsManage, "plugins:manage", "plugin", "install, enable, disable plugins", N, N, A},
     Permission{Action::kMarketplaceRead, "marketplace:read", "marketplace item", "browse the marketplace", A, A, A},

@@ -78,6 +78,11 @@ commands:
             check template packs (a pack folder, its pack.yaml, or a packs folder with stacks/):
             pack.yaml, every template, unused files, provided stacks, and renders with sample
             models; prints file:line: problems, exit 2 on errors (--strict: on warnings too)
+  pack export NAME|DIR [--format json|yaml|js] [--out FILE]
+            write a pack (installed, by name, or a pack folder or domain file) as one document
+  pack import FILE|- --into DIR
+            write a pack folder from a document (JSON, YAML or the data form of a JS module),
+            checked as pack lint checks it
   user create --email E --role admin|user|guest --password-stdin [--display-name NAME]
             create an account (e.g. the first admin); the password is read from standard input
   keys rotate [--signing-key]
@@ -647,6 +652,8 @@ int Analyze(const std::vector<std::string>& args, std::ostream& out, std::ostrea
 }
 
 int PackCommand(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
+    if (args.size() >= 3 && args[2] == "export") return PackExport(args, out, err);
+    if (args.size() >= 3 && args[2] == "import") return PackImport(args, out, err);
     bool strict = false;
     std::string target;
     for (std::size_t i = 3; i < args.size(); ++i) {
@@ -660,7 +667,8 @@ int PackCommand(const std::vector<std::string>& args, std::ostream& out, std::os
         }
     }
     if (args.size() < 4 || args[2] != "lint" || target.empty()) {
-        err << "usage: dihya pack lint DIR|FILE [--strict]\n";
+        err << "usage: dihya pack lint DIR|FILE [--strict] | pack export NAME|DIR --format json|yaml|js [--out FILE] | "
+               "pack import FILE --into DIR\n";
         return kUsage;
     }
     auto cat = catalog::BuiltinCatalog();
@@ -668,7 +676,10 @@ int PackCommand(const std::vector<std::string>& args, std::ostream& out, std::os
         err << "dihya pack lint: " << cat.error().message << "\n";
         return kFailure;
     }
-    auto report = generator::LintPacks(target, catalog::ToVocabulary(*cat));
+    // The installed packs join the siblings: a pack written anywhere is linted with the libraries it uses.
+    std::vector<std::filesystem::path> installed;
+    if (auto config = LoadConfig(ConfigSources{}); config) installed.emplace_back(config->packs_dir);
+    auto report = generator::LintPacks(target, catalog::ToVocabulary(*cat), installed);
     if (!report) {
         err << "dihya pack lint: " << report.error().message << "\n";
         return kUsage;

@@ -19,4 +19,9 @@ int Restore(const std::vector<std::string>& args, std::ostream& out, std::ostrea
 /// dihya jobs list | pause NAME | resume NAME | run NAME | history NAME
 int Jobs(const std::vector<std::string>& args, std::ostream& out, std::ostream& err);
 
+/// dihya pack export NAME|DIR --format json|yaml|js [--out FILE]
+int PackExport(const std::vector<std::string>& args, std::ostream& out, std::ostream& err);
+/// dihya pack import FILE --into DIR
+int PackImport(const std::vector<std::string>& args, std::ostream& out, std::ostream& err);
+
 }  // namespace dihya::cli

@@ -22,6 +22,7 @@
 #include "graphql/handlers.hpp"
 #include "notifications/handlers.hpp"
 #include "ops/ops.hpp"
+#include "packs/handlers.hpp"
 #include "projects/events.hpp"
 #include "projects/handlers.hpp"
 #include "realtime/handlers.hpp"
@@ -128,8 +129,15 @@ Result<std::unique_ptr<Services>> BuildServices(const Config& config, Logger& lo
     s->projects_data = projects::PersonalData(*s->jobs);
     s->account_data = std::make_unique<auth::AccountData>(*s->auth);
     s->audit_data = std::make_unique<audit::AuditData>(*s->audit_log);
+    // Imports are linted as `dihya pack lint` lints a folder: with the built-in catalog's vocabulary.
+    auto builtin = catalog::BuiltinCatalog();
+    if (!builtin) return builtin.take_error();
+    s->packs = std::make_unique<packs::PackLibrary>(packs::PackLibraryDeps{
+        db, *s->audit_sink, s->clock, config.packs_dir, catalog::ToVocabulary(*builtin), packs::Limits{}});
+    s->pack_data = std::make_unique<packs::PackData>(*s->packs);
     // Erasure runs the sources in this order: the account (and its cascade) goes last.
-    std::vector<PersonalDataSource*> sources{s->projects_data.get(), s->notification_data.get(), s->audit_data.get()};
+    std::vector<PersonalDataSource*> sources{s->projects_data.get(), s->notification_data.get(), s->pack_data.get(),
+                                             s->audit_data.get()};
     if (s->outbox) {
         s->outbox_data = std::make_unique<mail::OutboxData>(
             *s->outbox,
@@ -239,6 +247,7 @@ Result<void> RegisterModules(Composition& c) {
     graphql::Register(c.app, *c.graphql, *c.services.hub, *c.services.auth);
     scheduler::Register(c.app, *c.services.scheduler);
     backup::Register(c.app, *c.services.backups, *c.services.scheduler);
+    packs::Register(c.app, *c.services.packs);
     docs::Register(c.app);
     console::Register(c.app);  // last: its catch-all serves the pages nothing else claims
     return Ok();

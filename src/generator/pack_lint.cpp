@@ -314,7 +314,8 @@ private:
 
 }  // namespace
 
-Result<LintReport> LintPacks(const fs::path& target, const model::Vocabulary& vocab) {
+Result<LintReport> LintPacks(const fs::path& target, const model::Vocabulary& vocab,
+                             const std::vector<fs::path>& installed) {
     std::error_code ec;
     fs::path dir = target;
     if (fs::is_regular_file(dir, ec)) {
@@ -349,6 +350,23 @@ Result<LintReport> LintPacks(const fs::path& target, const model::Vocabulary& vo
                          target.string() + ": neither a pack (no pack.yaml) nor a packs folder (no stacks/)");
     }
 
+    std::set<fs::path> installed_dirs;
+    {
+        std::set<fs::path> seen;
+        for (const fs::path& d : targets_dirs) seen.insert(fs::weakly_canonical(d, ec));
+        for (const fs::path& d : siblings) seen.insert(fs::weakly_canonical(d, ec));
+        for (const fs::path& packs : installed) {
+            for (const fs::path& folder : {packs / "stacks", packs / "libraries"}) {
+                for (const fs::path& d : PackFolders(folder)) {
+                    if (seen.insert(fs::weakly_canonical(d, ec)).second) {
+                        siblings.push_back(d);
+                        installed_dirs.insert(d);
+                    }
+                }
+            }
+        }
+    }
+
     LintReport report;
     Linter linter(vocab, report);
     std::vector<Pack> all;
@@ -372,7 +390,7 @@ Result<LintReport> LintPacks(const fs::path& target, const model::Vocabulary& vo
             continue;
         }
         if (origin_of.contains(pack->name)) {
-            if (targets.contains(pack->name)) {
+            if (targets.contains(pack->name) && !installed_dirs.contains(d)) {
                 linter.Error(origin_of[pack->name], "name",
                              "another pack beside it is also named " + pack->name + " (" + pack->origin + ")");
             }
@@ -384,8 +402,25 @@ Result<LintReport> LintPacks(const fs::path& target, const model::Vocabulary& vo
     for (const Pack& p : all) {
         if (targets.contains(p.name)) linter.CheckRequires(p, all);
     }
-    // Libraries: each use names an installed library of a fitting version and files it has.
-    if (auto resolved = ResolveLibraries(all); !resolved) {
+    // Libraries: each use names an installed library of a fitting version and files it has. An installed pack
+    // beside the target that the target breaks (it requires another version of a library the target replaces) is
+    // left out, so that the target is still rendered.
+    Result<void> resolved = Ok();
+    for (;;) {
+        std::vector<Pack> attempt = all;
+        resolved = ResolveLibraries(attempt);
+        if (resolved) {
+            all = std::move(attempt);
+            break;
+        }
+        const auto culprit = std::find_if(all.begin(), all.end(), [&](const Pack& p) {
+            return !targets.contains(p.name) && installed_dirs.contains(fs::path(p.origin).parent_path()) &&
+                   resolved.error().message.starts_with(p.origin + ":");
+        });
+        if (culprit == all.end()) break;
+        all.erase(culprit);
+    }
+    if (!resolved) {
         // "<pack.yaml>:<line>: <field>: <reason>": split at the first ": " after the line number.
         const std::string& m = resolved.error().message;
         const auto yaml = m.find(".yaml:");

@@ -37,8 +37,11 @@ struct LintReport {
 /// Lints `target`: a pack folder (holding pack.yaml), its pack.yaml, or a packs folder (holding stacks/*/pack.yaml,
 /// like the one `dihya serve` loads). Packs beside a single pack (its siblings) take part in the sample renders, so
 /// that `requires` and the branches on other stacks are exercised. Errors (the Result's) are only for a target that
-/// does not exist or is not a pack; problems in the packs are findings.
-Result<LintReport> LintPacks(const std::filesystem::path& target, const model::Vocabulary& vocab);
+/// does not exist or is not a pack; problems in the packs are findings. The packs of `installed` (packs folders,
+/// with stacks/ and libraries/) join the siblings, except those named like a pack linted (an import may replace
+/// an installed pack of its name).
+Result<LintReport> LintPacks(const std::filesystem::path& target, const model::Vocabulary& vocab,
+                             const std::vector<std::filesystem::path>& installed = {});
 
 /// One finding per line: "<where>: <field>: <message>" (errors) or "<where>: warning: <message>".
 std::string FormatFinding(const LintFinding& finding);
