@@ -43,6 +43,7 @@ constexpr std::array kTable{
                O},
     Permission{Action::kJobsManage, "jobs:manage", "scheduled job", "list, run and pause scheduled jobs", N, N, A},
     Permission{Action::kBackupsManage, "backups:manage", "backup", "make, list and restore backups", N, N, A},
+    Permission{Action::kPluginsTest, "plugins:test", "plugin", "run a plugin's hook in its sandbox", N, A, A},
 };
 
 std::string_view GrantText(Grant g) {

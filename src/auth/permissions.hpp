@@ -38,6 +38,7 @@ enum class Action {
     kRealtimeConnect,
     kJobsManage,
     kBackupsManage,
+    kPluginsTest,
 };
 
 /// none: refused; own: only on resources the caller owns (others' look absent: 404); all: any resource.

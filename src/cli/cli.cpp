@@ -39,6 +39,7 @@
 #include "http/server.hpp"
 #include "model/spec_tree.hpp"
 #include "ops/ops.hpp"
+#include "plugins/plugin.hpp"
 #include "storage/db.hpp"
 #include "storage/migrations.hpp"
 #include "update/update.hpp"
@@ -68,7 +69,9 @@ commands:
             print the understood ProjectModel as JSON; SPEC is .yaml/.yml/.json (structured),
             .txt/.md (free text in French, English or Arabic) or - for stdin (free text)
   generate  SPEC [--out DIR | --zip FILE | --tar FILE] [--set stacks.backend=express ...]
-            generate the project offline (no server); prints the archive's SHA-256
+            [--plugin FILE.mjs ...]
+            generate the project offline (no server); prints the archive's SHA-256; plugins run in
+            their sandbox and what they changed is listed
   update    DIR [--spec NEW_SPEC] [--set KEY=VALUE ...] [--dry-run]
             regenerate a generated project with a new spec (or the installed packs) and merge the
             generator's changes into your edited files (3-way). Conflicts are written with
@@ -83,6 +86,9 @@ commands:
   pack import FILE|- --into DIR
             write a pack folder from a document (JSON, YAML or the data form of a JS module),
             checked as pack lint checks it
+  plugin test PLUGIN.mjs --spec SPEC [--hook NAME] [--event TYPE]
+            run a plugin's hook (beforeGeneration, afterGeneration, onEvent) on a specification in
+            its sandbox, offline; prints the model or the files it changed as JSON, or the error
   user create --email E --role admin|user|guest --password-stdin [--display-name NAME]
             create an account (e.g. the first admin); the password is read from standard input
   keys rotate [--signing-key]
@@ -402,6 +408,7 @@ int LoadGenerator(std::string_view command, std::ostream& err, Generator& out) {
 int Generate(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
     std::string spec_path, out_dir, zip_file, tar_file;
     std::vector<std::string> sets;
+    std::vector<std::string> plugin_files;
     for (std::size_t i = 2; i < args.size(); ++i) {
         const std::string& a = args[i];
         auto next = [&](std::string& into) {
@@ -416,7 +423,11 @@ int Generate(const std::vector<std::string>& args, std::ostream& out, std::ostre
             ok = next(zip_file);
         else if (a == "--tar")
             ok = next(tar_file);
-        else if (a == "--set") {
+        else if (a == "--plugin") {
+            std::string v;
+            ok = next(v);
+            plugin_files.push_back(v);
+        } else if (a == "--set") {
             std::string v;
             ok = next(v);
             sets.push_back(v);
@@ -436,7 +447,8 @@ int Generate(const std::vector<std::string>& args, std::ostream& out, std::ostre
     }
     const int targets = !out_dir.empty() + !zip_file.empty() + !tar_file.empty();
     if (spec_path.empty() || targets != 1) {
-        err << "usage: dihya generate SPEC (--out DIR | --zip FILE | --tar FILE) [--set KEY=VALUE ...]\n";
+        err << "usage: dihya generate SPEC (--out DIR | --zip FILE | --tar FILE) [--set KEY=VALUE ...] "
+               "[--plugin FILE.mjs ...]\n";
         return kUsage;
     }
     Generator gen;
@@ -447,12 +459,40 @@ int Generate(const std::vector<std::string>& args, std::ostream& out, std::ostre
         err << "dihya generate: " << m.error().message << "\n";
         return kUsage;
     }
-    auto tree = gen.engine->Render(*m);
+    // Plugins, in the order given: beforeGeneration on the model, afterGeneration on the files.
+    std::vector<std::unique_ptr<plugins::Plugin>> loaded;
+    std::vector<plugins::Plugin*> chain;
+    std::vector<std::string> changes;
+    for (const std::string& file : plugin_files) {
+        auto source = ReadSpec(file);
+        if (!source) {
+            err << "dihya generate: " << source.error().message << "\n";
+            return kUsage;
+        }
+        auto plugin = plugins::Plugin::Load(plugins::HostPath(""), std::filesystem::path(file).filename().string(),
+                                            *source, plugins::SandboxLimits{});
+        if (!plugin) {
+            err << "dihya generate: " << plugin.error().message << "\n";
+            return kUsage;
+        }
+        auto changed = (*plugin)->BeforeGeneration(*m, gen.vocabulary, changes);
+        if (!changed) {
+            err << "dihya generate: " << changed.error().message << "\n";
+            return kUsage;
+        }
+        *m = std::move(*changed);
+        chain.push_back(plugin->get());
+        loaded.push_back(std::move(*plugin));
+    }
+    plugins::PluginHooks hooks(chain, *m);
+    auto tree = gen.engine->Render(*m, chain.empty() ? nullptr : &hooks);
     if (!tree) {
         err << "dihya generate: " << tree.error().message << "\n";
         return kUsage;
     }
     for (const auto& a : assumptions) err << "assumed " << a << "\n";
+    for (const auto& c : changes) err << "plugin " << c << "\n";
+    for (const auto& c : hooks.changes()) err << "plugin " << c << "\n";
     if (!out_dir.empty()) {
         if (auto r = generator::WriteDirectory(*tree, out_dir); !r) {
             err << "dihya generate: " << r.error().message << "\n";
@@ -651,6 +691,116 @@ int Analyze(const std::vector<std::string>& args, std::ostream& out, std::ostrea
     return kOk;
 }
 
+/// dihya plugin test PLUGIN.mjs --spec SPEC [--hook NAME] [--event TYPE]: a plugin's hook on a specification,
+/// in its sandbox, offline; prints what it answered (or the error) as JSON.
+int PluginCommand(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
+    constexpr const char* kUsageLine =
+        "usage: dihya plugin test PLUGIN.mjs --spec SPEC [--hook beforeGeneration|afterGeneration|onEvent] "
+        "[--event TYPE]\n";
+    std::string file, spec_path, hook, event_type = "project.generated";
+    for (std::size_t i = 3; i < args.size(); ++i) {
+        const std::string& a = args[i];
+        const bool has_value = i + 1 < args.size();
+        if (a == "--spec" && has_value) {
+            spec_path = args[++i];
+        } else if (a == "--hook" && has_value) {
+            hook = args[++i];
+        } else if (a == "--event" && has_value) {
+            event_type = args[++i];
+        } else if (!a.starts_with("--") && file.empty()) {
+            file = a;
+        } else {
+            err << kUsageLine;
+            return kUsage;
+        }
+    }
+    if (args.size() < 3 || args[2] != "test" || file.empty() || (spec_path.empty() && hook != "onEvent")) {
+        err << kUsageLine;
+        return kUsage;
+    }
+    auto source = ReadSpec(file);
+    if (!source) {
+        err << "dihya plugin test: " << source.error().message << "\n";
+        return kUsage;
+    }
+    auto plugin = plugins::Plugin::Load(plugins::HostPath(""), std::filesystem::path(file).filename().string(), *source,
+                                        plugins::SandboxLimits{});
+    if (!plugin) {
+        err << "dihya plugin test: " << plugin.error().message << "\n";
+        return plugin.error().code == ErrorCode::kUnavailable ? kFailure : kUsage;
+    }
+    const plugins::Manifest& manifest = (*plugin)->manifest();
+    if (hook.empty()) hook = manifest.hooks.front();
+    if (!manifest.Hooks(hook)) {
+        err << "dihya plugin test: plugin " << manifest.name << " does not list the hook " << hook
+            << " in its manifest\n";
+        return kUsage;
+    }
+    boost::json::object answer{{"plugin", boost::json::object{{"name", manifest.name}, {"version", manifest.version}}},
+                               {"hook", hook}};
+    std::vector<std::string> changes;
+    if (hook == "onEvent") {
+        boost::json::object event{
+            {"type", event_type}, {"at", "2026-01-01T00:00:00Z"}, {"data", boost::json::object{}}};
+        auto delivered = (*plugin)->OnEvent(event);
+        if (!delivered) {
+            err << "dihya plugin test: " << delivered.error().message << "\n";
+            return kUsage;
+        }
+        answer["event"] = event;
+        answer["delivered"] = *delivered;
+        if (!*delivered) answer["why"] = "the manifest does not ask for events:read";
+        out << PrettyJson(answer) << "\n";
+        return kOk;
+    }
+    Generator gen;
+    if (const int code = LoadGenerator("plugin test", err, gen); code != kOk) return code;
+    std::vector<std::string> assumptions;
+    auto m = ResolveModel(spec_path, nullptr, {}, gen.vocabulary, assumptions);
+    if (!m) {
+        err << "dihya plugin test: " << m.error().message << "\n";
+        return kUsage;
+    }
+    if (hook == "beforeGeneration") {
+        auto changed = (*plugin)->BeforeGeneration(*m, gen.vocabulary, changes);
+        if (!changed) {
+            err << "dihya plugin test: " << changed.error().message << "\n";
+            return kUsage;
+        }
+        answer["changes"] = boost::json::value_from(changes);
+        answer["model"] = model::ToSpec(*changed);
+        out << PrettyJson(answer) << "\n";
+        return kOk;
+    }
+    auto tree = gen.engine->Render(*m);
+    if (!tree) {
+        err << "dihya plugin test: " << tree.error().message << "\n";
+        return kUsage;
+    }
+    std::map<std::string, std::string> before;
+    for (const auto& f : tree->files) before[f.path] = f.content;
+    if (auto ok = (*plugin)->AfterGeneration(*tree, *m, changes); !ok) {
+        err << "dihya plugin test: " << ok.error().message << "\n";
+        return kUsage;
+    }
+    boost::json::object files;
+    boost::json::array removed;
+    std::set<std::string> now;
+    for (const auto& f : tree->files) {
+        now.insert(f.path);
+        auto it = before.find(f.path);
+        if (it == before.end() || it->second != f.content) files[f.path] = f.content;
+    }
+    for (const auto& [path, content] : before) {
+        if (!now.contains(path)) removed.push_back(boost::json::value(path));
+    }
+    answer["changes"] = boost::json::value_from(changes);
+    answer["files"] = std::move(files);
+    answer["removed"] = std::move(removed);
+    out << PrettyJson(answer) << "\n";
+    return kOk;
+}
+
 int PackCommand(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
     if (args.size() >= 3 && args[2] == "export") return PackExport(args, out, err);
     if (args.size() >= 3 && args[2] == "import") return PackImport(args, out, err);
@@ -714,6 +864,7 @@ int Main(const std::vector<std::string>& args, std::ostream& out, std::ostream& 
     if (command == "backup") return Backup(args, out, err);
     if (command == "restore") return Restore(args, out, err);
     if (command == "pack") return PackCommand(args, out, err);
+    if (command == "plugin") return PluginCommand(args, out, err);
     if (command == "permissions") {  // docs/permissions.md, rendered from the permission table
         out << auth::PermissionsMarkdown();
         return kOk;

@@ -23,6 +23,7 @@
 #include "notifications/handlers.hpp"
 #include "ops/ops.hpp"
 #include "packs/handlers.hpp"
+#include "plugins/handlers.hpp"
 #include "projects/events.hpp"
 #include "projects/handlers.hpp"
 #include "realtime/handlers.hpp"
@@ -132,8 +133,9 @@ Result<std::unique_ptr<Services>> BuildServices(const Config& config, Logger& lo
     // Imports are linted as `dihya pack lint` lints a folder: with the built-in catalog's vocabulary.
     auto builtin = catalog::BuiltinCatalog();
     if (!builtin) return builtin.take_error();
-    s->packs = std::make_unique<packs::PackLibrary>(packs::PackLibraryDeps{
-        db, *s->audit_sink, s->clock, config.packs_dir, catalog::ToVocabulary(*builtin), packs::Limits{}});
+    s->packs = std::make_unique<packs::PackLibrary>(
+        packs::PackLibraryDeps{db, *s->audit_sink, s->clock, config.packs_dir, catalog::ToVocabulary(*builtin),
+                               packs::Limits{}, 100, plugins::ModuleEvaluator(plugins::HostPath(""), {})});
     s->pack_data = std::make_unique<packs::PackData>(*s->packs);
     // Erasure runs the sources in this order: the account (and its cascade) goes last.
     std::vector<PersonalDataSource*> sources{s->projects_data.get(), s->notification_data.get(), s->pack_data.get(),
@@ -248,6 +250,7 @@ Result<void> RegisterModules(Composition& c) {
     scheduler::Register(c.app, *c.services.scheduler);
     backup::Register(c.app, *c.services.backups, *c.services.scheduler);
     packs::Register(c.app, *c.services.packs);
+    plugins::Register(c.app, {*c.engine, *c.active_analyzer, c.vocabulary, plugins::HostPath(""), {}, 2});
     docs::Register(c.app);
     console::Register(c.app);  // last: its catch-all serves the pages nothing else claims
     return Ok();

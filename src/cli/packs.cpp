@@ -10,6 +10,7 @@
 #include "core/config.hpp"
 #include "packs/document.hpp"
 #include "packs/library.hpp"
+#include "plugins/sandbox.hpp"
 
 namespace dihya::cli {
 
@@ -147,7 +148,7 @@ int PackImport(const std::vector<std::string>& args, std::ostream& out, std::ost
         }
     }
     const std::string origin = source == "-" ? "stdin" : source;
-    auto doc = packs::ParseDocument(text, *format, origin);
+    auto doc = packs::ParseDocument(text, *format, origin, {}, plugins::ModuleEvaluator(plugins::HostPath(""), {}));
     if (!doc) {
         err << "dihya pack import: " << doc.error().message << "\n";
         return kUsage;

@@ -283,7 +283,7 @@ Result<json::value> JsDataForm(std::string_view text, std::string_view origin) {
     const std::string sandbox =
         "only the data form of a JavaScript pack module is read for now: `export default` followed by the document "
         "as a literal, as `dihya pack export --format js` writes it; a module that computes its export needs the "
-        "plugin sandbox, which is planned (docs/packs.md)";
+        "plugin sandbox (dihya-js), which is not available here";
     std::size_t i = SkipJsSpace(text, 0);
     if (text.substr(i, 6) != "export") return Invalid(o + ": " + sandbox);
     i = SkipJsSpace(text, i + 6);
@@ -464,8 +464,8 @@ std::string Digest(const PackDocument& doc) {
     return crypto::Sha256Hex(json::serialize(Sorted(ToJson(doc))));
 }
 
-Result<PackDocument> ParseDocument(std::string_view text, Format format, std::string_view origin,
-                                   const Limits& limits) {
+Result<PackDocument> ParseDocument(std::string_view text, Format format, std::string_view origin, const Limits& limits,
+                                   const JsEvaluator& evaluate) {
     const std::string o(origin);
     if (text.size() > limits.max_bytes) {
         return Error{
@@ -487,6 +487,7 @@ Result<PackDocument> ParseDocument(std::string_view text, Format format, std::st
         }
         case Format::kJs: {
             auto v = JsDataForm(text, o);
+            if (!v && evaluate) v = evaluate(text, o);
             if (!v) return v.take_error();
             root = std::move(*v);
             break;

@@ -6,6 +6,7 @@
 
 #include <cstddef>
 #include <filesystem>
+#include <functional>
 #include <map>
 #include <optional>
 #include <string>
@@ -53,12 +54,15 @@ struct PackDocument {
 /// files and symbolic links are refused), its pack.yaml, or a domain pack's YAML file (kind: domain).
 Result<PackDocument> ReadPack(const std::filesystem::path& source);
 
+/// Runs a JavaScript module and answers its default export as JSON (the plugin sandbox does it: src/plugins).
+using JsEvaluator = std::function<Result<boost::json::value>(std::string_view source, std::string_view origin)>;
+
 /// Parses a document. Errors are kInvalidArgument naming `origin`, the line where one is known and the field
 /// (`files.src/App.tsx.mustache`). A JavaScript module is read in its data form — `export default` followed by
-/// the document as a literal, as ToText writes it; modules that compute their export are not read yet (they
-/// need the plugin sandbox, docs/packs.md says so) and get an error saying that.
+/// the document as a literal, as ToText writes it — or else, when `evaluate` is given, run in the sandbox and its
+/// default export taken (functions left out); without it, such a module gets an error saying it needs the sandbox.
 Result<PackDocument> ParseDocument(std::string_view text, Format format, std::string_view origin,
-                                   const Limits& limits = {});
+                                   const Limits& limits = {}, const JsEvaluator& evaluate = {});
 
 /// Checks what every pack document must be, without reading anything else: kind, name, semver version, the file
 /// paths (docs/packs.md confinement rules), counts and sizes, and for stack and library packs their pack.yaml

@@ -139,7 +139,7 @@ Result<PackDocument> ExportInstalledPack(const fs::path& packs_dir, const std::s
 Result<StoredPack> PackLibrary::Import(const auth::Principal& who, std::string_view text, Format format,
                                        const RequestContext& context) {
     if (auto ok = MayManage(who); !ok) return ok.take_error();
-    auto doc = ParseDocument(text, format, "the pack document", d_.limits);
+    auto doc = ParseDocument(text, format, "the pack document", d_.limits, d_.evaluate);
     if (!doc) return doc.take_error();
     if (auto ok = CheckDocument(*doc, "the pack document", d_.limits); !ok) return ok.take_error();
     if (auto ok = LintDocument(*doc, d_.packs_dir, d_.vocab); !ok) return ok.take_error();

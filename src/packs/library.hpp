@@ -56,6 +56,7 @@ struct PackLibraryDeps {
     model::Vocabulary vocab;          // for the lint of imports
     Limits limits;
     std::size_t max_per_user = 100;
+    JsEvaluator evaluate = {};  // JavaScript packs that compute their export (the plugin sandbox)
 };
 
 /// Lints a stack or library pack document as `dihya pack lint` does its folder, with the packs installed under

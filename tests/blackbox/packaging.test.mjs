@@ -157,6 +157,12 @@ function producedBy(from, src) {
         assert.ok(runs.some((r) => /cmake --build build --target dihya\b/.test(r)), `${from} builds ${src}`);
         return dihyaBin();
     }
+    if (src === path.posix.join(workdir, 'build/dihya-js')) {  // the plugin sandbox, beside the server
+        assert.ok(runs.some((r) => /cmake --build build --target (\S+ )*dihya-js\b/.test(r)), `${from} builds ${src}`);
+        const host = path.join(path.dirname(dihyaBin()), 'dihya-js');
+        assert.ok(existsSync(host), 'dihya-js is built here beside dihya');
+        return host;
+    }
     if (src === path.posix.join(workdir, 'web/console/dist')) {
         assert.ok(stage.steps.some((s) => s.keyword === 'COPY' && s.args.join(' ') === 'web/console web/console'));
         assert.ok(runs.includes('scripts/build-console'), `${from} runs scripts/build-console (as make build does)`);
@@ -239,49 +245,51 @@ describe('deploy/Dockerfile', () => {
         if (!existsSync('/usr/bin/dpkg') || (await run('apt-cache', ['show', 'libc6']).catch((e) => e)) instanceof Error) {
             return t.skip('needs dpkg and apt\'s package lists');
         }
-        const bin = dihyaBin();
-        const ldd = await sh('ldd', [bin]);
-        const files = new Map(); // soname → the file ldd found
-        for (const line of ldd.split('\n')) {
-            const m = /^\s*(\S+) => (\/\S+) \(/.exec(line) ?? /^\s*(\/\S+) \(/.exec(line);
-            if (m) files.set(path.basename(m[1]), m[2] ?? m[1]);
-        }
-        // dpkg knows a file by the path its package installed (/lib/... or /usr/lib/... on a merged /usr).
-        const candidates = (file) => {
-            const real = realpathSync(file);
-            return [file, real, real.replace(/^\/usr\/lib\//, '/lib/'), real.replace(/^\/lib\//, '/usr/lib/')];
-        };
-        const searched = await run('dpkg', ['-S', ...new Set([...files.values()].flatMap(candidates))]).catch((e) => e);
-        const owners = new Map([...`${searched.stdout}`.matchAll(/^([^:\s]+)(?::\w+)?: (\/\S+)$/gm)].map((m) => [m[2], m[1]]));
-        const loaded = new Map(); // soname → package
-        for (const [soname, file] of files) {
-            const owner = candidates(file).map((c) => owners.get(c)).find(Boolean);
-            assert.ok(owner, `no Debian package has ${file}`);
-            loaded.set(soname, owner);
-        }
-        assert.ok(loaded.size > 20, ldd);
-        const needed = [...(await sh('readelf', ['-d', bin])).matchAll(/\(NEEDED\)\s+Shared library: \[(\S+)\]/g)]
-            .map((m) => m[1]);
-        const installed = aptPackages(runtime);
-        // The C and C++ runtime come with every Debian image (apt itself needs them); the rest is named.
-        const toolchain = new Set(['libc6', 'libgcc-s1', 'libstdc++6']);
-        for (const soname of needed) {
-            const p = loaded.get(soname);
-            assert.ok(p, `ldd resolves ${soname}`);
-            if (!toolchain.has(p)) assert.ok(installed.includes(p), `the runtime stage installs ${p} (${soname})`);
-        }
-        // Everything they load in turn comes with them (their Depends, recursively).
-        const closure = new Set((await sh('apt-cache', ['depends', '--recurse', '--no-recommends', '--no-suggests',
-            '--no-conflicts', '--no-breaks', '--no-replaces', '--no-enhances', ...installed]))
-            .split('\n').filter((l) => l && !l.startsWith(' ')).map((l) => l.replace(/^<|>$/g, '')));
-        for (const [soname, p] of loaded) assert.ok(closure.has(p), `${p} (${soname}) comes with the runtime stage's packages`);
-        // Each library the binary names is the runtime half of a -dev package the build stage installs.
-        const built = aptPackages(stageNamed('build'));
-        const devDepends = new Set((await sh('apt-cache', ['depends', '--no-recommends', '--no-suggests', ...built]))
-            .split('\n').map((l) => /^\s+(?:Pre)?Depends: (\S+)/.exec(l)?.[1]).filter(Boolean));
-        for (const soname of needed) {
-            const p = loaded.get(soname);
-            if (!toolchain.has(p)) assert.ok(devDepends.has(p), `a -dev package of the build stage brings ${p}`);
+        // The server and its plugin sandbox (dihya-js, beside it).
+        for (const bin of [dihyaBin(), path.join(path.dirname(dihyaBin()), 'dihya-js')]) {
+            const ldd = await sh('ldd', [bin]);
+            const files = new Map(); // soname → the file ldd found
+            for (const line of ldd.split('\n')) {
+                const m = /^\s*(\S+) => (\/\S+) \(/.exec(line) ?? /^\s*(\/\S+) \(/.exec(line);
+                if (m) files.set(path.basename(m[1]), m[2] ?? m[1]);
+            }
+            // dpkg knows a file by the path its package installed (/lib/... or /usr/lib/... on a merged /usr).
+            const candidates = (file) => {
+                const real = realpathSync(file);
+                return [file, real, real.replace(/^\/usr\/lib\//, '/lib/'), real.replace(/^\/lib\//, '/usr/lib/')];
+            };
+            const searched = await run('dpkg', ['-S', ...new Set([...files.values()].flatMap(candidates))]).catch((e) => e);
+            const owners = new Map([...`${searched.stdout}`.matchAll(/^([^:\s]+)(?::\w+)?: (\/\S+)$/gm)].map((m) => [m[2], m[1]]));
+            const loaded = new Map(); // soname → package
+            for (const [soname, file] of files) {
+                const owner = candidates(file).map((c) => owners.get(c)).find(Boolean);
+                assert.ok(owner, `no Debian package has ${file}`);
+                loaded.set(soname, owner);
+            }
+            if (bin === dihyaBin()) assert.ok(loaded.size > 20, ldd);
+            const needed = [...(await sh('readelf', ['-d', bin])).matchAll(/\(NEEDED\)\s+Shared library: \[(\S+)\]/g)]
+                .map((m) => m[1]);
+            const installed = aptPackages(runtime);
+            // The C and C++ runtime come with every Debian image (apt itself needs them); the rest is named.
+            const toolchain = new Set(['libc6', 'libgcc-s1', 'libstdc++6']);
+            for (const soname of needed) {
+                const p = loaded.get(soname);
+                assert.ok(p, `ldd resolves ${soname}`);
+                if (!toolchain.has(p)) assert.ok(installed.includes(p), `the runtime stage installs ${p} (${soname})`);
+            }
+            // Everything they load in turn comes with them (their Depends, recursively).
+            const closure = new Set((await sh('apt-cache', ['depends', '--recurse', '--no-recommends', '--no-suggests',
+                '--no-conflicts', '--no-breaks', '--no-replaces', '--no-enhances', ...installed]))
+                .split('\n').filter((l) => l && !l.startsWith(' ')).map((l) => l.replace(/^<|>$/g, '')));
+            for (const [soname, p] of loaded) assert.ok(closure.has(p), `${p} (${soname}) comes with the runtime stage's packages`);
+            // Each library the binary names is the runtime half of a -dev package the build stage installs.
+            const built = aptPackages(stageNamed('build'));
+            const devDepends = new Set((await sh('apt-cache', ['depends', '--no-recommends', '--no-suggests', ...built]))
+                .split('\n').map((l) => /^\s+(?:Pre)?Depends: (\S+)/.exec(l)?.[1]).filter(Boolean));
+            for (const soname of needed) {
+                const p = loaded.get(soname);
+                if (!toolchain.has(p)) assert.ok(devDepends.has(p), `a -dev package of the build stage brings ${p}`);
+            }
         }
     });
 

@@ -5,7 +5,7 @@
 // installed pack, which `pack lint` passes; imports survive a restart and never stop it.
 
 import assert from 'node:assert/strict';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, test } from 'node:test';
@@ -128,11 +128,29 @@ test(`[${backend}] packs: export, import in each format, a lossless round trip, 
     huge.manifest.version = '1.90.3';
     huge.files['big.txt'] = 'x'.repeat(3 * 1024 * 1024);
     assertProblem(await importAs(srv, token, JSON.stringify(huge), 'application/json'), 413);
-    const computed = await importAs(srv, token, 'export default { manifest: make(), files: {} };', 'text/javascript');
-    assertProblem(computed, 400);
-    assert.match(computed.json.detail, /sandbox/);
+    const thrown = await importAs(srv, token, 'export default { manifest: make(), files: {} };', 'text/javascript');
+    assertProblem(thrown, 400);
+    assert.match(thrown.json.detail, /^JavaScript pack pack\.mjs: threw ReferenceError: make is not defined \(pack\.mjs:1:/);
+    const looping = await importAs(srv, token, 'while (true) {}\nexport default { manifest: {} };', 'text/javascript');
+    assertProblem(looping, 400);
+    assert.match(looping.json.detail, /ran longer than its 2000 ms and was stopped/);
     const afterErrors = await api(srv, '/api/v1/packs/mine', { token });
     assert.equal(afterErrors.json.items.length, 1, 'nothing refused was kept');
+
+    // A JavaScript pack that computes its files, run in the sandbox when imported.
+    const computed = `const pages = ['about', 'contact'];
+const page = (name) => \`# \${name[0].toUpperCase()}\${name.slice(1)}\\n\`;
+export default {
+  dihya_pack: 1,
+  manifest: { name: 'pages', version: '1.0.0', kind: 'library', title: 'Static pages',
+              files: pages.map((p) => ({ template: \`\${p}.md\`, path: \`docs/\${p}.md\`, raw: true })) },
+  files: Object.fromEntries(pages.map((p) => [\`\${p}.md\`, page(p)])),
+};`;
+    const pages = await importAs(srv, token, computed, 'text/javascript');
+    assert.equal(pages.status, 201, pages.text);
+    const pagesDoc = await api(srv, '/api/v1/packs/pages/export?source=mine', { token });
+    assert.deepEqual(pagesDoc.json.files, { 'about.md': '# About\n', 'contact.md': '# Contact\n' });
+    assert.equal((await api(srv, `/api/v1/packs/mine/${pages.json.id}`, { method: 'DELETE', token })).status, 204);
 
     // A restart: the server starts whatever users imported, and the import is still there.
     await srv.stop();
@@ -169,6 +187,19 @@ test('dihya pack export and pack import write the installed pack back, file for 
     const occupied = await runDihya(['pack', 'import', path.join(dir, 'react.json'), '--into', path.join(dir, 'json', 'react')]);
     assert.equal(occupied.code, 2);
     assert.match(occupied.stderr, /exists and is not an empty folder/);
+    // A JavaScript pack module that computes its files: run in the sandbox, written as a folder.
+    const computedFile = path.join(dir, 'computed.mjs');
+    writeFileSync(computedFile, `const names = ['one', 'two'];
+export default {
+  dihya_pack: 1,
+  manifest: { name: 'numbers', version: '0.1.0', kind: 'library', title: 'Numbers',
+              files: names.map((n) => ({ template: n + '.txt', path: n + '.txt', raw: true })) },
+  files: Object.fromEntries(names.map((n, i) => [n + '.txt', \`\${n} is \${i + 1}\\n\`])),
+};
+`);
+    const numbers = await runDihya(['pack', 'import', computedFile, '--into', path.join(dir, 'numbers')]);
+    assert.equal(numbers.code, 0, numbers.stderr);
+    assert.equal(readFileSync(path.join(dir, 'numbers', 'two.txt'), 'utf8'), 'two is 2\n');
     const missing = await runDihya(['pack', 'export', 'no-such-pack']);
     assert.equal(missing.code, 2);
     assert.match(missing.stderr, /no installed pack is named no-such-pack/);

@@ -1,0 +1,244 @@
+#include "plugins/plugin.hpp"
+
+#include <algorithm>
+#include <map>
+#include <regex>
+#include <set>
+
+#include <boost/json.hpp>
+
+#include "generator/pack.hpp"
+
+namespace dihya::plugins {
+
+namespace json = boost::json;
+
+namespace {
+
+Error Bad(const std::string& origin, const std::string& field, const std::string& reason) {
+    return MakeError(ErrorCode::kInvalidArgument, "plugin " + origin + ": manifest." + field + ": " + reason,
+                     {{"manifest." + field, reason}});
+}
+
+Result<std::string> Text(const json::object& o, const char* key, const std::string& origin, bool required) {
+    const auto* v = o.if_contains(key);
+    if (v == nullptr || v->is_null()) {
+        if (required) return Bad(origin, key, "missing");
+        return std::string();
+    }
+    if (!v->is_string()) return Bad(origin, key, "must be a string");
+    return std::string(v->as_string());
+}
+
+Result<std::vector<std::string>> List(const json::object& o, const char* key, const std::string& origin,
+                                      const std::vector<std::string>& allowed) {
+    std::vector<std::string> out;
+    const auto* v = o.if_contains(key);
+    if (v == nullptr || v->is_null()) return out;
+    if (!v->is_array()) return Bad(origin, key, "must be a list");
+    for (const auto& item : v->as_array()) {
+        if (!item.is_string()) return Bad(origin, key, "lists strings");
+        std::string s(item.as_string());
+        if (!allowed.empty() && std::find(allowed.begin(), allowed.end(), s) == allowed.end()) {
+            std::string known;
+            for (const auto& a : allowed) known += (known.empty() ? "" : ", ") + a;
+            return Bad(origin, key, "unknown " + s + " (known: " + known + ")");
+        }
+        if (std::find(out.begin(), out.end(), s) == out.end()) out.push_back(std::move(s));
+    }
+    return out;
+}
+
+/// One line per entity added, removed or changed, and per other member changed.
+void DiffModels(const json::value& before, const json::value& after, const std::string& who,
+                std::vector<std::string>& changes) {
+    const json::object& a = before.as_object();
+    const json::object& b = after.as_object();
+    std::map<std::string, const json::value*> old_entities;
+    std::map<std::string, const json::value*> new_entities;
+    auto index = [](const json::object& o, std::map<std::string, const json::value*>& out) {
+        if (const auto* list = o.if_contains("entities"); list != nullptr && list->is_array()) {
+            for (const auto& e : list->as_array()) {
+                if (e.is_object() && e.as_object().contains("name") && e.at("name").is_string()) {
+                    out[std::string(e.at("name").as_string())] = &e;
+                }
+            }
+        }
+    };
+    index(a, old_entities);
+    index(b, new_entities);
+    for (const auto& [name, e] : new_entities) {
+        auto it = old_entities.find(name);
+        if (it == old_entities.end()) {
+            changes.push_back(who + ": added entity " + name);
+        } else if (*it->second != *e) {
+            changes.push_back(who + ": changed entity " + name);
+        }
+    }
+    for (const auto& [name, e] : old_entities) {
+        if (!new_entities.contains(name)) changes.push_back(who + ": removed entity " + name);
+    }
+    std::set<std::string> keys;
+    for (const auto& [k, v] : a) keys.insert(std::string(k));
+    for (const auto& [k, v] : b) keys.insert(std::string(k));
+    for (const std::string& k : keys) {
+        if (k == "entities") continue;
+        const auto* x = a.if_contains(k);
+        const auto* y = b.if_contains(k);
+        if ((x == nullptr) != (y == nullptr) || (x != nullptr && *x != *y)) changes.push_back(who + ": changed " + k);
+    }
+}
+
+}  // namespace
+
+bool Manifest::Has(std::string_view permission) const {
+    return std::find(permissions.begin(), permissions.end(), permission) != permissions.end();
+}
+
+bool Manifest::Hooks(std::string_view hook) const {
+    return std::find(hooks.begin(), hooks.end(), hook) != hooks.end();
+}
+
+Result<Manifest> CheckManifest(const json::value& value, const std::string& origin) {
+    if (!value.is_object()) return Bad(origin, "$", "must be an object");
+    const json::object& o = value.as_object();
+    Manifest m;
+    auto name = Text(o, "name", origin, true);
+    if (!name) return name.take_error();
+    static const std::regex kName("[a-z0-9][a-z0-9-]{0,63}");
+    if (!std::regex_match(*name, kName)) return Bad(origin, "name", "1-64 lowercase letters, digits and dashes");
+    m.name = *name;
+    auto version = Text(o, "version", origin, true);
+    if (!version) return version.take_error();
+    if (!generator::IsSemver(*version)) return Bad(origin, "version", "must be a semantic version (1.0.0)");
+    m.version = *version;
+    auto description = Text(o, "description", origin, true);
+    if (!description) return description.take_error();
+    m.description = *description;
+    auto author = Text(o, "author", origin, true);
+    if (!author) return author.take_error();
+    m.author = *author;
+    auto permissions = List(o, "permissions", origin, {std::begin(kPermissions), std::end(kPermissions)});
+    if (!permissions) return permissions.take_error();
+    m.permissions = std::move(*permissions);
+    auto hooks = List(o, "hooks", origin, {std::begin(kHooks), std::end(kHooks)});
+    if (!hooks) return hooks.take_error();
+    if (hooks->empty()) return Bad(origin, "hooks", "lists the hooks the plugin implements (at least one)");
+    m.hooks = std::move(*hooks);
+    auto hosts = List(o, "hosts", origin, {});
+    if (!hosts) return hosts.take_error();
+    if (!hosts->empty() && !m.Has("http:fetch")) return Bad(origin, "hosts", "needs the http:fetch permission");
+    m.hosts = std::move(*hosts);
+    for (const auto& [key, v] : o) {
+        static const std::set<std::string> kKnown{"name",  "version", "description", "author", "permissions",
+                                                  "hooks", "hosts",   "homepage",    "license"};
+        if (!kKnown.contains(std::string(key))) return Bad(origin, std::string(key), "unknown member");
+    }
+    return m;
+}
+
+Result<std::unique_ptr<Plugin>> Plugin::Load(const std::filesystem::path& host, const std::string& file_name,
+                                             const std::string& source, const SandboxLimits& limits) {
+    auto box = Sandbox::Start(host, file_name, source, limits);
+    if (!box) return box.take_error();
+    auto manifest = CheckManifest((*box)->manifest(), file_name);
+    if (!manifest) return manifest.take_error();
+    return std::unique_ptr<Plugin>(new Plugin(std::move(*box), std::move(*manifest)));
+}
+
+Result<model::ProjectModel> Plugin::BeforeGeneration(const model::ProjectModel& model, const model::Vocabulary& vocab,
+                                                     std::vector<std::string>& changes) {
+    if (!manifest_.Hooks("beforeGeneration")) return model;
+    const json::value spec = model::ToSpec(model);
+    auto answer = sandbox_->Call("beforeGeneration", json::array{spec});
+    if (!answer) return answer.take_error();
+    const std::string who = manifest_.name + " " + manifest_.version;
+    if (!answer->is_object()) {
+        return MakeError(ErrorCode::kInvalidArgument,
+                         "plugin " + manifest_.name + ": beforeGeneration must answer the model (an object)");
+    }
+    if (*answer == spec) return model;
+    if (!manifest_.Has("model:write")) {
+        return MakeError(ErrorCode::kPermissionDenied, "plugin " + manifest_.name +
+                                                           ": beforeGeneration changed the model, but its manifest "
+                                                           "does not ask for the model:write permission");
+    }
+    auto changed = model::ParseModelValue(*answer, "plugin " + manifest_.name + ": beforeGeneration", vocab);
+    if (!changed) return changed.take_error();
+    DiffModels(spec, model::ToSpec(*changed), who, changes);
+    return changed;
+}
+
+Result<void> Plugin::AfterGeneration(generator::Tree& tree, const model::ProjectModel& model,
+                                     std::vector<std::string>& changes) {
+    if (!manifest_.Hooks("afterGeneration")) return Ok();
+    json::object files;
+    for (const auto& f : tree.files) files[f.path] = f.content;
+    auto answer = sandbox_->Call("afterGeneration", json::array{files, model::ToSpec(model)});
+    if (!answer) return answer.take_error();
+    const std::string who = manifest_.name + " " + manifest_.version;
+    if (!answer->is_object()) {
+        return MakeError(ErrorCode::kInvalidArgument,
+                         "plugin " + manifest_.name + ": afterGeneration must answer the files ({path: text})");
+    }
+    std::map<std::string, std::optional<std::string>> result;
+    for (const auto& [path, content] : answer->as_object()) {
+        const std::string p(path);
+        if (content.is_null()) {
+            result[p] = std::nullopt;
+        } else if (content.is_string()) {
+            if (const std::string problem = generator::PathProblem(p); !problem.empty()) {
+                return MakeError(ErrorCode::kInvalidArgument,
+                                 "plugin " + manifest_.name + ": afterGeneration: " + p + ": " + problem);
+            }
+            result[p] = std::string(content.as_string());
+        } else {
+            return MakeError(ErrorCode::kInvalidArgument, "plugin " + manifest_.name + ": afterGeneration: " + p +
+                                                              ": a file's content is text, or null to remove it");
+        }
+    }
+    std::vector<std::string> lines;
+    std::vector<generator::GeneratedFile> out;
+    std::set<std::string> seen;
+    for (const auto& f : tree.files) {
+        seen.insert(f.path);
+        auto it = result.find(f.path);
+        if (it == result.end() || !it->second) {
+            lines.push_back(who + ": removed " + f.path);
+            continue;
+        }
+        if (*it->second != f.content) lines.push_back(who + ": changed " + f.path);
+        out.push_back({f.path, *it->second, f.executable});
+    }
+    for (const auto& [path, content] : result) {
+        if (seen.contains(path) || !content) continue;
+        lines.push_back(who + ": added " + path);
+        out.push_back({path, *content, false});
+    }
+    if (lines.empty()) return Ok();
+    if (!manifest_.Has("files:write")) {
+        return MakeError(ErrorCode::kPermissionDenied, "plugin " + manifest_.name +
+                                                           ": afterGeneration changed the files, but its manifest "
+                                                           "does not ask for the files:write permission");
+    }
+    std::sort(out.begin(), out.end(), [](const auto& a, const auto& b) { return a.path < b.path; });
+    tree.files = std::move(out);
+    changes.insert(changes.end(), lines.begin(), lines.end());
+    return Ok();
+}
+
+Result<bool> Plugin::OnEvent(const json::object& event) {
+    if (!manifest_.Hooks("onEvent") || !manifest_.Has("events:read")) return false;
+    auto answer = sandbox_->Call("onEvent", json::array{event});
+    if (!answer) return answer.take_error();
+    return true;
+}
+
+Result<void> PluginHooks::AfterRender(generator::Tree& tree) {
+    for (Plugin* p : plugins_) {
+        if (auto ok = p->AfterGeneration(tree, model_, changes_); !ok) return ok;
+    }
+    return Ok();
+}
+
+}  // namespace dihya::plugins
