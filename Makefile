@@ -9,7 +9,7 @@ CMAKE_FLAGS ?=
 # Paths relative to the checkout in ccache's keys: clones and worktrees share cached objects.
 export CCACHE_BASEDIR ?= $(CURDIR)
 
-.PHONY: all run test test-matrix test-matrix-quick build bootstrap console unit sanitize fuzz fuzz-long bench bench-http bench-generate bench-auth bench-realtime bench-tools openapi eval-analyze format lint tidy clean
+.PHONY: all run test test-matrix test-matrix-quick build bootstrap console unit sanitize fuzz fuzz-long bench bench-http bench-generate bench-auth bench-realtime bench-plugins bench-tools openapi eval-analyze format lint tidy clean
 
 all: build
 
@@ -75,6 +75,11 @@ bench: bench-tools
 	bench/generate/run.sh $(BUILD)
 	bench/auth/run.sh $(BUILD)/dihya
 	node bench/realtime/run.mjs $(BUILD)/dihya
+	bench/plugins/run.sh $(BUILD)
+
+## A plugin hook through the sandbox (dihya-js) against the same JavaScript in process.
+bench-plugins: bench-tools
+	bench/plugins/run.sh $(BUILD)
 
 ## /healthz against nginx, idle RSS, start-up.
 bench-http: build
@@ -93,7 +98,7 @@ bench-realtime: build
 	node bench/realtime/run.mjs $(BUILD)/dihya
 
 bench-tools: build
-	cmake --build $(BUILD) -j $(JOBS) --target dihya_bench_generate
+	cmake --build $(BUILD) -j $(JOBS) --target dihya_bench_generate dihya_bench_plugins
 
 openapi: build
 	$(BUILD)/dihya openapi
