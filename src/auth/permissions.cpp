@@ -31,7 +31,8 @@ constexpr std::array kTable{
     Permission{Action::kPacksRead, "packs:read", "template pack", "list and export template packs", A, A, A},
     Permission{Action::kPacksManage, "packs:manage", "template pack", "import and remove template packs", N, O, A},
     Permission{Action::kPluginsRead, "plugins:read", "plugin", "list plugins and their hooks", N, A, A},
-    Permission{Action::kPluginsManage, "plugins:manage", "plugin", "install, enable, disable plugins", N, N, A},
+    Permission{Action::kPluginsManage, "plugins:manage", "plugin",
+               "install and remove plugins, enable them on projects", N, O, A},
     Permission{Action::kMarketplaceRead, "marketplace:read", "marketplace item", "browse the marketplace", A, A, A},
     Permission{Action::kMarketplacePublish, "marketplace:publish", "marketplace item", "publish and update items", N, O,
                O},
@@ -44,6 +45,8 @@ constexpr std::array kTable{
     Permission{Action::kJobsManage, "jobs:manage", "scheduled job", "list, run and pause scheduled jobs", N, N, A},
     Permission{Action::kBackupsManage, "backups:manage", "backup", "make, list and restore backups", N, N, A},
     Permission{Action::kPluginsTest, "plugins:test", "plugin", "run a plugin's hook in its sandbox", N, A, A},
+    Permission{Action::kPluginsEnableForAll, "plugins:enable_for_all", "plugin",
+               "enable a plugin for every project (or stop it)", N, N, A},
 };
 
 std::string_view GrantText(Grant g) {

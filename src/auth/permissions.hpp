@@ -39,6 +39,7 @@ enum class Action {
     kJobsManage,
     kBackupsManage,
     kPluginsTest,
+    kPluginsEnableForAll,
 };
 
 /// none: refused; own: only on resources the caller owns (others' look absent: 404); all: any resource.

@@ -137,9 +137,12 @@ Result<std::unique_ptr<Services>> BuildServices(const Config& config, Logger& lo
         packs::PackLibraryDeps{db, *s->audit_sink, s->clock, config.packs_dir, catalog::ToVocabulary(*builtin),
                                packs::Limits{}, 100, plugins::ModuleEvaluator(plugins::HostPath(""), {})});
     s->pack_data = std::make_unique<packs::PackData>(*s->packs);
+    s->plugins = std::make_unique<plugins::PluginRegistry>(
+        plugins::PluginRegistryDeps{db, *s->audit_sink, s->clock, plugins::HostPath(""), {}});
+    s->plugin_data = std::make_unique<plugins::PluginData>(*s->plugins);
     // Erasure runs the sources in this order: the account (and its cascade) goes last.
     std::vector<PersonalDataSource*> sources{s->projects_data.get(), s->notification_data.get(), s->pack_data.get(),
-                                             s->audit_data.get()};
+                                             s->plugin_data.get(), s->audit_data.get()};
     if (s->outbox) {
         s->outbox_data = std::make_unique<mail::OutboxData>(
             *s->outbox,
@@ -203,6 +206,8 @@ Result<void> RegisterModules(Composition& c) {
     projects::ProjectsDeps project_deps{c.db,         *c.services.jobs,       *c.engine,        *c.active_analyzer,
                                         c.vocabulary, *c.services.audit_sink, c.services.clock, c.log};
     project_deps.events = c.services.hub.get();
+    c.services.plugins->UseVocabulary(c.vocabulary);
+    project_deps.plugins = c.services.plugins.get();
     project_deps.notifier = c.services.notifications.get();
     project_deps.people = {
         [auth = c.services.auth.get()](std::string_view email) -> Result<std::optional<projects::Member>> {
@@ -251,6 +256,7 @@ Result<void> RegisterModules(Composition& c) {
     backup::Register(c.app, *c.services.backups, *c.services.scheduler);
     packs::Register(c.app, *c.services.packs);
     plugins::Register(c.app, {*c.engine, *c.active_analyzer, c.vocabulary, plugins::HostPath(""), {}, 2});
+    plugins::RegisterRegistry(c.app, *c.services.plugins, *c.projects);
     docs::Register(c.app);
     console::Register(c.app);  // last: its catch-all serves the pages nothing else claims
     return Ok();

@@ -33,6 +33,7 @@
 #include "notifications/personal_data.hpp"
 #include "notifications/service.hpp"
 #include "packs/library.hpp"
+#include "plugins/registry.hpp"
 #include "projects/service.hpp"
 #include "realtime/channels.hpp"
 #include "realtime/hub.hpp"
@@ -78,9 +79,11 @@ struct Services {
     std::unique_ptr<auth::OAuthService> oauth;
     /// Cron-timed jobs (backups, retention, cleanup): `serve` starts it with the queue's workers.
     std::unique_ptr<scheduler::Scheduler> scheduler;
-    std::unique_ptr<backup::Backups> backups;    // backup.dir: the scheduled job "backup" and the admin API
-    std::unique_ptr<packs::PackLibrary> packs;   // installed packs, and those users import
-    std::unique_ptr<packs::PackData> pack_data;  // GDPR: the packs a user imported
+    std::unique_ptr<backup::Backups> backups;          // backup.dir: the scheduled job "backup" and the admin API
+    std::unique_ptr<packs::PackLibrary> packs;         // installed packs, and those users import
+    std::unique_ptr<packs::PackData> pack_data;        // GDPR: the packs a user imported
+    std::unique_ptr<plugins::PluginRegistry> plugins;  // installed plugins, run by generations
+    std::unique_ptr<plugins::PluginData> plugin_data;  // GDPR: the plugins a user installed
 };
 
 /// kInvalidArgument for bad keys in the configuration (encryption.*).

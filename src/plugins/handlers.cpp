@@ -153,4 +153,198 @@ void Register(http::App& app, PluginRoutesDeps deps) {
          }});
 }
 
+namespace {
+
+json::object PluginJson(const InstalledPlugin& p) {
+    return json::object{{"id", p.id},
+                        {"name", p.name},
+                        {"version", p.version},
+                        {"manifest", p.manifest},
+                        {"digest", p.digest},
+                        {"enabled_for_everybody", p.global},
+                        {"installed_at", p.created_at},
+                        {"url", "/api/v1/plugins/" + p.id}};
+}
+
+json::object ListJson(const std::vector<InstalledPlugin>& list) {
+    json::array items;
+    for (const auto& p : list) items.push_back(PluginJson(p));
+    return json::object{{"items", std::move(items)}};
+}
+
+const json::value& PluginSchema() {
+    static const json::value schema =
+        json::object{{"type", "object"},
+                     {"properties", json::object{{"id", json::object{{"type", "string"}}},
+                                                 {"name", json::object{{"type", "string"}}},
+                                                 {"version", json::object{{"type", "string"}}},
+                                                 {"manifest", json::object{{"type", "object"}}},
+                                                 {"digest", json::object{{"type", "string"}}},
+                                                 {"enabled_for_everybody", json::object{{"type", "boolean"}}},
+                                                 {"installed_at", json::object{{"type", "string"}}},
+                                                 {"url", json::object{{"type", "string"}}}}}};
+    return schema;
+}
+
+json::value ListSchema() {
+    return json::object{
+        {"type", "object"},
+        {"properties", json::object{{"items", json::object{{"type", "array"}, {"items", PluginSchema()}}}}}};
+}
+
+}  // namespace
+
+void RegisterRegistry(http::App& app, PluginRegistry& registry, projects::ProjectsService& projects) {
+    auto& r = app.router;
+    r.Add({.method = "GET",
+           .path = "/api/v1/plugins",
+           .operation_id = "listPlugins",
+           .summary = "Your plugins and those enabled for everybody",
+           .tag = "plugins",
+           .responses = {{200, "The plugins", ListSchema()}, {401, "Not signed in"}},
+           .requires_auth = true,
+           .handler = [&registry](Request& req) {
+               auto list = registry.Visible(auth::PrincipalOf(req));
+               if (!list) return http::Problem(req, list.error());
+               return http::NoStore(Response::Json(200, ListJson(*list)));
+           }});
+    r.Add({.method = "POST",
+           .path = "/api/v1/plugins",
+           .operation_id = "installPlugin",
+           .summary = "Install a plugin",
+           .description = "The body is the module's text (Content-Type text/javascript) or {source}. It is loaded in "
+                          "its sandbox and its manifest checked before it is kept; enable it on a project with PUT "
+                          "/api/v1/projects/{id}/plugins. A name and version you already have is 409.",
+           .tag = "plugins",
+           .request_schema = json::object{{"type", "object"},
+                                          {"required", json::array{"source"}},
+                                          {"properties", json::object{{"source", json::object{{"type", "string"}}}}}},
+           .responses = {{201, "Installed", PluginSchema()},
+                         {400, "The plugin does not load, or its manifest is wrong (the problem says why)"},
+                         {401, "Not signed in"},
+                         {409, "You already have this name and version"},
+                         {413, "Too large, or too many plugins"}},
+           .requires_auth = true,
+           .work = http::Work::kCompute,
+           .handler = [&registry](Request& req) {
+               std::string source;
+               const std::string type(req.headers.Get("Content-Type").value_or(""));
+               if (type.starts_with("text/javascript") || type.starts_with("application/javascript")) {
+                   source = req.body;
+               } else {
+                   auto body = http::ParseJsonBody(req);
+                   if (!body) return http::Problem(req, body.error());
+                   const auto got = body->is_object() ? StringMember(body->as_object(), "source") : std::nullopt;
+                   source = got.value_or("");
+               }
+               auto p = registry.Install(auth::PrincipalOf(req), source, auth::ContextOf(req));
+               if (!p) return http::Problem(req, p.error());
+               Response res = Response::Json(201, PluginJson(*p));
+               res.headers.Set("Location", "/api/v1/plugins/" + p->id);
+               return http::NoStore(std::move(res));
+           }});
+    r.Add({.method = "GET",
+           .path = "/api/v1/plugins/{id}",
+           .operation_id = "getPlugin",
+           .summary = "A plugin, with its source",
+           .tag = "plugins",
+           .responses = {{200, "The plugin", PluginSchema()}, {404, "No such plugin you may see"}},
+           .requires_auth = true,
+           .handler = [&registry](Request& req) {
+               auto p = registry.Get(auth::PrincipalOf(req), req.path_params.at("id"));
+               if (!p) return http::Problem(req, p.error());
+               json::object out = PluginJson(p->first);
+               out["source"] = p->second;
+               return http::NoStore(Response::Json(200, out));
+           }});
+    r.Add({.method = "DELETE",
+           .path = "/api/v1/plugins/{id}",
+           .operation_id = "removePlugin",
+           .summary = "Remove a plugin (its owner or an admin); projects stop running it",
+           .tag = "plugins",
+           .responses = {{204, "Removed"}, {404, "No such plugin of yours"}},
+           .requires_auth = true,
+           .handler = [&registry](Request& req) {
+               auto done = registry.Remove(auth::PrincipalOf(req), req.path_params.at("id"), auth::ContextOf(req));
+               if (!done) return http::Problem(req, done.error());
+               return Response::Empty(204);
+           }});
+    r.Add({.method = "PUT",
+           .path = "/api/v1/admin/plugins/{id}/global",
+           .operation_id = "setPluginGlobal",
+           .summary = "Enable a plugin for every project, or stop it (admins)",
+           .tag = "plugins",
+           .request_schema = json::object{{"type", "object"},
+                                          {"required", json::array{"enabled"}},
+                                          {"properties", json::object{{"enabled", json::object{{"type", "boolean"}}}}}},
+           .responses = {{200, "The plugin", PluginSchema()}, {403, "Not an admin"}, {404, "No such plugin"}},
+           .requires_auth = true,
+           .handler = [&registry](Request& req) {
+               auto body = http::ParseJsonBody(req);
+               if (!body) return http::Problem(req, body.error());
+               const auto* enabled = body->is_object() ? body->as_object().if_contains("enabled") : nullptr;
+               if (enabled == nullptr || !enabled->is_bool()) {
+                   return http::Problem(req, MakeError(ErrorCode::kInvalidArgument, "enabled: true or false",
+                                                       {{"enabled", "a boolean"}}));
+               }
+               auto p = registry.SetGlobal(auth::PrincipalOf(req), req.path_params.at("id"), enabled->as_bool(),
+                                           auth::ContextOf(req));
+               if (!p) return http::Problem(req, p.error());
+               return http::NoStore(Response::Json(200, PluginJson(*p)));
+           }});
+    r.Add({.method = "GET",
+           .path = "/api/v1/projects/{id:uuid}/plugins",
+           .operation_id = "listProjectPlugins",
+           .summary = "The plugins a project's generations run, in order (besides those enabled for everybody)",
+           .tag = "plugins",
+           .responses = {{200, "The plugins", ListSchema()}, {404, "No such project you may read"}},
+           .requires_auth = true,
+           .handler = [&registry, &projects](Request& req) {
+               auto list = registry.OfProject(auth::PrincipalOf(req), projects, req.path_params.at("id"));
+               if (!list) return http::Problem(req, list.error());
+               return http::NoStore(Response::Json(200, ListJson(*list)));
+           }});
+    r.Add({.method = "PUT",
+           .path = "/api/v1/projects/{id:uuid}/plugins",
+           .operation_id = "setProjectPlugins",
+           .summary = "Choose the plugins a project's generations run",
+           .description = "{plugins: [plugin ids, in the order they run]}: each one yours or enabled for everybody. "
+                          "Owners and editors of the project. The next generation runs them and its log lists what "
+                          "each changed.",
+           .tag = "plugins",
+           .request_schema =
+               json::object{{"type", "object"},
+                            {"required", json::array{"plugins"}},
+                            {"properties",
+                             json::object{{"plugins", json::object{{"type", "array"},
+                                                                   {"items", json::object{{"type", "string"}}}}}}}},
+           .responses = {{200, "The project's plugins", ListSchema()},
+                         {400, "An unknown plugin, or one neither yours nor enabled for everybody"},
+                         {404, "No such project you may edit"}},
+           .requires_auth = true,
+           .handler = [&registry, &projects](Request& req) {
+               auto body = http::ParseJsonBody(req);
+               if (!body) return http::Problem(req, body.error());
+               const auto* list = body->is_object() ? body->as_object().if_contains("plugins") : nullptr;
+               std::vector<std::string> ids;
+               bool ok = list != nullptr && list->is_array();
+               if (ok) {
+                   for (const auto& v : list->as_array()) {
+                       if (!v.is_string())
+                           ok = false;
+                       else
+                           ids.emplace_back(v.as_string());
+                   }
+               }
+               if (!ok) {
+                   return http::Problem(req, MakeError(ErrorCode::kInvalidArgument, "plugins: a list of plugin ids",
+                                                       {{"plugins", "a list of ids"}}));
+               }
+               auto set = registry.SetProject(auth::PrincipalOf(req), projects, req.path_params.at("id"), ids,
+                                              auth::ContextOf(req));
+               if (!set) return http::Problem(req, set.error());
+               return http::NoStore(Response::Json(200, ListJson(*set)));
+           }});
+}
+
 }  // namespace dihya::plugins

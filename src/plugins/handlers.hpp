@@ -6,7 +6,9 @@
 #include "generator/engine.hpp"
 #include "http/app.hpp"
 #include "model/project_model.hpp"
+#include "plugins/registry.hpp"
 #include "plugins/sandbox.hpp"
+#include "projects/service.hpp"
 
 namespace dihya::plugins {
 
@@ -21,5 +23,9 @@ struct PluginRoutesDeps {
 
 /// POST /api/v1/plugins/test: a plugin's hook on a specification, in its sandbox (`dihya plugin test` over HTTP).
 void Register(http::App& app, PluginRoutesDeps deps);
+
+/// /api/v1/plugins[/{id}] (install, list, read, remove), /api/v1/admin/plugins/{id}/global (enable for every
+/// project), /api/v1/projects/{id}/plugins (the plugins a project's generations run).
+void RegisterRegistry(http::App& app, PluginRegistry& registry, projects::ProjectsService& projects);
 
 }  // namespace dihya::plugins

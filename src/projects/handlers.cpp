@@ -149,6 +149,14 @@ struct GenerationLinksDto {
 };
 BOOST_DESCRIBE_STRUCT(GenerationLinksDto, (), (self, project, log, archive, files))
 
+/// A plugin a generation ran (docs/plugins.md): the record a project keeps of it.
+struct PluginUsedDto {
+    std::string name;
+    std::string version;
+    std::string digest;
+};
+BOOST_DESCRIBE_STRUCT(PluginUsedDto, (), (name, version, digest))
+
 struct GenerationDto {
     std::string id;
     std::string project_id;
@@ -166,12 +174,13 @@ struct GenerationDto {
     std::optional<std::int64_t> file_count;
     std::optional<std::int64_t> bytes;
     std::optional<std::map<std::string, ArchiveInfoDto>> archives;
+    std::optional<std::vector<PluginUsedDto>> plugins;
     std::optional<std::vector<EventDto>> log;
     GenerationLinksDto links;
 };
 BOOST_DESCRIBE_STRUCT(GenerationDto, (),
                       (id, project_id, project_version, status, step, steps, files_done, files_total, attempts,
-                       created_at, started_at, finished_at, error, file_count, bytes, archives, log, links))
+                       created_at, started_at, finished_at, error, file_count, bytes, archives, plugins, log, links))
 
 struct GenerationPageDto {
     std::vector<GenerationDto> items;
@@ -397,6 +406,14 @@ d::GenerationDto ToDto(const jobs::Job& j) {
             }
         }
         out.archives = std::move(archives);
+        std::vector<d::PluginUsedDto> plugins;
+        if (const auto* p = j.result.is_object() ? j.result.as_object().if_contains("plugins") : nullptr;
+            p != nullptr && p->is_array()) {
+            for (const auto& entry : p->as_array()) {
+                plugins.push_back({Text(entry, "name"), Text(entry, "version"), Text(entry, "digest")});
+            }
+        }
+        out.plugins = std::move(plugins);
         out.links.archive = self + "/archive";
         out.links.files = self + "/files";
     }

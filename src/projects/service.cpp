@@ -860,13 +860,20 @@ Result<json::value> ProjectsService::RunGeneration(const jobs::Job& job, jobs::P
 
     progress.Step("rendering", 0, 0);
     std::size_t reported = 0;
-    auto tree = d_.engine.Render(*m, d_.hooks, [&](std::size_t done, std::size_t total) {
-        const std::size_t every = std::max<std::size_t>(1, total / 50);
-        if (done == total || done >= reported + every) {
-            reported = done;
-            progress.Step("rendering", Count(done), Count(total));
-        }
-    });
+    const GenerationPlugins::Render render = [&](const model::ProjectModel& model, generator::Hooks* hooks) {
+        return d_.engine.Render(model, hooks != nullptr ? hooks : d_.hooks, [&](std::size_t done, std::size_t total) {
+            const std::size_t every = std::max<std::size_t>(1, total / 50);
+            if (done == total || done >= reported + every) {
+                reported = done;
+                progress.Step("rendering", Count(done), Count(total));
+            }
+        });
+    };
+    std::vector<GenerationPlugins::Used> plugins_used;
+    auto tree = d_.plugins == nullptr
+                    ? render(*m, nullptr)
+                    : d_.plugins->Generate(
+                          project_id, *m, render, [&](const std::string& line) { progress.Log(line); }, plugins_used);
     if (!tree) {
         progress.Log("rendering failed: " + tree.error().message);
         return tree.take_error();
@@ -928,6 +935,11 @@ Result<json::value> ProjectsService::RunGeneration(const jobs::Job& job, jobs::P
     result["bytes"] = bytes;
     result["archives"] = std::move(archives);
     result["packs"] = std::move(packs);
+    json::array plugins;
+    for (const auto& p : plugins_used) {
+        plugins.push_back(json::object{{"name", p.name}, {"version", p.version}, {"digest", p.digest}});
+    }
+    result["plugins"] = std::move(plugins);
     return json::value(std::move(result));
 }
 
@@ -977,7 +989,7 @@ public:
                 if (const auto* v = g.input.is_object() ? g.input.as_object().if_contains("project_version") : nullptr)
                     o["project_version"] = *v;
                 if (g.result.is_object()) {
-                    for (const char* k : {"files", "bytes", "archives", "packs"}) {
+                    for (const char* k : {"files", "bytes", "archives", "packs", "plugins"}) {
                         if (const auto* v = g.result.as_object().if_contains(k)) o[k] = *v;
                     }
                 }

@@ -140,6 +140,24 @@ struct Download {
     std::string sha256;
 };
 
+/// Plugins around a generation (src/plugins implements it; docs/plugins.md): beforeGeneration may change the
+/// model, afterGeneration the files; each plugin used and each change is a line of the generation's log.
+class GenerationPlugins {
+public:
+    virtual ~GenerationPlugins() = default;
+    using Render = std::function<Result<generator::Tree>(const model::ProjectModel&, generator::Hooks*)>;
+    struct Used {
+        std::string name;
+        std::string version;
+        std::string digest;  // SHA-256 of the module's source
+    };
+    /// The project's plugins (with those enabled for everybody) around `render`; `model` becomes the model the
+    /// plugins answered. A plugin's failure fails the generation with its message.
+    virtual Result<generator::Tree> Generate(const std::string& project_id, model::ProjectModel& model,
+                                             const Render& render, const std::function<void(const std::string&)>& log,
+                                             std::vector<Used>& used) = 0;
+};
+
 struct ProjectsDeps {
     storage::Db& db;
     jobs::Queue& queue;
@@ -149,7 +167,8 @@ struct ProjectsDeps {
     AuditSink& audit;
     const Clock& clock;
     Logger& log;
-    generator::Hooks* hooks = nullptr;  // plugins, when there are
+    generator::Hooks* hooks = nullptr;     // around every render (tests)
+    GenerationPlugins* plugins = nullptr;  // the plugins of each project, when there are
     /// Live clients of project:{id} learn of changes (project.updated, project.deleted); none when null.
     EventSink* events = nullptr;
     /// Sharing by email and members' names; sharing is refused when unset.

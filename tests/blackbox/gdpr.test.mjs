@@ -85,8 +85,9 @@ test(`[${backend}] export: a background job, an archive of everything held about
     const files = unzipAll(Buffer.from(await res.arrayBuffer()));
     assert.deepEqual(Object.keys(files).sort(), ['personal-data/README.md', 'personal-data/account.json', 'personal-data/audit.json',
         'personal-data/export.json', 'personal-data/mail.json', 'personal-data/notifications.json', 'personal-data/packs.json',
-        'personal-data/projects.json']);
+        'personal-data/plugins.json', 'personal-data/projects.json']);
     assert.deepEqual(JSON.parse(files['personal-data/packs.json']), { imported: [] });
+    assert.deepEqual(JSON.parse(files['personal-data/plugins.json']), { installed: [] });
     const notes = JSON.parse(files['personal-data/notifications.json']);
     assert.ok(Array.isArray(notes.notifications) && Array.isArray(notes.preferences), files['personal-data/notifications.json']);
     // Without an SMTP server, the copies of the mail sent to the user (the outbox) are personal data too.

@@ -1,7 +1,8 @@
 // Plugins in their sandbox (docs/plugins.md): `dihya plugin test` and `dihya generate --plugin` with real plugins
 // in modern JavaScript; hostile plugins over the API (an infinite loop, a memory bomb, deep recursion, reading
 // /etc/passwd, opening a socket, starting a process, huge output, a malformed answer, a throw) each stopped with
-// its own error, while the same server keeps answering other requests during and after.
+// its own error, while the same server keeps answering other requests during and after; plugins installed by users,
+// enabled on projects or for everybody, run in generations that log what they changed.
 
 import assert from 'node:assert/strict';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -9,7 +10,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, test } from 'node:test';
 
-import { api, kFastAuth, signUp } from './lib/accounts.mjs';
+import { api, kFastAuth, kPassword, login, signUp } from './lib/accounts.mjs';
 import { assertProblem } from './lib/http.mjs';
 import { runDihya, startServer } from './lib/server.mjs';
 
@@ -149,4 +150,87 @@ test('hostile plugins are each stopped with their own error while the server kee
     const missing = await run({ source: titleCase, hook: 'afterGeneration', model });
     assertProblem(missing, 400);
     assert.match(missing.json.detail, /does not list the hook afterGeneration/);
+});
+
+test('installed plugins run in a project\'s generations, one user\'s or enabled for everybody by an admin', T, async () => {
+    const srv = await startServer({ config: kFastAuth });
+    const ann = await signUp(srv, 'ann@example.org');
+    const ben = await signUp(srv, 'ben@example.org');
+    const made = await runDihya(['user', 'create', '--email', 'root@example.org', '--role', 'admin', '--password-stdin',
+        '--dev', '--data-dir', srv.dataDir], { input: `${kPassword}\n` });
+    assert.equal(made.code, 0, made.stderr);
+    const root = (await login(srv, 'root@example.org')).access_token;
+
+    // Install: the module as text/javascript, loaded in its sandbox first.
+    const install = (token, source) => fetch(`${srv.url}/api/v1/plugins`, {
+        method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'text/javascript' }, body: source,
+    }).then(async (r) => ({ status: r.status, json: await r.json() }));
+    const labels = await install(ann.token, titleCase);
+    assert.equal(labels.status, 201, JSON.stringify(labels.json));
+    assert.equal(labels.json.name, 'title-case');
+    assert.match(labels.json.digest, /^[0-9a-f]{64}$/);
+    const lic = await install(ann.token, license);
+    assert.equal(lic.status, 201, JSON.stringify(lic.json));
+    assert.equal((await install(ann.token, titleCase)).status, 409);
+    const looping = await install(ann.token, 'for (;;) {}');
+    assert.equal(looping.status, 400);
+    assert.match(looping.json.detail, /ran longer than its 2000 ms/);
+    assert.deepEqual((await api(srv, '/api/v1/plugins', { token: ben.token })).json.items, []);
+
+    const model = { name: 'lending', title: 'Lending', entities: [{ name: 'loan_item', fields: [{ name: 'title', type: 'string' }] }],
+        stacks: { frontend: 'none', backend: 'express', devops: [] } };
+    const project = await api(srv, '/api/v1/projects', { method: 'POST', token: ann.token, body: { model } });
+    assert.equal(project.status, 201, project.text);
+    const pid = project.json.id;
+    assertProblem(await api(srv, `/api/v1/projects/${pid}/plugins`, { method: 'PUT', token: ben.token, body: { plugins: [labels.json.id] } }), 404);
+    const set = await api(srv, `/api/v1/projects/${pid}/plugins`, { method: 'PUT', token: ann.token, body: { plugins: [labels.json.id, lic.json.id] } });
+    assert.equal(set.status, 200, set.text);
+    assert.deepEqual(set.json.items.map((p) => p.name), ['title-case', 'add-license']);
+
+    const generate = async (token, id) => {
+        const started = await api(srv, `/api/v1/projects/${id}/generations`, { method: 'POST', token });
+        assert.equal(started.status, 202, started.text);
+        await srv.waitForLog((r) => r.msg === 'job finished' && r.job === started.json.id, { timeoutMs: 60_000 });
+        return (await api(srv, `/api/v1/projects/${id}/generations/${started.json.id}`, { token })).json;
+    };
+    const g = await generate(ann.token, pid);
+    assert.equal(g.status, 'succeeded', JSON.stringify(g));
+    const log = g.log.map((e) => e.message).join('\n');
+    assert.match(log, /^plugin title-case 1\.0\.0, source sha256 [0-9a-f]{16}$/m);
+    assert.match(log, /^plugin title-case 1\.0\.0: changed entity LoanItem$/m);
+    assert.match(log, /^plugin add-license 1\.0\.0: added LICENSE$/m);
+    assert.deepEqual(g.plugins.map((p) => [p.name, p.version, p.digest]),
+        [['title-case', '1.0.0', labels.json.digest], ['add-license', '1.0.0', lic.json.digest]]);
+    const file = await api(srv, `/api/v1/projects/${pid}/generations/${g.id}/files/LICENSE`, { token: ann.token });
+    assert.equal(file.status, 200, file.text);
+    assert.match(file.text, /Copyright \(c\) Lending/);
+
+    // Ben cannot use Ann's plugin on his project, until an admin enables it for everybody: then it runs for all.
+    const bens = await api(srv, '/api/v1/projects', { method: 'POST', token: ben.token, body: { model: { ...model, name: 'bens' } } });
+    assert.equal(bens.status, 201, bens.text);
+    const refused = await api(srv, `/api/v1/projects/${bens.json.id}/plugins`, { method: 'PUT', token: ben.token, body: { plugins: [lic.json.id] } });
+    assertProblem(refused, 400);
+    assert.match(refused.json.detail, /neither yours nor enabled for everybody/);
+    assertProblem(await api(srv, `/api/v1/admin/plugins/${lic.json.id}/global`, { method: 'PUT', token: ann.token, body: { enabled: true } }), 403);
+    const global = await api(srv, `/api/v1/admin/plugins/${lic.json.id}/global`, { method: 'PUT', token: root, body: { enabled: true } });
+    assert.equal(global.status, 200, global.text);
+    assert.equal(global.json.enabled_for_everybody, true);
+    const bg = await generate(ben.token, bens.json.id);
+    assert.equal(bg.status, 'succeeded', JSON.stringify(bg));
+    assert.match(bg.log.map((e) => e.message).join('\n'), /^plugin add-license 1\.0\.0 \(enabled for everybody\), source sha256/m);
+    assert.deepEqual(bg.plugins.map((p) => p.name), ['add-license']);
+
+    // A plugin that fails fails the generation, with its message in the log.
+    const failing = await install(ann.token, `export default { manifest: ${manifest('fails', ['beforeGeneration'], ['model:write'])}, beforeGeneration(m) { throw new Error('no loans today'); } };`);
+    assert.equal(failing.status, 201, JSON.stringify(failing.json));
+    assert.equal((await api(srv, `/api/v1/projects/${pid}/plugins`, { method: 'PUT', token: ann.token, body: { plugins: [failing.json.id] } })).status, 200);
+    const fg = await generate(ann.token, pid);
+    assert.equal(fg.status, 'failed');
+    assert.match(fg.error, /plugin fails\.mjs: threw Error: no loans today/);
+
+    // Removing a plugin takes it off every project; the admin stops the global one.
+    assert.equal((await api(srv, `/api/v1/plugins/${failing.json.id}`, { method: 'DELETE', token: ann.token })).status, 204);
+    assert.deepEqual((await api(srv, `/api/v1/projects/${pid}/plugins`, { token: ann.token })).json.items, []);
+    assert.equal((await api(srv, `/api/v1/admin/plugins/${lic.json.id}/global`, { method: 'PUT', token: root, body: { enabled: false } })).status, 200);
+    assert.deepEqual((await api(srv, '/api/v1/plugins', { token: ben.token })).json.items, []);
 });

@@ -1,0 +1,299 @@
+#include "plugins/registry.hpp"
+
+#include <algorithm>
+#include <array>
+#include <set>
+
+#include <boost/json.hpp>
+
+#include "auth/permissions.hpp"
+#include "core/crypto.hpp"
+#include "plugins/embedded.hpp"
+#include "storage/named_queries.hpp"
+
+namespace dihya::plugins {
+
+namespace json = boost::json;
+using storage::Value;
+
+namespace {
+
+const storage::NamedQueries& Q() {
+    static const storage::NamedQueries q =
+        storage::NamedQueries::Parse(sql::EmbeddedFile("queries/plugins.sql"), "plugins/queries/plugins.sql");
+    return q;
+}
+
+InstalledPlugin Read(const storage::Rows& rows, std::size_t i) {
+    std::error_code ec;
+    json::value manifest = json::parse(rows.GetText(i, "manifest").value_or("{}"), ec);
+    return InstalledPlugin{rows.GetText(i, "id").value_or(""),
+                           rows.GetText(i, "owner_id").value_or(""),
+                           rows.GetText(i, "name").value_or(""),
+                           rows.GetText(i, "version").value_or(""),
+                           ec ? json::value(json::object()) : std::move(manifest),
+                           rows.GetText(i, "digest").value_or(""),
+                           rows.GetInt(i, "global").value_or(0) != 0,
+                           rows.GetText(i, "created_at").value_or("")};
+}
+
+Result<void> SignedIn(const auth::Principal& who) {
+    if (!who.authenticated()) return MakeError(ErrorCode::kUnauthenticated, "sign in to use plugins");
+    return auth::Authorize(who, auth::Action::kPluginsRead);
+}
+
+/// The plugin rows a project's generation runs: those enabled for everybody, then the project's (once each).
+struct Runnable {
+    InstalledPlugin plugin;
+    std::string source;
+};
+
+}  // namespace
+
+Result<InstalledPlugin> PluginRegistry::Install(const auth::Principal& who, const std::string& source,
+                                                const RequestContext& ctx) {
+    if (!who.authenticated()) return MakeError(ErrorCode::kUnauthenticated, "sign in to install plugins");
+    if (auto ok = auth::Authorize(who, auth::Action::kPluginsManage, who.user_id); !ok) return ok.take_error();
+    if (source.empty()) return MakeError(ErrorCode::kInvalidArgument, "source: required", {{"source", "required"}});
+    if (source.size() > d_.max_source) {
+        return MakeError(ErrorCode::kPayloadTooLarge,
+                         "source: larger than " + std::to_string(d_.max_source / 1024) + " KiB",
+                         {{"source", "too large"}});
+    }
+    auto plugin = Plugin::Load(d_.host, "plugin.mjs", source, d_.limits);
+    if (!plugin) return plugin.take_error();
+    const Manifest& m = (*plugin)->manifest();
+    InstalledPlugin p{crypto::NewUuid(),
+                      who.user_id,
+                      m.name,
+                      m.version,
+                      (*plugin)->sandbox().manifest(),
+                      crypto::Sha256Hex(source),
+                      false,
+                      FormatTime(d_.clock.Now())};
+    auto r = d_.db.Transaction([&](storage::Session& s) -> Result<void> {
+        auto count = s.Query(Q()["count_of_owner"], std::array<Value, 1>{who.user_id});
+        if (!count) return count.take_error();
+        if (static_cast<std::size_t>(count->GetInt(0, "n").value_or(0)) >= d_.max_per_user) {
+            return MakeError(ErrorCode::kPayloadTooLarge, "you have " + std::to_string(d_.max_per_user) +
+                                                              " plugins installed already; remove one first");
+        }
+        auto exists = s.Query(Q()["exists"], std::array<Value, 3>{who.user_id, p.name, p.version});
+        if (!exists) return exists.take_error();
+        if (!exists->empty()) {
+            return MakeError(ErrorCode::kAlreadyExists, "you already installed " + p.name + " " + p.version +
+                                                            "; a version is never replaced: give it a new version");
+        }
+        auto n =
+            s.Execute(Q()["insert"], std::array<Value, 8>{p.id, p.owner_id, p.name, p.version,
+                                                          json::serialize(p.manifest), source, p.digest, p.created_at});
+        if (!n) return n.take_error();
+        return d_.audit.Record(s, AuditEvent{who.user_id,
+                                             "plugin.installed",
+                                             "plugin",
+                                             p.id,
+                                             {{"name", p.name}, {"version", p.version}, {"digest", p.digest}},
+                                             ctx});
+    });
+    if (!r) return r.take_error();
+    return p;
+}
+
+Result<std::vector<InstalledPlugin>> PluginRegistry::Visible(const auth::Principal& who) {
+    if (auto ok = SignedIn(who); !ok) return ok.take_error();
+    auto rows = d_.db.Query(Q()["visible"], std::array<Value, 1>{who.user_id});
+    if (!rows) return rows.take_error();
+    std::vector<InstalledPlugin> out;
+    for (std::size_t i = 0; i < rows->size(); ++i) out.push_back(Read(*rows, i));
+    return out;
+}
+
+Result<std::pair<InstalledPlugin, std::string>> PluginRegistry::Get(const auth::Principal& who, const std::string& id) {
+    if (auto ok = SignedIn(who); !ok) return ok.take_error();
+    auto rows = d_.db.Query(Q()["find"], std::array<Value, 1>{id});
+    if (!rows) return rows.take_error();
+    if (rows->empty()) return MakeError(ErrorCode::kNotFound, "no such plugin");
+    InstalledPlugin p = Read(*rows, 0);
+    if (!p.global && p.owner_id != who.user_id && who.role != auth::Role::kAdmin) {
+        return MakeError(ErrorCode::kNotFound, "no such plugin");
+    }
+    auto source = d_.db.Query(Q()["source"], std::array<Value, 1>{id});
+    if (!source) return source.take_error();
+    return std::make_pair(std::move(p), source->empty() ? std::string() : source->GetText(0, "source").value_or(""));
+}
+
+Result<void> PluginRegistry::Remove(const auth::Principal& who, const std::string& id, const RequestContext& ctx) {
+    if (auto ok = SignedIn(who); !ok) return ok.take_error();
+    return d_.db.Transaction([&](storage::Session& s) -> Result<void> {
+        auto rows = s.Query(Q()["find"], std::array<Value, 1>{id});
+        if (!rows) return rows.take_error();
+        if (rows->empty()) return MakeError(ErrorCode::kNotFound, "no such plugin");
+        const InstalledPlugin p = Read(*rows, 0);
+        if (auto ok = auth::Authorize(who, auth::Action::kPluginsManage, p.owner_id); !ok) {
+            return p.global ? ok.take_error() : MakeError(ErrorCode::kNotFound, "no such plugin");
+        }
+        auto n = s.Execute(Q()["delete"], std::array<Value, 1>{id});
+        if (!n) return n.take_error();
+        return d_.audit.Record(
+            s,
+            AuditEvent{who.user_id, "plugin.removed", "plugin", id, {{"name", p.name}, {"version", p.version}}, ctx});
+    });
+}
+
+Result<InstalledPlugin> PluginRegistry::SetGlobal(const auth::Principal& who, const std::string& id, bool global,
+                                                  const RequestContext& ctx) {
+    if (auto ok = auth::Authorize(who, auth::Action::kPluginsEnableForAll); !ok) return ok.take_error();
+    InstalledPlugin out;
+    auto r = d_.db.Transaction([&](storage::Session& s) -> Result<void> {
+        auto rows = s.Query(Q()["find"], std::array<Value, 1>{id});
+        if (!rows) return rows.take_error();
+        if (rows->empty()) return MakeError(ErrorCode::kNotFound, "no such plugin");
+        out = Read(*rows, 0);
+        auto n = s.Execute(Q()["set_global"], std::array<Value, 2>{id, std::int64_t{global ? 1 : 0}});
+        if (!n) return n.take_error();
+        out.global = global;
+        return d_.audit.Record(s, AuditEvent{who.user_id,
+                                             global ? "plugin.enabled_for_all" : "plugin.disabled_for_all",
+                                             "plugin",
+                                             id,
+                                             {{"name", out.name}, {"version", out.version}},
+                                             ctx});
+    });
+    if (!r) return r.take_error();
+    return out;
+}
+
+Result<std::vector<InstalledPlugin>> PluginRegistry::OfProject(const auth::Principal& who,
+                                                               projects::ProjectsService& projects,
+                                                               const std::string& project_id) {
+    if (auto ok = SignedIn(who); !ok) return ok.take_error();
+    if (auto role = projects.RoleOf(who, project_id, projects::Need::kRead); !role) return role.take_error();
+    auto rows = d_.db.Query(Q()["of_project"], std::array<Value, 1>{project_id});
+    if (!rows) return rows.take_error();
+    std::vector<InstalledPlugin> out;
+    for (std::size_t i = 0; i < rows->size(); ++i) out.push_back(Read(*rows, i));
+    return out;
+}
+
+Result<std::vector<InstalledPlugin>> PluginRegistry::SetProject(const auth::Principal& who,
+                                                                projects::ProjectsService& projects,
+                                                                const std::string& project_id,
+                                                                const std::vector<std::string>& ids,
+                                                                const RequestContext& ctx) {
+    if (auto ok = SignedIn(who); !ok) return ok.take_error();
+    if (auto role = projects.RoleOf(who, project_id, projects::Need::kEdit); !role) return role.take_error();
+    std::set<std::string> seen;
+    for (const std::string& id : ids) {
+        if (!seen.insert(id).second) {
+            return MakeError(ErrorCode::kInvalidArgument, "plugins: " + id + " is listed twice",
+                             {{"plugins", "listed twice"}});
+        }
+    }
+    auto r = d_.db.Transaction([&](storage::Session& s) -> Result<void> {
+        std::vector<InstalledPlugin> chosen;
+        for (const std::string& id : ids) {
+            auto rows = s.Query(Q()["find"], std::array<Value, 1>{id});
+            if (!rows) return rows.take_error();
+            if (rows->empty()) {
+                return MakeError(ErrorCode::kInvalidArgument, "plugins: no plugin " + id, {{"plugins", "unknown"}});
+            }
+            InstalledPlugin p = Read(*rows, 0);
+            if (p.owner_id != who.user_id && !p.global) {
+                return MakeError(ErrorCode::kInvalidArgument,
+                                 "plugins: " + id + " is neither yours nor enabled for everybody",
+                                 {{"plugins", "not yours"}});
+            }
+            chosen.push_back(std::move(p));
+        }
+        if (auto n = s.Execute(Q()["clear_project"], std::array<Value, 1>{project_id}); !n) return n.take_error();
+        const std::string now = FormatTime(d_.clock.Now());
+        json::array names;
+        for (std::size_t i = 0; i < chosen.size(); ++i) {
+            auto n = s.Execute(
+                Q()["enable_on_project"],
+                std::array<Value, 5>{project_id, chosen[i].id, static_cast<std::int64_t>(i), who.user_id, now});
+            if (!n) return n.take_error();
+            names.push_back(json::value(chosen[i].name + " " + chosen[i].version));
+        }
+        return d_.audit.Record(
+            s, AuditEvent{who.user_id, "project.plugins_set", "project", project_id, {{"plugins", names}}, ctx});
+    });
+    if (!r) return r.take_error();
+    return OfProject(who, projects, project_id);
+}
+
+Result<generator::Tree> PluginRegistry::Generate(const std::string& project_id, model::ProjectModel& model,
+                                                 const Render& render,
+                                                 const std::function<void(const std::string&)>& log,
+                                                 std::vector<Used>& used) {
+    std::vector<Runnable> runnable;
+    std::set<std::string> ids;
+    for (const char* query : {"global", "of_project"}) {
+        auto rows = std::string(query) == "global" ? d_.db.Query(Q()[query])
+                                                   : d_.db.Query(Q()[query], std::array<Value, 1>{project_id});
+        if (!rows) return rows.take_error();
+        for (std::size_t i = 0; i < rows->size(); ++i) {
+            InstalledPlugin p = Read(*rows, i);
+            if (!ids.insert(p.id).second) continue;
+            runnable.push_back({std::move(p), rows->GetText(i, "source").value_or("")});
+        }
+    }
+    if (runnable.empty()) return render(model, nullptr);
+    if (vocabulary_ == nullptr) return MakeError(ErrorCode::kInternal, "the plugin registry has no vocabulary");
+    std::vector<std::unique_ptr<Plugin>> loaded;
+    std::vector<Plugin*> chain;
+    for (const Runnable& r : runnable) {
+        auto plugin = Plugin::Load(d_.host, r.plugin.name + ".mjs", r.source, d_.limits);
+        if (!plugin) {
+            log("plugin " + r.plugin.name + " " + r.plugin.version + " did not load: " + plugin.error().message);
+            return plugin.take_error();
+        }
+        log("plugin " + r.plugin.name + " " + r.plugin.version + (r.plugin.global ? " (enabled for everybody)" : "") +
+            ", source sha256 " + r.plugin.digest.substr(0, 16));
+        used.push_back({r.plugin.name, r.plugin.version, r.plugin.digest});
+        std::vector<std::string> changes;
+        auto changed = (*plugin)->BeforeGeneration(model, *vocabulary_, changes);
+        if (!changed) {
+            log(changed.error().message);
+            return changed.take_error();
+        }
+        model = std::move(*changed);
+        for (const auto& c : changes) log("plugin " + c);
+        chain.push_back(plugin->get());
+        loaded.push_back(std::move(*plugin));
+    }
+    PluginHooks hooks(chain, model);
+    auto tree = render(model, &hooks);
+    if (!tree) {
+        log(tree.error().message);
+        return tree.take_error();
+    }
+    for (const auto& c : hooks.changes()) log("plugin " + c);
+    return tree;
+}
+
+Result<json::value> PluginRegistry::ExportPersonal(storage::Session& s, const std::string& user_id) {
+    auto rows = s.Query(Q()["all_of_owner"], std::array<Value, 1>{user_id});
+    if (!rows) return rows.take_error();
+    json::array items;
+    for (std::size_t i = 0; i < rows->size(); ++i) {
+        const InstalledPlugin p = Read(*rows, i);
+        items.push_back(json::object{{"id", p.id},
+                                     {"name", p.name},
+                                     {"version", p.version},
+                                     {"manifest", p.manifest},
+                                     {"digest", p.digest},
+                                     {"enabled_for_everybody", p.global},
+                                     {"installed_at", p.created_at},
+                                     {"source", rows->GetText(i, "source").value_or("")}});
+    }
+    return json::value(json::object{{"installed", std::move(items)}});
+}
+
+Result<void> PluginRegistry::ErasePersonal(storage::Session& s, const std::string& user_id) {
+    auto n = s.Execute(Q()["delete_of_owner"], std::array<Value, 1>{user_id});
+    if (!n) return n.take_error();
+    return {};
+}
+
+}  // namespace dihya::plugins

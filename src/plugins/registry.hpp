@@ -1,0 +1,110 @@
+#pragma once
+
+// The plugins users install and the projects that run them (docs/plugins.md "In the server"): a user installs a
+// plugin (its module is loaded in the sandbox and its manifest checked before it is kept), enables it on projects
+// they may edit; an admin may enable one for every project. Each generation of a project runs the plugins enabled
+// for everybody, then the project's, in order, and logs what each changed.
+
+#include <cstdint>
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include <boost/json/value.hpp>
+
+#include "auth/principal.hpp"
+#include "core/audit_sink.hpp"
+#include "core/clock.hpp"
+#include "core/personal_data.hpp"
+#include "core/request_context.hpp"
+#include "core/result.hpp"
+#include "model/project_model.hpp"
+#include "plugins/plugin.hpp"
+#include "plugins/sandbox.hpp"
+#include "projects/service.hpp"
+#include "storage/db.hpp"
+
+namespace dihya::plugins {
+
+struct InstalledPlugin {
+    std::string id;
+    std::string owner_id;
+    std::string name;
+    std::string version;
+    boost::json::value manifest;
+    std::string digest;  // SHA-256 of the source
+    bool global = false;
+    std::string created_at;
+};
+
+struct PluginRegistryDeps {
+    storage::Db& db;
+    AuditSink& audit;
+    const Clock& clock;
+    std::filesystem::path host;  // dihya-js
+    SandboxLimits limits;
+    std::size_t max_source = 1u << 20;
+    std::size_t max_per_user = 50;
+};
+
+class PluginRegistry final : public projects::GenerationPlugins {
+public:
+    explicit PluginRegistry(PluginRegistryDeps deps) : d_(std::move(deps)) {}
+
+    /// What the models plugins answer are checked against (the catalog with the installed packs' features); set
+    /// once, before generations run.
+    void UseVocabulary(const model::Vocabulary& vocabulary) { vocabulary_ = &vocabulary; }
+
+    /// Installs a plugin for `who` (signed in): loaded in its sandbox, manifest checked. kAlreadyExists for a name
+    /// and version they already have.
+    Result<InstalledPlugin> Install(const auth::Principal& who, const std::string& source, const RequestContext& ctx);
+    /// The caller's plugins and those enabled for everybody.
+    Result<std::vector<InstalledPlugin>> Visible(const auth::Principal& who);
+    /// One plugin the caller may see, with its source.
+    Result<std::pair<InstalledPlugin, std::string>> Get(const auth::Principal& who, const std::string& id);
+    /// The owner, or an admin, removes it (from every project too).
+    Result<void> Remove(const auth::Principal& who, const std::string& id, const RequestContext& ctx);
+    /// Admins: enables (or stops) the plugin for every project.
+    Result<InstalledPlugin> SetGlobal(const auth::Principal& who, const std::string& id, bool global,
+                                      const RequestContext& ctx);
+    /// The plugins a project runs besides the global ones, in order. `projects` checks the caller's access.
+    Result<std::vector<InstalledPlugin>> OfProject(const auth::Principal& who, projects::ProjectsService& projects,
+                                                   const std::string& project_id);
+    /// Sets them (editors of the project; each plugin the caller's own or enabled for everybody).
+    Result<std::vector<InstalledPlugin>> SetProject(const auth::Principal& who, projects::ProjectsService& projects,
+                                                    const std::string& project_id, const std::vector<std::string>& ids,
+                                                    const RequestContext& ctx);
+
+    Result<generator::Tree> Generate(const std::string& project_id, model::ProjectModel& model, const Render& render,
+                                     const std::function<void(const std::string&)>& log,
+                                     std::vector<Used>& used) override;
+
+    Result<boost::json::value> ExportPersonal(storage::Session& s, const std::string& user_id);
+    Result<void> ErasePersonal(storage::Session& s, const std::string& user_id);
+
+private:
+    PluginRegistryDeps d_;
+    const model::Vocabulary* vocabulary_ = nullptr;
+};
+
+/// A user's installed plugins in the GDPR export and erasure.
+class PluginData final : public PersonalDataSource {
+public:
+    explicit PluginData(PluginRegistry& registry) : registry_(registry) {}
+    std::string_view Name() const override { return "plugins"; }
+    std::string_view Description() const override {
+        return "The plugins you installed: each one's manifest and source, and whether an admin enabled it for "
+               "everybody.";
+    }
+    Result<boost::json::value> Export(storage::Session& s, const std::string& user_id) override {
+        return registry_.ExportPersonal(s, user_id);
+    }
+    Result<void> Erase(storage::Session& s, const std::string& user_id) override {
+        return registry_.ErasePersonal(s, user_id);
+    }
+
+private:
+    PluginRegistry& registry_;
+};
+
+}  // namespace dihya::plugins
