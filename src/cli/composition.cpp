@@ -98,8 +98,9 @@ Result<std::unique_ptr<Services>> BuildServices(const Config& config, Logger& lo
     if (!audit_log) return audit_log.take_error();
     s->audit_log = std::move(*audit_log);
     s->audit_sink = std::make_unique<audit::LogSink>(*s->audit_log);
+    s->event_audit = std::make_unique<plugins::EventAudit>(*s->audit_sink);
     s->auth = std::make_unique<auth::AuthService>(
-        auth::AuthDeps{db, *s->cipher, *s->hasher, *s->keys, *s->mailer, *s->audit_sink, s->clock, log, config.auth,
+        auth::AuthDeps{db, *s->cipher, *s->hasher, *s->keys, *s->mailer, *s->event_audit, s->clock, log, config.auth,
                        config.EffectivePublicUrl(), config.gdpr.policy_version});
     s->jobs = std::make_unique<jobs::Queue>(db, s->clock, log,
                                             jobs::QueueOptions{.workers = static_cast<int>(config.jobs.workers),
@@ -137,8 +138,10 @@ Result<std::unique_ptr<Services>> BuildServices(const Config& config, Logger& lo
         packs::PackLibraryDeps{db, *s->audit_sink, s->clock, config.packs_dir, catalog::ToVocabulary(*builtin),
                                packs::Limits{}, 100, plugins::ModuleEvaluator(plugins::HostPath(""), {})});
     s->pack_data = std::make_unique<packs::PackData>(*s->packs);
-    s->plugins = std::make_unique<plugins::PluginRegistry>(
-        plugins::PluginRegistryDeps{db, *s->audit_sink, s->clock, plugins::HostPath(""), {}});
+    s->plugins = std::make_unique<plugins::PluginRegistry>(plugins::PluginRegistryDeps{
+        db, *s->audit_sink, s->clock, plugins::HostPath(""), {}, 1u << 20, 50, s->jobs.get()});
+    s->plugins->RegisterJobs();
+    s->event_audit->UseRegistry(*s->plugins);
     s->plugin_data = std::make_unique<plugins::PluginData>(*s->plugins);
     // Erasure runs the sources in this order: the account (and its cascade) goes last.
     std::vector<PersonalDataSource*> sources{s->projects_data.get(), s->notification_data.get(), s->pack_data.get(),
@@ -224,6 +227,7 @@ Result<void> RegisterModules(Composition& c) {
     c.projects = std::make_unique<projects::ProjectsService>(project_deps);
     projects::PublishGenerations(*c.services.jobs, *c.services.hub);
     projects::NotifyGenerations(*c.services.jobs, *c.services.notifications);
+    plugins::ObserveGenerations(*c.services.jobs, *c.services.plugins);
     const auto& rt = c.config.realtime;
     c.collab = std::make_unique<collab::Rooms>(
         collab::CollabDeps{c.db, *c.projects, *c.services.hub, c.vocabulary, c.services.clock, c.log},

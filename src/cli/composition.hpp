@@ -57,6 +57,7 @@ struct Services {
     std::unique_ptr<mail::Mailer> mailer;
     std::unique_ptr<audit::AuditLog> audit_log;
     std::unique_ptr<audit::LogSink> audit_sink;
+    std::unique_ptr<plugins::EventAudit> event_audit;  // the audit sink of accounts: user.registered for plugins
     std::unique_ptr<auth::AuthService> auth;
     /// Background jobs of every module (generations, ...): modules register their handlers while they are built;
     /// `serve` starts the workers once the server listens and stops them on shutdown.

@@ -4,6 +4,8 @@
 
 #include <boost/json.hpp>
 
+#include "plugins/registry.hpp"
+
 namespace dihya::cli {
 
 namespace json = boost::json;
@@ -71,7 +73,9 @@ Result<void> AddScheduledJobs(Services& s) {
         return r;
     }
     if (auto r = sched.Add(
-            {"cleanup", "housekeeping: scheduled runs older than 90 days, mail and pushes given up 30 days ago",
+            {"cleanup",
+             "housekeeping: scheduled runs older than 90 days; mail and pushes given up, and plugin event deliveries, "
+             "older than 30 days",
              "40 3 * * *", "UTC",
              [&s](const jobs::Job&, jobs::Progress& progress) -> Result<json::value> {
                  const TimePoint now = s.clock.Now();
@@ -82,6 +86,12 @@ Result<void> AddScheduledJobs(Services& s) {
                      if (auto d = s.jobs->Delete(id); !d) return d.take_error();
                  }
                  removed["scheduled_runs"] = static_cast<std::int64_t>(runs->size());
+                 auto deliveries = s.jobs->OldFinished(plugins::kEventJob, FormatTime(now - kGivenUpDeliveriesKept));
+                 if (!deliveries) return deliveries.take_error();
+                 for (const auto& [id, result] : *deliveries) {
+                     if (auto d = s.jobs->Delete(id); !d) return d.take_error();
+                 }
+                 removed["plugin_event_deliveries"] = static_cast<std::int64_t>(deliveries->size());
                  if (s.mail_queue != nullptr) {
                      auto mail = s.mail_queue->DeleteGivenUpBefore(now - kGivenUpDeliveriesKept);
                      if (!mail) return mail.take_error();

@@ -293,6 +293,36 @@ void RegisterRegistry(http::App& app, PluginRegistry& registry, projects::Projec
                return http::NoStore(Response::Json(200, PluginJson(*p)));
            }});
     r.Add({.method = "GET",
+           .path = "/api/v1/admin/plugins/events",
+           .operation_id = "listPluginEvents",
+           .summary = "The latest platform events delivered to plugins (admins)",
+           .description = "Newest first: each event (user.registered, project.generated, generation.failed), the "
+                          "plugins that heard it and those that failed, with their errors.",
+           .tag = "plugins",
+           .params = {http::LimitParam()},
+           .responses = {{200, "The deliveries", json::object{{"type", "object"}}}, {403, "Not an admin"}},
+           .requires_auth = true,
+           .handler = [&registry](Request& req) {
+               auto limit = http::LimitOf(req, 20);
+               if (!limit) return http::Problem(req, limit.error());
+               auto jobs = registry.RecentEvents(auth::PrincipalOf(req), *limit);
+               if (!jobs) return http::Problem(req, jobs.error());
+               json::array items;
+               for (const auto& j : *jobs) {
+                   json::object item{{"id", j.id}, {"status", j.status}, {"created_at", j.created_at}};
+                   if (const auto* e = j.input.is_object() ? j.input.as_object().if_contains("event") : nullptr) {
+                       item["event"] = *e;
+                   }
+                   if (j.result.is_object()) {
+                       for (const char* k : {"delivered", "failed"}) {
+                           if (const auto* v = j.result.as_object().if_contains(k)) item[k] = *v;
+                       }
+                   }
+                   items.push_back(std::move(item));
+               }
+               return http::NoStore(Response::Json(200, json::object{{"items", std::move(items)}}));
+           }});
+    r.Add({.method = "GET",
            .path = "/api/v1/projects/{id:uuid}/plugins",
            .operation_id = "listProjectPlugins",
            .summary = "The plugins a project's generations run, in order (besides those enabled for everybody)",

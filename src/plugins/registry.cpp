@@ -84,9 +84,10 @@ Result<InstalledPlugin> PluginRegistry::Install(const auth::Principal& who, cons
             return MakeError(ErrorCode::kAlreadyExists, "you already installed " + p.name + " " + p.version +
                                                             "; a version is never replaced: give it a new version");
         }
-        auto n =
-            s.Execute(Q()["insert"], std::array<Value, 8>{p.id, p.owner_id, p.name, p.version,
-                                                          json::serialize(p.manifest), source, p.digest, p.created_at});
+        const std::int64_t listens = m.Hooks("onEvent") && m.Has("events:read") ? 1 : 0;
+        auto n = s.Execute(Q()["insert"],
+                           std::array<Value, 9>{p.id, p.owner_id, p.name, p.version, json::serialize(p.manifest),
+                                                source, p.digest, p.created_at, listens});
         if (!n) return n.take_error();
         return d_.audit.Record(s, AuditEvent{who.user_id,
                                              "plugin.installed",
@@ -270,6 +271,87 @@ Result<generator::Tree> PluginRegistry::Generate(const std::string& project_id, 
     }
     for (const auto& c : hooks.changes()) log("plugin " + c);
     return tree;
+}
+
+void PluginRegistry::RegisterJobs() {
+    if (d_.queue == nullptr) return;
+    d_.queue->Handle(kEventJob, [this](const jobs::Job& job, jobs::Progress& progress) -> Result<json::value> {
+        const json::value* event = job.input.is_object() ? job.input.as_object().if_contains("event") : nullptr;
+        const json::value* project = job.input.is_object() ? job.input.as_object().if_contains("project_id") : nullptr;
+        if (event == nullptr || !event->is_object()) return MakeError(ErrorCode::kInternal, "malformed event");
+        const std::string project_id =
+            project != nullptr && project->is_string() ? std::string(project->as_string()) : "";
+        auto rows = d_.db.Query(Q()["listeners"], std::array<Value, 1>{project_id});
+        if (!rows) return rows.take_error();
+        json::array delivered;
+        json::array failed;
+        for (std::size_t i = 0; i < rows->size(); ++i) {
+            const InstalledPlugin p = Read(*rows, i);
+            const std::string who = p.name + " " + p.version;
+            auto plugin = Plugin::Load(d_.host, p.name + ".mjs", rows->GetText(i, "source").value_or(""), d_.limits);
+            Result<bool> heard = plugin ? (*plugin)->OnEvent(event->as_object()) : Result<bool>(plugin.take_error());
+            if (!heard) {
+                progress.Log(who + " failed: " + heard.error().message);
+                failed.push_back(json::object{{"plugin", who}, {"error", heard.error().message}});
+            } else if (*heard) {
+                progress.Log("delivered to " + who);
+                delivered.push_back(json::value(who));
+            }
+        }
+        return json::value(json::object{{"event", event->as_object().at("type")},
+                                        {"delivered", std::move(delivered)},
+                                        {"failed", std::move(failed)}});
+    });
+}
+
+Result<void> PluginRegistry::QueueEvent(storage::Session* s, const std::string& type, json::object data,
+                                        const std::string& project_id) {
+    if (d_.queue == nullptr) return Ok();
+    auto any = s != nullptr ? s->Query(Q()["any_listener"], std::array<Value, 1>{project_id})
+                            : d_.db.Query(Q()["any_listener"], std::array<Value, 1>{project_id});
+    if (!any) return any.take_error();
+    if (any->empty()) return Ok();
+    json::object input{
+        {"event", json::object{{"type", type}, {"at", FormatTime(d_.clock.Now())}, {"data", std::move(data)}}},
+        {"project_id", project_id}};
+    auto job = s != nullptr ? d_.queue->Enqueue(*s, kEventJob, "", "plugin-events", std::move(input))
+                            : d_.queue->Enqueue(kEventJob, "", "plugin-events", std::move(input));
+    if (!job) return job.take_error();
+    return Ok();
+}
+
+Result<std::vector<jobs::Job>> PluginRegistry::RecentEvents(const auth::Principal& who, std::int64_t limit) {
+    if (auto ok = auth::Authorize(who, auth::Action::kPluginsEnableForAll); !ok) return ok.take_error();
+    if (d_.queue == nullptr) return std::vector<jobs::Job>{};
+    return d_.queue->ListBySubject("plugin-events", kEventJob, "", "", limit);
+}
+
+Result<void> EventAudit::Record(storage::Session& session, const AuditEvent& event) {
+    if (auto ok = inner_.Record(session, event); !ok) return ok;
+    if (registry_ != nullptr && (event.action == "auth.register" || event.action == "user.created") &&
+        !event.target_id.empty()) {
+        return registry_->QueueEvent(&session, "user.registered", json::object{{"user_id", event.target_id}}, "");
+    }
+    return Ok();
+}
+
+void ObserveGenerations(jobs::Queue& queue, PluginRegistry& registry) {
+    queue.Observe([&registry](const jobs::Job& job, const jobs::Event* line) {
+        if (job.kind != projects::kGenerationJob || line != nullptr || !job.finished() || job.status == "cancelled") {
+            return;
+        }
+        const bool ok = job.status == "succeeded";
+        json::object data{{"project_id", job.subject_id}, {"generation_id", job.id}};
+        if (ok) {
+            const auto* files = job.result.is_object() ? job.result.as_object().if_contains("files") : nullptr;
+            data["files"] = files != nullptr ? *files : json::value(0);
+        } else {
+            data["error"] = job.error;
+        }
+        // Best effort: a delivery that cannot be queued is not a reason to touch the generation's outcome.
+        (void)registry.QueueEvent(nullptr, ok ? "project.generated" : "generation.failed", std::move(data),
+                                  job.subject_id);
+    });
 }
 
 Result<json::value> PluginRegistry::ExportPersonal(storage::Session& s, const std::string& user_id) {

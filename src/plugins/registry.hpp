@@ -18,6 +18,7 @@
 #include "core/personal_data.hpp"
 #include "core/request_context.hpp"
 #include "core/result.hpp"
+#include "jobs/queue.hpp"
 #include "model/project_model.hpp"
 #include "plugins/plugin.hpp"
 #include "plugins/sandbox.hpp"
@@ -45,7 +46,10 @@ struct PluginRegistryDeps {
     SandboxLimits limits;
     std::size_t max_source = 1u << 20;
     std::size_t max_per_user = 50;
+    jobs::Queue* queue = nullptr;  // platform events reach plugins through jobs of kind "plugin.event"
 };
+
+inline constexpr const char* kEventJob = "plugin.event";
 
 class PluginRegistry final : public projects::GenerationPlugins {
 public:
@@ -79,6 +83,16 @@ public:
                                      const std::function<void(const std::string&)>& log,
                                      std::vector<Used>& used) override;
 
+    /// Registers the job that delivers platform events to the plugins that listen (before the queue starts).
+    void RegisterJobs();
+    /// A platform event (user.registered, project.generated, generation.failed): when a plugin listens — one
+    /// enabled for everybody, or one of `project_id`'s — a job delivers it to each (onEvent with events:read), in
+    /// the caller's transaction when `s` is given. Nothing is queued when none listens.
+    Result<void> QueueEvent(storage::Session* s, const std::string& type, boost::json::object data,
+                            const std::string& project_id);
+    /// Admins: the latest deliveries, newest first (each: the event, who heard it, who failed and why).
+    Result<std::vector<jobs::Job>> RecentEvents(const auth::Principal& who, std::int64_t limit);
+
     Result<boost::json::value> ExportPersonal(storage::Session& s, const std::string& user_id);
     Result<void> ErasePersonal(storage::Session& s, const std::string& user_id);
 
@@ -86,6 +100,22 @@ private:
     PluginRegistryDeps d_;
     const model::Vocabulary* vocabulary_ = nullptr;
 };
+
+/// Passes every audit event on to `inner`, and turns the ones that are platform events for plugins (a user
+/// registered) into a delivery in the same transaction. The registry is set once it exists.
+class EventAudit final : public AuditSink {
+public:
+    explicit EventAudit(AuditSink& inner) : inner_(inner) {}
+    void UseRegistry(PluginRegistry& registry) { registry_ = &registry; }
+    Result<void> Record(storage::Session& session, const AuditEvent& event) override;
+
+private:
+    AuditSink& inner_;
+    PluginRegistry* registry_ = nullptr;
+};
+
+/// Finished generations become platform events for plugins: project.generated or generation.failed.
+void ObserveGenerations(jobs::Queue& queue, PluginRegistry& registry);
 
 /// A user's installed plugins in the GDPR export and erasure.
 class PluginData final : public PersonalDataSource {

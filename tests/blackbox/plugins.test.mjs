@@ -11,7 +11,7 @@ import path from 'node:path';
 import { after, test } from 'node:test';
 
 import { api, kFastAuth, kPassword, login, signUp } from './lib/accounts.mjs';
-import { assertProblem } from './lib/http.mjs';
+import { assertProblem, until } from './lib/http.mjs';
 import { runDihya, startServer } from './lib/server.mjs';
 
 const T = { timeout: 180_000 };
@@ -233,4 +233,58 @@ test('installed plugins run in a project\'s generations, one user\'s or enabled 
     assert.deepEqual((await api(srv, `/api/v1/projects/${pid}/plugins`, { token: ann.token })).json.items, []);
     assert.equal((await api(srv, `/api/v1/admin/plugins/${lic.json.id}/global`, { method: 'PUT', token: root, body: { enabled: false } })).status, 200);
     assert.deepEqual((await api(srv, '/api/v1/plugins', { token: ben.token })).json.items, []);
+});
+
+test('platform events reach the plugins that listen: a user registered, a project generated', T, async () => {
+    const srv = await startServer({ config: kFastAuth });
+    const ann = await signUp(srv, 'ann@example.org');
+    const made = await runDihya(['user', 'create', '--email', 'root@example.org', '--role', 'admin', '--password-stdin',
+        '--dev', '--data-dir', srv.dataDir], { input: `${kPassword}\n` });
+    assert.equal(made.code, 0, made.stderr);
+    const root = (await login(srv, 'root@example.org')).access_token;
+    const install = async (source) => {
+        const r = await api(srv, '/api/v1/plugins', { method: 'POST', token: ann.token, body: { source } });
+        assert.equal(r.status, 201, r.text);
+        const g = await api(srv, `/api/v1/admin/plugins/${r.json.id}/global`, { method: 'PUT', token: root, body: { enabled: true } });
+        assert.equal(g.status, 200, g.text);
+        return r.json;
+    };
+    // One checks what it hears (a throw would show as a failure); one repeats it back through its error.
+    await install(`export default { manifest: ${manifest('listener', ['onEvent'], ['events:read'])},
+        onEvent({ type, at, data }) {
+            const known = ['user.registered', 'project.generated', 'generation.failed'];
+            if (!known.includes(type) || Number.isNaN(Date.parse(at)) || typeof data !== 'object') throw new Error('odd event');
+        } };`);
+    await install(`export default { manifest: ${manifest('echo', ['onEvent'], ['events:read'])},
+        onEvent: (e) => { throw new Error(\`heard \${e.type} \${JSON.stringify(e.data)}\`); } };`);
+    await install(`export default { manifest: ${manifest('deaf', ['onEvent'], [])}, onEvent() { throw new Error('never called'); } };`);
+
+    const dee = await signUp(srv, 'dee@example.org');
+    await srv.waitForLog((r) => r.msg === 'job finished' && r.kind === 'plugin.event', { timeoutMs: 60_000 });
+    const events = await api(srv, '/api/v1/admin/plugins/events', { token: root });
+    assert.equal(events.status, 200, events.text);
+    const registered = events.json.items.find((i) => i.event.type === 'user.registered');
+    assert.ok(registered, events.text);
+    assert.deepEqual(registered.event.data, { user_id: dee.user.id });
+    assert.deepEqual(registered.delivered, ['listener 1.0.0']);
+    assert.equal(registered.failed.length, 1, events.text);
+    assert.equal(registered.failed[0].plugin, 'echo 1.0.0');
+    assert.match(registered.failed[0].error, new RegExp(`threw Error: heard user\\.registered \\{"user_id":"${dee.user.id}"\\}`));
+    assertProblem(await api(srv, '/api/v1/admin/plugins/events', { token: dee.token }), 403);
+
+    const p = await api(srv, '/api/v1/projects', { method: 'POST', token: ann.token, body: { model: {
+        name: 'events', entities: [{ name: 'Thing', fields: [{ name: 'title', type: 'string' }] }],
+        stacks: { frontend: 'none', backend: 'express', devops: [] } } } });
+    assert.equal(p.status, 201, p.text);
+    const started = await api(srv, `/api/v1/projects/${p.json.id}/generations`, { method: 'POST', token: ann.token });
+    assert.equal(started.status, 202, started.text);
+    await until('the generation event is delivered', async () => {
+        const list = await api(srv, '/api/v1/admin/plugins/events', { token: root });
+        return list.json.items.find((i) => i.event.type === 'project.generated' && i.status === 'succeeded');
+    });
+    const all = (await api(srv, '/api/v1/admin/plugins/events', { token: root })).json.items;
+    const generated = all.find((i) => i.event.type === 'project.generated');
+    assert.equal(generated.event.data.project_id, p.json.id);
+    assert.equal(generated.event.data.generation_id, started.json.id);
+    assert.deepEqual(generated.delivered, ['listener 1.0.0']);
 });

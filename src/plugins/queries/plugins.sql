@@ -1,8 +1,8 @@
 -- Statements of the plugin registry (plugins/registry.cpp).
 
 -- name: insert
-INSERT INTO plugins (id, owner_id, name, version, manifest, source, digest, global, created_at)
-VALUES ($1, $2, $3, $4, $5, $6, $7, 0, $8);
+INSERT INTO plugins (id, owner_id, name, version, manifest, source, digest, global, listens, created_at)
+VALUES ($1, $2, $3, $4, $5, $6, $7, 0, $9, $8);
 
 -- name: exists
 SELECT id FROM plugins WHERE owner_id = $1 AND name = $2 AND version = $3;
@@ -46,3 +46,11 @@ ORDER BY created_at, id;
 
 -- name: delete_of_owner
 DELETE FROM plugins WHERE owner_id = $1;
+
+-- name: any_listener
+SELECT id FROM plugins WHERE listens = 1
+AND (global = 1 OR id IN (SELECT plugin_id FROM project_plugins WHERE project_id = $1)) LIMIT 1;
+
+-- name: listeners
+SELECT id, owner_id, name, version, manifest, digest, global, created_at, source FROM plugins WHERE listens = 1
+AND (global = 1 OR id IN (SELECT plugin_id FROM project_plugins WHERE project_id = $1)) ORDER BY global DESC, name, id;

@@ -1,5 +1,6 @@
 -- Plugins users install (plugins/registry.cpp; docs/plugins.md): the module's source as installed, its manifest
--- (JSON) and digest. `global` = an admin enabled it for every project. project_plugins: the plugins a project's
+-- (JSON) and digest. `global` = an admin enabled it for every project; `listens` = it hears platform events
+-- (its manifest lists onEvent and events:read). project_plugins: the plugins a project's
 -- generations run, in order (besides the global ones).
 CREATE TABLE plugins (
     id TEXT PRIMARY KEY,
@@ -10,6 +11,7 @@ CREATE TABLE plugins (
     source TEXT NOT NULL,
     digest TEXT NOT NULL,
     global INTEGER NOT NULL DEFAULT 0,
+    listens INTEGER NOT NULL DEFAULT 0,
     created_at TEXT NOT NULL,
     UNIQUE (owner_id, name, version)
 );
