@@ -729,75 +729,25 @@ int PluginCommand(const std::vector<std::string>& args, std::ostream& out, std::
         err << "dihya plugin test: " << plugin.error().message << "\n";
         return plugin.error().code == ErrorCode::kUnavailable ? kFailure : kUsage;
     }
-    const plugins::Manifest& manifest = (*plugin)->manifest();
-    if (hook.empty()) hook = manifest.hooks.front();
-    if (!manifest.Hooks(hook)) {
-        err << "dihya plugin test: plugin " << manifest.name << " does not list the hook " << hook
-            << " in its manifest\n";
-        return kUsage;
-    }
-    boost::json::object answer{{"plugin", boost::json::object{{"name", manifest.name}, {"version", manifest.version}}},
-                               {"hook", hook}};
-    std::vector<std::string> changes;
-    if (hook == "onEvent") {
-        boost::json::object event{
-            {"type", event_type}, {"at", "2026-01-01T00:00:00Z"}, {"data", boost::json::object{}}};
-        auto delivered = (*plugin)->OnEvent(event);
-        if (!delivered) {
-            err << "dihya plugin test: " << delivered.error().message << "\n";
-            return kUsage;
-        }
-        answer["event"] = event;
-        answer["delivered"] = *delivered;
-        if (!*delivered) answer["why"] = "the manifest does not ask for events:read";
-        out << PrettyJson(answer) << "\n";
-        return kOk;
-    }
+    if (hook.empty()) hook = (*plugin)->manifest().hooks.front();
+    std::optional<model::ProjectModel> model;
     Generator gen;
     if (const int code = LoadGenerator("plugin test", err, gen); code != kOk) return code;
-    std::vector<std::string> assumptions;
-    auto m = ResolveModel(spec_path, nullptr, {}, gen.vocabulary, assumptions);
-    if (!m) {
-        err << "dihya plugin test: " << m.error().message << "\n";
-        return kUsage;
-    }
-    if (hook == "beforeGeneration") {
-        auto changed = (*plugin)->BeforeGeneration(*m, gen.vocabulary, changes);
-        if (!changed) {
-            err << "dihya plugin test: " << changed.error().message << "\n";
+    if (!spec_path.empty()) {
+        std::vector<std::string> assumptions;
+        auto m = ResolveModel(spec_path, nullptr, {}, gen.vocabulary, assumptions);
+        if (!m) {
+            err << "dihya plugin test: " << m.error().message << "\n";
             return kUsage;
         }
-        answer["changes"] = boost::json::value_from(changes);
-        answer["model"] = model::ToSpec(*changed);
-        out << PrettyJson(answer) << "\n";
-        return kOk;
+        model = std::move(*m);
     }
-    auto tree = gen.engine->Render(*m);
-    if (!tree) {
-        err << "dihya plugin test: " << tree.error().message << "\n";
+    auto answer = plugins::TryHook(**plugin, hook, model ? &*model : nullptr, *gen.engine, gen.vocabulary, event_type);
+    if (!answer) {
+        err << "dihya plugin test: " << answer.error().message << "\n";
         return kUsage;
     }
-    std::map<std::string, std::string> before;
-    for (const auto& f : tree->files) before[f.path] = f.content;
-    if (auto ok = (*plugin)->AfterGeneration(*tree, *m, changes); !ok) {
-        err << "dihya plugin test: " << ok.error().message << "\n";
-        return kUsage;
-    }
-    boost::json::object files;
-    boost::json::array removed;
-    std::set<std::string> now;
-    for (const auto& f : tree->files) {
-        now.insert(f.path);
-        auto it = before.find(f.path);
-        if (it == before.end() || it->second != f.content) files[f.path] = f.content;
-    }
-    for (const auto& [path, content] : before) {
-        if (!now.contains(path)) removed.push_back(boost::json::value(path));
-    }
-    answer["changes"] = boost::json::value_from(changes);
-    answer["files"] = std::move(files);
-    answer["removed"] = std::move(removed);
-    out << PrettyJson(answer) << "\n";
+    out << PrettyJson(*answer) << "\n";
     return kOk;
 }
 

@@ -43,58 +43,18 @@ Result<json::object> RunTest(const PluginRoutesDeps& d, const json::value& body)
     const std::string file = StringMember(o, "file_name").value_or("plugin.mjs");
     auto plugin = Plugin::Load(d.host, file, *source, d.limits);
     if (!plugin) return plugin.take_error();
-    const Manifest& manifest = (*plugin)->manifest();
-    std::string hook = StringMember(o, "hook").value_or(manifest.hooks.front());
-    if (!manifest.Hooks(hook)) {
-        return MakeError(ErrorCode::kInvalidArgument,
-                         "plugin " + manifest.name + " does not list the hook " + hook + " in its manifest",
-                         {{"hook", "not in the manifest"}});
+    const std::string hook = StringMember(o, "hook").value_or((*plugin)->manifest().hooks.front());
+    std::optional<model::ProjectModel> model;
+    if (hook != "onEvent") {
+        generator::SpecInput input;
+        if (const auto* m = o.if_contains("model"); m != nullptr) input.model = *m;
+        input.text = StringMember(o, "text");
+        auto resolved = generator::ResolveSpec(input, d.analyzer, d.vocabulary);
+        if (!resolved) return resolved.take_error();
+        model = std::move(resolved->model);
     }
-    json::object answer{{"plugin", json::object{{"name", manifest.name}, {"version", manifest.version}}},
-                        {"hook", hook}};
-    if (hook == "onEvent") {
-        json::object event{{"type", StringMember(o, "event_type").value_or("project.generated")},
-                           {"at", "2026-01-01T00:00:00Z"},
-                           {"data", json::object{}}};
-        auto delivered = (*plugin)->OnEvent(event);
-        if (!delivered) return delivered.take_error();
-        answer["event"] = std::move(event);
-        answer["delivered"] = *delivered;
-        return answer;
-    }
-    generator::SpecInput input;
-    if (const auto* m = o.if_contains("model"); m != nullptr) input.model = *m;
-    input.text = StringMember(o, "text");
-    auto resolved = generator::ResolveSpec(input, d.analyzer, d.vocabulary);
-    if (!resolved) return resolved.take_error();
-    std::vector<std::string> changes;
-    if (hook == "beforeGeneration") {
-        auto changed = (*plugin)->BeforeGeneration(resolved->model, d.vocabulary, changes);
-        if (!changed) return changed.take_error();
-        answer["changes"] = json::value_from(changes);
-        answer["model"] = model::ToSpec(*changed);
-        return answer;
-    }
-    auto tree = d.engine.Render(resolved->model);
-    if (!tree) return tree.take_error();
-    std::map<std::string, std::string> before;
-    for (const auto& f : tree->files) before[f.path] = f.content;
-    if (auto ok = (*plugin)->AfterGeneration(*tree, resolved->model, changes); !ok) return ok.take_error();
-    json::object files;
-    json::array removed;
-    std::set<std::string> now;
-    for (const auto& f : tree->files) {
-        now.insert(f.path);
-        auto it = before.find(f.path);
-        if (it == before.end() || it->second != f.content) files[f.path] = f.content;
-    }
-    for (const auto& [path, content] : before) {
-        if (!now.contains(path)) removed.push_back(json::value(path));
-    }
-    answer["changes"] = json::value_from(changes);
-    answer["files"] = std::move(files);
-    answer["removed"] = std::move(removed);
-    return answer;
+    return TryHook(**plugin, hook, model ? &*model : nullptr, d.engine, d.vocabulary,
+                   StringMember(o, "event_type").value_or("project.generated"));
 }
 
 }  // namespace
@@ -156,14 +116,9 @@ void Register(http::App& app, PluginRoutesDeps deps) {
 namespace {
 
 json::object PluginJson(const InstalledPlugin& p) {
-    return json::object{{"id", p.id},
-                        {"name", p.name},
-                        {"version", p.version},
-                        {"manifest", p.manifest},
-                        {"digest", p.digest},
-                        {"enabled_for_everybody", p.global},
-                        {"installed_at", p.created_at},
-                        {"url", "/api/v1/plugins/" + p.id}};
+    json::object out = ToJson(p);
+    out["url"] = "/api/v1/plugins/" + p.id;
+    return out;
 }
 
 json::object ListJson(const std::vector<InstalledPlugin>& list) {

@@ -234,6 +234,57 @@ Result<bool> Plugin::OnEvent(const json::object& event) {
     return true;
 }
 
+Result<json::object> TryHook(Plugin& plugin, const std::string& hook, const model::ProjectModel* model,
+                             const generator::Engine& engine, const model::Vocabulary& vocab,
+                             const std::string& event_type) {
+    const Manifest& manifest = plugin.manifest();
+    if (!manifest.Hooks(hook)) {
+        return MakeError(ErrorCode::kInvalidArgument,
+                         "plugin " + manifest.name + " does not list the hook " + hook + " in its manifest",
+                         {{"hook", "not in the manifest"}});
+    }
+    json::object answer{{"plugin", json::object{{"name", manifest.name}, {"version", manifest.version}}},
+                        {"hook", hook}};
+    if (hook == "onEvent") {
+        json::object event{{"type", event_type}, {"at", "2026-01-01T00:00:00Z"}, {"data", json::object{}}};
+        auto delivered = plugin.OnEvent(event);
+        if (!delivered) return delivered.take_error();
+        answer["event"] = std::move(event);
+        answer["delivered"] = *delivered;
+        if (!*delivered) answer["why"] = "the manifest does not ask for events:read";
+        return answer;
+    }
+    if (model == nullptr) return MakeError(ErrorCode::kInvalidArgument, hook + " needs a specification");
+    std::vector<std::string> changes;
+    if (hook == "beforeGeneration") {
+        auto changed = plugin.BeforeGeneration(*model, vocab, changes);
+        if (!changed) return changed.take_error();
+        answer["changes"] = json::value_from(changes);
+        answer["model"] = model::ToSpec(*changed);
+        return answer;
+    }
+    auto tree = engine.Render(*model);
+    if (!tree) return tree.take_error();
+    std::map<std::string, std::string> before;
+    for (const auto& f : tree->files) before[f.path] = f.content;
+    if (auto ok = plugin.AfterGeneration(*tree, *model, changes); !ok) return ok.take_error();
+    json::object files;
+    json::array removed;
+    std::set<std::string> now;
+    for (const auto& f : tree->files) {
+        now.insert(f.path);
+        auto it = before.find(f.path);
+        if (it == before.end() || it->second != f.content) files[f.path] = f.content;
+    }
+    for (const auto& [path, content] : before) {
+        if (!now.contains(path)) removed.push_back(json::value(path));
+    }
+    answer["changes"] = json::value_from(changes);
+    answer["files"] = std::move(files);
+    answer["removed"] = std::move(removed);
+    return answer;
+}
+
 Result<void> PluginHooks::AfterRender(generator::Tree& tree) {
     for (Plugin* p : plugins_) {
         if (auto ok = p->AfterGeneration(tree, model_, changes_); !ok) return ok;

@@ -69,6 +69,14 @@ private:
     Manifest manifest_;
 };
 
+/// What `dihya plugin test` and POST /api/v1/plugins/test answer: `hook` run once — beforeGeneration on `model`
+/// ({plugin, hook, changes, model}), afterGeneration on the files `engine` renders for it ({plugin, hook, changes,
+/// files changed or added, removed}), onEvent on a sample event of `event_type` ({plugin, hook, event, delivered};
+/// `model` may be null). A hook the manifest does not list is kInvalidArgument.
+Result<boost::json::object> TryHook(Plugin& plugin, const std::string& hook, const model::ProjectModel* model,
+                                    const generator::Engine& engine, const model::Vocabulary& vocab,
+                                    const std::string& event_type);
+
 /// The generator's hooks for a list of plugins, in order: afterGeneration runs after rendering.
 class PluginHooks final : public generator::Hooks {
 public:

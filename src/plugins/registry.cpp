@@ -50,6 +50,16 @@ struct Runnable {
 
 }  // namespace
 
+json::object ToJson(const InstalledPlugin& p) {
+    return json::object{{"id", p.id},
+                        {"name", p.name},
+                        {"version", p.version},
+                        {"manifest", p.manifest},
+                        {"digest", p.digest},
+                        {"enabled_for_everybody", p.global},
+                        {"installed_at", p.created_at}};
+}
+
 Result<InstalledPlugin> PluginRegistry::Install(const auth::Principal& who, const std::string& source,
                                                 const RequestContext& ctx) {
     if (!who.authenticated()) return MakeError(ErrorCode::kUnauthenticated, "sign in to install plugins");
@@ -360,14 +370,9 @@ Result<json::value> PluginRegistry::ExportPersonal(storage::Session& s, const st
     json::array items;
     for (std::size_t i = 0; i < rows->size(); ++i) {
         const InstalledPlugin p = Read(*rows, i);
-        items.push_back(json::object{{"id", p.id},
-                                     {"name", p.name},
-                                     {"version", p.version},
-                                     {"manifest", p.manifest},
-                                     {"digest", p.digest},
-                                     {"enabled_for_everybody", p.global},
-                                     {"installed_at", p.created_at},
-                                     {"source", rows->GetText(i, "source").value_or("")}});
+        json::object item = ToJson(p);
+        item["source"] = rows->GetText(i, "source").value_or("");
+        items.push_back(std::move(item));
     }
     return json::value(json::object{{"installed", std::move(items)}});
 }

@@ -38,6 +38,9 @@ struct InstalledPlugin {
     std::string created_at;
 };
 
+/// {id, name, version, manifest, digest, enabled_for_everybody, installed_at}: how the API and the export show it.
+boost::json::object ToJson(const InstalledPlugin& plugin);
+
 struct PluginRegistryDeps {
     storage::Db& db;
     AuditSink& audit;
