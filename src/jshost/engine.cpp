@@ -95,7 +95,9 @@ private:
 
 bool Engine::OnInterrupt(JSContext* cx) {
     auto* self = static_cast<Engine*>(JS_GetContextPrivate(cx));
-    return self == nullptr || !self->timed_out_.load();
+    if (self == nullptr || !self->timed_out_.load()) return true;
+    js::StopDrainingJobQueue(cx);  // the other queued promise jobs do not get to run either
+    return false;
 }
 
 bool Engine::Init(const EngineOptions& options) {
@@ -127,10 +129,14 @@ void Engine::Watch() {
             cv_.wait(lock);
             continue;
         }
+        if (timed_out_) {  // past the budget: keep interrupting until the call returns (disarmed)
+            JS_RequestInterruptCallback(cx_);
+            cv_.wait_for(lock, std::chrono::milliseconds(20));
+            continue;
+        }
         if (cv_.wait_until(lock, deadline_) == std::cv_status::timeout && armed_ &&
             std::chrono::steady_clock::now() >= deadline_) {
             timed_out_ = true;
-            armed_ = false;
             JS_RequestInterruptCallback(cx_);
         }
     }

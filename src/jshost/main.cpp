@@ -14,7 +14,9 @@
 //
 // Error JSON: {"kind": "exception|timeout|memory|recursion|import|invalid|output|input", "message": "..."}.
 
+#include <algorithm>
 #include <cerrno>
+#include <csignal>
 #include <cstdint>
 #include <cstdlib>
 #include <cstring>
@@ -120,8 +122,11 @@ bool InstallFilter() {
     }
     // A crash (the engine's MOZ_CRASH when memory runs out during a collection) raises a signal at itself.
     const auto self = static_cast<scmp_datum_t>(::getpid());
-    ok = ok && seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(tgkill), 1, SCMP_A0(SCMP_CMP_EQ, self)) == 0;
-    ok = ok && seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(kill), 1, SCMP_A0(SCMP_CMP_EQ, self)) == 0;
+    // Only SIGABRT, only at itself: nothing can stop itself (SIGSTOP) to hold the server waiting.
+    ok = ok && seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(tgkill), 2, SCMP_A0(SCMP_CMP_EQ, self),
+                                SCMP_A2(SCMP_CMP_EQ, SIGABRT)) == 0;
+    ok = ok && seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(kill), 2, SCMP_A0(SCMP_CMP_EQ, self),
+                                SCMP_A1(SCMP_CMP_EQ, SIGABRT)) == 0;
     allow(SCMP_SYS(rt_sigaction));
     // New threads only: clone with CLONE_THREAD; clone3's flags cannot be checked, so glibc is told it is absent.
     ok = ok && seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(clone), 1,
@@ -152,6 +157,9 @@ std::string Probe() {
     out += ",\"execve\":" + result(::syscall(SYS_execve, "/bin/true", nullptr, nullptr));
     void* exec = ::mmap(nullptr, 4096, PROT_READ | PROT_EXEC, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
     out += ",\"mmap_exec\":" + result(exec == MAP_FAILED ? -1 : 0);
+    std::size_t variables = 0;
+    for (char** e = environ; e != nullptr && *e != nullptr; ++e) ++variables;
+    out += ",\"environment\":" + std::to_string(variables);
     return out + "}";
 }
 
@@ -191,8 +199,11 @@ int main(int argc, char** argv) {
         (void)!::write(2, kUsage, sizeof kUsage - 1);
         return 2;
     }
-    // Nothing but the channel and stderr stays open.
-    ::close_range(kChannel + 1, ~0U, 0);
+    // Nothing but the channel and stderr stays open (one by one where close_range is refused or missing).
+    if (::close_range(kChannel + 1, ~0U, 0) != 0) {
+        const long open_max = std::min(::sysconf(_SC_OPEN_MAX), 65536L);
+        for (int fd = kChannel + 1; fd < open_max; ++fd) ::close(fd);
+    }
     ::close(0);
     ::close(1);
     const rlim_t bytes = static_cast<rlim_t>(memory_mb) << 20;

@@ -17,6 +17,7 @@
 #include "core/json_pretty.hpp"
 #include "core/text.hpp"
 #include "generator/pack.hpp"
+#include "model/spec_tree.hpp"
 
 namespace dihya::packs {
 
@@ -90,21 +91,24 @@ json::value PlainScalar(const std::string& text) {
     return json::string(text);
 }
 
-json::value FromYaml(const YAML::Node& node) {
-    switch (node.Type()) {
-        case YAML::NodeType::Undefined:
-        case YAML::NodeType::Null: return nullptr;
-        case YAML::NodeType::Scalar:
-            if (node.Tag() == "!") return json::string(node.Scalar());  // quoted
-            return PlainScalar(node.Scalar());
-        case YAML::NodeType::Sequence: {
+// From the hardened tree of model/spec_tree (aliases shared and counted once per use, cycles refused, depth and
+// size capped): a pack document with an alias bomb is refused like a specification with one.
+json::value FromSpec(const model::SpecNode* node) {
+    if (node == nullptr) return nullptr;
+    switch (node->kind) {
+        case model::SpecNode::Kind::kNull: return nullptr;
+        case model::SpecNode::Kind::kScalar:
+            return node->quoted ? json::value(json::string(node->scalar)) : PlainScalar(node->scalar);
+        case model::SpecNode::Kind::kSequence: {
             json::array a;
-            for (const auto& item : node) a.push_back(FromYaml(item));
+            for (const model::SpecNode* item : node->items) a.push_back(FromSpec(item));
             return a;
         }
-        case YAML::NodeType::Map: {
+        case model::SpecNode::Kind::kMap: {
             json::object o;
-            for (const auto& kv : node) o[kv.first.Scalar()] = FromYaml(kv.second);
+            for (const model::SpecEntry& e : node->entries) {
+                if (!o.contains(e.key)) o[e.key] = FromSpec(e.value);
+            }
             return o;
         }
     }
@@ -330,10 +334,15 @@ Result<PackDocument> ReadFolder(const fs::path& dir) {
         const std::string rel = relative.generic_string();
         if (it->is_symlink(ec)) return Invalid(it->path().string() + ": a symbolic link; packs hold regular files");
         if (it->is_directory(ec)) {
-            if (relative.filename() == ".git") it.disable_recursion_pending();
+            if (relative.filename().string().starts_with(".")) it.disable_recursion_pending();
             continue;
         }
-        if (rel == "pack.yaml" || relative.begin()->string() == ".git") continue;
+        if (rel == "pack.yaml") continue;
+        // Hidden files and folders (.git, .env, editor files) are not part of a pack.
+        if (std::any_of(relative.begin(), relative.end(),
+                        [](const fs::path& part) { return part.string().starts_with("."); })) {
+            continue;
+        }
         if (!it->is_regular_file(ec)) return Invalid(it->path().string() + ": not a regular file");
         if (const std::string problem = generator::PathProblem(rel); !problem.empty()) {
             return Invalid(it->path().string() + ": " + problem);
@@ -415,11 +424,11 @@ std::string PackDocument::title() const {
 }
 
 Result<json::value> YamlToJson(std::string_view yaml, std::string_view origin) {
-    try {
-        return FromYaml(YAML::Load(std::string(yaml)));
-    } catch (const YAML::Exception& e) {
-        return Invalid(std::string(origin) + ":" + std::to_string(e.mark.line + 1) + ": " + e.msg);
+    const model::SpecTree tree = model::SpecTree::Parse(yaml, model::SpecFormat::kYaml);
+    if (const auto& error = tree.error(); error) {
+        return Invalid(std::string(origin) + ":" + std::to_string(std::max(error->line, 1)) + ": " + error->reason);
     }
+    return FromSpec(tree.root());
 }
 
 std::string JsonToYaml(const json::value& value) {
@@ -531,6 +540,18 @@ Result<void> CheckDocument(const PackDocument& doc, std::string_view origin, con
                          {{field, "too large"}}};
         }
         total += content.size();
+    }
+    // A path that is also another path's folder ("a" and "a/b") cannot be written.
+    for (auto it = doc.files.begin(); it != doc.files.end(); ++it) {
+        auto next = std::next(it);
+        if (next != doc.files.end() && next->first.starts_with(it->first + "/")) {
+            const std::string field = "files." + next->first;
+            return Invalid(o + ": " + field + ": " + it->first + " is a file, so it cannot also be a folder",
+                           {{field, "inside a file"}});
+        }
+    }
+    if (doc.title().find('\0') != std::string::npos) {
+        return Invalid(o + ": manifest.title: contains a NUL character", {{"manifest.title", "NUL character"}});
     }
     if (total > limits.max_total_bytes) {
         return Error{ErrorCode::kPayloadTooLarge,

@@ -51,7 +51,8 @@ struct PackDocument {
 };
 
 /// Reads a pack: a folder holding pack.yaml (every regular file under it becomes a file of the document; hidden
-/// files and symbolic links are refused), its pack.yaml, or a domain pack's YAML file (kind: domain).
+/// files and folders are left out, symbolic links refused), its pack.yaml, or a domain pack's YAML file (kind:
+/// domain).
 Result<PackDocument> ReadPack(const std::filesystem::path& source);
 
 /// Runs a JavaScript module and answers its default export as JSON (the plugin sandbox does it: src/plugins).

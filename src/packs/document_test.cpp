@@ -176,6 +176,19 @@ TEST(PackDocument, RefusesWhatIsNotAPack) {
                Format::kJson, "files.a");
     expect_bad("export default { manifest: computeIt() };", Format::kJs, "plugin sandbox");
     expect_bad("dihya_pack: [", Format::kYaml, "in:1");
+    // YAML aliases: a value that contains itself, and a "billion laughs" expansion, are refused, not expanded.
+    expect_bad("a: &a [*a]", Format::kYaml, "contains it");
+    std::string laughs = "a: &a [x, x, x, x, x, x, x, x, x, x]\n";
+    for (char c = 'b'; c <= 'i'; ++c) {
+        const char prev = static_cast<char>(c - 1);
+        laughs += std::string(1, c) + ": &" + c + " [*" + prev + ", *" + prev + ", *" + prev + ", *" + prev + ", *" +
+                  prev + ", *" + prev + ", *" + prev + ", *" + prev + ", *" + prev + ", *" + prev + "]\n";
+    }
+    expect_bad(laughs, Format::kYaml, "too large");
+    // A file that is also another file's folder.
+    expect_bad(R"({"dihya_pack":1,"manifest":{"name":"x","version":"1.0.0","kind":"library","title":"X",
+        "files":[{"template":"a","path":"a"}]},"files":{"a":"x","a/b":"y"}})",
+               Format::kJson, "cannot also be a folder");
 
     Limits small;
     small.max_bytes = 10;

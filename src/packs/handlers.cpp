@@ -55,10 +55,23 @@ namespace {
 
 constexpr const char* kBase = "/api/v1/packs";
 
+/// A version in a query string: '+' (build metadata) would read as a space.
+std::string QueryValue(const std::string& v) {
+    std::string out;
+    for (const char c : v) out += c == '+' ? std::string("%2B") : std::string(1, c);
+    return out;
+}
+
 d::StoredPackDto ToDto(const StoredPack& p) {
-    return {p.id,    p.name,       p.version,
-            p.kind,  p.title,      p.digest,
-            p.bytes, p.created_at, std::string(kBase) + "/" + p.name + "/export?source=mine&version=" + p.version};
+    return {p.id,
+            p.name,
+            p.version,
+            p.kind,
+            p.title,
+            p.digest,
+            p.bytes,
+            p.created_at,
+            std::string(kBase) + "/" + p.name + "/export?source=mine&version=" + QueryValue(p.version)};
 }
 
 Response Document(const PackDocument& doc, Format format) {
@@ -85,6 +98,7 @@ void Register(http::App& app, PackLibrary& library) {
            .description = "Stack, library and domain packs; your imported packs are in GET /api/v1/packs/mine.",
            .tag = "packs",
            .responses = {{200, "The installed packs", dto::Schema<d::InstalledListDto>()}},
+           .work = http::Work::kCompute,  // reads the packs folder
            .handler = [&library](Request& req) {
                if (auto a = auth::Authorize(auth::PrincipalOf(req), auth::Action::kPacksRead); !a) {
                    return http::Problem(req, a.error());
@@ -169,6 +183,7 @@ void Register(http::App& app, PackLibrary& library) {
          .responses = {{200, "The pack document", json::object{{"type", "string"}}, "application/json"},
                        {400, "An unknown format or source"},
                        {404, "No such pack"}},
+         .work = http::Work::kCompute,  // reads and converts the whole pack
          .handler = [&library](Request& req) {
              const auto format = FormatNamed(req.QueryParam("format").value_or("json"));
              if (!format) {

@@ -101,6 +101,8 @@ bool Manifest::Hooks(std::string_view hook) const {
 
 Result<Manifest> CheckManifest(const json::value& value, const std::string& origin) {
     if (!value.is_object()) return Bad(origin, "$", "must be an object");
+    constexpr std::size_t kMaxManifest = 16 * 1024;  // it is stored and listed: the plugin computes it
+    if (json::serialize(value).size() > kMaxManifest) return Bad(origin, "$", "larger than 16 KiB");
     const json::object& o = value.as_object();
     Manifest m;
     auto name = Text(o, "name", origin, true);
@@ -114,9 +116,11 @@ Result<Manifest> CheckManifest(const json::value& value, const std::string& orig
     m.version = *version;
     auto description = Text(o, "description", origin, true);
     if (!description) return description.take_error();
+    if (description->size() > 1000) return Bad(origin, "description", "at most 1000 bytes");
     m.description = *description;
     auto author = Text(o, "author", origin, true);
     if (!author) return author.take_error();
+    if (author->size() > 200) return Bad(origin, "author", "at most 200 bytes");
     m.author = *author;
     auto permissions = List(o, "permissions", origin, {std::begin(kPermissions), std::end(kPermissions)});
     if (!permissions) return permissions.take_error();
@@ -128,6 +132,10 @@ Result<Manifest> CheckManifest(const json::value& value, const std::string& orig
     auto hosts = List(o, "hosts", origin, {});
     if (!hosts) return hosts.take_error();
     if (!hosts->empty() && !m.Has("http:fetch")) return Bad(origin, "hosts", "needs the http:fetch permission");
+    if (hosts->size() > 20) return Bad(origin, "hosts", "at most 20 hosts");
+    for (const std::string& h : *hosts) {
+        if (h.empty() || h.size() > 253) return Bad(origin, "hosts", "a host name is 1-253 bytes");
+    }
     m.hosts = std::move(*hosts);
     for (const auto& [key, v] : o) {
         static const std::set<std::string> kKnown{"name",  "version", "description", "author", "permissions",

@@ -65,6 +65,10 @@ Result<InstalledPlugin> PluginRegistry::Install(const auth::Principal& who, cons
     if (!who.authenticated()) return MakeError(ErrorCode::kUnauthenticated, "sign in to install plugins");
     if (auto ok = auth::Authorize(who, auth::Action::kPluginsManage, who.user_id); !ok) return ok.take_error();
     if (source.empty()) return MakeError(ErrorCode::kInvalidArgument, "source: required", {{"source", "required"}});
+    if (source.find('\0') != std::string::npos) {
+        return MakeError(ErrorCode::kInvalidArgument, "source: contains a NUL byte (write \\0 in strings instead)",
+                         {{"source", "contains a NUL byte"}});
+    }
     if (source.size() > d_.max_source) {
         return MakeError(ErrorCode::kPayloadTooLarge,
                          "source: larger than " + std::to_string(d_.max_source / 1024) + " KiB",
@@ -191,8 +195,13 @@ Result<std::vector<InstalledPlugin>> PluginRegistry::SetProject(const auth::Prin
                                                                 const std::string& project_id,
                                                                 const std::vector<std::string>& ids,
                                                                 const RequestContext& ctx) {
-    if (auto ok = SignedIn(who); !ok) return ok.take_error();
+    if (!who.authenticated()) return MakeError(ErrorCode::kUnauthenticated, "sign in to use plugins");
+    if (auto ok = auth::Authorize(who, auth::Action::kPluginsManage, who.user_id); !ok) return ok.take_error();
     if (auto role = projects.RoleOf(who, project_id, projects::Need::kEdit); !role) return role.take_error();
+    constexpr std::size_t kMaxPerProject = 10;
+    if (ids.size() > kMaxPerProject) {
+        return MakeError(ErrorCode::kInvalidArgument, "plugins: at most 10 per project", {{"plugins", "too many"}});
+    }
     std::set<std::string> seen;
     for (const std::string& id : ids) {
         if (!seen.insert(id).second) {
@@ -251,17 +260,24 @@ Result<generator::Tree> PluginRegistry::Generate(const std::string& project_id, 
     }
     if (runnable.empty()) return render(model, nullptr);
     if (vocabulary_ == nullptr) return MakeError(ErrorCode::kInternal, "the plugin registry has no vocabulary");
-    std::vector<std::unique_ptr<Plugin>> loaded;
-    std::vector<Plugin*> chain;
+    // One sandbox at a time: each plugin is loaded for its hook and ended after it.
+    auto declares = [](const InstalledPlugin& p, std::string_view hook) {
+        const auto* hooks = p.manifest.is_object() ? p.manifest.as_object().if_contains("hooks") : nullptr;
+        if (hooks == nullptr || !hooks->is_array()) return false;
+        return std::any_of(hooks->as_array().begin(), hooks->as_array().end(),
+                           [&](const json::value& h) { return h.is_string() && h.as_string() == hook; });
+    };
+    auto load = [&](const Runnable& r) { return Plugin::Load(d_.host, r.plugin.name + ".mjs", r.source, d_.limits); };
     for (const Runnable& r : runnable) {
-        auto plugin = Plugin::Load(d_.host, r.plugin.name + ".mjs", r.source, d_.limits);
-        if (!plugin) {
-            log("plugin " + r.plugin.name + " " + r.plugin.version + " did not load: " + plugin.error().message);
-            return plugin.take_error();
-        }
         log("plugin " + r.plugin.name + " " + r.plugin.version + (r.plugin.global ? " (enabled for everybody)" : "") +
             ", source sha256 " + r.plugin.digest.substr(0, 16));
         used.push_back({r.plugin.name, r.plugin.version, r.plugin.digest});
+        if (!declares(r.plugin, "beforeGeneration")) continue;
+        auto plugin = load(r);
+        if (!plugin) {
+            log(plugin.error().message);
+            return plugin.take_error();
+        }
         std::vector<std::string> changes;
         auto changed = (*plugin)->BeforeGeneration(model, *vocabulary_, changes);
         if (!changed) {
@@ -270,16 +286,41 @@ Result<generator::Tree> PluginRegistry::Generate(const std::string& project_id, 
         }
         model = std::move(*changed);
         for (const auto& c : changes) log("plugin " + c);
-        chain.push_back(plugin->get());
-        loaded.push_back(std::move(*plugin));
     }
-    PluginHooks hooks(chain, model);
+    class AfterEach final : public generator::Hooks {
+    public:
+        AfterEach(std::vector<const Runnable*> list,
+                  const std::function<Result<std::unique_ptr<Plugin>>(const Runnable&)>& load,
+                  const model::ProjectModel& model, const std::function<void(const std::string&)>& log)
+            : list_(std::move(list)), load_(load), model_(model), log_(log) {}
+        Result<void> AfterRender(generator::Tree& tree) override {
+            for (const Runnable* r : list_) {
+                auto plugin = load_(*r);
+                if (!plugin) return plugin.take_error();
+                std::vector<std::string> changes;
+                if (auto ok = (*plugin)->AfterGeneration(tree, model_, changes); !ok) return ok;
+                for (const auto& c : changes) log_("plugin " + c);
+            }
+            return Ok();
+        }
+
+    private:
+        std::vector<const Runnable*> list_;
+        const std::function<Result<std::unique_ptr<Plugin>>(const Runnable&)>& load_;
+        const model::ProjectModel& model_;
+        const std::function<void(const std::string&)>& log_;
+    };
+    std::vector<const Runnable*> after;
+    for (const Runnable& r : runnable) {
+        if (declares(r.plugin, "afterGeneration")) after.push_back(&r);
+    }
+    const std::function<Result<std::unique_ptr<Plugin>>(const Runnable&)> loader = load;
+    AfterEach hooks(std::move(after), loader, model, log);
     auto tree = render(model, &hooks);
     if (!tree) {
         log(tree.error().message);
         return tree.take_error();
     }
-    for (const auto& c : hooks.changes()) log("plugin " + c);
     return tree;
 }
 
@@ -380,6 +421,8 @@ Result<json::value> PluginRegistry::ExportPersonal(storage::Session& s, const st
 Result<void> PluginRegistry::ErasePersonal(storage::Session& s, const std::string& user_id) {
     auto n = s.Execute(Q()["delete_of_owner"], std::array<Value, 1>{user_id});
     if (!n) return n.take_error();
+    // Who enabled a plugin on someone else's project is forgotten; the choice stays.
+    if (auto k = s.Execute(Q()["forget_enabler"], std::array<Value, 1>{user_id}); !k) return k.take_error();
     return {};
 }
 

@@ -1,7 +1,9 @@
 #include "plugins/sandbox.hpp"
 
 #include <cerrno>
+#include <condition_variable>
 #include <cstring>
+#include <mutex>
 #include <vector>
 
 #include <boost/json.hpp>
@@ -12,8 +14,6 @@
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
-
-extern char** environ;
 
 namespace dihya::plugins {
 
@@ -40,15 +40,68 @@ std::string Describe(int status, const SandboxLimits& limits) {
     return "ended";
 }
 
-bool WriteAll(int fd, const std::string& data) {
+/// Writes all of `data` before `deadline` (a stopped child must not hold a server thread); false on error or time
+/// out (`timed_out` set).
+bool WriteAll(int fd, const std::string& data, std::chrono::steady_clock::time_point deadline, bool& timed_out) {
     std::size_t done = 0;
     while (done < data.size()) {
-        const ssize_t w = ::send(fd, data.data() + done, data.size() - done, MSG_NOSIGNAL);
-        if (w < 0 && errno == EINTR) continue;
+        const auto left =
+            std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now()).count();
+        if (left <= 0) {
+            timed_out = true;
+            return false;
+        }
+        pollfd p{fd, POLLOUT, 0};
+        const int ready = ::poll(&p, 1, static_cast<int>(left));
+        if (ready < 0 && errno == EINTR) continue;
+        if (ready == 0) {
+            timed_out = true;
+            return false;
+        }
+        if (ready < 0) return false;
+        const ssize_t w = ::send(fd, data.data() + done, data.size() - done, MSG_NOSIGNAL | MSG_DONTWAIT);
+        if (w < 0 && (errno == EINTR || errno == EAGAIN)) continue;
         if (w <= 0) return false;
         done += static_cast<std::size_t>(w);
     }
     return true;
+}
+
+/// A plugin's own text (an error it threw) kept short in logs and answers.
+std::string Bounded(std::string text) {
+    constexpr std::size_t kMax = 2048;
+    if (text.size() <= kMax) return text;
+    std::size_t cut = kMax;
+    while (cut > 0 && (static_cast<unsigned char>(text[cut]) & 0xC0) == 0x80) --cut;  // not inside a character
+    text.resize(cut);
+    return text + " […]";
+}
+
+/// How many sandboxes run at once in this process, whoever starts them (generations, tests, imports, events).
+class Slots {
+public:
+    bool Acquire(std::chrono::milliseconds wait) {
+        std::unique_lock lock(mu_);
+        return cv_.wait_for(lock, wait, [this] { return used_ < kMax; }) && (++used_, true);
+    }
+    void Release() {
+        {
+            std::lock_guard lock(mu_);
+            --used_;
+        }
+        cv_.notify_one();
+    }
+    static constexpr int kMax = 4;
+
+private:
+    std::mutex mu_;
+    std::condition_variable cv_;
+    int used_ = 0;
+};
+
+Slots& SandboxSlots() {
+    static Slots slots;
+    return slots;
 }
 
 /// Reads exactly `n` bytes before `deadline`; false on end of stream, error or time out (`timed_out` set).
@@ -97,6 +150,10 @@ Result<std::unique_ptr<Sandbox>> Sandbox::Start(const fs::path& host, const std:
                                                 std::string noun) {
     std::unique_ptr<Sandbox> box(new Sandbox(name, limits));
     box->noun_ = std::move(noun);
+    if (!SandboxSlots().Acquire(limits.start_budget)) {
+        return MakeError(ErrorCode::kUnavailable, box->Who() + ": every plugin sandbox is busy; retry in a moment");
+    }
+    box->slot_ = true;
     int pair[2];
     if (::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, pair) != 0) {
         return MakeError(ErrorCode::kUnavailable, box->Who() + ": cannot start its sandbox (socketpair)");
@@ -123,19 +180,27 @@ Result<std::unique_ptr<Sandbox>> Sandbox::Start(const fs::path& host, const std:
     posix_spawn_file_actions_adddup2(&actions, pair[1], 3);  // dup2 clears close-on-exec on 3
     posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
     posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0);
+    posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0);  // not the server's log
+    // None of the server's environment (its secret, database URL, keys) reaches the sandbox.
+    char lang[] = "LANG=C.UTF-8";
+    char* env[] = {lang, nullptr};
     pid_t pid = -1;
-    const int spawned = ::posix_spawn(&pid, argv[0], &actions, nullptr, argv.data(), environ);
+    const int spawned = ::posix_spawn(&pid, argv[0], &actions, nullptr, argv.data(), env);
     posix_spawn_file_actions_destroy(&actions);
     ::close(pair[1]);
     if (spawned != 0) {
         ::close(pair[0]);
-        return MakeError(ErrorCode::kUnavailable, box->Who() + ": cannot start its sandbox (" + host.string() + ": " +
-                                                      std::strerror(spawned) + ")");
+        return MakeError(ErrorCode::kUnavailable,
+                         box->Who() + ": cannot start its sandbox (dihya-js: " + std::strerror(spawned) + ")");
     }
     box->pid_ = pid;
     box->fd_ = pair[0];
     auto ready = box->Exchange('\0', "", limits.start_budget);
-    if (!ready) return ready.take_error();
+    if (!ready) {  // the sandbox itself, not the plugin: nothing of the plugin has run yet
+        Error e = ready.take_error();
+        e.code = ErrorCode::kUnavailable;
+        return e;
+    }
     auto manifest = box->Exchange('L', source, limits.call_budget + std::chrono::seconds(3));
     if (!manifest) return manifest.take_error();
     std::error_code ec;
@@ -149,6 +214,8 @@ Sandbox::~Sandbox() {
 }
 
 void Sandbox::Kill() {
+    if (slot_) SandboxSlots().Release();
+    slot_ = false;
     if (fd_ >= 0) ::close(fd_);
     fd_ = -1;
     if (pid_ > 0) {
@@ -179,7 +246,12 @@ Result<std::string> Sandbox::Exchange(char type, const std::string& payload, std
         const auto n = static_cast<std::uint32_t>(payload.size());
         for (int i = 0; i < 4; ++i) frame[1 + i] = static_cast<char>((n >> (8 * i)) & 0xFF);
         frame += payload;
-        if (!WriteAll(fd_, frame)) {
+        bool write_timed_out = false;
+        if (!WriteAll(fd_, frame, deadline, write_timed_out)) {
+            if (write_timed_out) {
+                return Failed("did not take its input within " + std::to_string(wall.count()) +
+                              " ms (wall clock) and was stopped");
+            }
             int status = 0;
             ::kill(pid_, SIGKILL);
             ::waitpid(pid_, &status, 0);
@@ -212,13 +284,13 @@ Result<std::string> Sandbox::Exchange(char type, const std::string& payload, std
     std::error_code ec;
     const json::value error = json::parse(body, ec);
     std::string kind = "exception";
-    std::string message = body;
+    std::string message = Bounded(body);
     if (!ec && error.is_object()) {
         if (const auto* k = error.as_object().if_contains("kind"); k != nullptr && k->is_string()) {
             kind = std::string(k->as_string());
         }
         if (const auto* m = error.as_object().if_contains("message"); m != nullptr && m->is_string()) {
-            message = std::string(m->as_string());
+            message = Bounded(std::string(m->as_string()));
         }
     }
     std::string what;

@@ -69,6 +69,7 @@ private:
     SandboxLimits limits_;
     pid_t pid_ = -1;
     int fd_ = -1;
+    bool slot_ = false;  // holds one of the process's sandbox slots
     boost::json::value manifest_;
 };
 

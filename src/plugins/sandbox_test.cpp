@@ -137,6 +137,8 @@ TEST_F(SandboxTest, TheSystemCallFilterRefusesFilesSocketsAndProcesses) {
     for (const char* call : {"open", "openat", "socket", "fork", "execve", "mmap_exec"}) {
         EXPECT_EQ(probe->at(call).as_string(), "Operation not permitted") << call << ": " << json::serialize(*probe);
     }
+    // None of the server's environment (secrets, database URL) reaches it: only LANG.
+    EXPECT_EQ(probe->at("environment").as_int64(), 1) << json::serialize(*probe);
     // Still alive and working after the refusals.
     EXPECT_TRUE((*box)->Call("beforeGeneration", json::array{json::object{}}));
 }

@@ -12,9 +12,16 @@ import { after, test } from 'node:test';
 
 import { api, kFastAuth, kPassword, login, signUp } from './lib/accounts.mjs';
 import { assertProblem, until } from './lib/http.mjs';
+import { backend, freshDatabase } from './lib/pg.mjs';
 import { runDihya, startServer } from './lib/server.mjs';
 
 const T = { timeout: 180_000 };
+
+/// SQLite, or a fresh database on the test's PostgreSQL server (blackbox.pg.plugins).
+function dbConfig() {
+    const database_url = freshDatabase();
+    return database_url ? { database_url } : {};
+}
 const dir = mkdtempSync(path.join(tmpdir(), 'dihya-plugins-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -152,12 +159,14 @@ test('hostile plugins are each stopped with their own error while the server kee
     assert.match(missing.json.detail, /does not list the hook afterGeneration/);
 });
 
-test('installed plugins run in a project\'s generations, one user\'s or enabled for everybody by an admin', T, async () => {
-    const srv = await startServer({ config: kFastAuth });
+test(`[${backend}] installed plugins run in a project's generations, one user's or enabled for everybody by an admin`, T, async () => {
+    const config = { ...kFastAuth, ...dbConfig() };
+    const srv = await startServer({ config });
     const ann = await signUp(srv, 'ann@example.org');
     const ben = await signUp(srv, 'ben@example.org');
     const made = await runDihya(['user', 'create', '--email', 'root@example.org', '--role', 'admin', '--password-stdin',
-        '--dev', '--data-dir', srv.dataDir], { input: `${kPassword}\n` });
+        '--dev', '--data-dir', srv.dataDir, ...(config.database_url ? ['--database', config.database_url] : [])],
+        { input: `${kPassword}\n` });
     assert.equal(made.code, 0, made.stderr);
     const root = (await login(srv, 'root@example.org')).access_token;
 
@@ -219,6 +228,15 @@ test('installed plugins run in a project\'s generations, one user\'s or enabled 
     assert.equal(bg.status, 'succeeded', JSON.stringify(bg));
     assert.match(bg.log.map((e) => e.message).join('\n'), /^plugin add-license 1\.0\.0 \(enabled for everybody\), source sha256/m);
     assert.deepEqual(bg.plugins.map((p) => p.name), ['add-license']);
+    // Now Ben may choose it for his project; when the admin stops it for everybody, his project stops running it.
+    const chosen = await api(srv, `/api/v1/projects/${bens.json.id}/plugins`, { method: 'PUT', token: ben.token, body: { plugins: [lic.json.id] } });
+    assert.equal(chosen.status, 200, chosen.text);
+    assert.equal((await api(srv, `/api/v1/admin/plugins/${lic.json.id}/global`, { method: 'PUT', token: root, body: { enabled: false } })).status, 200);
+    assert.deepEqual((await api(srv, `/api/v1/projects/${bens.json.id}/plugins`, { token: ben.token })).json.items, []);
+    const after = await generate(ben.token, bens.json.id);
+    assert.equal(after.status, 'succeeded', JSON.stringify(after));
+    assert.deepEqual(after.plugins, []);
+    assert.equal((await api(srv, `/api/v1/admin/plugins/${lic.json.id}/global`, { method: 'PUT', token: root, body: { enabled: true } })).status, 200);
 
     // A plugin that fails fails the generation, with its message in the log.
     const failing = await install(ann.token, `export default { manifest: ${manifest('fails', ['beforeGeneration'], ['model:write'])}, beforeGeneration(m) { throw new Error('no loans today'); } };`);
@@ -235,11 +253,13 @@ test('installed plugins run in a project\'s generations, one user\'s or enabled 
     assert.deepEqual((await api(srv, '/api/v1/plugins', { token: ben.token })).json.items, []);
 });
 
-test('platform events reach the plugins that listen: a user registered, a project generated', T, async () => {
-    const srv = await startServer({ config: kFastAuth });
+test(`[${backend}] platform events reach the plugins that listen: a user registered, a project generated`, T, async () => {
+    const config = { ...kFastAuth, ...dbConfig() };
+    const srv = await startServer({ config });
     const ann = await signUp(srv, 'ann@example.org');
     const made = await runDihya(['user', 'create', '--email', 'root@example.org', '--role', 'admin', '--password-stdin',
-        '--dev', '--data-dir', srv.dataDir], { input: `${kPassword}\n` });
+        '--dev', '--data-dir', srv.dataDir, ...(config.database_url ? ['--database', config.database_url] : [])],
+        { input: `${kPassword}\n` });
     assert.equal(made.code, 0, made.stderr);
     const root = (await login(srv, 'root@example.org')).access_token;
     const install = async (source) => {

@@ -31,8 +31,14 @@ SELECT id, owner_id, name, version, manifest, digest, global, created_at, source
 ORDER BY name, created_at, id;
 
 -- name: of_project
+-- Only plugins the project may still run: enabled for everybody, or belonging to its owner or a current editor
+-- (a plugin an admin stops, or one of an editor who left, stops running).
 SELECT p.id, p.owner_id, p.name, p.version, p.manifest, p.digest, p.global, p.created_at, p.source
-FROM project_plugins pp JOIN plugins p ON p.id = pp.plugin_id WHERE pp.project_id = $1 ORDER BY pp.position;
+FROM project_plugins pp JOIN plugins p ON p.id = pp.plugin_id
+WHERE pp.project_id = $1 AND (p.global = 1
+    OR p.owner_id = (SELECT owner_id FROM projects WHERE id = pp.project_id)
+    OR p.owner_id IN (SELECT user_id FROM project_members WHERE project_id = pp.project_id AND role = 'editor'))
+ORDER BY pp.position;
 
 -- name: clear_project
 DELETE FROM project_plugins WHERE project_id = $1;
@@ -52,5 +58,11 @@ SELECT id FROM plugins WHERE listens = 1
 AND (global = 1 OR id IN (SELECT plugin_id FROM project_plugins WHERE project_id = $1)) LIMIT 1;
 
 -- name: listeners
-SELECT id, owner_id, name, version, manifest, digest, global, created_at, source FROM plugins WHERE listens = 1
-AND (global = 1 OR id IN (SELECT plugin_id FROM project_plugins WHERE project_id = $1)) ORDER BY global DESC, name, id;
+SELECT id, owner_id, name, version, manifest, digest, global, created_at, source FROM plugins p WHERE listens = 1
+AND (global = 1 OR id IN (SELECT pp.plugin_id FROM project_plugins pp WHERE pp.project_id = $1
+    AND (p.owner_id = (SELECT owner_id FROM projects WHERE id = pp.project_id)
+         OR p.owner_id IN (SELECT user_id FROM project_members WHERE project_id = pp.project_id AND role = 'editor'))))
+ORDER BY global DESC, name, id;
+
+-- name: forget_enabler
+UPDATE project_plugins SET enabled_by = NULL WHERE enabled_by = $1;
