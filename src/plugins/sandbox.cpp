@@ -40,25 +40,30 @@ std::string Describe(int status, const SandboxLimits& limits) {
     return "ended";
 }
 
+enum class Ready { kYes, kRetry, kTimedOut, kError };
+
+/// Whether `fd` is ready for `events` before `deadline`.
+Ready WaitFor(int fd, short events, std::chrono::steady_clock::time_point deadline) {
+    const auto left =
+        std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now()).count();
+    if (left <= 0) return Ready::kTimedOut;
+    pollfd p{fd, events, 0};
+    const int ready = ::poll(&p, 1, static_cast<int>(left));
+    if (ready < 0) return errno == EINTR ? Ready::kRetry : Ready::kError;
+    return ready == 0 ? Ready::kTimedOut : Ready::kYes;
+}
+
 /// Writes all of `data` before `deadline` (a stopped child must not hold a server thread); false on error or time
 /// out (`timed_out` set).
 bool WriteAll(int fd, const std::string& data, std::chrono::steady_clock::time_point deadline, bool& timed_out) {
     std::size_t done = 0;
     while (done < data.size()) {
-        const auto left =
-            std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now()).count();
-        if (left <= 0) {
-            timed_out = true;
+        const Ready ready = WaitFor(fd, POLLOUT, deadline);
+        if (ready == Ready::kRetry) continue;
+        if (ready != Ready::kYes) {
+            timed_out = ready == Ready::kTimedOut;
             return false;
         }
-        pollfd p{fd, POLLOUT, 0};
-        const int ready = ::poll(&p, 1, static_cast<int>(left));
-        if (ready < 0 && errno == EINTR) continue;
-        if (ready == 0) {
-            timed_out = true;
-            return false;
-        }
-        if (ready < 0) return false;
         const ssize_t w = ::send(fd, data.data() + done, data.size() - done, MSG_NOSIGNAL | MSG_DONTWAIT);
         if (w < 0 && (errno == EINTR || errno == EAGAIN)) continue;
         if (w <= 0) return false;
@@ -107,20 +112,12 @@ Slots& SandboxSlots() {
 /// Reads exactly `n` bytes before `deadline`; false on end of stream, error or time out (`timed_out` set).
 bool ReadAll(int fd, char* out, std::size_t n, std::chrono::steady_clock::time_point deadline, bool& timed_out) {
     while (n > 0) {
-        const auto left =
-            std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now()).count();
-        if (left <= 0) {
-            timed_out = true;
+        const Ready ready = WaitFor(fd, POLLIN, deadline);
+        if (ready == Ready::kRetry) continue;
+        if (ready != Ready::kYes) {
+            timed_out = ready == Ready::kTimedOut;
             return false;
         }
-        pollfd p{fd, POLLIN, 0};
-        const int ready = ::poll(&p, 1, static_cast<int>(left));
-        if (ready < 0 && errno == EINTR) continue;
-        if (ready == 0) {
-            timed_out = true;
-            return false;
-        }
-        if (ready < 0) return false;
         const ssize_t r = ::recv(fd, out, n, 0);
         if (r < 0 && errno == EINTR) continue;
         if (r <= 0) return false;
