@@ -210,18 +210,6 @@ int Audit(const std::vector<std::string>& args, std::ostream& out, std::ostream&
     return kOk;
 }
 
-Result<std::string> ReadSpec(const std::string& path) {
-    std::ostringstream ss;
-    if (path == "-") {
-        ss << std::cin.rdbuf();
-        return ss.str();
-    }
-    std::ifstream in(path, std::ios::binary);
-    if (!in) return MakeError(ErrorCode::kInvalidArgument, path + ": cannot read the file");
-    ss << in.rdbuf();
-    return ss.str();
-}
-
 std::string Extension(const std::string& path) {
     std::string ext = std::filesystem::path(path).extension().string();
     std::transform(ext.begin(), ext.end(), ext.begin(), [](unsigned char ch) { return std::tolower(ch); });

@@ -4,6 +4,8 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <iostream>
+#include <sstream>
 
 #include <fcntl.h>
 #include <unistd.h>
@@ -115,6 +117,18 @@ Result<std::unique_ptr<storage::Db>> OpenAndMigrate(const Config& config, Logger
         log.Info("migration applied", {{"version", m.version}, {"name", m.name}});
     }
     return std::move(*db);
+}
+
+Result<std::string> ReadSpec(const std::string& path) {
+    std::ostringstream ss;
+    if (path == "-") {
+        ss << std::cin.rdbuf();
+        return ss.str();
+    }
+    std::ifstream in(path, std::ios::binary);
+    if (!in) return MakeError(ErrorCode::kInvalidArgument, path + ": cannot read the file");
+    ss << in.rdbuf();
+    return ss.str();
 }
 
 }  // namespace dihya::cli

@@ -41,6 +41,9 @@ Result<Parsed> ParseOptions(const std::vector<std::string>& args, std::size_t fr
                             const ExtraOptions& extra = {});
 Result<Config> LoadFrom(const Parsed& p);
 
+/// The bytes of the file at `path`, or standard input for "-"; kInvalidArgument naming the path when unreadable.
+Result<std::string> ReadSpec(const std::string& path);
+
 /// The server secret: configured, or with --dev the one kept in <data_dir>/.dev-secret (made on first use).
 /// kInvalidArgument when neither. `note` receives what was done, for the log.
 Result<void> EnsureSecret(Config& config, std::string& note);

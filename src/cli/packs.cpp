@@ -1,8 +1,6 @@
 // dihya pack export NAME|DIR --format json|yaml|js [--out FILE]; dihya pack import FILE --into DIR.
 
 #include <fstream>
-#include <iostream>
-#include <sstream>
 
 #include "catalog/catalog.hpp"
 #include "cli/commands.hpp"
@@ -119,21 +117,12 @@ int PackImport(const std::vector<std::string>& args, std::ostream& out, std::ost
         err << kImportUsage;
         return kUsage;
     }
-    std::string text;
-    if (source == "-") {
-        std::ostringstream s;
-        s << std::cin.rdbuf();
-        text = s.str();
-    } else {
-        std::ifstream f(source, std::ios::binary);
-        if (!f) {
-            err << "dihya pack import: " << source << ": cannot read\n";
-            return kUsage;
-        }
-        std::ostringstream s;
-        s << f.rdbuf();
-        text = s.str();
+    auto read = ReadSpec(source);
+    if (!read) {
+        err << "dihya pack import: " << read.error().message << "\n";
+        return kUsage;
     }
+    const std::string& text = *read;
     // By the extension; else by the first character: { is JSON, "export" or a comment is JavaScript, else YAML.
     std::optional<packs::Format> format = packs::FormatOfPath(source);
     if (!format) {

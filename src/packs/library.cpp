@@ -96,23 +96,26 @@ Result<void> LintDocument(const PackDocument& doc, const fs::path& packs_dir, co
     return {};
 }
 
-std::vector<InstalledPack> PackLibrary::Installed() const {
-    std::vector<InstalledPack> out;
-    for (const char* group : {"stacks", "libraries"}) {
-        for (const fs::path& dir : generator::PackFolders(d_.packs_dir / group)) {
-            auto pack = generator::LoadPack(dir);
-            if (!pack) continue;  // `dihya serve` refuses to start with a broken installed pack
-            out.push_back({pack->name, pack->version, pack->kind, pack->title});
+const std::vector<InstalledPack>& PackLibrary::Installed() const {
+    std::call_once(installed_once_, [this] {
+        for (const char* group : {"stacks", "libraries"}) {
+            for (const fs::path& dir : generator::PackFolders(d_.packs_dir / group)) {
+                auto pack = generator::LoadPack(dir);
+                if (!pack) continue;  // `dihya serve` refuses to start with a broken installed pack
+                installed_.push_back({pack->name, pack->version, pack->kind, pack->title});
+            }
         }
-    }
-    for (const std::string& domain : d_.vocab.domains) {
-        auto doc = ExportInstalled(domain);
-        if (doc && doc->kind() == "domain") out.push_back({doc->name(), doc->version(), "domain", doc->title()});
-    }
-    std::sort(out.begin(), out.end(), [](const InstalledPack& a, const InstalledPack& b) {
-        return std::tie(a.kind, a.name) < std::tie(b.kind, b.name);
+        for (const std::string& domain : d_.vocab.domains) {
+            auto doc = ExportInstalled(domain);
+            if (doc && doc->kind() == "domain") {
+                installed_.push_back({doc->name(), doc->version(), "domain", doc->title()});
+            }
+        }
+        std::sort(installed_.begin(), installed_.end(), [](const InstalledPack& a, const InstalledPack& b) {
+            return std::tie(a.kind, a.name) < std::tie(b.kind, b.name);
+        });
     });
-    return out;
+    return installed_;
 }
 
 Result<PackDocument> ExportInstalledPack(const fs::path& packs_dir, const std::string& name) {
@@ -256,17 +259,15 @@ Result<json::value> PackLibrary::ExportPersonal(storage::Session& s, const std::
     json::array items;
     for (std::size_t i = 0; i < rows->size(); ++i) {
         const StoredPack p = Read(*rows, i);
-        auto doc_rows = s.Query(Q()["document"], std::array<Value, 1>{p.id});
-        if (!doc_rows) return doc_rows.take_error();
-        json::value document =
-            doc_rows->empty() ? json::value(nullptr) : json::parse(doc_rows->GetText(0, "document").value_or("null"));
+        std::error_code ec;
+        json::value document = json::parse(rows->GetText(i, "document").value_or("null"), ec);
         items.push_back(json::object{{"id", p.id},
                                      {"name", p.name},
                                      {"version", p.version},
                                      {"kind", p.kind},
                                      {"digest", p.digest},
                                      {"imported_at", p.created_at},
-                                     {"document", std::move(document)}});
+                                     {"document", ec ? json::value(nullptr) : std::move(document)}});
     }
     return json::value(json::object{{"imported", std::move(items)}});
 }

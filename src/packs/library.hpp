@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <vector>
@@ -74,8 +75,8 @@ public:
     explicit PackLibrary(PackLibraryDeps deps) : d_(std::move(deps)) {}
 
     /// The installed packs: stack and library packs under packs_dir, and the built-in domains; sorted by kind then
-    /// name.
-    std::vector<InstalledPack> Installed() const;
+    /// name. Read once (they change only with a restart, as the generator's do).
+    const std::vector<InstalledPack>& Installed() const;
 
     Result<PackDocument> ExportInstalled(const std::string& name) const {
         return ExportInstalledPack(d_.packs_dir, name);
@@ -103,6 +104,8 @@ public:
 
 private:
     PackLibraryDeps d_;
+    mutable std::once_flag installed_once_;
+    mutable std::vector<InstalledPack> installed_;
 };
 
 /// A user's imported packs in the GDPR export and erasure.

@@ -248,10 +248,11 @@ Result<generator::Tree> PluginRegistry::Generate(const std::string& project_id, 
                                                  std::vector<Used>& used) {
     std::vector<Runnable> runnable;
     std::set<std::string> ids;
-    for (const char* query : {"global", "of_project"}) {
-        auto rows = std::string(query) == "global" ? d_.db.Query(Q()[query])
-                                                   : d_.db.Query(Q()[query], std::array<Value, 1>{project_id});
-        if (!rows) return rows.take_error();
+    auto global = d_.db.Query(Q()["global"]);
+    if (!global) return global.take_error();
+    auto own = d_.db.Query(Q()["of_project"], std::array<Value, 1>{project_id});
+    if (!own) return own.take_error();
+    for (const storage::Rows* rows : {&*global, &*own}) {
         for (std::size_t i = 0; i < rows->size(); ++i) {
             InstalledPlugin p = Read(*rows, i);
             if (!ids.insert(p.id).second) continue;

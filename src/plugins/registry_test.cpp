@@ -6,17 +6,14 @@
 #include "auth/test_support.hpp"
 #include "catalog/catalog.hpp"
 #include "model/project_model.hpp"
+#include "plugins/test_support.hpp"
 
 namespace dihya::plugins {
 namespace {
 
 namespace json = boost::json;
 
-#ifdef DIHYA_JS_HOST
-const char* const kHost = DIHYA_JS_HOST;
-#else
-const char* const kHost = nullptr;
-#endif
+using plugins::testing::kHost;
 
 std::string Source(const std::string& name, const std::string& version, const std::string& hooks,
                    const std::string& permissions, const std::string& body) {

@@ -4,17 +4,14 @@
 #include <gtest/gtest.h>
 
 #include "plugins/plugin.hpp"
+#include "plugins/test_support.hpp"
 
 namespace dihya::plugins {
 namespace {
 
 namespace json = boost::json;
 
-#ifdef DIHYA_JS_HOST
-const char* const kHost = DIHYA_JS_HOST;
-#else
-const char* const kHost = nullptr;
-#endif
+using plugins::testing::kHost;
 
 constexpr const char* kManifest =
     "manifest: {name: 'hostile', version: '1.0.0', description: 'd', author: 'a', hooks: ['beforeGeneration'], "

@@ -16,8 +16,8 @@ WHERE owner_id = $1 AND ($2 = '' OR created_at < $2 OR (created_at = $2 AND id <
 ORDER BY created_at DESC, id DESC LIMIT $4;
 
 -- name: all_of_owner
-SELECT id, owner_id, name, version, kind, title, digest, bytes, created_at FROM user_packs WHERE owner_id = $1
-ORDER BY created_at, id;
+SELECT id, owner_id, name, version, kind, title, digest, bytes, created_at, document FROM user_packs
+WHERE owner_id = $1 ORDER BY created_at, id;
 
 -- name: versions_of_owner
 SELECT id, owner_id, name, version, kind, title, digest, bytes, created_at FROM user_packs
