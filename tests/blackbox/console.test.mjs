@@ -389,7 +389,11 @@ test('the admin pages: accounts (role, disable), the audit log filtered, server 
         await page.waitForFunction(() => /Audit chain verified: \d+ entries, head [0-9a-f]{16}\./.test(document.querySelector('#audit-chain')?.textContent ?? ''));
         await page.fill('#audit-action', 'user.');
         await page.getByRole('button', { name: 'Filter' }).click();
-        await page.waitForSelector('tr[data-action="user.role_changed"]');
+        // The unfiltered list also holds user.role_changed: wait until only the filtered rows remain.
+        await page.waitForFunction(() => {
+            const rows = [...document.querySelectorAll('tbody tr')].map((r) => r.getAttribute('data-action'));
+            return rows.includes('user.role_changed') && rows.every((a) => a?.startsWith('user.'));
+        });
         const actions = await page.locator('tbody tr').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-action')));
         assert.ok(actions.length > 0 && actions.every((a) => a.startsWith('user.')), `filtered: ${actions}`);
         await visit(page, 'admin-audit');
