@@ -252,6 +252,54 @@ std::optional<std::string> ReadRegularFile(const fs::path& path) {
 
 }  // namespace
 
+bool SemverLess(std::string_view a, std::string_view b) {
+    const bool sa = IsSemver(a);
+    const bool sb = IsSemver(b);
+    if (!sa || !sb) return sa != sb ? sa : a < b;
+    auto split = [](std::string_view v, char sep) {
+        std::vector<std::string_view> out;
+        std::size_t start = 0;
+        while (true) {
+            const std::size_t at = v.find(sep, start);
+            out.push_back(v.substr(start, at == std::string_view::npos ? v.npos : at - start));
+            if (at == std::string_view::npos) break;
+            start = at + 1;
+        }
+        return out;
+    };
+    auto strip = [](std::string_view v) { return v.substr(0, v.find('+')); };
+    a = strip(a);
+    b = strip(b);
+    const std::size_t da = a.find('-');
+    const std::size_t db = b.find('-');
+    // Numeric identifiers have no leading zeros (IsSemver): a longer one is larger, equal lengths compare as text.
+    auto number_less = [](std::string_view x, std::string_view y) {
+        return x.size() != y.size() ? x.size() < y.size() : x < y;
+    };
+    const auto ca = split(a.substr(0, da), '.');
+    const auto cb = split(b.substr(0, db), '.');
+    for (std::size_t i = 0; i < 3; ++i) {
+        if (ca[i] != cb[i]) return number_less(ca[i], cb[i]);
+    }
+    if (da == std::string_view::npos || db == std::string_view::npos) {
+        return da != std::string_view::npos && db == std::string_view::npos;  // a pre-release before its release
+    }
+    const auto pa = split(a.substr(da + 1), '.');
+    const auto pb = split(b.substr(db + 1), '.');
+    auto numeric = [](std::string_view x) {
+        return !x.empty() && std::all_of(x.begin(), x.end(), [](char c) { return c >= '0' && c <= '9'; });
+    };
+    for (std::size_t i = 0; i < std::min(pa.size(), pb.size()); ++i) {
+        if (pa[i] == pb[i]) continue;
+        const bool na = numeric(pa[i]);
+        const bool nb = numeric(pb[i]);
+        if (na && nb) return number_less(pa[i], pb[i]);
+        if (na != nb) return na;
+        return pa[i] < pb[i];
+    }
+    return pa.size() < pb.size();
+}
+
 bool IsSemver(std::string_view version) {
     std::string_view core = version;
     const std::size_t plus = core.find('+');

@@ -104,6 +104,11 @@ Result<Condition> ParseCondition(std::string_view text);
 /// Whether `version` is a semantic version (2.0.0): MAJOR.MINOR.PATCH[-prerelease][+build].
 bool IsSemver(std::string_view version);
 
+/// Semantic-version precedence (semver.org §11): major, minor, patch as numbers; a pre-release before its release,
+/// pre-release identifiers compared dot by dot (numbers below words); build metadata ignored. Versions that are not
+/// semantic compare as text, after every semantic one.
+bool SemverLess(std::string_view a, std::string_view b);
+
 /// Checks an output path against the confinement rules (docs/packs.md): relative, no `..` or `.` segment, no
 /// empty segment, no backslash, NUL or control character, no `.git` segment. Returns the reason, or "" if fine.
 std::string PathProblem(std::string_view path);

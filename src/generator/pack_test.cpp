@@ -180,6 +180,21 @@ TEST(GeneratorPack, Semver) {
     EXPECT_FALSE(IsSemver("v1.0.0"));
 }
 
+TEST(GeneratorPack, SemverPrecedence) {
+    // semver.org §11's own example, in order.
+    const std::vector<std::string> ordered{"1.0.0-alpha",  "1.0.0-alpha.1", "1.0.0-alpha.beta", "1.0.0-beta",
+                                           "1.0.0-beta.2", "1.0.0-beta.11", "1.0.0-rc.1",       "1.0.0",
+                                           "1.0.1",        "1.2.0",         "1.10.0",           "2.0.0"};
+    for (std::size_t i = 0; i + 1 < ordered.size(); ++i) {
+        EXPECT_TRUE(SemverLess(ordered[i], ordered[i + 1])) << ordered[i] << " < " << ordered[i + 1];
+        EXPECT_FALSE(SemverLess(ordered[i + 1], ordered[i])) << ordered[i + 1] << " !< " << ordered[i];
+    }
+    EXPECT_FALSE(SemverLess("1.0.0+a", "1.0.0+b"));
+    EXPECT_FALSE(SemverLess("1.0.0", "1.0.0"));
+    EXPECT_TRUE(SemverLess("9.9.9", "not-a-version"));
+    EXPECT_FALSE(SemverLess("not-a-version", "0.0.1"));
+}
+
 TEST(GeneratorPack, Conditions) {
     auto c = ParseCondition(" stacks.backend != 'flask' ");
     ASSERT_TRUE(c.ok());

@@ -36,25 +36,6 @@ StoredPack Read(const storage::Rows& rows, std::size_t i) {
                       rows.GetText(i, "created_at").value_or("")};
 }
 
-/// Orders semantic versions by their numbers (pre-releases before their release); "" is lowest.
-bool VersionLess(const std::string& a, const std::string& b) {
-    auto parts = [](const std::string& v) {
-        std::array<long, 3> n{-1, -1, -1};
-        std::size_t pos = 0;
-        for (long& x : n) {
-            std::size_t used = 0;
-            try {
-                x = std::stol(v.substr(pos), &used);
-            } catch (...) {
-                break;
-            }
-            pos += used + 1;
-        }
-        return std::make_pair(n, v.find('-') == std::string::npos);
-    };
-    return parts(a) < parts(b);
-}
-
 Result<void> MayManage(const auth::Principal& who, std::optional<std::string_view> owner = std::nullopt) {
     if (!who.authenticated()) return MakeError(ErrorCode::kUnauthenticated, "sign in to keep template packs");
     return auth::Authorize(who, auth::Action::kPacksManage,
@@ -139,13 +120,19 @@ Result<PackDocument> ExportInstalledPack(const fs::path& packs_dir, const std::s
     return MakeError(ErrorCode::kNotFound, "no installed pack is named " + name);
 }
 
-Result<StoredPack> PackLibrary::Import(const auth::Principal& who, std::string_view text, Format format,
-                                       const RequestContext& context) {
-    if (auto ok = MayManage(who); !ok) return ok.take_error();
+Result<PackDocument> PackLibrary::Check(std::string_view text, Format format) const {
     auto doc = ParseDocument(text, format, "the pack document", d_.limits, d_.evaluate);
     if (!doc) return doc.take_error();
     if (auto ok = CheckDocument(*doc, "the pack document", d_.limits); !ok) return ok.take_error();
     if (auto ok = LintDocument(*doc, d_.packs_dir, d_.vocab); !ok) return ok.take_error();
+    return doc;
+}
+
+Result<StoredPack> PackLibrary::Import(const auth::Principal& who, std::string_view text, Format format,
+                                       const RequestContext& context) {
+    if (auto ok = MayManage(who); !ok) return ok.take_error();
+    auto doc = Check(text, format);
+    if (!doc) return doc.take_error();
     const std::string canonical = json::serialize(ToJson(*doc));
     StoredPack stored{crypto::NewUuid(),
                       who.user_id,
@@ -215,7 +202,7 @@ Result<std::pair<StoredPack, PackDocument>> PackLibrary::ExportMine(const auth::
     std::optional<StoredPack> best;
     for (std::size_t i = 0; i < rows->size(); ++i) {
         StoredPack p = Read(*rows, i);
-        if (!version.empty() ? p.version == version : (!best || VersionLess(best->version, p.version))) {
+        if (!version.empty() ? p.version == version : (!best || generator::SemverLess(best->version, p.version))) {
             best = std::move(p);
             if (!version.empty()) break;
         }

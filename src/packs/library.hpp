@@ -82,6 +82,10 @@ public:
         return ExportInstalledPack(d_.packs_dir, name);
     }
 
+    /// Parses, checks and lints a document as Import does before keeping it (the marketplace checks what is
+    /// published with it).
+    Result<PackDocument> Check(std::string_view text, Format format) const;
+
     /// Imports a document for `who` (signed in; packs:manage): parsed, checked and linted, then kept privately.
     /// kAlreadyExists when they already keep that name and version; kPayloadTooLarge past the limits or their
     /// quota.

@@ -60,10 +60,7 @@ json::object ToJson(const InstalledPlugin& p) {
                         {"installed_at", p.created_at}};
 }
 
-Result<InstalledPlugin> PluginRegistry::Install(const auth::Principal& who, const std::string& source,
-                                                const RequestContext& ctx) {
-    if (!who.authenticated()) return MakeError(ErrorCode::kUnauthenticated, "sign in to install plugins");
-    if (auto ok = auth::Authorize(who, auth::Action::kPluginsManage, who.user_id); !ok) return ok.take_error();
+Result<std::unique_ptr<Plugin>> PluginRegistry::Load(const std::string& source) const {
     if (source.empty()) return MakeError(ErrorCode::kInvalidArgument, "source: required", {{"source", "required"}});
     if (source.find('\0') != std::string::npos) {
         return MakeError(ErrorCode::kInvalidArgument, "source: contains a NUL byte (write \\0 in strings instead)",
@@ -74,7 +71,20 @@ Result<InstalledPlugin> PluginRegistry::Install(const auth::Principal& who, cons
                          "source: larger than " + std::to_string(d_.max_source / 1024) + " KiB",
                          {{"source", "too large"}});
     }
-    auto plugin = Plugin::Load(d_.host, "plugin.mjs", source, d_.limits);
+    return Plugin::Load(d_.host, "plugin.mjs", source, d_.limits);
+}
+
+Result<Manifest> PluginRegistry::Check(const std::string& source) const {
+    auto plugin = Load(source);
+    if (!plugin) return plugin.take_error();
+    return (*plugin)->manifest();
+}
+
+Result<InstalledPlugin> PluginRegistry::Install(const auth::Principal& who, const std::string& source,
+                                                const RequestContext& ctx) {
+    if (!who.authenticated()) return MakeError(ErrorCode::kUnauthenticated, "sign in to install plugins");
+    if (auto ok = auth::Authorize(who, auth::Action::kPluginsManage, who.user_id); !ok) return ok.take_error();
+    auto plugin = Load(source);
     if (!plugin) return plugin.take_error();
     const Manifest& m = (*plugin)->manifest();
     InstalledPlugin p{crypto::NewUuid(),

@@ -62,6 +62,9 @@ public:
     /// once, before generations run.
     void UseVocabulary(const model::Vocabulary& vocabulary) { vocabulary_ = &vocabulary; }
 
+    /// Loads `source` in a sandbox and checks its manifest, as Install does before keeping it (the marketplace
+    /// checks what is published with it).
+    Result<Manifest> Check(const std::string& source) const;
     /// Installs a plugin for `who` (signed in): loaded in its sandbox, manifest checked. kAlreadyExists for a name
     /// and version they already have.
     Result<InstalledPlugin> Install(const auth::Principal& who, const std::string& source, const RequestContext& ctx);
@@ -100,6 +103,8 @@ public:
     Result<void> ErasePersonal(storage::Session& s, const std::string& user_id);
 
 private:
+    Result<std::unique_ptr<Plugin>> Load(const std::string& source) const;
+
     PluginRegistryDeps d_;
     const model::Vocabulary* vocabulary_ = nullptr;
 };
