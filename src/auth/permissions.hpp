@@ -34,6 +34,7 @@ enum class Action {
     kMarketplaceRead,
     kMarketplacePublish,
     kMarketplaceModerate,
+    kMarketplaceInstall,
     kNotificationsOwn,
     kRealtimeConnect,
     kJobsManage,

@@ -20,6 +20,8 @@
 #include "generator/pack.hpp"
 #include "graphql/api.hpp"
 #include "graphql/handlers.hpp"
+#include "marketplace/handlers.hpp"
+#include "marketplace/kinds.hpp"
 #include "notifications/handlers.hpp"
 #include "ops/ops.hpp"
 #include "packs/handlers.hpp"
@@ -143,9 +145,25 @@ Result<std::unique_ptr<Services>> BuildServices(const Config& config, Logger& lo
     s->plugins->RegisterJobs();
     s->event_audit->UseRegistry(*s->plugins);
     s->plugin_data = std::make_unique<plugins::PluginData>(*s->plugins);
+    s->market_signer =
+        std::make_unique<crypto::Ed25519Signer>(crypto::Ed25519Signer::Derive(config.secret, "dihya marketplace v1"));
+    marketplace::MarketplaceDeps market{db, *s->audit_sink, s->clock, *s->market_signer};
+    market.kinds.emplace("plugin", marketplace::PluginKind(*s->plugins));
+    market.kinds.emplace("pack", marketplace::PackKind(*s->packs));
+    market.notifier = s->notifications.get();
+    market.events = s->hub.get();
+    market.on_decided = [registry = s->plugins.get()](storage::Session& session, const boost::json::object& data) {
+        return registry->QueueEvent(&session, "review.decided", data, "");
+    };
+    market.display_name = [auth = s->auth.get()](const std::string& id) {
+        auto user = auth->LoadUser(id);
+        return user ? user->display_name.value_or("") : std::string();
+    };
+    s->market = std::make_unique<marketplace::Marketplace>(std::move(market));
+    s->market_data = std::make_unique<marketplace::MarketplaceData>(*s->market);
     // Erasure runs the sources in this order: the account (and its cascade) goes last.
     std::vector<PersonalDataSource*> sources{s->projects_data.get(), s->notification_data.get(), s->pack_data.get(),
-                                             s->plugin_data.get(), s->audit_data.get()};
+                                             s->market_data.get(),   s->plugin_data.get(),       s->audit_data.get()};
     if (s->outbox) {
         s->outbox_data = std::make_unique<mail::OutboxData>(
             *s->outbox,
@@ -261,6 +279,7 @@ Result<void> RegisterModules(Composition& c) {
     packs::Register(c.app, *c.services.packs);
     plugins::Register(c.app, {*c.engine, *c.active_analyzer, c.vocabulary, plugins::HostPath(""), {}, 2});
     plugins::RegisterRegistry(c.app, *c.services.plugins, *c.projects);
+    marketplace::Register(c.app, *c.services.market);
     docs::Register(c.app);
     console::Register(c.app);  // last: its catch-all serves the pages nothing else claims
     return Ok();

@@ -28,6 +28,7 @@
 #include "mail/mailer.hpp"
 #include "mail/outbox.hpp"
 #include "mail/queue.hpp"
+#include "marketplace/marketplace.hpp"
 #include "net/http_client.hpp"
 #include "notifications/catalog.hpp"
 #include "notifications/personal_data.hpp"
@@ -80,11 +81,14 @@ struct Services {
     std::unique_ptr<auth::OAuthService> oauth;
     /// Cron-timed jobs (backups, retention, cleanup): `serve` starts it with the queue's workers.
     std::unique_ptr<scheduler::Scheduler> scheduler;
-    std::unique_ptr<backup::Backups> backups;          // backup.dir: the scheduled job "backup" and the admin API
-    std::unique_ptr<packs::PackLibrary> packs;         // installed packs, and those users import
-    std::unique_ptr<packs::PackData> pack_data;        // GDPR: the packs a user imported
-    std::unique_ptr<plugins::PluginRegistry> plugins;  // installed plugins, run by generations
-    std::unique_ptr<plugins::PluginData> plugin_data;  // GDPR: the plugins a user installed
+    std::unique_ptr<backup::Backups> backups;              // backup.dir: the scheduled job "backup" and the admin API
+    std::unique_ptr<packs::PackLibrary> packs;             // installed packs, and those users import
+    std::unique_ptr<packs::PackData> pack_data;            // GDPR: the packs a user imported
+    std::unique_ptr<plugins::PluginRegistry> plugins;      // installed plugins, run by generations
+    std::unique_ptr<plugins::PluginData> plugin_data;      // GDPR: the plugins a user installed
+    std::unique_ptr<crypto::Ed25519Signer> market_signer;  // signs approved marketplace packages
+    std::unique_ptr<marketplace::Marketplace> market;      // published plugins and packs
+    std::unique_ptr<marketplace::MarketplaceData> market_data;  // GDPR: items, reviews, installs
 };
 
 /// kInvalidArgument for bad keys in the configuration (encryption.*).

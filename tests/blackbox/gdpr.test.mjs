@@ -84,9 +84,10 @@ test(`[${backend}] export: a background job, an archive of everything held about
     assert.equal(res.headers.get('content-type'), 'application/zip');
     const files = unzipAll(Buffer.from(await res.arrayBuffer()));
     assert.deepEqual(Object.keys(files).sort(), ['personal-data/README.md', 'personal-data/account.json', 'personal-data/audit.json',
-        'personal-data/export.json', 'personal-data/mail.json', 'personal-data/notifications.json', 'personal-data/packs.json',
-        'personal-data/plugins.json', 'personal-data/projects.json']);
+        'personal-data/export.json', 'personal-data/mail.json', 'personal-data/marketplace.json', 'personal-data/notifications.json',
+        'personal-data/packs.json', 'personal-data/plugins.json', 'personal-data/projects.json']);
     assert.deepEqual(JSON.parse(files['personal-data/packs.json']), { imported: [] });
+    assert.deepEqual(JSON.parse(files['personal-data/marketplace.json']), { items: [], reviews: [], installs: [] });
     assert.deepEqual(JSON.parse(files['personal-data/plugins.json']), { installed: [] });
     const notes = JSON.parse(files['personal-data/notifications.json']);
     assert.ok(Array.isArray(notes.notifications) && Array.isArray(notes.preferences), files['personal-data/notifications.json']);
