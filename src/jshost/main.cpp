@@ -27,6 +27,7 @@
 #include <linux/sched.h>
 #include <seccomp.h>
 #include <sys/mman.h>
+#include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
@@ -128,6 +129,9 @@ bool InstallFilter() {
     ok = ok && seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(kill), 2, SCMP_A0(SCMP_CMP_EQ, self),
                                 SCMP_A1(SCMP_CMP_EQ, SIGABRT)) == 0;
     allow(SCMP_SYS(rt_sigaction));
+    // The engine's helper threads name themselves as they start; on a busy machine a helper may start only after
+    // the filter is on (it applies to every thread), so naming a thread stays allowed — and only that of prctl.
+    ok = ok && seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(prctl), 1, SCMP_A0(SCMP_CMP_EQ, PR_SET_NAME)) == 0;
     // New threads only: clone with CLONE_THREAD; clone3's flags cannot be checked, so glibc is told it is absent.
     ok = ok && seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(clone), 1,
                                 SCMP_A0(SCMP_CMP_MASKED_EQ, CLONE_THREAD, CLONE_THREAD)) == 0;
