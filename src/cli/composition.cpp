@@ -140,8 +140,10 @@ Result<std::unique_ptr<Services>> BuildServices(const Config& config, Logger& lo
         packs::PackLibraryDeps{db, *s->audit_sink, s->clock, config.packs_dir, catalog::ToVocabulary(*builtin),
                                packs::Limits{}, 100, plugins::ModuleEvaluator(plugins::HostPath(""), {})});
     s->pack_data = std::make_unique<packs::PackData>(*s->packs);
+    // Plugins' fetch(): short timeouts, 1 MiB replies (docs/plugins.md "Fetching").
+    s->plugin_http = std::make_unique<net::CurlHttpClient>(net::HttpClientOptions{2'000, 5'000, 1 << 20});
     s->plugins = std::make_unique<plugins::PluginRegistry>(plugins::PluginRegistryDeps{
-        db, *s->audit_sink, s->clock, plugins::HostPath(""), {}, 1u << 20, 50, s->jobs.get()});
+        db, *s->audit_sink, s->clock, plugins::HostPath(""), {}, 1u << 20, 50, s->jobs.get(), s->plugin_http.get()});
     s->plugins->RegisterJobs();
     s->event_audit->UseRegistry(*s->plugins);
     s->plugin_data = std::make_unique<plugins::PluginData>(*s->plugins);

@@ -84,6 +84,7 @@ struct Services {
     std::unique_ptr<backup::Backups> backups;              // backup.dir: the scheduled job "backup" and the admin API
     std::unique_ptr<packs::PackLibrary> packs;             // installed packs, and those users import
     std::unique_ptr<packs::PackData> pack_data;            // GDPR: the packs a user imported
+    std::unique_ptr<net::HttpClient> plugin_http;          // plugins' fetch()
     std::unique_ptr<plugins::PluginRegistry> plugins;      // installed plugins, run by generations
     std::unique_ptr<plugins::PluginData> plugin_data;      // GDPR: the plugins a user installed
     std::unique_ptr<crypto::Ed25519Signer> market_signer;  // signs approved marketplace packages

@@ -4,6 +4,7 @@
 #include <js/CharacterEncoding.h>
 #include <js/CompilationAndEvaluation.h>
 #include <js/Context.h>
+#include <js/Conversions.h>
 #include <js/ErrorReport.h>
 #include <js/Exception.h>
 #include <js/GCAPI.h>
@@ -49,6 +50,70 @@ bool Append(const char16_t* buffer, uint32_t length, void* data) {
     sink->text.append(buffer, length);
     return true;
 }
+
+// The one native a plugin reaches, through the fetch() the prelude defines: a request (JSON text) in, the
+// server's reply (JSON text) out. The prelude removes it from the global object once it holds it.
+// GCC 12 takes the engine's rooting (a stack-rooted value registering itself with the context) for a dangling
+// pointer here; the root is unregistered when it leaves scope.
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wdangling-pointer"
+#endif
+bool FetchNative(JSContext* cx, unsigned argc, JS::Value* vp) {
+    JS::CallArgs args = JS::CallArgsFromVp(argc, vp);
+    const auto* self = static_cast<const Engine*>(JS_GetContextPrivate(cx));
+    JS::RootedString request(cx, JS::ToString(cx, args.get(0)));
+    if (!request) return false;
+    JS::UniqueChars utf8 = JS_EncodeStringToUTF8(cx, request);
+    if (!utf8) return false;
+    const std::string reply = self->Fetch(utf8.get());
+    JSString* out = JS_NewStringCopyUTF8N(cx, JS::UTF8Chars(reply.data(), reply.size()));
+    if (out == nullptr) return false;
+    args.rval().setString(out);
+    return true;
+}
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC diagnostic pop
+#endif
+
+// fetch(url, {method, headers, body}) → Response {status, ok, url, headers.get(), text(), json()}: the part of the
+// Fetch standard a plugin needs to read an API. The server decides (permission http:fetch, the manifest's hosts).
+constexpr const char* kPrelude = R"JS((() => {
+  const send = globalThis.__dihyaFetch;
+  delete globalThis.__dihyaFetch;
+  class Headers {
+    #map;
+    constructor(entries) { this.#map = new Map(entries); }
+    get(name) { return this.#map.get(String(name).toLowerCase()) ?? null; }
+    has(name) { return this.#map.has(String(name).toLowerCase()); }
+  }
+  class Response {
+    #body;
+    constructor(r) {
+      this.status = r.status;
+      this.ok = r.status >= 200 && r.status < 300;
+      this.url = r.url;
+      this.headers = new Headers(r.content_type ? [['content-type', r.content_type]] : []);
+      this.#body = r.body;
+    }
+    async text() { return this.#body; }
+    async json() { return JSON.parse(this.#body); }
+  }
+  const fetch = async (input, init = {}) => {
+    const headers = init.headers ?? {};
+    const list = Array.isArray(headers) ? headers : Object.entries(headers);
+    const request = {
+      url: String(input),
+      method: String(init.method ?? 'GET').toUpperCase(),
+      headers: list.map(([k, v]) => `${k}: ${v}`),
+      body: init.body == null ? '' : String(init.body),
+    };
+    const reply = JSON.parse(send(JSON.stringify(request)));
+    if (reply.error) throw new TypeError(`fetch ${request.url.split(/[?#]/)[0]}: ${reply.error}`);
+    return new Response(reply);
+  };
+  Object.defineProperty(globalThis, 'fetch', { value: fetch, writable: false, enumerable: false, configurable: false });
+})();)JS";
 
 std::string KindOf(const std::string& message) {
     if (message.find("out of memory") != std::string::npos ||
@@ -107,6 +172,7 @@ bool Engine::Init(const EngineOptions& options) {
     if (cx_ == nullptr) return false;
     JS_SetContextPrivate(cx_, this);
     max_output_ = options.max_output;
+    fetch_ = options.fetch;
     JS_SetNativeStackQuota(cx_, options.stack_quota);
     JS_SetGCParameter(cx_, JSGC_MAX_BYTES, static_cast<uint32_t>(options.gc_max_bytes));
     if (!js::UseInternalJobQueues(cx_)) return false;
@@ -118,6 +184,16 @@ bool Engine::Init(const EngineOptions& options) {
     if (global == nullptr) return false;
     roots_ = new Roots(cx_, global);
     if (!JS::InitRealmStandardClasses(cx_)) return false;
+    JS::RootedObject g(cx_, global);
+    if (JS_DefineFunction(cx_, g, "__dihyaFetch", &FetchNative, 1, 0) == nullptr) return false;
+    JS::CompileOptions prelude(cx_);
+    prelude.setFileAndLine("dihya:fetch", 1);
+    JS::SourceText<mozilla::Utf8Unit> text;
+    if (!text.init(cx_, kPrelude, std::char_traits<char>::length(kPrelude), JS::SourceOwnership::Borrowed)) {
+        return false;
+    }
+    JS::RootedValue ignored(cx_);
+    if (!JS::Evaluate(cx_, prelude, text, &ignored)) return false;
     watchdog_ = std::thread([this] { Watch(); });
     return true;
 }

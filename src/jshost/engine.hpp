@@ -8,6 +8,7 @@
 #include <chrono>
 #include <condition_variable>
 #include <cstddef>
+#include <functional>
 #include <mutex>
 #include <optional>
 #include <string>
@@ -28,6 +29,9 @@ struct EngineOptions {
     std::size_t gc_max_bytes = 128u << 20;
     std::size_t stack_quota = 1u << 20;
     std::size_t max_output = 8u << 20;  // bytes of JSON an answer may take (checked while it is written)
+    /// What the plugin's fetch() asks the server: a request as JSON {url, method, headers: ["Name: value"], body}
+    /// → the reply as JSON {status, content_type, body, url} or {error}. Blocks until the server answers.
+    std::function<std::string(const std::string&)> fetch;
 };
 
 class Engine final {
@@ -50,6 +54,10 @@ public:
     Outcome Export(std::chrono::milliseconds budget);
 
     static bool OnInterrupt(JSContext* cx);
+    /// The server's answer to one fetch() of the plugin (EngineOptions::fetch).
+    std::string Fetch(const std::string& request) const {
+        return fetch_ ? fetch_(request) : std::string(R"({"error":"fetch is not available here"})");
+    }
 
 private:
     class Deadline;
@@ -59,6 +67,7 @@ private:
 
     JSContext* cx_ = nullptr;
     std::size_t max_output_ = 8u << 20;
+    std::function<std::string(const std::string&)> fetch_;
     struct Roots;
     Roots* roots_ = nullptr;
     std::thread watchdog_;

@@ -11,6 +11,7 @@
 //   C <hook> \0 <budget ms> \0 <args array>   → O <result JSON>   | E <error JSON>
 //   X ""                                      → O <the whole default export as JSON> (JS packs' data) | E
 //   P ""  (only with --probe: the tests)      → O {"open":errno,...}: the system calls the filter refuses
+//   while a call runs, a plugin's fetch():    F <request JSON> → A <reply JSON> (the server fetches, or refuses)
 //
 // Error JSON: {"kind": "exception|timeout|memory|recursion|import|invalid|output|input", "message": "..."}.
 
@@ -220,7 +221,20 @@ int main(int argc, char** argv) {
     // A quarter of the address space for the collected heap: the rest is the engine itself (~180 MiB) and the
     // memory objects hold outside that heap, so that a bomb usually meets the heap's limit (a clean exception)
     // before the address space's (which can make the engine crash during a collection).
-    if (!engine.Init({.gc_max_bytes = bytes / 4, .stack_quota = 1u << 20, .max_output = max_output})) {
+    // fetch() asks the server, which fetches what the plugin's manifest allows, and waits for its answer.
+    auto fetch = [max_input](const std::string& request) -> std::string {
+        if (!Send('F', request)) ::_exit(1);
+        char header[5];
+        if (!ReadAll(header, sizeof header)) ::_exit(0);
+        std::uint32_t n = 0;
+        for (int i = 0; i < 4; ++i)
+            n |= static_cast<std::uint32_t>(static_cast<unsigned char>(header[1 + i])) << (8 * i);
+        if (header[0] != 'A' || n > max_input) ::_exit(1);
+        std::string reply(n, '\0');
+        if (!ReadAll(reply.data(), n)) ::_exit(0);
+        return reply;
+    };
+    if (!engine.Init({.gc_max_bytes = bytes / 4, .stack_quota = 1u << 20, .max_output = max_output, .fetch = fetch})) {
         SendError("memory", "the JavaScript engine did not start within " + std::to_string(memory_mb) + " MiB");
         return 1;
     }

@@ -23,6 +23,7 @@ struct HttpCall {
     std::vector<std::string> headers;  // "Name: value"
     std::string body;                  // POST only
     std::string what;                  // names the call in errors, e.g. "github token endpoint"
+    std::int64_t timeout_ms = 0;       // shorter than the client's timeout for this call; 0 = the client's
 };
 
 struct HttpReply {

@@ -1,11 +1,14 @@
 #include "plugins/plugin.hpp"
 
 #include <algorithm>
+#include <cctype>
+#include <chrono>
 #include <map>
 #include <regex>
 #include <set>
 
 #include <boost/json.hpp>
+#include <boost/url/parse.hpp>
 
 #include "generator/pack.hpp"
 
@@ -145,13 +148,87 @@ Result<Manifest> CheckManifest(const json::value& value, const std::string& orig
     return m;
 }
 
+std::string AnswerFetch(const Manifest& manifest, const net::HttpClient& http, const std::string& request,
+                        std::chrono::milliseconds left, std::vector<std::string>& log) {
+    auto refuse = [](const std::string& why) { return json::serialize(json::object{{"error", why}}); };
+    if (!manifest.Has("http:fetch")) return refuse("the plugin's manifest does not ask for the http:fetch permission");
+    std::error_code ec;
+    const json::value r = json::parse(request, ec);
+    if (ec || !r.is_object() || !r.as_object().contains("url") || !r.at("url").is_string()) {
+        return refuse("malformed request");
+    }
+    const std::string url(r.at("url").as_string());
+    const auto parsed = boost::urls::parse_absolute_uri(url);
+    if (!parsed || (parsed->scheme() != "https" && parsed->scheme() != "http") || !parsed->has_authority()) {
+        return refuse("not an http or https URL");
+    }
+    const std::string scheme(parsed->scheme());
+    std::string host(parsed->host());
+    for (char& c : host) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    const std::string port(parsed->port());
+    const bool default_port =
+        port.empty() || (scheme == "https" && port == "443") || (scheme == "http" && port == "80");
+    const bool listed = std::any_of(manifest.hosts.begin(), manifest.hosts.end(), [&](const std::string& h) {
+        return (default_port && h == host) || h == host + ":" + port;
+    });
+    if (!listed) {
+        return refuse("the host " + host + (default_port ? "" : ":" + port) +
+                      " is not among the hosts the plugin's manifest lists");
+    }
+    const std::string method = r.as_object().contains("method") && r.at("method").is_string()
+                                   ? std::string(r.at("method").as_string())
+                                   : "GET";
+    if (method != "GET" && method != "POST") return refuse("only GET and POST are fetched");
+    net::HttpCall call;
+    call.method = method;
+    call.url = url;
+    call.what = "plugin " + manifest.name + " fetch";
+    call.timeout_ms = std::max<std::int64_t>(left.count() - 100, 1);
+    if (const auto* headers = r.as_object().if_contains("headers"); headers != nullptr && headers->is_array()) {
+        for (const auto& h : headers->as_array()) {
+            if (!h.is_string() || call.headers.size() >= 32) continue;
+            const std::string line(h.as_string());
+            if (line.find_first_of("\r\n") != std::string::npos) return refuse("a header holds a line break");
+            call.headers.push_back(line);
+        }
+    }
+    if (const auto* body = r.as_object().if_contains("body"); body != nullptr && body->is_string()) {
+        call.body = std::string(body->as_string());
+    }
+    // The log names the fetch without its query (it may carry keys).
+    const std::string shown =
+        scheme + "://" + host + (default_port ? "" : ":" + port) + std::string(parsed->encoded_path());
+    auto reply = http.Send(call);
+    if (!reply) {
+        log.push_back(manifest.name + " " + manifest.version + ": fetch " + method + " " + shown + " failed");
+        return refuse(reply.error().message);
+    }
+    log.push_back(manifest.name + " " + manifest.version + ": fetched " + method + " " + shown + " → " +
+                  std::to_string(reply->status));
+    return json::serialize(json::object{
+        {"status", reply->status}, {"content_type", reply->content_type}, {"body", reply->body}, {"url", url}});
+}
+
 Result<std::unique_ptr<Plugin>> Plugin::Load(const std::filesystem::path& host, const std::string& file_name,
-                                             const std::string& source, const SandboxLimits& limits) {
+                                             const std::string& source, const SandboxLimits& limits,
+                                             const net::HttpClient* http) {
     auto box = Sandbox::Start(host, file_name, source, limits);
     if (!box) return box.take_error();
     auto manifest = CheckManifest((*box)->manifest(), file_name);
     if (!manifest) return manifest.take_error();
-    return std::unique_ptr<Plugin>(new Plugin(std::move(*box), std::move(*manifest)));
+    std::unique_ptr<Plugin> plugin(new Plugin(std::move(*box), std::move(*manifest)));
+    if (http != nullptr) {
+        Plugin* self = plugin.get();
+        self->sandbox_->SetFetcher([self, http](const std::string& request, std::chrono::milliseconds left) {
+            return AnswerFetch(self->manifest_, *http, request, left, self->fetches_);
+        });
+    }
+    return plugin;
+}
+
+void Plugin::TakeFetches(std::vector<std::string>& changes) {
+    changes.insert(changes.end(), fetches_.begin(), fetches_.end());
+    fetches_.clear();
 }
 
 Result<model::ProjectModel> Plugin::BeforeGeneration(const model::ProjectModel& model, const model::Vocabulary& vocab,
@@ -159,6 +236,7 @@ Result<model::ProjectModel> Plugin::BeforeGeneration(const model::ProjectModel& 
     if (!manifest_.Hooks("beforeGeneration")) return model;
     const json::value spec = model::ToSpec(model);
     auto answer = sandbox_->Call("beforeGeneration", json::array{spec});
+    TakeFetches(changes);
     if (!answer) return answer.take_error();
     const std::string who = manifest_.name + " " + manifest_.version;
     if (!answer->is_object()) {
@@ -183,6 +261,7 @@ Result<void> Plugin::AfterGeneration(generator::Tree& tree, const model::Project
     json::object files;
     for (const auto& f : tree.files) files[f.path] = f.content;
     auto answer = sandbox_->Call("afterGeneration", json::array{files, model::ToSpec(model)});
+    TakeFetches(changes);
     if (!answer) return answer.take_error();
     const std::string who = manifest_.name + " " + manifest_.version;
     if (!answer->is_object()) {
@@ -238,6 +317,7 @@ Result<void> Plugin::AfterGeneration(generator::Tree& tree, const model::Project
 Result<bool> Plugin::OnEvent(const json::object& event) {
     if (!manifest_.Hooks("onEvent") || !manifest_.Has("events:read")) return false;
     auto answer = sandbox_->Call("onEvent", json::array{event});
+    fetches_.clear();
     if (!answer) return answer.take_error();
     return true;
 }

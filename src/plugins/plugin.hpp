@@ -14,6 +14,7 @@
 #include "core/result.hpp"
 #include "generator/engine.hpp"
 #include "model/project_model.hpp"
+#include "net/http_client.hpp"
 #include "plugins/sandbox.hpp"
 
 namespace dihya::plugins {
@@ -34,6 +35,13 @@ struct Manifest {
     bool Hooks(std::string_view hook) const;
 };
 
+/// What a plugin's fetch() of `request` ({url, method, headers, body} as JSON) answers, the server deciding: the
+/// manifest must ask for http:fetch and list the URL's host (`host`, or `host:port` for another port than the
+/// scheme's); GET or POST; https (or http to this machine), no redirects followed, the reply capped by `http`.
+/// Answers {status, content_type, body, url} or {error}; `log` gets a line naming the fetch (never its query).
+std::string AnswerFetch(const Manifest& manifest, const net::HttpClient& http, const std::string& request,
+                        std::chrono::milliseconds left, std::vector<std::string>& log);
+
 /// Checks a manifest as the plugin declared it: name (lowercase, digits, dashes), semver version, description,
 /// author, known permissions and hooks (each hook listed must be a function of the export — checked when called),
 /// `hosts` only with http:fetch. Errors name the plugin (`origin`) and the field.
@@ -41,9 +49,12 @@ Result<Manifest> CheckManifest(const boost::json::value& manifest, const std::st
 
 class Plugin final {
 public:
-    /// Starts the sandbox, loads `source` and checks its manifest.
+    /// Starts the sandbox, loads `source` and checks its manifest. With `http`, the plugin's fetch() reaches the
+    /// hosts its manifest lists when it asks for http:fetch (each fetch then a line of the hook's changes);
+    /// without, every fetch fails.
     static Result<std::unique_ptr<Plugin>> Load(const std::filesystem::path& host, const std::string& file_name,
-                                                const std::string& source, const SandboxLimits& limits);
+                                                const std::string& source, const SandboxLimits& limits,
+                                                const net::HttpClient* http = nullptr);
 
     const Manifest& manifest() const { return manifest_; }
     Sandbox& sandbox() { return *sandbox_; }
@@ -64,9 +75,12 @@ public:
 private:
     Plugin(std::unique_ptr<Sandbox> sandbox, Manifest manifest)
         : sandbox_(std::move(sandbox)), manifest_(std::move(manifest)) {}
+    /// The fetches of the last call, as lines of its changes.
+    void TakeFetches(std::vector<std::string>& changes);
 
     std::unique_ptr<Sandbox> sandbox_;
     Manifest manifest_;
+    std::vector<std::string> fetches_;
 };
 
 /// What `dihya plugin test` and POST /api/v1/plugins/test answer: `hook` run once — beforeGeneration on `model`

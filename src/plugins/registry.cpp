@@ -278,7 +278,9 @@ Result<generator::Tree> PluginRegistry::Generate(const std::string& project_id, 
         return std::any_of(hooks->as_array().begin(), hooks->as_array().end(),
                            [&](const json::value& h) { return h.is_string() && h.as_string() == hook; });
     };
-    auto load = [&](const Runnable& r) { return Plugin::Load(d_.host, r.plugin.name + ".mjs", r.source, d_.limits); };
+    auto load = [&](const Runnable& r) {
+        return Plugin::Load(d_.host, r.plugin.name + ".mjs", r.source, d_.limits, d_.http);
+    };
     for (const Runnable& r : runnable) {
         log("plugin " + r.plugin.name + " " + r.plugin.version + (r.plugin.global ? " (enabled for everybody)" : "") +
             ", source sha256 " + r.plugin.digest.substr(0, 16));
@@ -350,7 +352,8 @@ void PluginRegistry::RegisterJobs() {
         for (std::size_t i = 0; i < rows->size(); ++i) {
             const InstalledPlugin p = Read(*rows, i);
             const std::string who = p.name + " " + p.version;
-            auto plugin = Plugin::Load(d_.host, p.name + ".mjs", rows->GetText(i, "source").value_or(""), d_.limits);
+            auto plugin =
+                Plugin::Load(d_.host, p.name + ".mjs", rows->GetText(i, "source").value_or(""), d_.limits, d_.http);
             Result<bool> heard = plugin ? (*plugin)->OnEvent(event->as_object()) : Result<bool>(plugin.take_error());
             if (!heard) {
                 progress.Log(who + " failed: " + heard.error().message);

@@ -49,7 +49,8 @@ struct PluginRegistryDeps {
     SandboxLimits limits;
     std::size_t max_source = 1u << 20;
     std::size_t max_per_user = 50;
-    jobs::Queue* queue = nullptr;  // platform events reach plugins through jobs of kind "plugin.event"
+    jobs::Queue* queue = nullptr;           // platform events reach plugins through jobs of kind "plugin.event"
+    const net::HttpClient* http = nullptr;  // plugins' fetch() (http:fetch); without it every fetch fails
 };
 
 inline constexpr const char* kEventJob = "plugin.event";

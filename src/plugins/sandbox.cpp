@@ -258,15 +258,41 @@ Result<std::string> Sandbox::Exchange(char type, const std::string& payload, std
     }
     char header[5];
     bool timed_out = false;
-    bool got = ReadAll(fd_, header, sizeof header, deadline, timed_out);
-    std::uint32_t n = 0;
-    if (got) {
-        for (int i = 0; i < 4; ++i)
-            n |= static_cast<std::uint32_t>(static_cast<unsigned char>(header[1 + i])) << (8 * i);
-        if (n > limits_.max_output + 1024) return Failed("answered more than its output limit");
+    bool got = false;
+    std::string body;
+    for (int fetches = 0;; ++fetches) {
+        got = ReadAll(fd_, header, sizeof header, deadline, timed_out);
+        std::uint32_t n = 0;
+        if (got) {
+            for (int i = 0; i < 4; ++i)
+                n |= static_cast<std::uint32_t>(static_cast<unsigned char>(header[1 + i])) << (8 * i);
+            if (n > limits_.max_output + 1024) return Failed("answered more than its output limit");
+        }
+        body.assign(got ? n : 0, '\0');
+        if (got) got = ReadAll(fd_, body.data(), n, deadline, timed_out);
+        if (!got || header[0] != 'F') break;
+        // The plugin's fetch(): answered here, then its call goes on.
+        const auto left =
+            std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+        std::string reply;
+        if (fetches >= kMaxFetches) {
+            reply = R"({"error":"more than )" + std::to_string(kMaxFetches) + R"( fetches in one call"})";
+        } else if (!fetcher_) {
+            reply = R"({"error":"fetch is not available here"})";
+        } else {
+            reply = fetcher_(body, left);
+        }
+        std::string frame(5, '\0');
+        frame[0] = 'A';
+        const auto size = static_cast<std::uint32_t>(reply.size());
+        for (int i = 0; i < 4; ++i) frame[1 + i] = static_cast<char>((size >> (8 * i)) & 0xFF);
+        frame += reply;
+        bool write_timed_out = false;
+        if (!WriteAll(fd_, frame, deadline, write_timed_out)) {
+            return Failed("did not take the answer to its fetch within " + std::to_string(wall.count()) +
+                          " ms (wall clock) and was stopped");
+        }
     }
-    std::string body(got ? n : 0, '\0');
-    if (got) got = ReadAll(fd_, body.data(), n, deadline, timed_out);
     if (!got) {
         if (timed_out) {
             return Failed("did not answer within " + std::to_string(wall.count()) + " ms (wall clock) and was stopped");

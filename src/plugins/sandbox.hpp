@@ -57,6 +57,13 @@ public:
 
     bool alive() const { return pid_ > 0; }
 
+    /// Answers the plugin's fetch() while a call runs: a request as JSON ({url, method, headers, body}) and the
+    /// time left of the call → the reply as JSON ({status, content_type, body, url} or {error}). Without one, every
+    /// fetch fails. At most kMaxFetches per call.
+    using Fetcher = std::function<std::string(const std::string& request, std::chrono::milliseconds left)>;
+    void SetFetcher(Fetcher fetcher) { fetcher_ = std::move(fetcher); }
+    static constexpr int kMaxFetches = 20;
+
 private:
     Sandbox(std::string name, SandboxLimits limits) : name_(std::move(name)), limits_(limits) {}
     std::string Who() const { return noun_ + " " + name_; }
@@ -71,6 +78,7 @@ private:
     int fd_ = -1;
     bool slot_ = false;  // holds one of the process's sandbox slots
     boost::json::value manifest_;
+    Fetcher fetcher_;
 };
 
 /// Runs a module in a sandbox and answers its default export as JSON (JavaScript packs that compute their data);

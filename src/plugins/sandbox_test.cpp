@@ -122,7 +122,10 @@ TEST_F(SandboxTest, ReadingFilesOrTheNetworkHasNoWayIn) {
     ASSERT_TRUE(box) << box.error().message;
     auto globals = (*box)->Call("beforeGeneration", json::array{json::object{}});
     ASSERT_TRUE(globals) << globals.error().message;
-    for (const auto& t : globals->as_array()) EXPECT_EQ(t.as_string(), "undefined") << json::serialize(*globals);
+    // fetch exists, answered by the server (docs/plugins.md "Fetching"); this sandbox has no one to answer it.
+    const std::vector<std::string> expected{"undefined", "undefined", "function",  "undefined",
+                                            "undefined", "undefined", "undefined", "undefined"};
+    EXPECT_EQ(json::value_to<std::vector<std::string>>(*globals), expected) << json::serialize(*globals);
 }
 
 TEST_F(SandboxTest, TheSystemCallFilterRefusesFilesSocketsAndProcesses) {

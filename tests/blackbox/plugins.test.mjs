@@ -6,6 +6,7 @@
 
 import assert from 'node:assert/strict';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import http from 'node:http';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, test } from 'node:test';
@@ -307,4 +308,63 @@ test(`[${backend}] platform events reach the plugins that listen: a user registe
     assert.equal(generated.event.data.project_id, p.json.id);
     assert.equal(generated.event.data.generation_id, started.json.id);
     assert.deepEqual(generated.delivered, ['listener 1.0.0']);
+});
+
+test(`[${backend}] a plugin with http:fetch reads the hosts its manifest lists during a generation, and no other`, T, async () => {
+    // The outside service the plugin reads: a real HTTP server on this machine.
+    const hits = [];
+    const service = http.createServer((req, res) => {
+        hits.push(`${req.method} ${req.url} ${req.headers.accept ?? ''}`);
+        res.writeHead(200, { 'content-type': 'application/json' });
+        res.end(JSON.stringify({ notice: 'Licensed by the labels service' }));
+    });
+    await new Promise((resolve) => service.listen(0, '127.0.0.1', resolve));
+    const port = service.address().port;
+    try {
+        const srv = await startServer({ config: { ...kFastAuth, ...dbConfig() } });
+        const ann = await signUp(srv, 'ann@example.org');
+        const source = (hosts) => `export default {
+  manifest: { name: 'remote-notice', version: '1.0.0', description: 'fetches a notice', author: 'tests',
+              hooks: ['afterGeneration'], permissions: ['files:write', 'http:fetch'], hosts: ${JSON.stringify(hosts)} },
+  async afterGeneration(files) {
+    const res = await fetch('http://127.0.0.1:${port}/notice?key=abc', { headers: { accept: 'application/json' } });
+    const { notice } = await res.json();
+    return { ...files, 'NOTICE.txt': notice + '\\n' };
+  },
+};`;
+        const good = await api(srv, '/api/v1/plugins', { method: 'POST', token: ann.token, body: { source: source([`127.0.0.1:${port}`]) } });
+        assert.equal(good.status, 201, good.text);
+        const p = await api(srv, '/api/v1/projects', { method: 'POST', token: ann.token, body: { model: {
+            name: 'fetching', entities: [{ name: 'Thing', fields: [{ name: 'title', type: 'string' }] }],
+            stacks: { frontend: 'none', backend: 'express', devops: [] } } } });
+        assert.equal(p.status, 201, p.text);
+        const generate = async (pluginId) => {
+            const set = await api(srv, `/api/v1/projects/${p.json.id}/plugins`, { method: 'PUT', token: ann.token, body: { plugins: [pluginId] } });
+            assert.equal(set.status, 200, set.text);
+            const started = await api(srv, `/api/v1/projects/${p.json.id}/generations`, { method: 'POST', token: ann.token });
+            assert.equal(started.status, 202, started.text);
+            await srv.waitForLog((r) => r.msg === 'job finished' && r.job === started.json.id, { timeoutMs: 60_000 });
+            return (await api(srv, `/api/v1/projects/${p.json.id}/generations/${started.json.id}`, { token: ann.token })).json;
+        };
+        const g = await generate(good.json.id);
+        assert.equal(g.status, 'succeeded', JSON.stringify(g));
+        const log = g.log.map((e) => e.message).join('\n');
+        // The log names the fetch without its query.
+        assert.match(log, new RegExp(`^plugin remote-notice 1\\.0\\.0: fetched GET http://127\\.0\\.0\\.1:${port}/notice → 200$`, 'm'));
+        assert.doesNotMatch(log, /key=abc/);
+        const file = await api(srv, `/api/v1/projects/${p.json.id}/generations/${g.id}/files/NOTICE.txt`, { token: ann.token });
+        assert.equal(file.text, 'Licensed by the labels service\n');
+        assert.deepEqual(hits, ['GET /notice?key=abc application/json']);
+
+        // The same plugin listing another host: the server does not fetch, and the generation fails saying why.
+        const other = await api(srv, '/api/v1/plugins', { method: 'POST', token: ann.token, body: { source: source(['api.example.org']).replace("version: '1.0.0'", "version: '1.0.1'") } });
+        assert.equal(other.status, 201, other.text);
+        const refused = await generate(other.json.id);
+        assert.equal(refused.status, 'failed');
+        assert.match(refused.error, new RegExp(`fetch http://127\\.0\\.0\\.1:${port}/notice: the host 127\\.0\\.0\\.1:${port} is not among the hosts`));
+        assert.doesNotMatch(refused.error, /key=abc/);
+        assert.equal(hits.length, 1, 'nothing went out');
+    } finally {
+        service.close();
+    }
 });
