@@ -264,7 +264,8 @@ test('sign-in with an OpenID Connect provider through the console’s button lan
 
         // Its session, listed as started with the provider; no password to change.
         await page.getByRole('link', { name: 'Security' }).click();
-        await sessionRows(page).first().waitFor();
+        // The row first names the provider by its id, then by its display name once the providers are read.
+        await sessionRows(page).first().locator('td').first().filter({ hasText: /^Via Mock ID this one$/ }).waitFor();
         assert.match(await sessionRows(page).first().locator('td').first().textContent(), /^Via Mock ID this one$/);
         assert.equal(await page.locator('#current-password').count(), 0);
         await checkA11y(page, 'security, provider session');
