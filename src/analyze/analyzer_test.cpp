@@ -585,6 +585,23 @@ TEST(AnalyzeStructure, ADashIntroducesFieldsAndParenthesesListValues) {
     EXPECT_FALSE(TypeOf(en, "Artist", "website").empty());
 }
 
+TEST(AnalyzeStructure, ANoteInParenthesesDoesNotEndTheFieldList) {
+    // A unit, a note or an example in parentheses annotates one field; the fields after it are still fields.
+    const Analysis en =
+        MustAnalyze("Shipments: sender address, parcel weight (kg), pickup date, recipient phone and notes.");
+    for (const char* f : {"sender_address", "parcel_weight", "pickup_date", "recipient_phone", "notes"}) {
+        EXPECT_FALSE(TypeOf(en, "Shipment", f).empty()) << f;
+    }
+    EXPECT_TRUE(TypeOf(en, "Shipment", "kg").empty());
+    EXPECT_FALSE(Has(EntityNames(en), "Kg"));
+    const Analysis fr = MustAnalyze(
+        "Les colis : poids (en grammes), date d'envoi (renseignée automatiquement), adresse et destinataire.");
+    EXPECT_FALSE(TypeOf(fr, "Shipment", "recipient").empty()) << "the field after two notes";
+    // After a plural, several words in parentheses are still the fields of the whole.
+    const Analysis whole = MustAnalyze("The menu lists dishes and drinks (name, price, description).");
+    EXPECT_EQ(TypeOf(whole, "MenuItem", "price"), "float");
+}
+
 TEST(AnalyzeStructure, FieldListsMakeFieldsNotEntities) {
     const Analysis en = MustAnalyze("Each campaign has a name, a budget, a start date and an owner.");
     EXPECT_EQ(en.domain, "custom") << "a listed budget does not vote for finance";

@@ -554,8 +554,18 @@ private:
                     out_.field_word[x] = true;
                 k = v + 1;
             } else if (closed) {
-                whole = true;
-                return k + 1;
+                // "menu with dishes and drinks (name, price, description)": after a plural, several words in
+                // parentheses are the fields of the whole. Anything else in parentheses annotates this field — a
+                // unit "(kg)", a note "(generated automatically)", an example — and the list goes on after it.
+                std::size_t listed = 0;
+                for (std::size_t x = k + 1; x < v; ++x) listed += items[x].kind == Item::kPhrase ? 1 : 0;
+                if (listed >= 2 && !f.tokens.empty() && IsPluralWord(f.tokens.back())) {
+                    whole = true;
+                    return k + 1;
+                }
+                for (std::size_t x = items[k].index; x <= items[v].index && x < t_.size(); ++x)
+                    out_.field_word[x] = true;
+                k = v + 1;
             }
         }
         // "a status: draft, active or closed": the values follow a colon, without determiners.
