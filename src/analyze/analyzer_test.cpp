@@ -602,6 +602,19 @@ TEST(AnalyzeStructure, ANoteInParenthesesDoesNotEndTheFieldList) {
     EXPECT_EQ(TypeOf(whole, "MenuItem", "price"), "float");
 }
 
+TEST(AnalyzeStructure, CalendarWordsAreNotEntities) {
+    const Analysis en = MustAnalyze(
+        "Every Saturday morning we run repair workshops, and more in the summer. Each workshop has a title, a date "
+        "and a capacity. Volunteers sign up for workshops.");
+    for (const char* e : {"Saturday", "Morning", "Summer", "SaturdayMorning"}) {
+        EXPECT_FALSE(Has(EntityNames(en), e)) << ::testing::PrintToString(EntityNames(en));
+    }
+    EXPECT_FALSE(TypeOf(en, "Event", "capacity").empty()) << "a workshop is the events domain's Event";
+    const Analysis fr = MustAnalyze(
+        "Le samedi matin, et tout l'été, chacun peut venir. Chaque atelier a un titre, une date et une capacité.");
+    for (const char* e : {"Saturday", "Morning", "Summer", "EveryOne"}) EXPECT_FALSE(Has(EntityNames(fr), e)) << e;
+}
+
 TEST(AnalyzeStructure, FieldListsMakeFieldsNotEntities) {
     const Analysis en = MustAnalyze("Each campaign has a name, a budget, a start date and an owner.");
     EXPECT_EQ(en.domain, "custom") << "a listed budget does not vote for finance";

@@ -329,7 +329,15 @@ public:
     void SetStopwords(const std::vector<std::string>& stop) { stopwords_ = stop; }
 
 private:
-    bool IsStopword(std::size_t i) const { return Has(stopwords_, t_[i].norm); }
+    bool IsStopword(std::size_t i) const {
+        if (Has(stopwords_, t_[i].norm)) return true;
+        // Arabic writes "and" and "so" onto the next word: "وإلى", "فمن" are grammar words too.
+        if (!t_[i].arabic || model::utf8::Length(t_[i].norm) < 3) return false;
+        for (const char* conj : {"\xD9\x88", "\xD9\x81"}) {  // و, ف
+            if (t_[i].norm.rfind(conj, 0) == 0 && Has(stopwords_, t_[i].norm.substr(2))) return true;
+        }
+        return false;
+    }
 
     bool IsPluralWord(std::size_t i) const {
         if (t_[i].arabic) return false;
@@ -856,6 +864,10 @@ private:
                     named.last = p.words[0] + 1;
                 }
                 next = FieldList(items, next, false, fields);
+                if (fields.empty() && NotEntity(named)) {  // "every Saturday", "chaque jour": a time, not a record
+                    k = std::max(next, k + 2);
+                    continue;
+                }
                 Distribute(fields);
                 StatedEntity& e = Entity(named, fields.empty() ? 2 : 3);
                 for (StatedField& f : fields) e.fields.push_back(std::move(f));
