@@ -615,6 +615,19 @@ TEST(AnalyzeStructure, CalendarWordsAreNotEntities) {
     for (const char* e : {"Saturday", "Morning", "Summer", "EveryOne"}) EXPECT_FALSE(Has(EntityNames(fr), e)) << e;
 }
 
+TEST(AnalyzeStructure, SectionsWithoutColonsAndBulletsListingFields) {
+    // A numbered or bare heading over bullets (indented or not), each bullet listing one field or several.
+    const Analysis en = MustAnalyze(
+        "1. Cakes\n   - name, flavour, price\n   - description\n2. Orders\n   - customer name, pickup date\n");
+    for (const char* f : {"name", "flavour", "price", "description"}) EXPECT_FALSE(TypeOf(en, "Cake", f).empty()) << f;
+    EXPECT_FALSE(TypeOf(en, "Order", "pickup_date").empty());
+    EXPECT_TRUE(TypeOf(en, "Cake", "pickup_date").empty()) << "the next numbered line is the next section";
+    const Analysis fr =
+        MustAnalyze("Les gâteaux\n- nom, parfum, prix\n- description\n\nLes commandes\n- date de retrait\n");
+    EXPECT_FALSE(TypeOf(fr, "Cake", "price").empty()) << ::testing::PrintToString(EntityNames(fr));
+    EXPECT_FALSE(TypeOf(fr, "Cake", "description").empty());
+}
+
 TEST(AnalyzeStructure, FieldListsMakeFieldsNotEntities) {
     const Analysis en = MustAnalyze("Each campaign has a name, a budget, a start date and an owner.");
     EXPECT_EQ(en.domain, "custom") << "a listed budget does not vote for finance";

@@ -165,9 +165,11 @@ private:
         if (gap.find_first_of("([") != std::string_view::npos) m |= kOpen;
         if (gap.find_first_of(")]") != std::string_view::npos) m |= kClose;
         if (gap.find(':') != std::string_view::npos || gap.find("\xEF\xBC\x9A") != std::string_view::npos) m |= kColon;
-        // "Shows - title, description": a dash between spaces introduces what follows, as a colon does.
+        // "Shows - title, description": a dash between spaces introduces what follows, as a colon does — on the
+        // same line (a dash that starts an indented line is a bullet).
+        const std::string_view same_line = gap.substr(0, gap.find('\n'));
         for (std::string_view dash : {" - ", " \xE2\x80\x93 ", " \xE2\x80\x94 "}) {
-            if (gap.find(dash) != std::string_view::npos) m |= kColon;
+            if (same_line.find(dash) != std::string_view::npos) m |= kColon;
         }
         if (gap.find('/') != std::string_view::npos) m |= kSlash;
         return m;
@@ -1159,11 +1161,29 @@ private:
 
     // --- lists under a heading line ("Books:" then "- title", "- author")
 
+    /// Whether the line of token `i` (its last) is a heading without a colon: one short phrase, after at most a
+    /// number or a determiner ("1. Job openings", "## Books", "Les biens"), with a bullet on the next line.
+    bool BareHeading(std::size_t i) const {
+        const Phrase& p = phrases_[static_cast<std::size_t>(phrase_of_[i])];
+        if (p.last != i + 1 || p.words.size() > 4 || i + 1 >= t_.size()) return false;
+        const std::size_t line = t_[i].line;
+        std::size_t before = 0;
+        for (std::size_t x = p.first; x > 0 && t_[x - 1].line == line; --x) {
+            if (phrase_of_[x - 1] >= 0 || ++before > 2) return false;
+        }
+        const std::size_t next = t_[i + 1].line;
+        if (!tt_.lines[next].bullet) return false;
+        // A bullet heads others only when it is numbered and they are not ("1. Job openings" over "- title").
+        if (tt_.lines[line].bullet) return tt_.lines[line].numbered && !tt_.lines[next].numbered;
+        return true;
+    }
+
     void Bullets() {
         const std::size_t n = t_.size();
         for (std::size_t i = 0; i < n; ++i) {
             const bool last_of_line = i + 1 >= n || t_[i + 1].line != t_[i].line;
-            if (!last_of_line || (marks_after_[i] & kColon) == 0 || phrase_of_[i] < 0) continue;
+            if (!last_of_line || phrase_of_[i] < 0) continue;
+            if ((marks_after_[i] & kColon) == 0 && !BareHeading(i)) continue;
             const Phrase& head = phrases_[static_cast<std::size_t>(phrase_of_[i])];
             const std::size_t line = t_[i].line;
             std::vector<StatedField> fields;
@@ -1176,14 +1196,25 @@ private:
                     continue;  // a blank line
                 }
                 if (!tt_.lines[l].bullet) break;
+                if (tt_.lines[line].numbered && tt_.lines[l].numbered) break;  // the next numbered heading
                 std::size_t end = j;
                 while (end < n && t_[end].line == l) ++end;
-                bool own = false;  // a bullet with its own structure ("- Books: title, author")
-                for (std::size_t x = j; x < end; ++x)
-                    own = own || marks_[x] != 0 || (x + 1 == end && marks_after_[x] != 0);
+                bool own = false;     // a bullet with its own structure ("- Books: title, author")
+                bool commas = false;  // a bullet listing several fields ("- title, department, site")
+                for (std::size_t x = j; x < end; ++x) {
+                    const unsigned m = (x > j ? marks_[x] : 0u) | (x + 1 == end ? marks_after_[x] : 0u);
+                    own = own || (m & kColon) != 0;
+                    commas = commas || m != 0;
+                }
                 std::size_t first = j;
                 while (first < end && (role_[first] == Role::kDet || role_[first] == Role::kStop)) ++first;
-                if (!own && first < end && phrase_of_[first] >= 0) {
+                if (!own && commas && !NotEntity(head)) {
+                    // The fields it lists, as a sentence's list is read (values in parentheses included).
+                    const std::vector<Item> items = Items(j, end);
+                    std::vector<StatedField> more;
+                    FieldList(items, 0, false, more);
+                    for (StatedField& f : more) fields.push_back(std::move(f));
+                } else if (!own && !commas && first < end && phrase_of_[first] >= 0) {
                     const Phrase& p = phrases_[static_cast<std::size_t>(phrase_of_[first])];
                     listed.push_back(&p);
                     StatedField f;
@@ -1192,7 +1223,7 @@ private:
                 }
                 j = end;
             }
-            if (listed.empty()) continue;
+            if (fields.empty()) continue;
             if (NotEntity(head)) {
                 for (const Phrase* p : listed) {
                     if (!NotEntity(*p)) Entity(*p, 2);

@@ -112,6 +112,7 @@ LineInfo DescribeLine(std::string_view line) {
         std::size_t i = 0;
         while (i < t.size() && t[i] >= '0' && t[i] <= '9') ++i;
         info.bullet = i < t.size() && (t[i] == '.' || t[i] == ')');
+        info.numbered = info.bullet;
     }
     info.opens_list = t.back() == ':' || t[0] == '#' || EndsWith(t, "\xEF\xBC\x9A");
     return info;

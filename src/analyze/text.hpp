@@ -24,6 +24,7 @@ struct Token final {
 /// What a line looks like, for lists of fields under an entity ("Patients:" followed by "- name").
 struct LineInfo final {
     bool bullet = false;      // starts with -, *, •, or "1." / "1)"
+    bool numbered = false;    // starts with "1." / "1)"
     bool opens_list = false;  // ends with ':' or is a Markdown heading
 };
 
