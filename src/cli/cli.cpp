@@ -95,7 +95,7 @@ commands:
             re-encrypt personal data under encryption.key (old keys in encryption.previous_keys);
             --signing-key also starts a new token signing key
   jobs list | pause NAME | resume NAME | run NAME | history NAME [--limit N]
-            the scheduled jobs (backup, gdpr-retention, notification-digest, cleanup): their timing,
+            the scheduled jobs (backup, gdpr-retention, notification-digest, marketplace-stats, cleanup): their timing,
             next and last runs; pause or resume one, queue a run for a running server, or show its runs
   permissions
             print the permission table (docs/permissions.md)

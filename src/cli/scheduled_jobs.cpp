@@ -72,6 +72,20 @@ Result<void> AddScheduledJobs(Services& s) {
         !r) {
         return r;
     }
+    if (auto r = sched.Add({"marketplace-stats",
+                            "the day's counts of every marketplace item: downloads, installs, ratings (kept a year; "
+                            "docs/marketplace.md)",
+                            "55 23 * * *", "UTC",
+                            [&s](const jobs::Job&, jobs::Progress& progress) -> Result<json::value> {
+                                auto taken = s.market->SnapshotStats();
+                                if (!taken) return taken.take_error();
+                                progress.Log("took " + Summary(*taken));
+                                return json::value(std::move(*taken));
+                            }},
+                           configured);
+        !r) {
+        return r;
+    }
     if (auto r = sched.Add(
             {"cleanup",
              "housekeeping: scheduled runs older than 90 days; mail and pushes given up, and plugin event deliveries, "

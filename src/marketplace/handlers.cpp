@@ -355,6 +355,37 @@ void Register(http::App& app, Marketplace& market) {
                return http::NoStore(
                    Response::Json(200, json::object{{"items", std::move(items)}, {"next_cursor", page->next_cursor}}));
            }});
+    r.Add({.method = "GET",
+           .path = std::string(kBase) + "/items/{name}/stats",
+           .operation_id = "marketplaceItemStats",
+           .summary = "An item's daily statistics",
+           .description = "The counts as they stood each day (UTC; the scheduled job marketplace-stats takes them "
+                          "at 23:55) and what each day added, oldest first: the last `days` days (30 by default, "
+                          "365 at most).",
+           .tag = "marketplace",
+           .params = {{"days", "query", "How many days back (1-365)", http::IntParam(1, 365)}},
+           .responses = {{200, "{item, days: [{day, downloads, installs, rating, new_downloads, new_installs}]}",
+                          Object()},
+                         {400, "days outside 1-365"},
+                         {404, "No such item (or none you may see yet)"}},
+           .handler = [&market](Request& req) {
+               auto days = http::IntQuery(req, "days", 30, 1, 365);
+               if (!days) return http::Problem(req, days.error());
+               const std::string& name = req.path_params.at("name");
+               auto stats = market.Stats(auth::PrincipalOf(req), name, static_cast<int>(*days));
+               if (!stats) return http::Problem(req, stats.error());
+               json::array out;
+               for (const DayStats& d : *stats) {
+                   out.push_back(
+                       json::object{{"day", d.day},
+                                    {"downloads", d.downloads},
+                                    {"installs", d.installs},
+                                    {"rating", json::object{{"average", d.rating}, {"count", d.rating_count}}},
+                                    {"new_downloads", d.new_downloads},
+                                    {"new_installs", d.new_installs}});
+               }
+               return Response::Json(200, json::object{{"item", name}, {"days", std::move(out)}});
+           }});
     r.Add(
         {.method = "GET",
          .path = std::string(kBase) + "/items/{name}/reviews",

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <array>
 #include <cctype>
+#include <chrono>
 
 #include <boost/json.hpp>
 
@@ -821,6 +822,53 @@ Result<ReviewPage> Marketplace::Reviews(const auth::Principal& who, const std::s
         page.next_cursor = PageCursor(page.items.back().updated_at, page.items.back().user_id);
     }
     return page;
+}
+
+Result<json::object> Marketplace::SnapshotStats() {
+    const TimePoint now = d_.clock.Now();
+    const std::string day = FormatTime(now).substr(0, 10);
+    const std::string oldest = FormatTime(now - std::chrono::hours(24 * 366)).substr(0, 10);
+    std::int64_t items = 0;
+    std::int64_t pruned = 0;
+    auto r = d_.db.Transaction([&](storage::Session& s) -> Result<void> {
+        auto n = s.Execute(Q()["snapshot_stats"], std::array<Value, 1>{day});
+        if (!n) return n.take_error();
+        items = *n;
+        auto p = s.Execute(Q()["prune_stats"], std::array<Value, 1>{oldest});
+        if (!p) return p.take_error();
+        pruned = *p;
+        return {};
+    });
+    if (!r) return r.take_error();
+    return json::object{{"day", day}, {"items", items}, {"pruned", pruned}};
+}
+
+Result<std::vector<DayStats>> Marketplace::Stats(const auth::Principal& who, const std::string& name, int days) {
+    if (days < 1 || days > 365) {
+        return MakeError(ErrorCode::kInvalidArgument, "days: from 1 to 365", {{"days", "from 1 to 365"}});
+    }
+    auto page = Get(who, name);  // who may see it
+    if (!page) return page.take_error();
+    // One day more than asked: the first day's additions are counted from the day before.
+    const std::string from =
+        FormatTime(d_.clock.Now() - std::chrono::hours(24 * static_cast<std::int64_t>(days))).substr(0, 10);
+    auto rows = d_.db.Query(Q()["stats_of_item"], std::array<Value, 2>{page->item.id, from});
+    if (!rows) return rows.take_error();
+    std::vector<DayStats> out;
+    for (std::size_t i = 0; i < rows->size(); ++i) {
+        DayStats d;
+        d.day = rows->GetText(i, "day").value_or("");
+        d.downloads = rows->GetInt(i, "downloads").value_or(0);
+        d.installs = rows->GetInt(i, "installs").value_or(0);
+        d.rating_count = rows->GetInt(i, "rating_count").value_or(0);
+        const std::int64_t sum = rows->GetInt(i, "rating_sum").value_or(0);
+        d.rating = d.rating_count > 0 ? static_cast<double>(sum) / static_cast<double>(d.rating_count) : 0;
+        d.new_downloads = out.empty() ? d.downloads : d.downloads - out.back().downloads;
+        d.new_installs = out.empty() ? d.installs : d.installs - out.back().installs;
+        out.push_back(std::move(d));
+    }
+    if (out.size() > static_cast<std::size_t>(days)) out.erase(out.begin());
+    return out;
 }
 
 Result<json::value> Marketplace::ExportPersonal(storage::Session& s, const std::string& user_id) {

@@ -171,6 +171,17 @@ struct Download {
     std::string package;
 };
 
+/// One day of an item's statistics: the counts as they stood that day (UTC), and what the day added.
+struct DayStats {
+    std::string day;  // YYYY-MM-DD
+    std::int64_t downloads = 0;
+    std::int64_t installs = 0;
+    std::int64_t rating_count = 0;
+    double rating = 0;
+    std::int64_t new_downloads = 0;  // since the day before (since the first snapshot, for the first one)
+    std::int64_t new_installs = 0;
+};
+
 struct MarketplaceDeps {
     storage::Db& db;
     AuditSink& audit;
@@ -228,6 +239,12 @@ public:
     Result<void> Unrate(const auth::Principal& who, const std::string& name, const RequestContext& ctx);
     Result<ReviewPage> Reviews(const auth::Principal& who, const std::string& name, const std::string& cursor,
                                std::int64_t limit);
+
+    /// The scheduled job "marketplace-stats": today's counts of every listed item (again the same day: replaced);
+    /// snapshots older than a year go. Answers {day, items, pruned}.
+    Result<boost::json::object> SnapshotStats();
+    /// An item's days, oldest first, the last `days` (1-365) — whoever may see the item.
+    Result<std::vector<DayStats>> Stats(const auth::Principal& who, const std::string& name, int days);
 
     /// GDPR: the user's items (every version with its package), reviews and installs; erasure removes them.
     Result<boost::json::value> ExportPersonal(storage::Session& s, const std::string& user_id);

@@ -366,6 +366,41 @@ TEST_F(MarketplaceTest, SearchRanksFiltersSortsAndPages) {
     EXPECT_EQ(market_->Search(auth::Principal{}, {.cursor = "bogus"}).error().code, ErrorCode::kInvalidArgument);
 }
 
+TEST_F(MarketplaceTest, DailyStatisticsSayWhatEachDayAdded) {
+    const Version v = MustPublish(ann_, Plugin("counted", "1.0.0", "counts"));
+    MustApprove(v);
+    MustPublish(ann_, Plugin("unlisted", "1.0.0", "waits for review"));
+    ASSERT_TRUE(market_->InstallItem(ben_, "counted", "", ctx_));
+    auto first = market_->SnapshotStats();
+    ASSERT_TRUE(first) << first.error().message;
+    EXPECT_EQ(first->at("items").as_int64(), 1) << "only listed items";
+    ASSERT_TRUE(market_->SnapshotStats());  // again the same day: replaced, not added
+
+    clock_.Advance(std::chrono::hours(24));
+    MustCreate("cat@example.test");
+    const auth::Principal cat = MustLogin("cat@example.test");
+    ASSERT_TRUE(market_->InstallItem(cat, "counted", "", ctx_));
+    ASSERT_TRUE(market_->Fetch(auth::Principal{}, "counted", ""));
+    ASSERT_TRUE(market_->Rate(cat, "counted", 4, "", ctx_));
+    ASSERT_TRUE(market_->SnapshotStats());
+
+    auto days = market_->Stats(auth::Principal{}, "counted", 7);
+    ASSERT_TRUE(days) << days.error().message;
+    ASSERT_EQ(days->size(), 2u);
+    EXPECT_EQ((*days)[0].installs, 1);
+    EXPECT_EQ((*days)[1].installs, 2);
+    EXPECT_EQ((*days)[1].new_installs, 1);
+    EXPECT_EQ((*days)[1].new_downloads, 1);
+    EXPECT_EQ((*days)[1].rating_count, 1);
+    EXPECT_DOUBLE_EQ((*days)[1].rating, 4.0);
+    auto last = market_->Stats(auth::Principal{}, "counted", 1);
+    ASSERT_TRUE(last);
+    ASSERT_EQ(last->size(), 1u);
+    EXPECT_EQ(last->front().new_installs, 1) << "counted from the day before, outside the window";
+    EXPECT_EQ(market_->Stats(auth::Principal{}, "unlisted", 7).error().code, ErrorCode::kNotFound);
+    EXPECT_EQ(market_->Stats(auth::Principal{}, "counted", 0).error().code, ErrorCode::kInvalidArgument);
+}
+
 TEST_F(MarketplaceTest, PersonalDataIsExportedAndErased) {
     const Version v = MustPublish(ann_, Plugin("mine-only", "1.0.0", "a plugin of ann"));
     MustApprove(v);

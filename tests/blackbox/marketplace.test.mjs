@@ -12,7 +12,7 @@ import path from 'node:path';
 import { test } from 'node:test';
 
 import { api, kFastAuth, kPassword, login, signUp } from './lib/accounts.mjs';
-import { assertProblem } from './lib/http.mjs';
+import { assertProblem, until } from './lib/http.mjs';
 import { authedSocket, subscribe } from './lib/live.mjs';
 import { backend, freshDatabase } from './lib/pg.mjs';
 import { repoRoot, runDihya, startServer } from './lib/server.mjs';
@@ -162,6 +162,20 @@ test(`[${backend}] publish → review → approve → search → verify → inst
     assert.deepEqual(reviews.json.items.map((r) => [r.author, r.rating, r.body]), [['Ben', 5, 'Does what it says.']]);
     const listed = (await api(srv, `${url}?sort=rating`)).json.items[0];
     assert.deepEqual([listed.rating, listed.installs, listed.downloads], [{ average: 5, count: 1 }, 1, 1]);
+
+    // The daily statistics, taken by the scheduled job (run now by an admin).
+    const queued = await api(srv, '/api/v1/admin/jobs/marketplace-stats/run', { method: 'POST', token: root });
+    assert.equal(queued.status, 202, queued.text);
+    await until('the statistics are taken', async () => {
+        const runs = await api(srv, '/api/v1/admin/jobs/marketplace-stats/runs', { token: root });
+        const run = runs.json.items.find((r) => r.id === queued.json.id);
+        return run && run.status === 'succeeded' && run;
+    });
+    const stats = await api(srv, `${url}/notice-file/stats?days=7`);
+    assert.equal(stats.status, 200, stats.text);
+    assert.equal(stats.json.days.length, 1);
+    assert.deepEqual([stats.json.days[0].installs, stats.json.days[0].downloads, stats.json.days[0].rating], [1, 1, { average: 5, count: 1 }]);
+    assertProblem(await api(srv, `${url}/notice-file/stats?days=0`), 400);
 
     // A package changed behind the server's back fails its signature on install; nothing reaches the workspace.
     const cat = await signUp(srv, 'cat@example.org');

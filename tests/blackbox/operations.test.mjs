@@ -52,7 +52,7 @@ test('the scheduler: jobs with their timing, pause, resume, run now, history, au
     const list = await api(srv, '/api/v1/admin/jobs', { token: admin });
     assert.equal(list.status, 200, list.text);
     const byName = Object.fromEntries(list.json.items.map((j) => [j.name, j]));
-    assert.deepEqual(Object.keys(byName).sort(), ['backup', 'cleanup', 'gdpr-retention', 'notification-digest']);
+    assert.deepEqual(Object.keys(byName).sort(), ['backup', 'cleanup', 'gdpr-retention', 'marketplace-stats', 'notification-digest']);
     assert.equal(byName.cleanup.cron, '*/5 * * * *');
     assert.equal(byName.cleanup.time_zone, 'Europe/Paris');
     assert.equal(byName.backup.cron, '0 3 * * *');
@@ -106,7 +106,7 @@ test('a bad schedule in the configuration stops the start with the key and the r
     for (const [schedule, message] of [
         [{ backup: { cron: '61 * * * *' } }, /schedule\.backup\.cron: minute \(field 1\): 61 is out of range 0-59/],
         [{ backup: { time_zone: 'Mars/Olympus' } }, /schedule\.backup\.time_zone: unknown time zone 'Mars\/Olympus'/],
-        [{ bakup: { cron: '@daily' } }, /schedule\.bakup: there is no scheduled job 'bakup' \(jobs: backup, cleanup, gdpr-retention, notification-digest\)/],
+        [{ bakup: { cron: '@daily' } }, /schedule\.bakup: there is no scheduled job 'bakup' \(jobs: backup, cleanup, gdpr-retention, marketplace-stats, notification-digest\)/],
     ]) {
         const r = await runDihya(['serve', '--listen', '127.0.0.1:0', '--data-dir', '{tmp}/data', '--config', '{config}'],
             { config: { schedule }, env });

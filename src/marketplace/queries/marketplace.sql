@@ -196,3 +196,20 @@ DELETE FROM market_search WHERE item_id IN (SELECT id FROM market_items WHERE ow
 
 -- name: delete_items_of_owner
 DELETE FROM market_items WHERE owner_id = $1;
+
+-- name: snapshot_stats
+-- The listed items' counts as they stand, for day $1 (a second run the same day replaces the first).
+INSERT INTO market_stats (item_id, day, downloads, installs, rating_count, rating_sum)
+SELECT i.id, $1, i.downloads, i.installs,
+    (SELECT COUNT(*) FROM market_reviews r WHERE r.item_id = i.id),
+    (SELECT COALESCE(SUM(rating), 0) FROM market_reviews r WHERE r.item_id = i.id)
+FROM market_items i WHERE i.latest_version <> ''
+ON CONFLICT (item_id, day) DO UPDATE SET downloads = excluded.downloads, installs = excluded.installs,
+    rating_count = excluded.rating_count, rating_sum = excluded.rating_sum;
+
+-- name: prune_stats
+DELETE FROM market_stats WHERE day < $1;
+
+-- name: stats_of_item
+SELECT day, downloads, installs, rating_count, rating_sum FROM market_stats WHERE item_id = $1 AND day >= $2
+ORDER BY day;
