@@ -109,7 +109,7 @@ constexpr const char* kPrelude = R"JS((() => {
       body: init.body == null ? '' : String(init.body),
     };
     const reply = JSON.parse(send(JSON.stringify(request)));
-    if (reply.error) throw new TypeError(`fetch ${request.url.split(/[?#]/)[0]}: ${reply.error}`);
+    if (reply.error) throw new TypeError(`fetch ${request.url.split(/[?#]/)[0].replace(/\/\/[^/]*@/, '//')}: ${reply.error}`);
     return new Response(reply);
   };
   Object.defineProperty(globalThis, 'fetch', { value: fetch, writable: false, enumerable: false, configurable: false });

@@ -186,25 +186,65 @@ Install ReadInstall(const storage::Rows& rows, std::size_t i) {
                    rows.GetText(i, "created_at").value_or("")};
 }
 
-/// The words of a search, at most 8 of at most 64 bytes: letters and digits (any script; bytes past ASCII are
-/// letters here), everything else separates. Both engines' query syntaxes are built from these alone.
+/// Whether a code point separates words: ASCII other than letters and digits, Latin-1's punctuation and spaces
+/// (no-break space, « »), general punctuation and spaces (U+2000-U+206F: dashes, quotes, em space), Arabic
+/// punctuation (، ؛ ؟ ٪ ٫ ٬ ٭ ۔), CJK punctuation and the ideographic space, full-width ASCII punctuation.
+bool Separates(char32_t cp) {
+    if (cp < 0x80) return !std::isalnum(static_cast<int>(cp));
+    return (cp >= 0x80 && cp <= 0xBF) || cp == 0xD7 || cp == 0xF7 || (cp >= 0x2000 && cp <= 0x206F) || cp == 0x060C ||
+           cp == 0x061B || cp == 0x061F || (cp >= 0x066A && cp <= 0x066D) || cp == 0x06D4 ||
+           (cp >= 0x3000 && cp <= 0x303F) || (cp >= 0xFF00 && cp <= 0xFF0F) || (cp >= 0xFF1A && cp <= 0xFF20) ||
+           cp == 0xFEFF;
+}
+
+/// The words of a search, at most 8 of at most 64 bytes (cut between characters): letters and digits of any
+/// script, lower-cased where ASCII; every separator (above) and invalid byte splits. FTS5's query is built from
+/// these alone; PostgreSQL tokenizes them again with its own parser (search_postgres).
 std::vector<std::string> Words(const std::string& q) {
     std::vector<std::string> words;
     std::string w;
     auto flush = [&] {
-        if (!w.empty() && words.size() < 8) words.push_back(w.substr(0, 64));
+        if (!w.empty() && words.size() < 8) words.push_back(w);
         w.clear();
     };
-    for (const char c : q) {
-        const auto u = static_cast<unsigned char>(c);
-        if (u >= 0x80 || std::isalnum(u)) {
-            w += static_cast<char>(std::tolower(u));
-        } else {
+    std::size_t i = 0;
+    while (i < q.size()) {
+        const std::size_t at = i;
+        char32_t cp = 0;
+        if (!model::utf8::Next(q, i, cp)) {
+            ++i;  // an invalid byte separates
             flush();
+            continue;
+        }
+        if (Separates(cp)) {
+            flush();
+            continue;
+        }
+        if (w.size() + (i - at) > 64) continue;  // the rest of an over-long word is left out, whole characters kept
+        for (std::size_t k = at; k < i; ++k) {
+            const auto u = static_cast<unsigned char>(q[k]);
+            w += u < 0x80 ? static_cast<char>(std::tolower(u)) : q[k];
         }
     }
     flush();
     return words;
+}
+
+/// `text` cut to at most `max` bytes between characters (invalid bytes dropped).
+std::string CutText(std::string_view text, std::size_t max) {
+    std::string out;
+    std::size_t i = 0;
+    while (i < text.size()) {
+        const std::size_t at = i;
+        char32_t cp = 0;
+        if (!model::utf8::Next(text, i, cp)) {
+            ++i;
+            continue;
+        }
+        if (out.size() + (i - at) > max) break;
+        out.append(text.substr(at, i - at));
+    }
+    return out;
 }
 
 /// The offset a search cursor names ("" = 0).
@@ -309,7 +349,10 @@ Result<Version> Marketplace::Publish(const auth::Principal& who, const Submissio
         return MakeError(ErrorCode::kInvalidArgument, "the package's version must be a semantic version",
                          {{"package", "version"}});
     }
-    std::string summary = sub.summary.empty() ? checked->summary.substr(0, kMaxSummary) : sub.summary;
+    std::string summary = sub.summary.empty() ? CutText(checked->summary, kMaxSummary) : sub.summary;
+    std::replace_if(
+        summary.begin(), summary.end(), [](char c) { return c == '\n' || c == '\r' || c == '\t'; }, ' ');
+    if (auto ok = CheckText("summary", summary, kMaxSummary, false); !ok) return ok.take_error();
 
     Version v;
     v.id = crypto::NewUuid();
@@ -404,6 +447,13 @@ Result<SearchPage> Marketplace::Search(const auth::Principal& who, const SearchQ
     if (!query.kind.empty() && !d_.kinds.contains(query.kind)) {
         return MakeError(ErrorCode::kInvalidArgument, "kind: plugin or pack", {{"kind", "plugin or pack"}});
     }
+    for (const auto& [field, value] : {std::pair<const char*, std::string>{"category", Normal(query.category)},
+                                       std::pair<const char*, std::string>{"tag", Normal(query.tag)}}) {
+        if (!value.empty() && !IsSlug(value, 40)) {
+            return MakeError(ErrorCode::kInvalidArgument,
+                             std::string(field) + ": lower-case letters, digits and dashes", {{field, "not a slug"}});
+        }
+    }
     auto offset = OffsetOf(query.cursor);
     if (!offset) return offset.take_error();
     const std::vector<std::string> words = Words(query.q);
@@ -412,8 +462,9 @@ Result<SearchPage> Marketplace::Search(const auth::Principal& who, const SearchQ
     if (!words.empty()) {
         const bool pg = d_.db.dialect() == storage::Dialect::kPostgres;
         for (const auto& w : words) {
-            // FTS5: "word"* (quoted: no operator can hide in it); PostgreSQL: word:* joined with &.
-            match += pg ? (match.empty() ? "" : " & ") + w + ":*" : (match.empty() ? "" : " ") + ("\"" + w + "\"*");
+            // FTS5: "word"* (quoted: no operator can hide in it); PostgreSQL: the words, which its own parser reads
+            // into lexemes, each quoted and made a prefix in search_postgres.
+            match += (match.empty() ? "" : " ") + (pg ? w : "\"" + w + "\"*");
         }
         statement = pg ? Q()["search_postgres"] : Q()["search_sqlite"];
     } else if (!query.q.empty()) {
@@ -561,6 +612,11 @@ Result<Version> Marketplace::Decide(const auth::Principal& who, const std::strin
         if (rows->empty()) return MakeError(ErrorCode::kNotFound, "no marketplace version has this id");
         v = ReadVersion(*rows, 0);
         owner = rows->GetText(0, "item_owner").value_or("");
+        if (d_.db.dialect() == storage::Dialect::kPostgres) {
+            // Another decision on this item waits: the listing is then computed from what both decided.
+            auto locked = s.Query(Q()["lock_item_postgres"], std::array<Value, 1>{v.item_id});
+            if (!locked) return locked.take_error();
+        }
         if (v.status != from) {
             return MakeError(ErrorCode::kConflict, v.item_name + " " + v.version + " is " + v.status + ": only " +
                                                        std::string(from == "pending" ? "a pending" : "an approved") +
@@ -618,19 +674,24 @@ Result<Download> Marketplace::Fetch(const auth::Principal& who, const std::strin
     if (auto ok = auth::Authorize(who, auth::Action::kMarketplaceRead); !ok) return ok.take_error();
     auto item = ItemNamed(nullptr, name);
     if (!item) return item.take_error();
+    // Its author and the admins read every version (what they review); others, the approved ones.
+    const bool reviewer = (who.authenticated() && item->owner_id == who.user_id) ||
+                          auth::CanActOnAll(who, auth::Action::kMarketplaceModerate);
     const std::string wanted = version.empty() ? item->latest_version : version;
     if (wanted.empty()) {
-        return MakeError(ErrorCode::kNotFound, name + " has no approved version yet");
+        return MakeError(ErrorCode::kNotFound,
+                         reviewer ? name + " has no approved version yet" : "no marketplace item is named " + name);
     }
     auto rows = d_.db.Query(Q()["version_of_item"], std::array<Value, 2>{item->id, wanted});
     if (!rows) return rows.take_error();
     if (rows->empty()) return MakeError(ErrorCode::kNotFound, name + " has no version " + wanted);
     Download out{ReadVersion(*rows, 0), rows->GetText(0, "package").value_or("")};
+    if (out.version.status != "approved" && reviewer) return out;  // not counted as a download
     if (out.version.status == "yanked") {
         return MakeError(ErrorCode::kConflict, name + " " + wanted + " was yanked: " + out.version.reason);
     }
     if (out.version.status != "approved") {
-        return MakeError(ErrorCode::kNotFound, name + " " + wanted + " is not approved");
+        return MakeError(ErrorCode::kNotFound, name + " has no version " + wanted);
     }
     auto n = d_.db.Execute(Q()["count_download"], std::array<Value, 1>{item->id});
     if (!n) return n.take_error();
@@ -644,12 +705,19 @@ Result<std::pair<Install, bool>> Marketplace::InstallItem(const auth::Principal&
     }
     auto item = ItemNamed(nullptr, name);
     if (!item) return item.take_error();
+    const bool reviewer = item->owner_id == who.user_id || auth::CanActOnAll(who, auth::Action::kMarketplaceModerate);
     const std::string wanted = version.empty() ? item->latest_version : version;
-    if (wanted.empty()) return MakeError(ErrorCode::kNotFound, name + " has no approved version to install");
+    if (wanted.empty()) {
+        return MakeError(ErrorCode::kNotFound, reviewer ? name + " has no approved version to install"
+                                                        : "no marketplace item is named " + name);
+    }
     auto rows = d_.db.Query(Q()["version_of_item"], std::array<Value, 2>{item->id, wanted});
     if (!rows) return rows.take_error();
     if (rows->empty()) return MakeError(ErrorCode::kNotFound, name + " has no version " + wanted);
     const Version v = ReadVersion(*rows, 0);
+    if (!reviewer && v.status != "approved" && v.status != "yanked") {
+        return MakeError(ErrorCode::kNotFound, name + " has no version " + wanted);
+    }
     if (v.status == "yanked") {
         return MakeError(ErrorCode::kConflict,
                          name + " " + wanted + " was yanked and can no longer be installed: " + v.reason);
@@ -798,9 +866,9 @@ Result<void> Marketplace::Unrate(const auth::Principal& who, const std::string& 
 
 Result<ReviewPage> Marketplace::Reviews(const auth::Principal& who, const std::string& name, const std::string& cursor,
                                         std::int64_t limit) {
-    if (auto ok = auth::Authorize(who, auth::Action::kMarketplaceRead); !ok) return ok.take_error();
-    auto item = ItemNamed(nullptr, name);
-    if (!item) return item.take_error();
+    auto seen = Get(who, name);  // who may see it
+    if (!seen) return seen.take_error();
+    const Item* item = &seen->item;
     auto after = ParsePageCursor(cursor);
     if (!after) return after.take_error();
     auto rows =

@@ -124,6 +124,14 @@ TEST_F(MarketplaceTest, PublishReviewApproveFindInstall) {
     EXPECT_TRUE(own->owned);
     ASSERT_EQ(own->versions.size(), 1u);
     EXPECT_EQ(market_->InstallItem(ben_, "notice", "", ctx_).error().code, ErrorCode::kNotFound);
+    EXPECT_EQ(market_->InstallItem(ben_, "notice", "1.0.0", ctx_).error().code, ErrorCode::kNotFound);
+    EXPECT_EQ(market_->Fetch(ben_, "notice", "1.0.0").error().code, ErrorCode::kNotFound);
+    EXPECT_EQ(market_->Reviews(ben_, "notice", "", 10).error().code, ErrorCode::kNotFound);
+    // What is reviewed can be read by the admins (and its author), before any decision; that is no download.
+    auto review = market_->Fetch(admin_, "notice", "1.0.0");
+    ASSERT_TRUE(review) << review.error().message;
+    EXPECT_EQ(crypto::Sha256Hex(review->package), v1.digest);
+    EXPECT_TRUE(market_->Fetch(ann_, "notice", "1.0.0"));
 
     // Another user cannot publish a version of Ann's item; Ann cannot publish the same version twice.
     auto theirs = market_->Publish(ben_, Plugin("notice", "1.1.0", "mine now"), ctx_);
@@ -326,6 +334,14 @@ TEST_F(MarketplaceTest, SearchRanksFiltersSortsAndPages) {
     // Operators typed in the box are only words.
     EXPECT_EQ(Names({.q = "\"invoice*"}).size(), 2u);
     EXPECT_TRUE(Names({.q = "NEAR( OR invoice:* & !x"}).empty());
+    // Any text is only words: no-break and ideographic spaces, quotes, over-long words cut between characters.
+    EXPECT_EQ(Names({.q = "\xC2\xAB\xC2\xA0invoice\xC2\xA0\xC2\xBB"}).size(), 2u);
+    EXPECT_EQ(Names({.q = "invoice\xE3\x80\x80tools"}), std::vector<std::string>{"invoice-tools"});
+    std::string long_word = "a";
+    for (int i = 0; i < 40; ++i) long_word += "\xC3\xA9";
+    EXPECT_TRUE(Names({.q = long_word}).empty());
+    EXPECT_TRUE(Names({.q = "it's l'invoice"}).empty());
+    EXPECT_EQ(market_->Search(auth::Principal{}, {.tag = "%"}).error().code, ErrorCode::kInvalidArgument);
     EXPECT_TRUE(Names({.q = "!!!"}).empty());
     EXPECT_EQ(market_->Search(auth::Principal{}, {.sort = "loudest"}).error().code, ErrorCode::kInvalidArgument);
 

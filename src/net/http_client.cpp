@@ -93,6 +93,16 @@ Result<HttpReply> CurlHttpClient::Send(const HttpCall& call) const {
         list = head;
     }
     std::unique_ptr<curl_slist, SlistFree> headers(list);
+    curl_slist* pins = nullptr;
+    for (const auto& r : call.resolve) {
+        curl_slist* head = curl_slist_append(pins, r.c_str());
+        if (head == nullptr) {
+            curl_slist_free_all(pins);
+            return MakeError(ErrorCode::kUnavailable, where + ": out of memory");
+        }
+        pins = head;
+    }
+    std::unique_ptr<curl_slist, SlistFree> resolve(pins);
     Sink sink{{}, static_cast<std::size_t>(options_.max_response_bytes), false};
     curl_easy_setopt(c, CURLOPT_URL, call.url.c_str());
     curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
@@ -108,7 +118,8 @@ Result<HttpReply> CurlHttpClient::Send(const HttpCall& call) const {
     curl_easy_setopt(c, CURLOPT_USERAGENT, "dihya/" DIHYA_VERSION);
     curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, Write);
     curl_easy_setopt(c, CURLOPT_WRITEDATA, &sink);
-    if (target->loopback) curl_easy_setopt(c, CURLOPT_NOPROXY, "*");
+    if (target->loopback || resolve) curl_easy_setopt(c, CURLOPT_NOPROXY, "*");
+    if (resolve) curl_easy_setopt(c, CURLOPT_RESOLVE, resolve.get());
     if (headers) curl_easy_setopt(c, CURLOPT_HTTPHEADER, headers.get());
     if (call.method == "POST") {
         curl_easy_setopt(c, CURLOPT_POST, 1L);

@@ -24,6 +24,9 @@ struct HttpCall {
     std::string body;                  // POST only
     std::string what;                  // names the call in errors, e.g. "github token endpoint"
     std::int64_t timeout_ms = 0;       // shorter than the client's timeout for this call; 0 = the client's
+    /// "host:port:address" entries: the name is connected to these addresses only, never resolved again
+    /// (CURLOPT_RESOLVE; the call then goes direct, without a proxy). For a caller that checked the addresses.
+    std::vector<std::string> resolve;
 };
 
 struct HttpReply {

@@ -7,8 +7,12 @@
 #include <regex>
 #include <set>
 
+#include <arpa/inet.h>
 #include <boost/json.hpp>
 #include <boost/url/parse.hpp>
+#include <netdb.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
 
 #include "generator/pack.hpp"
 
@@ -148,8 +152,64 @@ Result<Manifest> CheckManifest(const json::value& value, const std::string& orig
     return m;
 }
 
+Result<std::vector<std::string>> ResolveHost(const std::string& host) {
+    addrinfo hints{};
+    hints.ai_family = AF_UNSPEC;
+    hints.ai_socktype = SOCK_STREAM;
+    addrinfo* found = nullptr;
+    if (::getaddrinfo(host.c_str(), nullptr, &hints, &found) != 0 || found == nullptr) {
+        return MakeError(ErrorCode::kUnavailable, "the host " + host + " does not resolve");
+    }
+    std::vector<std::string> out;
+    for (const addrinfo* a = found; a != nullptr; a = a->ai_next) {
+        char text[INET6_ADDRSTRLEN] = {};
+        const void* where =
+            a->ai_family == AF_INET
+                ? static_cast<const void*>(&reinterpret_cast<const sockaddr_in*>(a->ai_addr)->sin_addr)
+                : static_cast<const void*>(&reinterpret_cast<const sockaddr_in6*>(a->ai_addr)->sin6_addr);
+        if ((a->ai_family == AF_INET || a->ai_family == AF_INET6) &&
+            ::inet_ntop(a->ai_family, where, text, sizeof text) != nullptr &&
+            std::find(out.begin(), out.end(), text) == out.end()) {
+            out.emplace_back(text);
+        }
+    }
+    ::freeaddrinfo(found);
+    if (out.empty()) return MakeError(ErrorCode::kUnavailable, "the host " + host + " does not resolve");
+    return out;
+}
+
+bool PrivateAddress(const std::string& address) {
+    in_addr v4{};
+    in6_addr v6{};
+    auto private4 = [](std::uint32_t a) {
+        const auto in = [a](std::uint32_t net, int bits) {
+            return bits == 0 || (a >> (32 - bits)) == (net >> (32 - bits));
+        };
+        return in(0x00000000, 8) || in(0x0A000000, 8) || in(0x64400000, 10) || in(0x7F000000, 8) ||
+               in(0xA9FE0000, 16) || in(0xAC100000, 12) || in(0xC0000000, 24) || in(0xC0000200, 24) ||
+               in(0xC0A80000, 16) || in(0xC6120000, 15) || in(0xC6336400, 24) || in(0xCB007100, 24) ||
+               in(0xE0000000, 4) || in(0xF0000000, 4);
+    };
+    if (::inet_pton(AF_INET, address.c_str(), &v4) == 1) return private4(ntohl(v4.s_addr));
+    if (::inet_pton(AF_INET6, address.c_str(), &v6) != 1) return true;  // not an address: refused
+    const unsigned char* b = v6.s6_addr;
+    const bool zero_prefix = std::all_of(b, b + 10, [](unsigned char x) { return x == 0; });
+    if (zero_prefix && b[10] == 0xFF && b[11] == 0xFF) {  // ::ffff:a.b.c.d
+        return private4((std::uint32_t{b[12]} << 24) | (std::uint32_t{b[13]} << 16) | (std::uint32_t{b[14]} << 8) |
+                        b[15]);
+    }
+    if (zero_prefix && b[10] == 0 && b[11] == 0) return true;                       // ::, ::1, IPv4-compatible
+    if ((b[0] & 0xFE) == 0xFC) return true;                                         // fc00::/7 unique local
+    if (b[0] == 0xFE && (b[1] & 0xC0) == 0x80) return true;                         // fe80::/10 link-local
+    if (b[0] == 0xFF) return true;                                                  // multicast
+    if (b[0] == 0x00 && b[1] == 0x64 && b[2] == 0xFF && b[3] == 0x9B) return true;  // 64:ff9b::/96 (NAT64)
+    if (b[0] == 0x20 && b[1] == 0x01 && b[2] == 0x0D && b[3] == 0xB8) return true;  // documentation
+    return false;
+}
+
 std::string AnswerFetch(const Manifest& manifest, const net::HttpClient& http, const std::string& request,
-                        std::chrono::milliseconds left, std::vector<std::string>& log) {
+                        std::chrono::milliseconds left, std::vector<std::string>& log, FetchReach reach,
+                        const Resolver& resolve) {
     auto refuse = [](const std::string& why) { return json::serialize(json::object{{"error", why}}); };
     if (!manifest.Has("http:fetch")) return refuse("the plugin's manifest does not ask for the http:fetch permission");
     std::error_code ec;
@@ -163,18 +223,20 @@ std::string AnswerFetch(const Manifest& manifest, const net::HttpClient& http, c
         return refuse("not an http or https URL");
     }
     const std::string scheme(parsed->scheme());
-    std::string host(parsed->host());
-    for (char& c : host) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    const std::string port(parsed->port());
-    const bool default_port =
-        port.empty() || (scheme == "https" && port == "443") || (scheme == "http" && port == "80");
+    auto normal = [](std::string h) {
+        for (char& c : h) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+        if (!h.empty() && h.back() == '.') h.pop_back();
+        return h;
+    };
+    const std::string host = normal(std::string(parsed->host()));
+    const std::string default_port = scheme == "https" ? "443" : "80";
+    const std::string port = parsed->port().empty() ? default_port : std::string(parsed->port());
     const bool listed = std::any_of(manifest.hosts.begin(), manifest.hosts.end(), [&](const std::string& h) {
-        return (default_port && h == host) || h == host + ":" + port;
+        const std::string entry = normal(h);
+        return (port == default_port && entry == host) || entry == host + ":" + port;
     });
-    if (!listed) {
-        return refuse("the host " + host + (default_port ? "" : ":" + port) +
-                      " is not among the hosts the plugin's manifest lists");
-    }
+    const std::string shown_host = host + (port == default_port ? "" : ":" + port);
+    if (!listed) return refuse("the host " + shown_host + " is not among the hosts the plugin's manifest lists");
     const std::string method = r.as_object().contains("method") && r.at("method").is_string()
                                    ? std::string(r.at("method").as_string())
                                    : "GET";
@@ -184,6 +246,22 @@ std::string AnswerFetch(const Manifest& manifest, const net::HttpClient& http, c
     call.url = url;
     call.what = "plugin " + manifest.name + " fetch";
     call.timeout_ms = std::max<std::int64_t>(left.count() - 100, 1);
+    if (reach == FetchReach::kPublic) {
+        // Every address the name has must be public, and the call goes to those only (a second lookup cannot
+        // answer another one).
+        std::string bare = host;
+        if (bare.size() > 2 && bare.front() == '[' && bare.back() == ']') bare = bare.substr(1, bare.size() - 2);
+        auto addresses = resolve(bare);
+        if (!addresses) return refuse(addresses.error().message);
+        for (const std::string& a : *addresses) {
+            if (PrivateAddress(a)) {
+                return refuse("the host " + shown_host +
+                              " is on this machine or a private network, which only plugins an admin enabled for "
+                              "everybody may reach");
+            }
+            call.resolve.push_back(bare + ":" + port + ":" + (a.find(':') != std::string::npos ? "[" + a + "]" : a));
+        }
+    }
     if (const auto* headers = r.as_object().if_contains("headers"); headers != nullptr && headers->is_array()) {
         for (const auto& h : headers->as_array()) {
             if (!h.is_string() || call.headers.size() >= 32) continue;
@@ -196,8 +274,7 @@ std::string AnswerFetch(const Manifest& manifest, const net::HttpClient& http, c
         call.body = std::string(body->as_string());
     }
     // The log names the fetch without its query (it may carry keys).
-    const std::string shown =
-        scheme + "://" + host + (default_port ? "" : ":" + port) + std::string(parsed->encoded_path());
+    const std::string shown = scheme + "://" + shown_host + std::string(parsed->encoded_path());
     auto reply = http.Send(call);
     if (!reply) {
         log.push_back(manifest.name + " " + manifest.version + ": fetch " + method + " " + shown + " failed");
@@ -211,7 +288,7 @@ std::string AnswerFetch(const Manifest& manifest, const net::HttpClient& http, c
 
 Result<std::unique_ptr<Plugin>> Plugin::Load(const std::filesystem::path& host, const std::string& file_name,
                                              const std::string& source, const SandboxLimits& limits,
-                                             const net::HttpClient* http) {
+                                             const net::HttpClient* http, FetchReach reach) {
     auto box = Sandbox::Start(host, file_name, source, limits);
     if (!box) return box.take_error();
     auto manifest = CheckManifest((*box)->manifest(), file_name);
@@ -219,8 +296,8 @@ Result<std::unique_ptr<Plugin>> Plugin::Load(const std::filesystem::path& host, 
     std::unique_ptr<Plugin> plugin(new Plugin(std::move(*box), std::move(*manifest)));
     if (http != nullptr) {
         Plugin* self = plugin.get();
-        self->sandbox_->SetFetcher([self, http](const std::string& request, std::chrono::milliseconds left) {
-            return AnswerFetch(self->manifest_, *http, request, left, self->fetches_);
+        self->sandbox_->SetFetcher([self, http, reach](const std::string& request, std::chrono::milliseconds left) {
+            return AnswerFetch(self->manifest_, *http, request, left, self->fetches_, reach);
         });
     }
     return plugin;

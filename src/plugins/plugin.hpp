@@ -5,6 +5,7 @@
 // the permission its manifest asks for (model:write, files:write); onEvent(event) hears platform events with
 // events:read. What a plugin changed is listed, for the generation's log.
 
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -35,12 +36,24 @@ struct Manifest {
     bool Hooks(std::string_view hook) const;
 };
 
+/// Where a plugin's fetch() may go besides the hosts its manifest lists: only public addresses, or also this
+/// machine and private networks (plugins an admin enabled for everybody).
+enum class FetchReach { kPublic, kPrivateToo };
+
+/// The addresses `host` resolves to (IPv4 dotted, IPv6 without brackets); kUnavailable naming it when none.
+using Resolver = std::function<Result<std::vector<std::string>>(const std::string& host)>;
+Result<std::vector<std::string>> ResolveHost(const std::string& host);
+/// Whether an address (as ResolveHost gives it) is loopback, private, link-local, shared, multicast or reserved.
+bool PrivateAddress(const std::string& address);
+
 /// What a plugin's fetch() of `request` ({url, method, headers, body} as JSON) answers, the server deciding: the
-/// manifest must ask for http:fetch and list the URL's host (`host`, or `host:port` for another port than the
-/// scheme's); GET or POST; https (or http to this machine), no redirects followed, the reply capped by `http`.
-/// Answers {status, content_type, body, url} or {error}; `log` gets a line naming the fetch (never its query).
+/// manifest must ask for http:fetch and list the URL's host (`host`, or `host:port`; case and a trailing dot do not
+/// matter); with kPublic, every address the host resolves to must be public, and the call is pinned to them; GET
+/// or POST; https (or http to this machine), no redirects followed, the reply capped by `http`. Answers {status,
+/// content_type, body, url} or {error}; `log` gets a line naming the fetch (never its query).
 std::string AnswerFetch(const Manifest& manifest, const net::HttpClient& http, const std::string& request,
-                        std::chrono::milliseconds left, std::vector<std::string>& log);
+                        std::chrono::milliseconds left, std::vector<std::string>& log,
+                        FetchReach reach = FetchReach::kPublic, const Resolver& resolve = ResolveHost);
 
 /// Checks a manifest as the plugin declared it: name (lowercase, digits, dashes), semver version, description,
 /// author, known permissions and hooks (each hook listed must be a function of the export — checked when called),
@@ -54,7 +67,8 @@ public:
     /// without, every fetch fails.
     static Result<std::unique_ptr<Plugin>> Load(const std::filesystem::path& host, const std::string& file_name,
                                                 const std::string& source, const SandboxLimits& limits,
-                                                const net::HttpClient* http = nullptr);
+                                                const net::HttpClient* http = nullptr,
+                                                FetchReach reach = FetchReach::kPublic);
 
     const Manifest& manifest() const { return manifest_; }
     Sandbox& sandbox() { return *sandbox_; }

@@ -1,5 +1,7 @@
 #include "plugins/plugin.hpp"
 
+#include <cctype>
+
 #include <boost/json.hpp>
 #include <gtest/gtest.h>
 
@@ -38,9 +40,53 @@ std::string Request(const std::string& url, const std::string& method = "GET") {
     return json::serialize(json::object{{"url", url}, {"method", method}, {"headers", json::array{"Accept: x/y"}}});
 }
 
+/// A name server for the tests: public names, one name of a private network, addresses as themselves.
+Result<std::vector<std::string>> Names(const std::string& host) {
+    if (host == "api.example.org") return std::vector<std::string>{"93.184.216.34", "2606:2800:220:1::1"};
+    if (host == "intranet.example.org") return std::vector<std::string>{"93.184.216.35", "10.1.2.3"};
+    if (host == "evil.example.org") return std::vector<std::string>{"93.184.216.36"};
+    if (!host.empty() && (std::isdigit(static_cast<unsigned char>(host[0])) || host.find(':') != std::string::npos)) {
+        return std::vector<std::string>{host};
+    }
+    return MakeError(ErrorCode::kUnavailable, "the host " + host + " does not resolve");
+}
+
 json::value Answer(const Manifest& m, const ScriptedHttp& http, const std::string& request,
-                   std::vector<std::string>& log) {
-    return json::parse(AnswerFetch(m, http, request, std::chrono::milliseconds(1500), log));
+                   std::vector<std::string>& log, FetchReach reach = FetchReach::kPublic) {
+    return json::parse(AnswerFetch(m, http, request, std::chrono::milliseconds(1500), log, reach, Names));
+}
+
+TEST(PluginFetch, PrivateAddresses) {
+    for (const char* a : {"127.0.0.1", "10.0.0.1", "172.16.5.4", "192.168.1.1", "169.254.169.254", "100.64.0.1",
+                          "0.0.0.0", "224.0.0.1", "255.255.255.255", "::1", "::", "fe80::1", "fd00::1",
+                          "::ffff:127.0.0.1", "::ffff:10.0.0.1", "ff02::1", "not an address"}) {
+        EXPECT_TRUE(PrivateAddress(a)) << a;
+    }
+    for (const char* a : {"93.184.216.34", "8.8.8.8", "172.32.0.1", "2606:2800:220:1::1", "::ffff:8.8.8.8"}) {
+        EXPECT_FALSE(PrivateAddress(a)) << a;
+    }
+}
+
+TEST(PluginFetch, OnlyPublicAddressesUnlessAnAdminTrustsThePlugin) {
+    ScriptedHttp http;
+    std::vector<std::string> log;
+    const Manifest m = Fetching({"intranet.example.org", "127.0.0.1:8080", "API.Example.org."});
+    // A name with one private address among public ones, a loopback address: refused, nothing sent.
+    const json::value intranet = Answer(m, http, Request("https://intranet.example.org/x"), log);
+    EXPECT_NE(intranet.at("error").as_string().find("private network"), json::string::npos) << intranet;
+    EXPECT_TRUE(Answer(m, http, Request("http://127.0.0.1:8080/x"), log).as_object().contains("error"));
+    EXPECT_TRUE(http.calls.empty());
+    // Public: pinned to the addresses checked (a second lookup could answer another one); listed hosts match
+    // whatever their case and a trailing dot.
+    EXPECT_FALSE(Answer(m, http, Request("https://api.example.org/x"), log).as_object().contains("error"));
+    ASSERT_EQ(http.calls.size(), 1u);
+    EXPECT_EQ(http.calls[0].resolve, (std::vector<std::string>{"api.example.org:443:93.184.216.34",
+                                                               "api.example.org:443:[2606:2800:220:1::1]"}));
+    // A plugin an admin enabled for everybody reaches them, without pinning.
+    EXPECT_FALSE(Answer(m, http, Request("http://127.0.0.1:8080/x", "POST"), log, FetchReach::kPrivateToo)
+                     .as_object()
+                     .contains("error"));
+    EXPECT_TRUE(http.calls.back().resolve.empty());
 }
 
 TEST(PluginFetch, OnlyWithThePermissionAndOnlyToTheListedHosts) {
@@ -75,7 +121,9 @@ TEST(PluginFetch, OnlyWithThePermissionAndOnlyToTheListedHosts) {
     ASSERT_EQ(log.size(), 1u);
     EXPECT_EQ(log[0], "labels 1.0.0: fetched GET https://api.example.org/labels → 200");  // never the query
 
-    EXPECT_FALSE(Answer(m, http, Request("http://127.0.0.1:8080/y", "POST"), log).as_object().contains("error"));
+    EXPECT_FALSE(Answer(m, http, Request("http://127.0.0.1:8080/y", "POST"), log, FetchReach::kPrivateToo)
+                     .as_object()
+                     .contains("error"));
     http.fail = true;
     EXPECT_NE(Answer(m, http, Request("https://api.example.org/z"), log).at("error").as_string().find("refused"),
               json::string::npos);
@@ -103,7 +151,7 @@ export default {
   },
 };)";
     ScriptedHttp http;
-    auto plugin = Plugin::Load(kHost, "labels.mjs", source, {}, &http);
+    auto plugin = Plugin::Load(kHost, "labels.mjs", source, {}, &http, FetchReach::kPrivateToo);
     ASSERT_TRUE(plugin) << plugin.error().message;
     auto answer = (*plugin)->sandbox().Call("beforeGeneration", json::array{json::object{{"name", "m"}}});
     ASSERT_TRUE(answer) << answer.error().message;
@@ -129,7 +177,7 @@ export default {
     return model;
   },
 };)";
-    auto many = Plugin::Load(kHost, "greedy.mjs", greedy, {}, &http);
+    auto many = Plugin::Load(kHost, "greedy.mjs", greedy, {}, &http, FetchReach::kPrivateToo);
     ASSERT_TRUE(many);
     auto stopped = (*many)->sandbox().Call("beforeGeneration", json::array{json::object{}});
     ASSERT_FALSE(stopped);

@@ -279,7 +279,9 @@ Result<generator::Tree> PluginRegistry::Generate(const std::string& project_id, 
                            [&](const json::value& h) { return h.is_string() && h.as_string() == hook; });
     };
     auto load = [&](const Runnable& r) {
-        return Plugin::Load(d_.host, r.plugin.name + ".mjs", r.source, d_.limits, d_.http);
+        // Only a plugin an admin enabled for everybody may reach this machine or a private network.
+        return Plugin::Load(d_.host, r.plugin.name + ".mjs", r.source, d_.limits, d_.http,
+                            r.plugin.global ? FetchReach::kPrivateToo : FetchReach::kPublic);
     };
     for (const Runnable& r : runnable) {
         log("plugin " + r.plugin.name + " " + r.plugin.version + (r.plugin.global ? " (enabled for everybody)" : "") +
@@ -352,8 +354,8 @@ void PluginRegistry::RegisterJobs() {
         for (std::size_t i = 0; i < rows->size(); ++i) {
             const InstalledPlugin p = Read(*rows, i);
             const std::string who = p.name + " " + p.version;
-            auto plugin =
-                Plugin::Load(d_.host, p.name + ".mjs", rows->GetText(i, "source").value_or(""), d_.limits, d_.http);
+            auto plugin = Plugin::Load(d_.host, p.name + ".mjs", rows->GetText(i, "source").value_or(""), d_.limits,
+                                       d_.http, p.global ? FetchReach::kPrivateToo : FetchReach::kPublic);
             Result<bool> heard = plugin ? (*plugin)->OnEvent(event->as_object()) : Result<bool>(plugin.take_error());
             if (!heard) {
                 progress.Log(who + " failed: " + heard.error().message);

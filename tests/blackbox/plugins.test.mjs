@@ -310,7 +310,7 @@ test(`[${backend}] platform events reach the plugins that listen: a user registe
     assert.deepEqual(generated.delivered, ['listener 1.0.0']);
 });
 
-test(`[${backend}] a plugin with http:fetch reads the hosts its manifest lists during a generation, and no other`, T, async () => {
+test(`[${backend}] a plugin with http:fetch reads the hosts its manifest lists, this machine only once an admin trusts it`, T, async () => {
     // The outside service the plugin reads: a real HTTP server on this machine.
     const hits = [];
     const service = http.createServer((req, res) => {
@@ -321,8 +321,14 @@ test(`[${backend}] a plugin with http:fetch reads the hosts its manifest lists d
     await new Promise((resolve) => service.listen(0, '127.0.0.1', resolve));
     const port = service.address().port;
     try {
-        const srv = await startServer({ config: { ...kFastAuth, ...dbConfig() } });
+        const config = { ...kFastAuth, ...dbConfig() };
+        const srv = await startServer({ config });
         const ann = await signUp(srv, 'ann@example.org');
+        const made = await runDihya(['user', 'create', '--email', 'root@example.org', '--role', 'admin', '--password-stdin',
+            '--dev', '--data-dir', srv.dataDir, ...(config.database_url ? ['--database', config.database_url] : [])],
+            { input: `${kPassword}\n` });
+        assert.equal(made.code, 0, made.stderr);
+        const root = (await login(srv, 'root@example.org')).access_token;
         const source = (hosts) => `export default {
   manifest: { name: 'remote-notice', version: '1.0.0', description: 'fetches a notice', author: 'tests',
               hooks: ['afterGeneration'], permissions: ['files:write', 'http:fetch'], hosts: ${JSON.stringify(hosts)} },
@@ -346,6 +352,13 @@ test(`[${backend}] a plugin with http:fetch reads the hosts its manifest lists d
             await srv.waitForLog((r) => r.msg === 'job finished' && r.job === started.json.id, { timeoutMs: 60_000 });
             return (await api(srv, `/api/v1/projects/${p.json.id}/generations/${started.json.id}`, { token: ann.token })).json;
         };
+        // A user's plugin reaches public addresses only: this machine is refused, and nothing goes out.
+        const untrusted = await generate(good.json.id);
+        assert.equal(untrusted.status, 'failed');
+        assert.match(untrusted.error, /is on this machine or a private network, which only plugins an admin enabled for everybody may reach/);
+        assert.deepEqual(hits, []);
+        const trusted = await api(srv, `/api/v1/admin/plugins/${good.json.id}/global`, { method: 'PUT', token: root, body: { enabled: true } });
+        assert.equal(trusted.status, 200, trusted.text);
         const g = await generate(good.json.id);
         assert.equal(g.status, 'succeeded', JSON.stringify(g));
         const log = g.log.map((e) => e.message).join('\n');
@@ -359,6 +372,7 @@ test(`[${backend}] a plugin with http:fetch reads the hosts its manifest lists d
         // The same plugin listing another host: the server does not fetch, and the generation fails saying why.
         const other = await api(srv, '/api/v1/plugins', { method: 'POST', token: ann.token, body: { source: source(['api.example.org']).replace("version: '1.0.0'", "version: '1.0.1'") } });
         assert.equal(other.status, 201, other.text);
+        assert.equal((await api(srv, `/api/v1/admin/plugins/${good.json.id}/global`, { method: 'PUT', token: root, body: { enabled: false } })).status, 200);
         const refused = await generate(other.json.id);
         assert.equal(refused.status, 'failed');
         assert.match(refused.error, new RegExp(`fetch http://127\\.0\\.0\\.1:${port}/notice: the host 127\\.0\\.0\\.1:${port} is not among the hosts`));

@@ -57,6 +57,10 @@ FROM market_versions v JOIN market_items i ON i.id = v.item_id
 WHERE v.status = $1 AND ($2 = '' OR v.submitted_at > $2 OR (v.submitted_at = $2 AND v.id > $3))
 ORDER BY v.submitted_at, v.id LIMIT $4;
 
+-- name: lock_item_postgres
+-- Decisions on one item's versions one after the other (SQLite has a single writer already).
+SELECT id FROM market_items WHERE id = $1 FOR UPDATE;
+
 -- name: decide
 -- Guarded by the status the decision was taken on: of two admins deciding at once, one wins.
 UPDATE market_versions SET status = $2, reason = $3, signature = $4, key_id = $5, decided_at = $6, decided_by = $7
@@ -94,20 +98,24 @@ ORDER BY CASE $5 WHEN 'downloads' THEN i.downloads WHEN 'installs' THEN i.instal
 LIMIT $6 OFFSET $7;
 
 -- name: search_postgres
--- $1: a tsquery of prefixes ('simple' configuration); ts_rank weighs A (name, title) over B (tags) over C.
+-- $1: the words; PostgreSQL's parser reads them into lexemes, each quoted and made a prefix (no syntax error is
+-- possible, whatever the text); ts_rank weighs A (name, title) over B (tags) over C.
 SELECT i.id, i.owner_id, i.kind, i.name, i.title, i.summary, i.category, i.tags, i.icon, i.licence, i.latest_version,
     i.published_at, i.downloads, i.installs, i.created_at,
     COALESCE(r.n, 0) AS rating_count, COALESCE(r.total, 0) AS rating_sum
 FROM market_items i
 LEFT JOIN (SELECT item_id, COUNT(*) AS n, SUM(rating) AS total FROM market_reviews GROUP BY item_id) r
     ON r.item_id = i.id
-WHERE i.search @@ to_tsquery('simple', $1) AND i.latest_version <> '' AND ($2 = '' OR i.kind = $2)
+WHERE i.search @@ (SELECT to_tsquery('simple', string_agg(quote_literal(lexeme) || ':*', ' & '))
+        FROM unnest(to_tsvector('simple', $1)))
+    AND i.latest_version <> '' AND ($2 = '' OR i.kind = $2)
     AND ($3 = '' OR i.category = $3) AND ($4 = '' OR i.tags LIKE '%,' || $4 || ',%')
 ORDER BY CASE $5 WHEN 'downloads' THEN i.downloads WHEN 'installs' THEN i.installs
         WHEN 'rating' THEN CASE WHEN COALESCE(r.n, 0) = 0 THEN 0 ELSE CAST(r.total AS DOUBLE PRECISION) / r.n END ELSE 0 END DESC,
     CASE $5 WHEN 'rating' THEN COALESCE(r.n, 0) ELSE 0 END DESC,
     CASE $5 WHEN 'recent' THEN i.published_at ELSE '' END DESC,
-    ts_rank(i.search, to_tsquery('simple', $1)) DESC, i.name
+    ts_rank(i.search, (SELECT to_tsquery('simple', string_agg(quote_literal(lexeme) || ':*', ' & '))
+        FROM unnest(to_tsvector('simple', $1)))) DESC, i.name
 LIMIT $6 OFFSET $7;
 
 -- name: list
