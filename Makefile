@@ -46,7 +46,7 @@ test-matrix: $(if $(DIHYA),,build)
 test-matrix-quick: $(if $(DIHYA),,build)
 	DIHYA_BIN=$(or $(DIHYA),$(BUILD)/dihya) node tests/matrix/matrix.mjs $(MATRIX_ARGS)
 
-FUZZ_REPLAYS = fuzz_http_request fuzz_json_dto fuzz_spec fuzz_analyze fuzz_pack fuzz_archive fuzz_jwt fuzz_realtime_message fuzz_collab_update fuzz_graphql_parse fuzz_cron_parse fuzz_pack_document
+FUZZ_REPLAYS = fuzz_http_request fuzz_json_dto fuzz_spec fuzz_analyze fuzz_pack fuzz_archive fuzz_jwt fuzz_realtime_message fuzz_collab_update fuzz_graphql_parse fuzz_cron_parse fuzz_pack_document fuzz_search_words
 
 ## Unit and storage tests, and the fuzz corpora replayed, built with AddressSanitizer + UndefinedBehaviorSanitizer.
 sanitize: bootstrap
