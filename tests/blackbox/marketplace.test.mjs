@@ -11,11 +11,11 @@ import { createHash, createPublicKey, verify } from 'node:crypto';
 import path from 'node:path';
 import { test } from 'node:test';
 
-import { api, kFastAuth, kPassword, login, signUp } from './lib/accounts.mjs';
+import { adminToken, api, kFastAuth, signUp } from './lib/accounts.mjs';
 import { assertProblem, until } from './lib/http.mjs';
 import { authedSocket, subscribe } from './lib/live.mjs';
 import { backend, freshDatabase } from './lib/pg.mjs';
-import { repoRoot, runDihya, startServer } from './lib/server.mjs';
+import { repoRoot, startServer } from './lib/server.mjs';
 
 const T = { timeout: 240_000 };
 
@@ -47,11 +47,7 @@ test(`[${backend}] publish → review → approve → search → verify → inst
     const srv = await startServer({ config });
     const ann = await signUp(srv, 'ann@example.org', { display_name: 'Ann' });
     const ben = await signUp(srv, 'ben@example.org', { display_name: 'Ben' });
-    const made = await runDihya(['user', 'create', '--email', 'root@example.org', '--role', 'admin', '--password-stdin',
-        '--dev', '--data-dir', srv.dataDir, ...(database_url ? ['--database', database_url] : [])],
-        { input: `${kPassword}\n` });
-    assert.equal(made.code, 0, made.stderr);
-    const root = (await login(srv, 'root@example.org')).access_token;
+    const root = await adminToken(srv, { database_url });
     const url = '/api/v1/marketplace/items';
 
     // Guests browse, but may not publish.
@@ -216,11 +212,7 @@ test(`[${backend}] a template pack published as YAML is installed among the user
     const srv = await startServer({ config: { ...kFastAuth, ...(database_url ? { database_url } : {}) } });
     const ann = await signUp(srv, 'ann@example.org');
     const ben = await signUp(srv, 'ben@example.org');
-    const made = await runDihya(['user', 'create', '--email', 'root@example.org', '--role', 'admin', '--password-stdin',
-        '--dev', '--data-dir', srv.dataDir, ...(database_url ? ['--database', database_url] : [])],
-        { input: `${kPassword}\n` });
-    assert.equal(made.code, 0, made.stderr);
-    const root = (await login(srv, 'root@example.org')).access_token;
+    const root = await adminToken(srv, { database_url });
 
     const doc = (await api(srv, '/api/v1/packs/express/export?format=json')).json;
     doc.manifest.name = 'express-audited';

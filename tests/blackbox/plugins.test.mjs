@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, test } from 'node:test';
 
-import { api, kFastAuth, kPassword, login, signUp } from './lib/accounts.mjs';
+import { adminToken, api, kFastAuth, signUp } from './lib/accounts.mjs';
 import { assertProblem, until } from './lib/http.mjs';
 import { backend, freshDatabase } from './lib/pg.mjs';
 import { runDihya, startServer } from './lib/server.mjs';
@@ -165,11 +165,7 @@ test(`[${backend}] installed plugins run in a project's generations, one user's 
     const srv = await startServer({ config });
     const ann = await signUp(srv, 'ann@example.org');
     const ben = await signUp(srv, 'ben@example.org');
-    const made = await runDihya(['user', 'create', '--email', 'root@example.org', '--role', 'admin', '--password-stdin',
-        '--dev', '--data-dir', srv.dataDir, ...(config.database_url ? ['--database', config.database_url] : [])],
-        { input: `${kPassword}\n` });
-    assert.equal(made.code, 0, made.stderr);
-    const root = (await login(srv, 'root@example.org')).access_token;
+    const root = await adminToken(srv, { database_url: config.database_url });
 
     // Install: the module as text/javascript, loaded in its sandbox first.
     const install = (token, source) => fetch(`${srv.url}/api/v1/plugins`, {
@@ -258,11 +254,7 @@ test(`[${backend}] platform events reach the plugins that listen: a user registe
     const config = { ...kFastAuth, ...dbConfig() };
     const srv = await startServer({ config });
     const ann = await signUp(srv, 'ann@example.org');
-    const made = await runDihya(['user', 'create', '--email', 'root@example.org', '--role', 'admin', '--password-stdin',
-        '--dev', '--data-dir', srv.dataDir, ...(config.database_url ? ['--database', config.database_url] : [])],
-        { input: `${kPassword}\n` });
-    assert.equal(made.code, 0, made.stderr);
-    const root = (await login(srv, 'root@example.org')).access_token;
+    const root = await adminToken(srv, { database_url: config.database_url });
     const install = async (source) => {
         const r = await api(srv, '/api/v1/plugins', { method: 'POST', token: ann.token, body: { source } });
         assert.equal(r.status, 201, r.text);
@@ -324,11 +316,7 @@ test(`[${backend}] a plugin with http:fetch reads the hosts its manifest lists, 
         const config = { ...kFastAuth, ...dbConfig() };
         const srv = await startServer({ config });
         const ann = await signUp(srv, 'ann@example.org');
-        const made = await runDihya(['user', 'create', '--email', 'root@example.org', '--role', 'admin', '--password-stdin',
-            '--dev', '--data-dir', srv.dataDir, ...(config.database_url ? ['--database', config.database_url] : [])],
-            { input: `${kPassword}\n` });
-        assert.equal(made.code, 0, made.stderr);
-        const root = (await login(srv, 'root@example.org')).access_token;
+        const root = await adminToken(srv, { database_url: config.database_url });
         const source = (hosts) => `export default {
   manifest: { name: 'remote-notice', version: '1.0.0', description: 'fetches a notice', author: 'tests',
               hooks: ['afterGeneration'], permissions: ['files:write', 'http:fetch'], hosts: ${JSON.stringify(hosts)} },

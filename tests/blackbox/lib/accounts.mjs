@@ -2,6 +2,8 @@
 
 import assert from 'node:assert/strict';
 
+import { runDihya } from './server.mjs';
+
 export const kPassword = 'violet tapestry under rain';
 export const kConsent = { policy_version: '1', accepted: ['terms', 'privacy'] };
 
@@ -52,4 +54,13 @@ export async function signUp(srv, email, options) {
     const user = await register(srv, email, options);
     const tokens = await login(srv, email, options?.password);
     return { user, tokens, token: tokens.access_token };
+}
+
+/// Creates an admin with `dihya user create` on the server's data directory (and its database when `database_url`
+/// is given), then signs in; resolves the access token.
+export async function adminToken(srv, { database_url } = {}, email = 'root@example.org') {
+    const made = await runDihya(['user', 'create', '--email', email, '--role', 'admin', '--password-stdin', '--dev',
+        '--data-dir', srv.dataDir, ...(database_url ? ['--database', database_url] : [])], { input: `${kPassword}\n` });
+    assert.equal(made.code, 0, made.stderr);
+    return (await login(srv, email)).access_token;
 }
