@@ -62,6 +62,16 @@ bool ReadAll(char* data, std::size_t n) {
     return true;
 }
 
+/// A frame's type and its payload's length; false when the server closed the channel.
+bool ReadHeader(char& type, std::uint32_t& n) {
+    char header[5];
+    if (!ReadAll(header, sizeof header)) return false;
+    type = header[0];
+    n = 0;
+    for (int i = 0; i < 4; ++i) n |= static_cast<std::uint32_t>(static_cast<unsigned char>(header[1 + i])) << (8 * i);
+    return true;
+}
+
 bool Send(char type, const std::string& payload) {
     std::string frame(5 + payload.size(), '\0');
     frame[0] = type;
@@ -224,12 +234,10 @@ int main(int argc, char** argv) {
     // fetch() asks the server, which fetches what the plugin's manifest allows, and waits for its answer.
     auto fetch = [max_input](const std::string& request) -> std::string {
         if (!Send('F', request)) ::_exit(1);
-        char header[5];
-        if (!ReadAll(header, sizeof header)) ::_exit(0);
+        char type = 0;
         std::uint32_t n = 0;
-        for (int i = 0; i < 4; ++i)
-            n |= static_cast<std::uint32_t>(static_cast<unsigned char>(header[1 + i])) << (8 * i);
-        if (header[0] != 'A' || n > max_input) ::_exit(1);
+        if (!ReadHeader(type, n)) ::_exit(0);
+        if (type != 'A' || n > max_input) ::_exit(1);
         std::string reply(n, '\0');
         if (!ReadAll(reply.data(), n)) ::_exit(0);
         return reply;
@@ -245,11 +253,9 @@ int main(int argc, char** argv) {
     // From here on, leave with _exit: the engine's shutdown would make calls the filter refuses.
     if (!Send('R', "")) ::_exit(1);
     for (;;) {
-        char header[5];
-        if (!ReadAll(header, sizeof header)) ::_exit(0);  // the server closed the channel
+        char type = 0;
         std::uint32_t n = 0;
-        for (int i = 0; i < 4; ++i)
-            n |= static_cast<std::uint32_t>(static_cast<unsigned char>(header[1 + i])) << (8 * i);
+        if (!ReadHeader(type, n)) ::_exit(0);  // the server closed the channel
         if (n > max_input) {
             SendError("input", "the input of " + std::to_string(n) + " bytes is over the limit of " +
                                    std::to_string(max_input) + " bytes");
@@ -258,9 +264,9 @@ int main(int argc, char** argv) {
         std::string payload(n, '\0');
         if (!ReadAll(payload.data(), n)) ::_exit(0);
         dihya::jshost::Outcome outcome;
-        if (header[0] == 'L') {
+        if (type == 'L') {
             outcome = engine.Load(payload, name, std::chrono::milliseconds(load_ms));
-        } else if (header[0] == 'C') {
+        } else if (type == 'C') {
             const auto a = payload.find('\0');
             const auto b = a == std::string::npos ? a : payload.find('\0', a + 1);
             if (b == std::string::npos) {
@@ -269,9 +275,9 @@ int main(int argc, char** argv) {
             }
             outcome = engine.Call(payload.substr(0, a), payload.substr(b + 1),
                                   std::chrono::milliseconds(Number(payload.substr(a + 1, b - a - 1).c_str(), 1000)));
-        } else if (header[0] == 'X') {
+        } else if (type == 'X') {
             outcome = engine.Export(std::chrono::milliseconds(load_ms));
-        } else if (header[0] == 'P' && probe) {
+        } else if (type == 'P' && probe) {
             outcome = {true, Probe(), ""};
         } else {
             SendError("invalid", "unknown request");

@@ -440,34 +440,38 @@ Result<SearchPage> Marketplace::Search(const auth::Principal& who, const SearchQ
     return page;
 }
 
-Result<ItemPage> Marketplace::Get(const auth::Principal& who, const std::string& name) {
+bool Marketplace::MayReview(const auth::Principal& who, const Item& item) const {
+    return (who.authenticated() && item.owner_id == who.user_id) ||
+           auth::CanActOnAll(who, auth::Action::kMarketplaceModerate);
+}
+
+Result<Item> Marketplace::VisibleItem(const auth::Principal& who, const std::string& name) {
     if (auto ok = auth::Authorize(who, auth::Action::kMarketplaceRead); !ok) return ok.take_error();
     auto item = ItemNamed(nullptr, name);
     if (!item) return item.take_error();
+    if (!item->latest_version.empty() || MayReview(who, *item)) return item;
+    // Without an approved version: only its yanked versions show (their page says they were yanked).
+    auto yanked = d_.db.Query(Q()["has_yanked"], std::array<Value, 1>{item->id});
+    if (!yanked) return yanked.take_error();
+    if (yanked->empty()) return MakeError(ErrorCode::kNotFound, "no marketplace item is named " + name);
+    return item;
+}
+
+Result<ItemPage> Marketplace::Get(const auth::Principal& who, const std::string& name) {
+    auto item = VisibleItem(who, name);
+    if (!item) return item.take_error();
     ItemPage page;
     page.owned = who.authenticated() && item->owner_id == who.user_id;
-    const bool moderator = auth::CanActOnAll(who, auth::Action::kMarketplaceModerate);
-    // An item nobody may see yet (no version approved) is the owner's and the admins' only.
-    if (item->latest_version.empty() && !page.owned && !moderator) {
-        bool yanked_only = false;
-        auto versions = d_.db.Query(Q()["versions_of_item"], std::array<Value, 1>{item->id});
-        if (!versions) return versions.take_error();
-        for (std::size_t i = 0; i < versions->size(); ++i) {
-            if (versions->GetText(i, "status").value_or("") == "yanked") yanked_only = true;
-        }
-        if (!yanked_only) return MakeError(ErrorCode::kNotFound, "no marketplace item is named " + name);
-    }
+    const bool reviewer = MayReview(who, *item);
     auto versions = d_.db.Query(Q()["versions_of_item"], std::array<Value, 1>{item->id});
     if (!versions) return versions.take_error();
     for (std::size_t i = 0; i < versions->size(); ++i) {
         Version v = ReadVersion(*versions, i);
         v.item_name = item->name;
         v.item_kind = item->kind;
-        if (page.owned || moderator || v.status == "approved" || v.status == "yanked") {
-            page.versions.push_back(std::move(v));
-        }
+        if (reviewer || v.status == "approved" || v.status == "yanked") page.versions.push_back(std::move(v));
     }
-    if (page.owned || moderator) {
+    if (reviewer) {
         auto history = d_.db.Query(Q()["history_of_item"], std::array<Value, 1>{item->id});
         if (!history) return history.take_error();
         for (std::size_t i = 0; i < history->size(); ++i) {
@@ -632,8 +636,7 @@ Result<Download> Marketplace::Fetch(const auth::Principal& who, const std::strin
     auto item = ItemNamed(nullptr, name);
     if (!item) return item.take_error();
     // Its author and the admins read every version (what they review); others, the approved ones.
-    const bool reviewer = (who.authenticated() && item->owner_id == who.user_id) ||
-                          auth::CanActOnAll(who, auth::Action::kMarketplaceModerate);
+    const bool reviewer = MayReview(who, *item);
     const std::string wanted = version.empty() ? item->latest_version : version;
     if (wanted.empty()) {
         return MakeError(ErrorCode::kNotFound,
@@ -662,7 +665,7 @@ Result<std::pair<Install, bool>> Marketplace::InstallItem(const auth::Principal&
     }
     auto item = ItemNamed(nullptr, name);
     if (!item) return item.take_error();
-    const bool reviewer = item->owner_id == who.user_id || auth::CanActOnAll(who, auth::Action::kMarketplaceModerate);
+    const bool reviewer = MayReview(who, *item);
     const std::string wanted = version.empty() ? item->latest_version : version;
     if (wanted.empty()) {
         return MakeError(ErrorCode::kNotFound, reviewer ? name + " has no approved version to install"
@@ -823,9 +826,8 @@ Result<void> Marketplace::Unrate(const auth::Principal& who, const std::string& 
 
 Result<ReviewPage> Marketplace::Reviews(const auth::Principal& who, const std::string& name, const std::string& cursor,
                                         std::int64_t limit) {
-    auto seen = Get(who, name);  // who may see it
-    if (!seen) return seen.take_error();
-    const Item* item = &seen->item;
+    auto item = VisibleItem(who, name);
+    if (!item) return item.take_error();
     auto after = ParsePageCursor(cursor);
     if (!after) return after.take_error();
     auto rows =
@@ -872,12 +874,12 @@ Result<std::vector<DayStats>> Marketplace::Stats(const auth::Principal& who, con
     if (days < 1 || days > 365) {
         return MakeError(ErrorCode::kInvalidArgument, "days: from 1 to 365", {{"days", "from 1 to 365"}});
     }
-    auto page = Get(who, name);  // who may see it
-    if (!page) return page.take_error();
+    auto item = VisibleItem(who, name);
+    if (!item) return item.take_error();
     // One day more than asked: the first day's additions are counted from the day before.
     const std::string from =
         FormatTime(d_.clock.Now() - std::chrono::hours(24 * static_cast<std::int64_t>(days))).substr(0, 10);
-    auto rows = d_.db.Query(Q()["stats_of_item"], std::array<Value, 2>{page->item.id, from});
+    auto rows = d_.db.Query(Q()["stats_of_item"], std::array<Value, 2>{item->id, from});
     if (!rows) return rows.take_error();
     std::vector<DayStats> out;
     for (std::size_t i = 0; i < rows->size(); ++i) {

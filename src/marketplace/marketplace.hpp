@@ -254,6 +254,10 @@ public:
 
 private:
     Result<Item> ItemNamed(storage::Session* s, const std::string& name);
+    /// Whether `who` reviews the item's versions: its author, or an admin.
+    bool MayReview(const auth::Principal& who, const Item& item) const;
+    /// The item named, when `who` may see it (listed, with a yanked version, or theirs to review); else kNotFound.
+    Result<Item> VisibleItem(const auth::Principal& who, const std::string& name);
     Result<void> Relist(storage::Session& s, const std::string& item_id, const std::string& name);
 
     MarketplaceDeps d_;

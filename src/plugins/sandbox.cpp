@@ -110,6 +110,16 @@ Slots& SandboxSlots() {
 }
 
 /// Reads exactly `n` bytes before `deadline`; false on end of stream, error or time out (`timed_out` set).
+/// One frame of the protocol with dihya-js (src/jshost/main.cpp): the type, the length (4 bytes, little-endian),
+/// the payload.
+std::string Frame(char type, const std::string& payload) {
+    std::string frame(5, '\0');
+    frame[0] = type;
+    const auto n = static_cast<std::uint32_t>(payload.size());
+    for (int i = 0; i < 4; ++i) frame[1 + i] = static_cast<char>((n >> (8 * i)) & 0xFF);
+    return frame + payload;
+}
+
 bool ReadAll(int fd, char* out, std::size_t n, std::chrono::steady_clock::time_point deadline, bool& timed_out) {
     while (n > 0) {
         const Ready ready = WaitFor(fd, POLLIN, deadline);
@@ -238,13 +248,8 @@ Result<std::string> Sandbox::Exchange(char type, const std::string& payload, std
     }
     const auto deadline = std::chrono::steady_clock::now() + wall;
     if (type != '\0') {
-        std::string frame(5, '\0');
-        frame[0] = type;
-        const auto n = static_cast<std::uint32_t>(payload.size());
-        for (int i = 0; i < 4; ++i) frame[1 + i] = static_cast<char>((n >> (8 * i)) & 0xFF);
-        frame += payload;
         bool write_timed_out = false;
-        if (!WriteAll(fd_, frame, deadline, write_timed_out)) {
+        if (!WriteAll(fd_, Frame(type, payload), deadline, write_timed_out)) {
             if (write_timed_out) {
                 return Failed("did not take its input within " + std::to_string(wall.count()) +
                               " ms (wall clock) and was stopped");
@@ -282,13 +287,8 @@ Result<std::string> Sandbox::Exchange(char type, const std::string& payload, std
         } else {
             reply = fetcher_(body, left);
         }
-        std::string frame(5, '\0');
-        frame[0] = 'A';
-        const auto size = static_cast<std::uint32_t>(reply.size());
-        for (int i = 0; i < 4; ++i) frame[1 + i] = static_cast<char>((size >> (8 * i)) & 0xFF);
-        frame += reply;
         bool write_timed_out = false;
-        if (!WriteAll(fd_, frame, deadline, write_timed_out)) {
+        if (!WriteAll(fd_, Frame('A', reply), deadline, write_timed_out)) {
             return Failed("did not take the answer to its fetch within " + std::to_string(wall.count()) +
                           " ms (wall clock) and was stopped");
         }

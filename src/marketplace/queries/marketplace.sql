@@ -31,6 +31,9 @@ INSERT INTO market_history (id, item_id, version, event, reason, actor_id, at) V
 SELECT version, event, reason, at FROM market_history WHERE item_id = $1
 ORDER BY at DESC, CASE event WHEN 'submitted' THEN 0 WHEN 'yanked' THEN 2 ELSE 1 END DESC, id DESC LIMIT 100;
 
+-- name: has_yanked
+SELECT id FROM market_versions WHERE item_id = $1 AND status = 'yanked' LIMIT 1;
+
 -- name: versions_of_item
 SELECT id, item_id, version, changelog, title, summary, category, tags, icon, licence, digest, bytes, status, reason,
     signature, key_id, submitted_at, decided_at
