@@ -5,6 +5,7 @@
 #include <charconv>
 #include <cstring>
 #include <fstream>
+#include <functional>
 #include <regex>
 #include <sstream>
 #include <system_error>
@@ -550,8 +551,33 @@ Result<void> CheckDocument(const PackDocument& doc, std::string_view origin, con
                            {{field, "inside a file"}});
         }
     }
-    if (doc.title().find('\0') != std::string::npos) {
-        return Invalid(o + ": manifest.title: contains a NUL character", {{"manifest.title", "NUL character"}});
+    // A control character in the manifest (a key or a text; tabs and line breaks in texts aside) does not survive
+    // the YAML and JavaScript forms: refused anywhere.
+    const auto control = [](std::string_view text, bool text_value) {
+        return std::any_of(text.begin(), text.end(), [text_value](char c) {
+            const auto u = static_cast<unsigned char>(c);
+            return (u < 0x20 && !(text_value && (c == '\n' || c == '\t'))) || u == 0x7F;
+        });
+    };
+    std::string bad_at;
+    const std::function<bool(const json::value&, const std::string&)> has_control = [&](const json::value& v,
+                                                                                        const std::string& at) {
+        if (v.is_string()) return control(v.as_string(), true) && (bad_at = at, true);
+        if (v.is_array()) {
+            for (std::size_t i = 0; i < v.as_array().size(); ++i) {
+                if (has_control(v.as_array()[i], at + "[" + std::to_string(i) + "]")) return true;
+            }
+        }
+        if (v.is_object()) {
+            for (const auto& [k, x] : v.as_object()) {
+                if (control(k, false)) return (bad_at = at, true);
+                if (has_control(x, at + "." + std::string(k))) return true;
+            }
+        }
+        return false;
+    };
+    if (has_control(json::value(doc.manifest), "manifest")) {
+        return Invalid(o + ": " + bad_at + ": contains a control character", {{bad_at, "control character"}});
     }
     if (total > limits.max_total_bytes) {
         return Error{ErrorCode::kPayloadTooLarge,
