@@ -35,7 +35,9 @@ Error Invalid(std::string message, std::map<std::string, std::string> details = 
     return e;
 }
 
-bool IsUtf8(std::string_view s) {
+/// Whether `s` is UTF-8; with `printable`, also without Unicode noncharacters (U+FDD0–U+FDEF, U+xFFFE, U+xFFFF),
+/// which YAML does not print: yaml-cpp reads them back from a double-quoted scalar as U+FFFD.
+bool IsUtf8(std::string_view s, bool printable = false) {
     std::size_t i = 0;
     while (i < s.size()) {
         const auto c = static_cast<unsigned char>(s[i]);
@@ -65,6 +67,7 @@ bool IsUtf8(std::string_view s) {
         }
         const std::uint32_t min = extra == 1 ? 0x80 : extra == 2 ? 0x800 : 0x10000;
         if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return false;
+        if (printable && ((cp >= 0xFDD0 && cp <= 0xFDEF) || (cp & 0xFFFE) == 0xFFFE)) return false;
         i += extra + 1;
     }
     return true;
@@ -442,7 +445,7 @@ std::string JsonToYaml(const json::value& value) {
 json::object ToJson(const PackDocument& doc) {
     json::object files;
     for (const auto& [path, content] : doc.files) {
-        if (IsUtf8(content)) {
+        if (IsUtf8(content, true)) {
             files[path] = content;
         } else {
             files[path] = json::object{{"base64url", crypto::Base64UrlEncode(content)}};
@@ -552,9 +555,10 @@ Result<void> CheckDocument(const PackDocument& doc, std::string_view origin, con
         }
     }
     // A control character in the manifest (a key or a text; tabs and line breaks in texts aside) does not survive
-    // the YAML and JavaScript forms: refused anywhere.
+    // the YAML and JavaScript forms: refused anywhere. So is a key or text that is not UTF-8 (yaml-cpp reads a NUL
+    // followed by "N" in a plain scalar as the byte 0x85), or that has a Unicode noncharacter.
     const auto control = [](std::string_view text, bool text_value) {
-        return std::any_of(text.begin(), text.end(), [text_value](char c) {
+        return !IsUtf8(text, true) || std::any_of(text.begin(), text.end(), [text_value](char c) {
             const auto u = static_cast<unsigned char>(c);
             return (u < 0x20 && !(text_value && (c == '\n' || c == '\t'))) || u == 0x7F;
         });
@@ -577,7 +581,10 @@ Result<void> CheckDocument(const PackDocument& doc, std::string_view origin, con
         return false;
     };
     if (has_control(json::value(doc.manifest), "manifest")) {
-        return Invalid(o + ": " + bad_at + ": contains a control character", {{bad_at, "control character"}});
+        return Invalid(o + ": " + bad_at +
+                           ": is not printable text (a control character, a Unicode noncharacter or bytes that are "
+                           "not UTF-8)",
+                       {{bad_at, "not printable text"}});
     }
     if (total > limits.max_total_bytes) {
         return Error{ErrorCode::kPayloadTooLarge,

@@ -121,13 +121,16 @@ TEST(PackDocument, BinaryAndAwkwardTextSurviveEveryFormat) {
     PackDocument doc;
     doc.manifest = json::parse(R"({"name":"odd","version":"1.0.0","kind":"library","title":"Odd files",
         "files":[{"template":"a.bin","path":"a.bin","raw":true},{"template":"b.txt","path":"b.txt","raw":true},
-                 {"template":"c.txt","path":"c.txt","raw":true},{"template":"d.txt","path":"d.txt","raw":true}],
+                 {"template":"c.txt","path":"c.txt","raw":true},{"template":"d.txt","path":"d.txt","raw":true},
+                 {"template":"e.txt","path":"e.txt","raw":true}],
         "n":"123","t":"true","e":"","x":null,"i":42,"f":1.5,"neg":-7})")
                        .as_object();
     doc.files["a.bin"] = std::string("\x00\xff\xfe binary\x80", 12);
     doc.files["b.txt"] = "  leading spaces\n\ttab\ntrailing space \n\n\n";
     doc.files["c.txt"] = "no newline at the end";
     doc.files["d.txt"] = "\xd9\x85\xd8\xb1\xd8\xad\xd8\xa8\xd8\xa7 \xe2\x80\xa8 line separator\r\nCRLF\n";
+    // Unicode noncharacters (U+FFFF, U+FDD0) beside a control character: YAML cannot print them, so base64url.
+    doc.files["e.txt"] = "\x01 \xef\xbf\xbf \xef\xb7\x90 \xf4\x8f\xbf\xbf";
     for (Format f : {Format::kJson, Format::kYaml, Format::kJs}) {
         SCOPED_TRACE(std::string(NameOf(f)));
         auto back = ParseDocument(ToText(doc, f), f, "doc");
@@ -136,6 +139,7 @@ TEST(PackDocument, BinaryAndAwkwardTextSurviveEveryFormat) {
         EXPECT_EQ(json::value(back->manifest), json::value(doc.manifest));
     }
     EXPECT_NE(ToJson(doc).at("files").at("a.bin").as_object().if_contains("base64url"), nullptr);
+    EXPECT_NE(ToJson(doc).at("files").at("e.txt").as_object().if_contains("base64url"), nullptr);
 }
 
 TEST(PackDocument, RefusesWhatIsNotAPack) {
@@ -174,6 +178,9 @@ TEST(PackDocument, RefusesWhatIsNotAPack) {
                Format::kJson, "missing");
     expect_bad(R"({"dihya_pack":1,"manifest":{"name":"x","version":"1.0.0","kind":"library"},"files":{"a":{"b":1}}})",
                Format::kJson, "files.a");
+    expect_bad(R"({"dihya_pack":1,"manifest":{"name":"x","version":"1.0.0","kind":"library","title":"X\uffff",
+        "files":[{"template":"a","path":"a"}]},"files":{"a":"x"}})",
+               Format::kJson, "manifest.title: is not printable text");
     expect_bad("export default { manifest: computeIt() };", Format::kJs, "plugin sandbox");
     expect_bad("dihya_pack: [", Format::kYaml, "in:1");
     // YAML aliases: a value that contains itself, and a "billion laughs" expansion, are refused, not expanded.
