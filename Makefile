@@ -9,7 +9,7 @@ CMAKE_FLAGS ?=
 # Paths relative to the checkout in ccache's keys: clones and worktrees share cached objects.
 export CCACHE_BASEDIR ?= $(CURDIR)
 
-.PHONY: all run test test-matrix test-matrix-quick build bootstrap console unit sanitize fuzz fuzz-long bench bench-http bench-generate bench-auth bench-realtime bench-plugins bench-tools openapi eval-analyze format lint tidy clean
+.PHONY: all run test test-matrix test-matrix-quick build bootstrap console unit sanitize fuzz fuzz-long bench bench-http bench-generate bench-auth bench-compression bench-realtime bench-plugins bench-tools openapi eval-analyze format lint tidy clean
 
 all: build
 
@@ -76,6 +76,7 @@ bench: bench-tools
 	bench/auth/run.sh $(BUILD)/dihya
 	node bench/realtime/run.mjs $(BUILD)/dihya
 	bench/plugins/run.sh $(BUILD)
+	bench/compression/run.sh $(BUILD)/dihya
 
 ## A plugin hook through the sandbox (dihya-js) against the same JavaScript in process.
 bench-plugins: bench-tools
@@ -88,6 +89,10 @@ bench-http: build
 ## 5-entity generation (in process and CLI) against JHipster (installed into ~/.cache/dihya-bench on first use).
 bench-generate: bench-tools
 	bench/generate/run.sh $(BUILD)
+
+## gzip and Brotli answers (kept and per request) against nginx's gzip on the same document.
+bench-compression: build
+	bench/compression/run.sh $(BUILD)/dihya
 
 ## Authenticated list endpoint against Flask + gunicorn.
 bench-auth: build

@@ -7,6 +7,7 @@
 #include "core/json_pretty.hpp"
 #include "docs/docs.hpp"
 #include "http/middleware/access_log.hpp"
+#include "http/middleware/compression.hpp"
 #include "http/middleware/cors.hpp"
 #include "http/middleware/rate_limit.hpp"
 #include "http/middleware/request_id.hpp"
@@ -57,6 +58,12 @@ int Serve(const std::vector<std::string>& args, std::ostream& err) {
     http::TokenBuckets buckets(config->rate_limit.requests_per_second, config->rate_limit.burst);
     pipeline.Use(std::make_unique<http::RequestIdMiddleware>());
     pipeline.Use(std::make_unique<http::AccessLogMiddleware>(log, c.metrics));
+    pipeline.Use(std::make_unique<http::CompressionMiddleware>(
+        http::CompressionOptions{.enabled = config->compression.enabled,
+                                 .min_bytes = static_cast<std::size_t>(config->compression.min_bytes),
+                                 .gzip_level = static_cast<int>(config->compression.gzip_level),
+                                 .brotli_quality = static_cast<int>(config->compression.brotli_quality),
+                                 .cache_bytes = static_cast<std::size_t>(config->compression.cache_bytes)}));
     pipeline.Use(std::make_unique<http::SecurityHeadersMiddleware>());
     pipeline.Use(std::make_unique<http::CorsMiddleware>(config->cors.allowed_origins));
     if (config->rate_limit.enabled) pipeline.Use(std::make_unique<http::RateLimitMiddleware>(buckets));

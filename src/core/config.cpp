@@ -197,6 +197,22 @@ const std::vector<KeyInfo>& Keys() {
                      }});
         k.push_back({"rate_limit.burst", "bucket size",
                      IntSetter([](Config& c) -> std::int64_t& { return c.rate_limit.burst; }, 1, 1'000'000)});
+        k.push_back({"compression.enabled", "gzip and Brotli for GET answers over compression.min_bytes",
+                     [](Config& c, const RawValue& r) -> std::optional<std::string> {
+                         auto b = r.is_list ? std::nullopt : ParseBool(r.items[0]);
+                         if (!b) return "must be true or false";
+                         c.compression.enabled = *b;
+                         return std::nullopt;
+                     }});
+        k.push_back({"compression.min_bytes", "smallest body compressed",
+                     IntSetter([](Config& c) -> std::int64_t& { return c.compression.min_bytes; }, 0, 1 << 30)});
+        k.push_back({"compression.gzip_level", "gzip level of answers compressed per request (1-9)",
+                     IntSetter([](Config& c) -> std::int64_t& { return c.compression.gzip_level; }, 1, 9)});
+        k.push_back({"compression.brotli_quality", "Brotli quality of answers compressed per request (0-11)",
+                     IntSetter([](Config& c) -> std::int64_t& { return c.compression.brotli_quality; }, 0, 11)});
+        k.push_back({"compression.cache_bytes", "memory kept for compressed static files, docs and catalog",
+                     IntSetter([](Config& c) -> std::int64_t& { return c.compression.cache_bytes; }, 0,
+                               std::int64_t{1} << 32)});
         k.push_back({"cors.allowed_origins", "origins allowed to call the API from a browser (list)",
                      [](Config& c, const RawValue& r) -> std::optional<std::string> {
                          std::vector<std::string> origins;

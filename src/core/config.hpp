@@ -39,6 +39,15 @@ struct RateLimitConfig {
     std::int64_t burst = 60;
 };
 
+/// Response compression (gzip, Brotli) for clients that accept it: docs/performance.md, docs/security.md.
+struct CompressionConfig {
+    bool enabled = true;
+    std::int64_t min_bytes = 1024;
+    std::int64_t gzip_level = 5;
+    std::int64_t brotli_quality = 4;
+    std::int64_t cache_bytes = 16 * 1024 * 1024;
+};
+
 struct CorsConfig {
     std::vector<std::string> allowed_origins;
 };
@@ -178,6 +187,7 @@ struct Config {
     std::string tls_key_file;
     LimitsConfig limits;
     RateLimitConfig rate_limit;
+    CompressionConfig compression;
     CorsConfig cors;
     LogLevel log_level = LogLevel::kInfo;
     /// Reverse proxies whose X-Forwarded-For is believed (addresses or CIDR ranges): requests from them count as
