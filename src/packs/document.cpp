@@ -137,9 +137,21 @@ bool BlockSafe(std::string_view s) {
            s.find("\xE2\x80\xA9") == std::string_view::npos;
 }
 
+// Whether a one-line string may go unquoted: no control character (yaml-cpp writes a carriage return plainly, and
+// YAML reads it as a line break), no YAML line break (U+0085, U+2028, U+2029) and no byte order mark.
+bool PlainSafe(std::string_view s) {
+    const bool control = std::any_of(s.begin(), s.end(), [](char c) {
+        const auto u = static_cast<unsigned char>(c);
+        return u < 0x20 || u == 0x7F;
+    });
+    return !control && s.find("\xC2\x85") == std::string_view::npos &&
+           s.find("\xE2\x80\xA8") == std::string_view::npos && s.find("\xE2\x80\xA9") == std::string_view::npos &&
+           s.find("\xEF\xBB\xBF") == std::string_view::npos;
+}
+
 void EmitString(YAML::Emitter& out, const std::string& s, bool blocks) {
     const json::value plain = PlainScalar(s);
-    if (!plain.is_string() || plain.as_string() != s) {
+    if (!plain.is_string() || plain.as_string() != s || (s.find('\n') == std::string::npos && !PlainSafe(s))) {
         out << YAML::DoubleQuoted << s;
     } else if (s.find('\n') != std::string::npos) {
         if (blocks && BlockSafe(s)) {

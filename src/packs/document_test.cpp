@@ -127,7 +127,7 @@ TEST(PackDocument, BinaryAndAwkwardTextSurviveEveryFormat) {
                        .as_object();
     doc.files["a.bin"] = std::string("\x00\xff\xfe binary\x80", 12);
     doc.files["b.txt"] = "  leading spaces\n\ttab\ntrailing space \n\n\n";
-    doc.files["c.txt"] = "no newline at the end";
+    doc.files["c.txt"] = "no newline at the end, a carriage return\r";
     doc.files["d.txt"] = "\xd9\x85\xd8\xb1\xd8\xad\xd8\xa8\xd8\xa7 \xe2\x80\xa8 line separator\r\nCRLF\n";
     // Unicode noncharacters (U+FFFF, U+FDD0) beside a control character: YAML cannot print them, so base64url.
     doc.files["e.txt"] = "\x01 \xef\xbf\xbf \xef\xb7\x90 \xf4\x8f\xbf\xbf";
