@@ -20,6 +20,7 @@ ProblemKind ProblemKindOf(ErrorCode code) {
         case ErrorCode::kUnavailable: return {503, "unavailable", "Service unavailable"};
         case ErrorCode::kTimeout: return {504, "timeout", "Timed out"};
         case ErrorCode::kInternal: return {500, "internal", "Internal error"};
+        case ErrorCode::kInsufficientStorage: return {507, "insufficient-storage", "Insufficient storage"};
     }
     return {500, "internal", "Internal error"};
 }

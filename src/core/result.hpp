@@ -22,6 +22,7 @@ enum class ErrorCode {
     kUnavailable,  // dependency down (database, remote service)
     kTimeout,
     kInternal,
+    kInsufficientStorage,  // the disk holding the database or the data directory is full
 };
 
 /// A typed error: a code, a message safe to show the caller, and field-level details

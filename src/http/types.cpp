@@ -75,6 +75,14 @@ Response Response::Problem(const Error& error, std::string_view request_id) {
         e.retry_after = std::max<std::int64_t>(e.retry_after, kUnavailableRetrySeconds);
         return Problem(e, request_id);
     }
+    if (error.code == ErrorCode::kInsufficientStorage &&
+        (error.message.starts_with("postgres:") || error.message.starts_with("sqlite:"))) {
+        Error e = error;  // without the database's file names
+        e.message =
+            "the disk holding the server's data is full: nothing of this request was saved; retry once space "
+            "is freed";
+        return Problem(e, request_id);
+    }
     Response r;
     r.status = ProblemKindOf(error.code).status;
     r.headers.Set("Content-Type", "application/problem+json");

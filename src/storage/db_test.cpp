@@ -7,6 +7,7 @@
 #include <future>
 #include <latch>
 #include <limits>
+#include <optional>
 #include <stdexcept>
 #include <thread>
 #include <vector>
@@ -434,6 +435,31 @@ TEST_F(StorageSqlite, CreatesParentDirectoriesAndUsesWal) {
     auto sync = (*db)->Query("PRAGMA synchronous");
     ASSERT_TRUE(sync.ok());
     EXPECT_EQ(sync->GetInt(0, "synchronous"), 1) << "NORMAL";
+}
+
+TEST_F(StorageSqlite, AFullDatabaseIsInsufficientStorageAndKeepsWhatItHad) {
+    auto db = OpenDatabase("sqlite://" + (dir_ / "full.db").string());
+    ASSERT_TRUE(db.ok()) << db.error().message;
+    ASSERT_TRUE((*db)->Execute("CREATE TABLE t (id BIGINT PRIMARY KEY, body TEXT NOT NULL)").ok());
+    // The writer connection may not grow the file past a few pages: SQLITE_FULL, as on a full disk.
+    ASSERT_TRUE((*db)->Execute("PRAGMA max_page_count = 12").ok());
+    std::optional<Error> full;
+    std::int64_t kept = 0;
+    for (std::int64_t i = 0; i < 100 && !full; ++i) {
+        const std::vector<Value> row{i, std::string(3000, 'x')};
+        auto r = (*db)->Execute("INSERT INTO t (id, body) VALUES ($1, $2)", row);
+        if (r.ok()) {
+            ++kept;
+        } else {
+            full = r.error();
+        }
+    }
+    ASSERT_TRUE(full.has_value()) << "the inserts never filled the database";
+    EXPECT_EQ(full->code, ErrorCode::kInsufficientStorage) << full->message;
+    EXPECT_NE(full->message.find("the disk holding the database is full"), std::string::npos) << full->message;
+    auto count = (*db)->Query("SELECT COUNT(*) AS n FROM t");
+    ASSERT_TRUE(count.ok()) << count.error().message;
+    EXPECT_EQ(count->GetInt(0, "n"), kept);
 }
 
 TEST_F(StorageSqlite, RelativePathUrl) {

@@ -2,12 +2,14 @@
 // restarts cleanly on the same data and every acknowledged write is there (SQLite; PostgreSQL too when
 // DIHYA_TEST_PG_URL_FILE names the harness's URL file); and with its PostgreSQL server restarted under load (a
 // server of this test's own, from tests/pg/pg-harness), requests fail with 503 and Retry-After while it is down —
-// never another error — the pool reconnects by itself, and no acknowledged write is lost or half-written.
+// never another error — the pool reconnects by itself, and no acknowledged write is lost or half-written; and with
+// the data directory on a small tmpfs filled to the last byte, writes get 507 problems (reads and /healthz go on),
+// nothing is corrupted, and once space is freed writes resume and the restart is clean.
 
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { closeSync, mkdtempSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, test } from 'node:test';
@@ -16,7 +18,7 @@ import { api, kFastAuth, signUp, login } from './lib/accounts.mjs';
 import { until } from './lib/http.mjs';
 import { backend, freshDatabase } from './lib/pg.mjs';
 import { kLibraryModel } from './lib/projects.mjs';
-import { repoRoot, startServer } from './lib/server.mjs';
+import { repoRoot, runDihya, startServer } from './lib/server.mjs';
 
 const T = { timeout: 300_000 };
 const env = { DIHYA_SECRET: randomBytes(32).toString('hex') };
@@ -142,3 +144,92 @@ test('PostgreSQL restarted under load: 503 with Retry-After meanwhile, then the 
         const lost = writer.acked.filter((title) => !stored.has(title));
         assert.deepEqual(lost, [], 'acknowledged writes are all there');
     });
+
+/// Writes zeros to `file` until the file system is full (ENOSPC); returns the bytes written.
+function fill(file) {
+    const fd = openSync(file, 'w');
+    const chunk = Buffer.alloc(64 * 1024);
+    let written = 0;
+    try {
+        for (;;) {
+            try {
+                written += writeSync(fd, chunk);
+            } catch (err) {
+                if (err.code !== 'ENOSPC') throw err;
+                // The last blocks: smaller writes until not one byte fits.
+                for (let size = chunk.length / 2; size >= 1; size = Math.floor(size / 2)) {
+                    for (;;) {
+                        try {
+                            written += writeSync(fd, chunk, 0, size);
+                        } catch (e) {
+                            if (e.code !== 'ENOSPC') throw e;
+                            break;
+                        }
+                    }
+                }
+                return written;
+            }
+        }
+    } finally {
+        closeSync(fd);
+    }
+}
+
+const canMount = process.getuid?.() === 0;
+
+test('disk full on the data directory: 507 for writes, reads go on, nothing corrupted, writes resume once freed (sqlite)',
+    { ...T, skip: canMount ? false : 'mounting a small tmpfs for the data directory needs root' }, async (t) => {
+        const dir = mkdtempSync(path.join(work, 'full-'));
+        execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=24m,mode=0700', 'tmpfs', dir]);
+        t.after(() => execFileSync('umount', ['-l', dir]));
+        const data = path.join(dir, 'data');
+        const srv = await startServer({ t, env, dev: false, config: kFastAuth, dataDir: data });
+        const { token } = await signUp(srv, 'full@example.org');
+        const acked = [];
+        const create = async (title) => {
+            const r = await api(srv, '/api/v1/projects', { method: 'POST', token, body: { model: { ...kLibraryModel, title } } });
+            if (r.status === 201) acked.push(title);
+            return r;
+        };
+        for (let i = 0; i < 10; i++) assert.equal((await create(`Before ${i}`)).status, 201);
+
+        const filler = path.join(dir, 'filler');
+        fill(filler);
+        // The database may still have room in pages and journal it already holds; then the disk runs out.
+        let refused;
+        for (let i = 0; i < 3000 && !refused; i++) {
+            const r = await create(`Full ${i}`);
+            if (r.status === 201) continue;
+            assert.equal(r.status, 507, r.text);
+            refused = r;
+        }
+        assert.ok(refused, 'writes are refused once the disk is full');
+        assert.match(refused.headers.get('content-type'), /application\/problem\+json/);
+        assert.equal(refused.json.type, '/docs/problems#insufficient-storage');
+        assert.match(refused.json.detail, /disk holding the server's data is full: nothing of this request was saved/);
+        assert.ok(!refused.text.includes(dir), 'no path in the answer');
+        for (let i = 0; i < 3; i++) assert.equal((await create(`Still full ${i}`)).status, 507);
+        // Reads, sign-in state and health go on.
+        assert.equal((await fetch(`${srv.url}/healthz`)).status, 200);
+        const listed = await api(srv, '/api/v1/projects?limit=5', { token });
+        assert.equal(listed.status, 200, listed.text);
+
+        rmSync(filler);
+        await until('a write after space is freed', async () => (await create('After')).status === 201);
+        for (let i = 0; i < 5; i++) assert.equal((await create(`After ${i}`)).status, 201);
+        const stored = await projectsOf(srv, token);
+        assert.deepEqual(acked.filter((title) => !stored.has(title)), [], 'acknowledged writes are all there');
+        assert.deepEqual([...stored.keys()].filter((title) => !acked.includes(title)), [], 'nothing refused was kept');
+        await srv.stop();
+
+        const integrity = execFileSync('/usr/bin/python3', ['-c',
+            'import sqlite3, sys; print(sqlite3.connect(sys.argv[1]).execute("pragma integrity_check").fetchone()[0])',
+            path.join(data, 'dihya.db')], { encoding: 'utf8' }).trim();
+        assert.equal(integrity, 'ok');
+        const audit = await runDihya(['audit', 'verify', '--data-dir', data], { env });
+        assert.equal(audit.code, 0, `${audit.stdout}\n${audit.stderr}`);
+        const again = await startServer({ t, env, dev: false, config: kFastAuth, dataDir: data });
+        const token2 = (await login(again, 'full@example.org')).access_token;
+        assert.equal((await projectsOf(again, token2)).size, stored.size);
+    });
+

@@ -60,7 +60,8 @@ ErrorCode MapSqlState(std::string_view state) {
     if (state.starts_with("08") || state == "57P01" || state == "57P02" || state == "57P03") {
         return ErrorCode::kUnavailable;
     }
-    if (state.starts_with("53")) return ErrorCode::kUnavailable;  // insufficient resources (too many connections)
+    if (state == "53100") return ErrorCode::kInsufficientStorage;  // disk_full
+    if (state.starts_with("53")) return ErrorCode::kUnavailable;   // insufficient resources (too many connections)
     if (state == "40001" || state == "40P01") return ErrorCode::kConflict;  // serialization failure, deadlock
     if (state == "57014") return ErrorCode::kTimeout;                       // statement timeout / cancel
     if (state.starts_with("22")) return ErrorCode::kInvalidArgument;        // data exception

@@ -28,12 +28,17 @@ ErrorCode MapSqliteCode(int extended_code) {
         case SQLITE_CONSTRAINT: return ErrorCode::kConflict;
         case SQLITE_BUSY:
         case SQLITE_LOCKED: return ErrorCode::kUnavailable;
+        case SQLITE_FULL: return ErrorCode::kInsufficientStorage;
         default: return ErrorCode::kInternal;
     }
 }
 
 Error SqliteError(sqlite3* db, std::string_view what) {
     int code = db != nullptr ? sqlite3_extended_errcode(db) : SQLITE_NOMEM;
+    if ((code & 0xff) == SQLITE_FULL) {
+        return MakeError(ErrorCode::kInsufficientStorage,
+                         "sqlite: " + std::string(what) + ": the disk holding the database is full; nothing was saved");
+    }
     std::string message = "sqlite: " + std::string(what) + ": ";
     message += db != nullptr ? sqlite3_errmsg(db) : "out of memory";
     return MakeError(MapSqliteCode(code), std::move(message));
