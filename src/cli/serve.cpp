@@ -14,6 +14,7 @@
 #include "http/middleware/security_headers.hpp"
 #include "http/pipeline.hpp"
 #include "http/server.hpp"
+#include "ratelimit/shared_buckets.hpp"
 #include "realtime/relay.hpp"
 
 namespace dihya::cli {
@@ -66,7 +67,21 @@ int Serve(const std::vector<std::string>& args, std::ostream& err) {
                                  .cache_bytes = static_cast<std::size_t>(config->compression.cache_bytes)}));
     pipeline.Use(std::make_unique<http::SecurityHeadersMiddleware>());
     pipeline.Use(std::make_unique<http::CorsMiddleware>(config->cors.allowed_origins));
-    if (config->rate_limit.enabled) pipeline.Use(std::make_unique<http::RateLimitMiddleware>(buckets));
+    // Several nodes on one PostgreSQL database: one bucket per client for all of them.
+    std::unique_ptr<ratelimit::SharedBuckets> shared_buckets;
+    if (config->rate_limit.shared && (*db)->dialect() == storage::Dialect::kPostgres) {
+        shared_buckets = std::make_unique<ratelimit::SharedBuckets>(
+            ratelimit::SharedBucketsDeps{.db = **db,
+                                         .log = log,
+                                         .rate_per_second = config->rate_limit.requests_per_second,
+                                         .burst = config->rate_limit.burst,
+                                         .now = {},
+                                         .fallback = &buckets});
+    }
+    if (config->rate_limit.enabled) {
+        pipeline.Use(std::make_unique<http::RateLimitMiddleware>(
+            shared_buckets ? static_cast<http::RateLimiter&>(*shared_buckets) : buckets));
+    }
     pipeline.Use(std::make_unique<auth::AuthMiddleware>(*(*services)->auth));
 
     http::Server server(*config, pipeline, log, c.metrics);

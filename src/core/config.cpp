@@ -195,6 +195,13 @@ const std::vector<KeyInfo>& Keys() {
                          c.rate_limit.requests_per_second = v;
                          return std::nullopt;
                      }});
+        k.push_back({"rate_limit.shared", "on PostgreSQL, every node counts a client's requests in one bucket",
+                     [](Config& c, const RawValue& r) -> std::optional<std::string> {
+                         auto b = r.is_list ? std::nullopt : ParseBool(r.items[0]);
+                         if (!b) return "must be true or false";
+                         c.rate_limit.shared = *b;
+                         return std::nullopt;
+                     }});
         k.push_back({"rate_limit.burst", "bucket size",
                      IntSetter([](Config& c) -> std::int64_t& { return c.rate_limit.burst; }, 1, 1'000'000)});
         k.push_back({"compression.enabled", "gzip and Brotli for GET answers over compression.min_bytes",

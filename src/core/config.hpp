@@ -37,6 +37,8 @@ struct RateLimitConfig {
     bool enabled = true;
     double requests_per_second = 20;
     std::int64_t burst = 60;
+    /// On PostgreSQL, one bucket per client for every node (a row per client, one statement per request).
+    bool shared = true;
 };
 
 /// Response compression (gzip, Brotli) for clients that accept it: docs/performance.md, docs/security.md.

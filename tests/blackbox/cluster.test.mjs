@@ -1,5 +1,5 @@
-// Several `dihya serve` nodes on one PostgreSQL database, behind the real nginx: a session and an idempotency key
-// hold whichever node answers; an event caused on one node reaches WebSocket and server-sent-event clients of the
+// Several `dihya serve` nodes on one PostgreSQL database, behind the real nginx: a session, an idempotency key and
+// a client's rate limit hold whichever node answers; an event caused on one node reaches WebSocket and server-sent-event clients of the
 // other (LISTEN/NOTIFY); a generation queued on a node that runs no jobs is run by another, and when the node
 // running it is killed (SIGKILL) in the middle, a third one takes it over and finishes it — its progress reaching
 // the first node's clients all along. Needs the PostgreSQL harness (DIHYA_TEST_PG_URL_FILE; ctest's
@@ -130,6 +130,31 @@ test('a session, an idempotency key and live events hold whichever node answers'
     socketB.close();
     socketLb.close();
     streamB.close();
+});
+
+test('a client has one rate limit whichever node answers', { ...T, skip }, async (t) => {
+    const database_url = freshDatabase();
+    const limited = () => startServer({
+        t, env, dev: false,
+        config: { ...kFastAuth, database_url, rate_limit: { burst: 6, requests_per_second: 0.01 } },
+    });
+    const a = await limited();
+    const b = await limited();
+    const lb = await startNginx([a, b]);
+    t.after(lb.stop);
+    // Alternating nodes (directly and through nginx): six requests in all get through, then every node refuses.
+    const seen = [];
+    for (const n of [a, b, lb, a, b, lb, a, b, lb]) {
+        const r = await fetch(`${n.url}/api/v1/catalog`);
+        await r.arrayBuffer();
+        seen.push([r.status, r.headers.get('ratelimit-remaining')]);
+    }
+    assert.deepEqual(seen.map(([s]) => s), [200, 200, 200, 200, 200, 200, 429, 429, 429], JSON.stringify(seen));
+    assert.deepEqual(seen.slice(0, 6).map(([, left]) => left), ['5', '4', '3', '2', '1', '0']);
+    const refused = await fetch(`${b.url}/api/v1/catalog`);
+    assert.equal(refused.status, 429);
+    assert.ok(Number(refused.headers.get('retry-after')) >= 1);
+    assert.match(refused.headers.get('content-type'), /application\/problem\+json/);
 });
 
 test('a generation queued on a node without workers runs on another; killed mid-way, a third finishes it', { ...T, skip }, async (t) => {

@@ -29,15 +29,19 @@ TokenBuckets::Decision TokenBuckets::Take(const std::string& key) {
         b.tokens = std::min(static_cast<double>(burst_), b.tokens + elapsed * rate_);
         b.updated = now;
     }
-    Decision d{};
-    if (b.tokens >= 1.0) {
-        b.tokens -= 1.0;
+    return DecideBucket(b.tokens, rate_, burst_);
+}
+
+RateDecision DecideBucket(double& tokens, double rate, std::int64_t burst) {
+    RateDecision d{};
+    if (tokens >= 1.0) {
+        tokens -= 1.0;
         d.allowed = true;
     }
-    d.remaining = static_cast<std::int64_t>(std::floor(b.tokens));
-    d.reset_seconds = static_cast<std::int64_t>(std::ceil((static_cast<double>(burst_) - b.tokens) / rate_));
+    d.remaining = static_cast<std::int64_t>(std::floor(tokens));
+    d.reset_seconds = static_cast<std::int64_t>(std::ceil((static_cast<double>(burst) - tokens) / rate));
     d.retry_after =
-        d.allowed ? 0 : std::max<std::int64_t>(1, static_cast<std::int64_t>(std::ceil((1.0 - b.tokens) / rate_)));
+        d.allowed ? 0 : std::max<std::int64_t>(1, static_cast<std::int64_t>(std::ceil((1.0 - tokens) / rate)));
     return d;
 }
 
