@@ -1,6 +1,7 @@
 # shellcheck shell=bash
-# Shared helpers of the wrk-based benchmarks (sourced by bench/auth/run.sh). The caller sets `set -euo pipefail`,
-# TMP (a temporary directory), PIDS=() and FAILED=0, THREADS, CONNECTIONS and CLK_TCK before using run_wrk.
+# Shared helpers of the wrk-based benchmarks (sourced by bench/auth/run.sh and bench/compression/run.sh). The
+# caller sets `set -euo pipefail`, calls bench_setup NAME (TMP, PIDS, FAILED, clean-up on exit, wrk's report hook)
+# and sets THREADS, CONNECTIONS and CLK_TCK before using run_wrk.
 
 die() {
     echo "bench: $*" >&2
@@ -105,4 +106,22 @@ run_wrk() {
     fi
     [[ $key == warmup* ]] && return 0
     echo "$(field "$line" rps) $(field "$line" p50_us) $(field "$line" p99_us) $errors $cpu_us" >>"$TMP/results.$key"
+}
+
+# bench_setup NAME: a temporary directory in TMP, PIDS=() (what is started there is stopped on exit) and FAILED=0;
+# TMP is removed on exit, success or not; writes wrk's report hook.
+bench_setup() {
+    TMP=$(mktemp -d "${TMPDIR:-/tmp}/dihya-bench-$1.XXXXXX")
+    PIDS=()
+    FAILED=0
+    trap bench_cleanup EXIT
+    trap 'exit 130' INT
+    trap 'exit 143' TERM
+    write_wrk_report
+}
+
+bench_cleanup() {
+    local pid
+    for pid in "${PIDS[@]}"; do stop_pid "$pid"; done
+    rm -rf -- "$TMP"
 }

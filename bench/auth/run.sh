@@ -52,18 +52,7 @@ done
 "$PY" -c 'import flask, jwt, cryptography' 2>/dev/null ||
     { echo "bench: $PY lacks flask or jwt (Debian python3-flask, python3-jwt; scripts/bootstrap)" >&2; exit 2; }
 
-TMP=$(mktemp -d "${TMPDIR:-/tmp}/dihya-bench-auth.XXXXXX")
-PIDS=()
-FAILED=0
-cleanup() {
-    local pid
-    for pid in "${PIDS[@]}"; do stop_pid "$pid"; done
-    rm -rf -- "$TMP"
-}
-trap cleanup EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
-write_wrk_report
+bench_setup auth
 
 # ---------------------------------------------------------------------------------------------
 # dihya with a fast Argon2id (sign-in is not timed), no rate limit, no access log, hour-long access tokens.

@@ -40,18 +40,7 @@ for tool in "$NGINX" wrk curl ss awk; do
     command -v "$tool" >/dev/null || { echo "bench: $tool not found (scripts/bootstrap installs it)" >&2; exit 2; }
 done
 
-TMP=$(mktemp -d "${TMPDIR:-/tmp}/dihya-bench-compression.XXXXXX")
-PIDS=()
-FAILED=0
-cleanup() {
-    local pid
-    for pid in "${PIDS[@]}"; do stop_pid "$pid"; done
-    rm -rf -- "$TMP"
-}
-trap cleanup EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
-write_wrk_report
+bench_setup compression
 
 # start_dihya NAME CACHE_BYTES → sets D_PID and D_URL
 start_dihya() {

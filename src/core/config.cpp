@@ -177,13 +177,16 @@ const std::vector<KeyInfo>& Keys() {
         lim("auth_threads", &LimitsConfig::auth_threads, 0, 256, "threads for password hashing (0 = the cores)");
         lim("analyze_budget_ms", &LimitsConfig::analyze_budget_ms, 100, 600'000,
             "longest analysis of free text per request (504 past it)");
+        auto boolean = [](auto member) {
+            return [member](Config& c, const RawValue& r) -> std::optional<std::string> {
+                auto b = r.is_list ? std::nullopt : ParseBool(r.items[0]);
+                if (!b) return "must be true or false";
+                member(c) = *b;
+                return std::nullopt;
+            };
+        };
         k.push_back({"rate_limit.enabled", "per-IP token bucket on /api routes",
-                     [](Config& c, const RawValue& r) -> std::optional<std::string> {
-                         auto b = r.is_list ? std::nullopt : ParseBool(r.items[0]);
-                         if (!b) return "must be true or false";
-                         c.rate_limit.enabled = *b;
-                         return std::nullopt;
-                     }});
+                     boolean([](Config& c) -> bool& { return c.rate_limit.enabled; })});
         k.push_back({"rate_limit.requests_per_second", "refill rate of the bucket",
                      [](Config& c, const RawValue& r) -> std::optional<std::string> {
                          if (r.is_list) return "must be a number";
@@ -196,21 +199,11 @@ const std::vector<KeyInfo>& Keys() {
                          return std::nullopt;
                      }});
         k.push_back({"rate_limit.shared", "on PostgreSQL, every node counts a client's requests in one bucket",
-                     [](Config& c, const RawValue& r) -> std::optional<std::string> {
-                         auto b = r.is_list ? std::nullopt : ParseBool(r.items[0]);
-                         if (!b) return "must be true or false";
-                         c.rate_limit.shared = *b;
-                         return std::nullopt;
-                     }});
+                     boolean([](Config& c) -> bool& { return c.rate_limit.shared; })});
         k.push_back({"rate_limit.burst", "bucket size",
                      IntSetter([](Config& c) -> std::int64_t& { return c.rate_limit.burst; }, 1, 1'000'000)});
         k.push_back({"compression.enabled", "gzip and Brotli for GET answers over compression.min_bytes",
-                     [](Config& c, const RawValue& r) -> std::optional<std::string> {
-                         auto b = r.is_list ? std::nullopt : ParseBool(r.items[0]);
-                         if (!b) return "must be true or false";
-                         c.compression.enabled = *b;
-                         return std::nullopt;
-                     }});
+                     boolean([](Config& c) -> bool& { return c.compression.enabled; })});
         k.push_back({"compression.min_bytes", "smallest body compressed",
                      IntSetter([](Config& c) -> std::int64_t& { return c.compression.min_bytes; }, 0, 1 << 30)});
         k.push_back({"compression.gzip_level", "gzip level of answers compressed per request (1-9)",
@@ -245,14 +238,6 @@ const std::vector<KeyInfo>& Keys() {
                          c.cors.allowed_origins = std::move(origins);
                          return std::nullopt;
                      }});
-        auto boolean = [](auto member) {
-            return [member](Config& c, const RawValue& r) -> std::optional<std::string> {
-                auto b = r.is_list ? std::nullopt : ParseBool(r.items[0]);
-                if (!b) return "must be true or false";
-                member(c) = *b;
-                return std::nullopt;
-            };
-        };
         k.push_back({"trusted_proxies",
                      "reverse proxies (addresses or CIDR ranges) whose X-Forwarded-For names the client (list)",
                      [](Config& c, const RawValue& r) -> std::optional<std::string> {
