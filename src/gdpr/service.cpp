@@ -1,5 +1,6 @@
 #include "gdpr/service.hpp"
 
+#include <cerrno>
 #include <fstream>
 
 #include <boost/json.hpp>
@@ -29,8 +30,13 @@ Result<void> WritePrivateFile(const std::filesystem::path& path, const std::stri
     while (off < bytes.size()) {
         const ssize_t n = ::write(fd, bytes.data() + off, bytes.size() - off);
         if (n <= 0) {
+            const bool full = n < 0 && (errno == ENOSPC || errno == EDQUOT);
             ::close(fd);
             std::filesystem::remove(tmp, ec);
+            if (full) {
+                return MakeError(ErrorCode::kInsufficientStorage,
+                                 "the disk holding the data directory is full: the export archive was not written");
+            }
             return MakeError(ErrorCode::kUnavailable, "cannot write the export archive");
         }
         off += static_cast<std::size_t>(n);

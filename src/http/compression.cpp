@@ -67,13 +67,19 @@ Coding NegotiateCoding(std::optional<std::string_view> accept_encoding) {
         const std::size_t semi = item.find(';');
         const std::string_view token = Trim(item.substr(0, semi));
         int weight = 1000;
-        if (semi != std::string_view::npos) {
-            const std::string_view param = Trim(item.substr(semi + 1));
-            if (param.size() < 2 || (param[0] != 'q' && param[0] != 'Q') || param[1] != '=') continue;
-            const auto w = Weight(Trim(param.substr(2)));
-            if (!w) continue;  // a malformed weight: the item is ignored
-            weight = *w;
+        bool malformed = false;
+        for (std::size_t at = semi; at != std::string_view::npos && !malformed;) {
+            const std::size_t next = item.find(';', at + 1);
+            const std::string_view param =
+                Trim(item.substr(at + 1, next == std::string_view::npos ? next : next - at - 1));
+            if (param.size() >= 2 && (param[0] == 'q' || param[0] == 'Q') && param[1] == '=') {
+                const auto w = Weight(Trim(param.substr(2)));
+                if (w) weight = *w;
+                malformed = !w;  // a malformed weight: the item is ignored
+            }
+            at = next;
         }
+        if (malformed) continue;
         if (IEq(token, "br")) {
             br = weight;
         } else if (IEq(token, "gzip") || IEq(token, "x-gzip")) {
@@ -176,11 +182,10 @@ std::optional<std::string> Decompress(std::string_view data, Coding coding, std:
     return std::string(data);
 }
 
-std::optional<std::string> CompressedCache::Find(const std::string& key) {
+std::shared_ptr<const std::string> CompressedCache::Find(const std::string& key) {
     std::lock_guard lock(mu_);
     const auto it = items_.find(key);
-    if (it == items_.end()) return std::nullopt;
-    return it->second;
+    return it == items_.end() ? nullptr : it->second;  // copied by the caller, outside the lock
 }
 
 void CompressedCache::Put(const std::string& key, const std::string& value) {
@@ -189,11 +194,11 @@ void CompressedCache::Put(const std::string& key, const std::string& value) {
     if (items_.contains(key)) return;
     while (bytes_ + value.size() > max_bytes_ && !order_.empty()) {
         const auto old = items_.find(order_.front());
-        bytes_ -= old->second.size();
+        bytes_ -= old->second->size();
         items_.erase(old);
         order_.pop_front();
     }
-    items_.emplace(key, value);
+    items_.emplace(key, std::make_shared<const std::string>(value));
     order_.push_back(key);
     bytes_ += value.size();
 }

@@ -6,6 +6,7 @@
 
 #include <cstddef>
 #include <list>
+#include <memory>
 #include <mutex>
 #include <optional>
 #include <string>
@@ -45,7 +46,7 @@ public:
     std::optional<std::string> Get(std::string_view name, Coding coding, Make&& make) {
         std::string key(name);
         key += static_cast<char>('0' + static_cast<int>(coding));
-        if (auto hit = Find(key)) return hit;
+        if (auto hit = Find(key)) return *hit;
         auto made = make();
         if (made) Put(key, *made);
         return made;
@@ -53,13 +54,13 @@ public:
     std::size_t bytes() const;
 
 private:
-    std::optional<std::string> Find(const std::string& key);
+    std::shared_ptr<const std::string> Find(const std::string& key);
     void Put(const std::string& key, const std::string& value);
 
     std::size_t max_bytes_;
     mutable std::mutex mu_;
     std::list<std::string> order_;  // keys, oldest first
-    std::unordered_map<std::string, std::string> items_;
+    std::unordered_map<std::string, std::shared_ptr<const std::string>> items_;
     std::size_t bytes_ = 0;
 };
 

@@ -132,9 +132,9 @@ bool BlockSafe(std::string_view s) {
         if (c == 0x7F) return false;
         if (c == '\n' && i > 0 && s[i - 1] == ' ') return false;
     }
-    // U+0085, U+2028, U+2029 are line breaks to YAML.
+    // U+0085, U+2028, U+2029 are line breaks to YAML; a byte order mark is not allowed inside a document.
     return s.find("\xC2\x85") == std::string_view::npos && s.find("\xE2\x80\xA8") == std::string_view::npos &&
-           s.find("\xE2\x80\xA9") == std::string_view::npos;
+           s.find("\xE2\x80\xA9") == std::string_view::npos && s.find("\xEF\xBB\xBF") == std::string_view::npos;
 }
 
 // Whether a one-line string may go unquoted: no control character (yaml-cpp writes a carriage return plainly, and

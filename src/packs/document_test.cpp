@@ -122,7 +122,7 @@ TEST(PackDocument, BinaryAndAwkwardTextSurviveEveryFormat) {
     doc.manifest = json::parse(R"({"name":"odd","version":"1.0.0","kind":"library","title":"Odd files",
         "files":[{"template":"a.bin","path":"a.bin","raw":true},{"template":"b.txt","path":"b.txt","raw":true},
                  {"template":"c.txt","path":"c.txt","raw":true},{"template":"d.txt","path":"d.txt","raw":true},
-                 {"template":"e.txt","path":"e.txt","raw":true}],
+                 {"template":"e.txt","path":"e.txt","raw":true},{"template":"f.txt","path":"f.txt","raw":true}],
         "n":"123","t":"true","e":"","x":null,"i":42,"f":1.5,"neg":-7})")
                        .as_object();
     doc.files["a.bin"] = std::string("\x00\xff\xfe binary\x80", 12);
@@ -131,6 +131,9 @@ TEST(PackDocument, BinaryAndAwkwardTextSurviveEveryFormat) {
     doc.files["d.txt"] = "\xd9\x85\xd8\xb1\xd8\xad\xd8\xa8\xd8\xa7 \xe2\x80\xa8 line separator\r\nCRLF\n";
     // Unicode noncharacters (U+FFFF, U+FDD0) beside a control character: YAML cannot print them, so base64url.
     doc.files["e.txt"] = "\x01 \xef\xbf\xbf \xef\xb7\x90 \xf4\x8f\xbf\xbf";
+    doc.files["f.txt"] =
+        "\xef\xbb\xbf"
+        "a file saved with a byte order mark\nand two lines\n";
     for (Format f : {Format::kJson, Format::kYaml, Format::kJs}) {
         SCOPED_TRACE(std::string(NameOf(f)));
         auto back = ParseDocument(ToText(doc, f), f, "doc");

@@ -25,12 +25,21 @@ SharedBuckets::SharedBuckets(SharedBucketsDeps deps) : d_(std::move(deps)) {
     }
 }
 
+namespace {
+constexpr double kRetryAfterFailureSeconds = 5;
+}  // namespace
+
 SharedBuckets::Decision SharedBuckets::Take(const std::string& key) {
     const double now = d_.now();
+    if (now < retry_at_.load()) {
+        if (d_.fallback != nullptr) return d_.fallback->Take(key);
+        return Decision{true, d_.burst - 1, 0, 0};
+    }
     const bool postgres = d_.db.dialect() == storage::Dialect::kPostgres;
     const std::vector<storage::Value> params{key, static_cast<double>(d_.burst), d_.rate_per_second, now};
     auto rows = d_.db.Query(Q()[postgres ? "take_postgres" : "take_sqlite"], params);
     if (!rows || rows->size() != 1) {
+        retry_at_.store(now + kRetryAfterFailureSeconds);
         if (!warned_.exchange(true)) {
             d_.log.Warn("shared rate limits unavailable; this node counts alone until the database answers",
                         {{"error", rows ? std::string("no row") : rows.error().message}});

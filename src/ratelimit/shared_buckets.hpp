@@ -36,6 +36,9 @@ public:
 private:
     SharedBucketsDeps d_;
     std::atomic<std::int64_t> takes_{0};
+    /// After a failure the database is left alone until then (the node's clock), so that a database that is down
+    /// does not add its timeout to every request.
+    std::atomic<double> retry_at_{0};
     std::atomic<bool> warned_{false};
 };
 

@@ -73,6 +73,14 @@ TEST_F(SharedRateLimit, ANodeCountsAloneWhileTheTableCannotBeRead) {
     EXPECT_TRUE(a.Take("10.0.0.1").allowed);
     EXPECT_TRUE(a.Take("10.0.0.1").allowed);
     EXPECT_FALSE(a.Take("10.0.0.1").allowed) << "the node's own bucket of 2";
+    ASSERT_TRUE(db_->Execute("CREATE TABLE rate_buckets (key TEXT PRIMARY KEY, tokens DOUBLE PRECISION NOT NULL, "
+                             "allowed BIGINT NOT NULL, updated_at DOUBLE PRECISION NOT NULL)")
+                    .ok());
+    EXPECT_FALSE(a.Take("10.0.0.1").allowed) << "the database is left alone for a few seconds after a failure";
+    now_ = now_ + 6;
+    const auto back = a.Take("10.0.0.1");
+    EXPECT_TRUE(back.allowed);
+    EXPECT_EQ(back.remaining, 4) << "the shared bucket again (a new one: the table was emptied)";
 }
 
 TEST_F(SharedRateLimit, FullBucketsArePruned) {

@@ -39,10 +39,14 @@ test('GET answers over 1 KiB come in the coding the client prefers, and decode t
                 assert.equal(text, plain.text, `${path} with ${accept}`);
             }
         }
-        // HEAD says the length of the coded answer.
+        // HEAD says the length of the coded answer GET sends.
         const head = await request(`${srv.url}${path}`, { method: 'HEAD', headers: { 'Accept-Encoding': 'br' } });
         assert.equal(head.headers['content-encoding'], 'br');
         assert.equal(head.body.length, 0);
+        if (path !== '/metrics') {
+            const get = await request(`${srv.url}${path}`, { headers: { 'Accept-Encoding': 'br' } });
+            assert.equal(head.headers['content-length'], String(get.body.length), `${path}: HEAD and GET lengths`);
+        }
     }
     // The access log counts the bytes sent.
     const coded = await request(`${srv.url}/api/v1/catalog`, { headers: { 'Accept-Encoding': 'br', 'X-Request-Id': 'coded-catalog' } });
@@ -59,7 +63,8 @@ test('the ETag stays the content\'s: a compressed answer revalidates to 304 and 
     const again = await request(`${srv.url}/api/v1/catalog`, { headers: { 'Accept-Encoding': 'br', 'If-None-Match': br.headers.etag } });
     assert.equal(again.status, 304);
     assert.equal(again.body.length, 0);
-    const br2 = await request(`${srv.url}/api/v1/catalog`, { headers: { 'Accept-Encoding': 'br' } });
+    assert.ok(headerList(again.headers.vary).includes('accept-encoding'), `304 Vary: ${again.headers.vary}`);
+    const br2 = await request(`${srv.url}/api/v1/catalog?anything=${Date.now()}`, { headers: { 'Accept-Encoding': 'br' } });
     assert.deepEqual(br2.body, br.body);
 });
 

@@ -8,6 +8,8 @@ namespace {
 
 /// The level of bodies compressed once and kept (gzip's highest; Brotli's 11 costs 5–10 times more for ~3%).
 constexpr int kKeptLevel = 9;
+/// Larger bodies go as they are: compressing them would hold the thread and twice their size in memory.
+constexpr std::size_t kMaxBody = 8u << 20;
 
 bool Eligible(const Request& request, const Response& response) {
     if (request.method != "GET" && request.method != "HEAD") return false;
@@ -32,8 +34,13 @@ bool Lasting(const Response& response) {
 
 void CompressionMiddleware::OnResponse(const Request& request, Response& response) {
     if (!options_.enabled || !Eligible(request, response)) return;
+    if (response.status == 304) {
+        // What the client holds may be the compressed form: caches must key it by Accept-Encoding too.
+        if (response.headers.Has("ETag")) response.headers.Add("Vary", "Accept-Encoding");
+        return;
+    }
     if (response.status < 200 || response.status == 204 || response.status == 206) return;
-    if (response.body.size() < options_.min_bytes) return;
+    if (response.body.size() < options_.min_bytes || response.body.size() > kMaxBody) return;
     const auto type = response.headers.Get("Content-Type");
     if (!type || !CompressibleType(*type)) return;
     response.headers.Add("Vary", "Accept-Encoding");
@@ -41,8 +48,9 @@ void CompressionMiddleware::OnResponse(const Request& request, Response& respons
     if (coding == Coding::kIdentity) return;
     std::optional<std::string> coded;
     if (options_.cache_bytes > 0 && Lasting(response)) {
-        // The ETag names the content of this target (query included: one resource may have several forms).
-        std::string name = request.target;
+        // The ETag names the content at this path; the query is left out, so that made-up queries cannot fill
+        // the cache or make it compress again.
+        std::string name = request.path;
         name += '\0';
         name += *response.headers.Get("ETag");
         name += '\0';

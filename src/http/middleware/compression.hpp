@@ -17,13 +17,14 @@ struct CompressionOptions {
 };
 
 /// Compresses answers to GET and HEAD with gzip or Brotli when the client accepts it (Accept-Encoding), the body
-/// is at least `min_bytes` of a compressible type (CompressibleType) and nothing else encoded it. Bodies that carry
-/// an ETag and may be kept by shared caches (static files, docs, the catalog) are compressed once at the highest level
-/// and kept in a bounded cache; others at the per-request levels. Such an answer gets `Vary: Accept-Encoding`, which
-/// keeps the codings apart in caches; its ETag stays the handler's (it names the content or the project's version,
-/// which clients send back as If-Match; no range of a compressed body is served). Never compressed: files sent from
-/// disk (archives), live sessions, answers that set a cookie, `Cache-Control: no-transform`, and everything under
-/// /api/v1/auth/, so that no secret shares a compressed body with text an attacker chose (BREACH; docs/security.md).
+/// is at least `min_bytes` (and at most 8 MiB) of a compressible type (CompressibleType) and nothing else encoded it.
+/// Bodies that carry an ETag and may be kept by shared caches (static files, docs, the catalog) are compressed once at
+/// the highest level and kept in a bounded cache; others at the per-request levels. Such an answer gets `Vary:
+/// Accept-Encoding`, which keeps the codings apart in caches; its ETag stays the handler's (it names the content or the
+/// project's version, which clients send back as If-Match; no range of a compressed body is served). Never compressed:
+/// files sent from disk (archives), live sessions, answers that set a cookie, `Cache-Control: no-transform`, and
+/// everything under /api/v1/auth/, so that no secret shares a compressed body with text an attacker chose (BREACH;
+/// docs/security.md).
 class CompressionMiddleware final : public Middleware {
 public:
     explicit CompressionMiddleware(CompressionOptions options) : options_(options), cache_(options.cache_bytes) {}

@@ -1,5 +1,6 @@
 #include "storage/sqlite/sqlite_db.hpp"
 
+#include <cerrno>
 #include <chrono>
 #include <condition_variable>
 #include <filesystem>
@@ -35,7 +36,10 @@ ErrorCode MapSqliteCode(int extended_code) {
 
 Error SqliteError(sqlite3* db, std::string_view what) {
     int code = db != nullptr ? sqlite3_extended_errcode(db) : SQLITE_NOMEM;
-    if ((code & 0xff) == SQLITE_FULL) {
+    // A full disk is SQLITE_FULL when a write finds no room, an I/O error with ENOSPC when growing the shared
+    // memory file or syncing does.
+    const int os_error = db != nullptr ? sqlite3_system_errno(db) : 0;
+    if ((code & 0xff) == SQLITE_FULL || ((code & 0xff) == SQLITE_IOERR && (os_error == ENOSPC || os_error == EDQUOT))) {
         return MakeError(ErrorCode::kInsufficientStorage,
                          "sqlite: " + std::string(what) + ": the disk holding the database is full; nothing was saved");
     }
