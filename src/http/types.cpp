@@ -67,20 +67,18 @@ Response Response::Text(int status, std::string body, std::string content_type) 
 }
 
 Response Response::Problem(const Error& error, std::string_view request_id) {
-    if (error.code == ErrorCode::kUnavailable &&
-        (error.message.starts_with("postgres:") || error.message.starts_with("sqlite:"))) {
-        // The database cannot be reached (restarting, network): said without its address, with when to retry.
+    // The database's own words (its address, its file names) stay inside: said plainly, with when to retry.
+    const bool from_database = error.message.starts_with("postgres:") || error.message.starts_with("sqlite:");
+    if (from_database && (error.code == ErrorCode::kUnavailable || error.code == ErrorCode::kInsufficientStorage)) {
         Error e = error;
-        e.message = "the database cannot be reached right now (it may be restarting); retry shortly";
-        e.retry_after = std::max<std::int64_t>(e.retry_after, kUnavailableRetrySeconds);
-        return Problem(e, request_id);
-    }
-    if (error.code == ErrorCode::kInsufficientStorage &&
-        (error.message.starts_with("postgres:") || error.message.starts_with("sqlite:"))) {
-        Error e = error;  // without the database's file names
-        e.message =
-            "the disk holding the server's data is full: nothing of this request was saved; retry once space "
-            "is freed";
+        if (error.code == ErrorCode::kUnavailable) {
+            e.message = "the database cannot be reached right now (it may be restarting); retry shortly";
+            e.retry_after = std::max<std::int64_t>(e.retry_after, kUnavailableRetrySeconds);
+        } else {
+            e.message =
+                "the disk holding the server's data is full: nothing of this request was saved; retry once "
+                "space is freed";
+        }
         return Problem(e, request_id);
     }
     Response r;

@@ -29,12 +29,13 @@ namespace {
 constexpr double kRetryAfterFailureSeconds = 5;
 }  // namespace
 
+SharedBuckets::Decision SharedBuckets::Alone(const std::string& key) {
+    return d_.fallback != nullptr ? d_.fallback->Take(key) : Decision{true, d_.burst - 1, 0, 0};
+}
+
 SharedBuckets::Decision SharedBuckets::Take(const std::string& key) {
     const double now = d_.now();
-    if (now < retry_at_.load()) {
-        if (d_.fallback != nullptr) return d_.fallback->Take(key);
-        return Decision{true, d_.burst - 1, 0, 0};
-    }
+    if (now < retry_at_.load()) return Alone(key);
     const bool postgres = d_.db.dialect() == storage::Dialect::kPostgres;
     const std::vector<storage::Value> params{key, static_cast<double>(d_.burst), d_.rate_per_second, now};
     auto rows = d_.db.Query(Q()[postgres ? "take_postgres" : "take_sqlite"], params);
@@ -44,8 +45,7 @@ SharedBuckets::Decision SharedBuckets::Take(const std::string& key) {
             d_.log.Warn("shared rate limits unavailable; this node counts alone until the database answers",
                         {{"error", rows ? std::string("no row") : rows.error().message}});
         }
-        if (d_.fallback != nullptr) return d_.fallback->Take(key);
-        return Decision{true, d_.burst - 1, 0, 0};
+        return Alone(key);
     }
     warned_.store(false);
     const bool allowed = rows->GetInt(0, "allowed").value_or(0) == 1;

@@ -34,6 +34,9 @@ public:
     std::int64_t burst() const override { return d_.burst; }
 
 private:
+    /// While the table cannot be used: the node's own buckets (or no limit without them).
+    Decision Alone(const std::string& key);
+
     SharedBucketsDeps d_;
     std::atomic<std::int64_t> takes_{0};
     /// After a failure the database is left alone until then (the node's clock), so that a database that is down
